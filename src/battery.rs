@@ -1,0 +1,201 @@
+//! Batteries: the ordered forms of one visit, with study-specific band cut-offs.
+
+use crate::diag::{Findings, ptr};
+use crate::form::check::Checker;
+use crate::form::raw::RawBand;
+use crate::form::{Band, Form, ScoreIx};
+use crate::id::BatteryId;
+use crate::text::{Lang, RawText, Text};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// A visit a battery is used at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Timepoint {
+    /// First visit.
+    Baseline,
+    /// Six months after baseline.
+    #[serde(rename = "month_6")]
+    Month6,
+    /// Twelve months after baseline.
+    #[serde(rename = "month_12")]
+    Month12,
+    /// Eligibility screening.
+    Screening,
+}
+
+/// A battery as written in `forms/batteries/<id>.json`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Svar battery")]
+pub struct RawBattery {
+    /// The schema this file follows, for editors: `"../battery.schema.json"`.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Battery id; the file name without `.json`.
+    pub id: String,
+    /// Semantic version.
+    pub version: String,
+    /// Name shown to staff and patients.
+    pub title: RawText,
+    /// Languages the battery is offered in; every form must provide them.
+    pub languages: Vec<Lang>,
+    /// Visits this battery is used at.
+    pub timepoints: Vec<Timepoint>,
+    /// The forms, in the order the patient answers them.
+    pub forms: Vec<RawMember>,
+}
+
+/// One form of a battery.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMember {
+    /// The form id.
+    pub form: String,
+    /// Band cut-offs replaced for this battery, by score id.
+    #[serde(default)]
+    pub band_overrides: BTreeMap<String, RawOverride>,
+}
+
+/// Replacement bands for one score.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// Where the study's cut-off comes from (protocol, paper).
+    pub source: String,
+    /// The bands, from low to high.
+    pub bands: Vec<RawBand>,
+}
+
+/// A checked battery.
+#[derive(Debug, Clone)]
+pub struct Battery {
+    /// Battery id.
+    pub id: BatteryId,
+    /// Semantic version.
+    pub version: semver::Version,
+    /// Name.
+    pub title: Text,
+    /// Languages offered.
+    pub languages: Vec<Lang>,
+    /// Visits it is used at.
+    pub timepoints: Vec<Timepoint>,
+    /// Forms in order.
+    pub forms: Vec<BatteryForm>,
+}
+
+/// A form in a battery with the battery's band overrides.
+#[derive(Debug, Clone)]
+pub struct BatteryForm {
+    /// The form.
+    pub form: Arc<Form>,
+    /// Bands replaced for this battery.
+    pub overrides: Vec<BandOverride>,
+}
+
+/// Bands of one score replaced by a battery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandOverride {
+    /// The score.
+    pub score: ScoreIx,
+    /// Where the cut-offs come from.
+    pub source: String,
+    /// The bands used instead of the form's.
+    pub bands: Vec<Band>,
+}
+
+impl Battery {
+    /// The member form with this id.
+    pub fn member(&self, form_id: &str) -> Option<&BatteryForm> {
+        self.forms.iter().find(|m| m.form.id.as_str() == form_id)
+    }
+}
+
+/// Checks a parsed battery against the forms it may use; returns it only without errors.
+pub fn check(
+    raw: &RawBattery,
+    forms: &HashMap<String, Arc<Form>>,
+    file_stem: Option<&str>,
+    findings: &mut Findings,
+) -> Option<Battery> {
+    let mut c = Checker {
+        langs: raw.languages.clone(),
+        f: findings,
+    };
+    let id = c.id(&raw.id, "/id", "battery id");
+    if let Some(stem) = file_stem
+        && stem != raw.id
+    {
+        c.f.warning(
+            "/id",
+            "id-file-mismatch",
+            format!("the battery id `{}` differs from the file name `{stem}.json`", raw.id),
+        );
+    }
+    let version = c.version(&raw.version, "/version");
+    c.languages("/languages");
+    let title = c.text(&raw.title, "/title");
+    if raw.timepoints.is_empty() {
+        c.f.error("/timepoints", "missing-field", "`timepoints` must name at least one visit");
+    }
+    let mut seen_tp = HashSet::new();
+    for (k, tp) in raw.timepoints.iter().enumerate() {
+        if !seen_tp.insert(tp) {
+            c.f.error(ptr("/timepoints", k), "duplicate-id", "this time point is listed twice");
+        }
+    }
+    if raw.forms.is_empty() {
+        c.f.error("/forms", "missing-field", "a battery needs at least one form");
+    }
+    let mut members = Vec::new();
+    let mut seen_forms = HashSet::new();
+    for (k, member) in raw.forms.iter().enumerate() {
+        let at = ptr("/forms", k);
+        if !seen_forms.insert(member.form.as_str()) {
+            c.f.error(ptr(&at, "form"), "duplicate-id", format!("the form `{}` is listed twice", member.form));
+        }
+        let Some(form) = forms.get(&member.form) else {
+            let mut known: Vec<&str> = forms.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            c.f.error(
+                ptr(&at, "form"),
+                "unknown-form",
+                format!("there is no valid form `{}` in the forms folder (known: {})", member.form, known.join(", ")),
+            );
+            continue;
+        };
+        for lang in raw.languages.iter().filter(|l| !form.languages.contains(l)) {
+            c.f.error(
+                ptr(&at, "form"),
+                "missing-translation",
+                format!("the battery offers {lang} but the form `{}` does not provide it", member.form),
+            );
+        }
+        let mut overrides = Vec::new();
+        for (score_id, ov) in &member.band_overrides {
+            let at_o = ptr(&ptr(&at, "band_overrides"), score_id);
+            let Some(s) = form.score_ix(score_id) else {
+                c.f.error(&at_o, "unknown-score", format!("the form `{}` has no score `{score_id}`", member.form));
+                continue;
+            };
+            if ov.source.trim().is_empty() {
+                c.f.error(ptr(&at_o, "source"), "empty-text", "say where the study's cut-off comes from in `source`");
+            }
+            let score = &form.scores[s.0];
+            let bands = c.bands(&ov.bands, &ptr(&at_o, "bands"), score.range, score.whole);
+            overrides.push(BandOverride { score: s, source: ov.source.clone(), bands });
+        }
+        members.push(BatteryForm { form: Arc::clone(form), overrides });
+    }
+    (!c.f.has_errors()).then(|| Battery {
+        id,
+        version,
+        title,
+        languages: raw.languages.clone(),
+        timepoints: raw.timepoints.clone(),
+        forms: members,
+    })
+}

@@ -1,0 +1,19 @@
+//! Svar: a touch-screen questionnaire kiosk for clinics.
+//!
+//! This library holds the plain-Rust model that the kiosk, the CLI and the tests share:
+//! form files ([`form`]), batteries ([`battery`]), answers ([`answer`]), conditions
+//! ([`condition`]), the expression language ([`expr`]) and scoring ([`score`]). Nothing here
+//! depends on a GUI.
+
+pub mod answer;
+pub mod battery;
+pub mod condition;
+pub mod diag;
+pub mod expr;
+pub mod form;
+pub mod id;
+pub mod library;
+pub mod schema;
+pub mod score;
+pub mod source;
+pub mod text;

@@ -1,0 +1,184 @@
+//! Loading form and battery files from disk, singly or by folder, with placed diagnostics.
+
+use crate::battery::{self, Battery, RawBattery};
+use crate::diag::{Diagnostic, Findings, Position, Severity};
+use crate::form::check::{self, Context};
+use crate::form::raw::RawForm;
+use crate::form::Form;
+use crate::source::SourceFile;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What loading produced: the files that loaded, and every diagnostic (errors and warnings).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Forms that loaded, by id.
+    pub forms: BTreeMap<String, Arc<Form>>,
+    /// Batteries that loaded, by id.
+    pub batteries: BTreeMap<String, Battery>,
+    /// Problems, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// True for files read as batteries: those in a folder named `batteries`.
+pub fn is_battery_path(path: &Path) -> bool {
+    path.parent()
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == "batteries")
+}
+
+/// The assets folder for a file: an `assets` folder beside one of its ancestor folders.
+pub fn find_assets(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("assets"))
+        .find(|candidate| candidate.is_dir())
+}
+
+/// Loads one form file. `assets` overrides the assets folder found beside the file.
+pub fn load_form(path: &Path, assets: Option<&Path>) -> Result<(Form, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let found = match assets {
+        Some(dir) => Some(dir.to_owned()),
+        None => find_assets(path),
+    };
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    parse_and_check::<RawForm, Form>(path, |raw, findings| {
+        let ctx = Context { assets: found.as_deref(), file_stem: stem };
+        check::check(raw, &ctx, findings)
+    })
+}
+
+/// Loads one battery file against the forms it may use.
+pub fn load_battery(path: &Path, forms: &HashMap<String, Arc<Form>>) -> Result<(Battery, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    parse_and_check::<RawBattery, Battery>(path, |raw, findings| battery::check(raw, forms, stem, findings))
+}
+
+fn parse_and_check<R: serde::de::DeserializeOwned, T>(
+    path: &Path,
+    check: impl FnOnce(&R, &mut Findings) -> Option<T>,
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let source = SourceFile::read(path).map_err(|d| vec![d])?;
+    let mut diagnostics = source.duplicate_keys();
+    let raw: R = match source.parse() {
+        Ok(raw) => raw,
+        // serde reports a duplicate struct field too; the key check already has it.
+        Err(d) if d.code == "duplicate-key" && !diagnostics.is_empty() => return Err(diagnostics),
+        Err(d) => {
+            diagnostics.push(d);
+            return Err(diagnostics);
+        }
+    };
+    let mut findings = Findings::default();
+    let checked = check(&raw, &mut findings);
+    diagnostics.extend(findings.into_vec().into_iter().map(|f| source.place(f)));
+    diagnostics.sort_by_key(|d| d.position);
+    match checked {
+        Some(value) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => Ok((value, diagnostics)),
+        _ => Err(diagnostics),
+    }
+}
+
+/// Expands files and folders into the JSON files to read, sorted; schema files are skipped.
+fn collect(paths: &[PathBuf], out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    children.sort();
+                    let (dirs, files): (Vec<_>, Vec<_>) = children.into_iter().partition(|p| p.is_dir());
+                    out.extend(files.into_iter().filter(|p| {
+                        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                        name.ends_with(".json") && name != "schema.json" && !name.ends_with(".schema.json")
+                    }));
+                    collect(&dirs, out, diagnostics);
+                }
+                Err(e) => diagnostics.push(unreadable(path, format!("cannot list the folder: {e}"))),
+            }
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            diagnostics.push(unreadable(path, "no such file or folder".into()));
+        }
+    }
+}
+
+fn unreadable(path: &Path, message: String) -> Diagnostic {
+    Diagnostic {
+        path: path.to_owned(),
+        position: Position::START,
+        severity: Severity::Error,
+        code: "unreadable",
+        message,
+    }
+}
+
+/// Loads every form and battery under `paths` (files or folders), as `svar validate` does.
+/// Batteries may use forms of the folder above their `batteries` folder even when those were
+/// not named. `assets` overrides the assets folder found beside each file.
+pub fn load_paths(paths: &[PathBuf], assets: Option<&Path>) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut files = Vec::new();
+    collect(paths, &mut files, &mut loaded.diagnostics);
+    let (battery_files, form_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|p| is_battery_path(p));
+    for path in &form_files {
+        match load_form(path, assets) {
+            Ok((form, warnings)) => {
+                loaded.diagnostics.extend(warnings);
+                let id = form.id.to_string();
+                if loaded.forms.contains_key(&id) {
+                    loaded.diagnostics.push(Diagnostic {
+                        path: path.clone(),
+                        position: Position::START,
+                        severity: Severity::Error,
+                        code: "duplicate-form-id",
+                        message: format!("another file in this run also has the form id `{id}`"),
+                    });
+                } else {
+                    loaded.forms.insert(id, Arc::new(form));
+                }
+            }
+            Err(diagnostics) => loaded.diagnostics.extend(diagnostics),
+        }
+    }
+    for path in &battery_files {
+        let mut forms: HashMap<String, Arc<Form>> = loaded.forms.iter().map(|(k, v)| (k.clone(), Arc::clone(v))).collect();
+        if let Some(forms_dir) = path.parent().and_then(Path::parent) {
+            add_sibling_forms(forms_dir, &form_files, assets, &mut forms);
+        }
+        match load_battery(path, &forms) {
+            Ok((battery, warnings)) => {
+                loaded.diagnostics.extend(warnings);
+                loaded.batteries.insert(battery.id.to_string(), battery);
+            }
+            Err(diagnostics) => loaded.diagnostics.extend(diagnostics),
+        }
+    }
+    loaded
+}
+
+/// Adds the valid forms of `dir` that were not loaded already (their own problems are reported
+/// when that folder is validated, not here).
+fn add_sibling_forms(dir: &Path, already: &[PathBuf], assets: Option<&Path>, forms: &mut HashMap<String, Arc<Form>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let is_form = path.extension().is_some_and(|e| e == "json")
+            && !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("schema.json"));
+        if is_form && !already.contains(&path)
+            && let Ok((form, _)) = load_form(&path, assets)
+        {
+            forms.entry(form.id.to_string()).or_insert_with(|| Arc::new(form));
+        }
+    }
+}

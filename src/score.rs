@@ -1,0 +1,182 @@
+//! Scoring: from a form's answers to score values, bands and flags.
+
+use crate::answer::{Answer, Answers};
+use crate::battery::BandOverride;
+use crate::form::{Aggregate, Band, Form, Operand, ScoreRule, ScoredItem, Severity};
+use crate::id::{BandId, FlagId, ScoreId};
+use serde_json::{Map, Value, json};
+
+/// One score's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreResult {
+    /// Score id.
+    pub id: ScoreId,
+    /// The value; `None` when the missing-data rule is not met.
+    pub value: Option<f64>,
+    /// The band the value falls in.
+    pub band: Option<BandId>,
+    /// The band's flag for the clinician.
+    pub severity: Severity,
+}
+
+/// The results of scoring one form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Scores in the form's order.
+    pub scores: Vec<ScoreResult>,
+    /// Flags raised, in the form's order.
+    pub flags: Vec<FlagId>,
+    /// Scores whose bands came from a battery override, with the override's source.
+    pub overridden: Vec<(ScoreId, String)>,
+}
+
+/// Scores `answers` to `form`, reading bands from `overrides` where a battery gives them.
+/// Answers to hidden items are ignored.
+pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Report {
+    let mut answers = answers.clone();
+    answers.drop_hidden(form);
+    let mut values: Vec<Option<f64>> = vec![None; form.scores.len()];
+    for &s in &form.score_order {
+        values[s.0] = match &form.scores[s.0].rule {
+            ScoreRule::Aggregate { kind, items, count_values, min_answered, prorate } => {
+                aggregate(*kind, items, count_values.as_deref(), *min_answered, *prorate, &answers)
+            }
+            ScoreRule::Expression(e) => e.eval(&|op: &Operand| match op {
+                Operand::Item(ix) => answers.get(*ix).and_then(Answer::as_number),
+                Operand::Score(other) => values[other.0],
+            }),
+            ScoreRule::Condition(c) => Some(if c.holds(&|ix| answers.get(ix)) { 1.0 } else { 0.0 }),
+        };
+    }
+    let scores = form
+        .scores
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(s, (score, value))| {
+            let bands: &[Band] = overrides
+                .iter()
+                .find(|o| o.score.0 == s)
+                .map_or(&score.bands, |o| &o.bands);
+            let band = value.and_then(|v| bands.iter().find(|b| b.contains(v)));
+            ScoreResult {
+                id: score.id.clone(),
+                value,
+                band: band.map(|b| b.id.clone()),
+                severity: band.map_or(Severity::None, |b| b.flag),
+            }
+        })
+        .collect();
+    let flags = form
+        .flags
+        .iter()
+        .filter(|f| f.when.holds(&|ix| answers.get(ix)))
+        .map(|f| f.id.clone())
+        .collect();
+    let overridden = overrides
+        .iter()
+        .map(|o| (form.scores[o.score.0].id.clone(), o.source.clone()))
+        .collect();
+    Report { scores, flags, overridden }
+}
+
+fn aggregate(
+    kind: Aggregate,
+    items: &[ScoredItem],
+    count_values: Option<&[f64]>,
+    min_answered: usize,
+    prorate: bool,
+    answers: &Answers,
+) -> Option<f64> {
+    let mut answered = 0usize;
+    let mut sum = 0.0;
+    let mut span = 0.0;
+    for si in items {
+        let Some(answer) = answers.get(si.item) else { continue };
+        answered += 1;
+        let scored = match answer {
+            Answer::Choices(c) => c.len() as f64,
+            Answer::Regions(r) => r.len() as f64,
+            other => match other.as_number() {
+                Some(v) => scored_value(si, v),
+                None => continue,
+            },
+        };
+        match (kind, count_values) {
+            (Aggregate::Count, Some(values)) => sum += f64::from(u8::from(values.contains(&scored))),
+            (Aggregate::Count, None) if matches!(answer, Answer::Choices(_) | Answer::Regions(_)) => sum += scored,
+            (Aggregate::Count, None) => sum += 1.0,
+            (Aggregate::Percent, _) => {
+                sum += scored - si.min;
+                span += si.max - si.min;
+            }
+            _ => sum += scored,
+        }
+    }
+    if answered < min_answered {
+        return None;
+    }
+    match kind {
+        // Multiply before dividing so exact cases (e.g. 37/20 = 1.85) stay exact at cut-offs.
+        Aggregate::Sum if prorate && answered > 0 => Some(sum * items.len() as f64 / answered as f64),
+        Aggregate::Sum | Aggregate::Count => Some(sum),
+        Aggregate::Mean => (answered > 0).then(|| sum / answered as f64),
+        Aggregate::Percent => (span > 0.0).then(|| sum * 100.0 / span),
+    }
+}
+
+fn scored_value(si: &ScoredItem, answer: f64) -> f64 {
+    let recoded = si
+        .recode
+        .as_ref()
+        .and_then(|map| map.iter().find(|(from, _)| *from == answer).map(|(_, to)| *to))
+        .unwrap_or(answer);
+    match si.reverse_sum {
+        Some(total) => total - recoded,
+        None => recoded,
+    }
+}
+
+/// A number as JSON: whole numbers without a fraction (`7`, not `7.0`).
+pub fn number_json(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+impl Report {
+    /// The result of one score, by id.
+    pub fn get(&self, id: &str) -> Option<&ScoreResult> {
+        self.scores.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// The JSON printed by `svar score`.
+    pub fn to_json(&self, form: &Form) -> Value {
+        let scores: Map<String, Value> = self
+            .scores
+            .iter()
+            .map(|s| {
+                let value = s.value.map_or(Value::Null, number_json);
+                let band = s.band.as_ref().map_or(Value::Null, |b| json!(b.as_str()));
+                (s.id.to_string(), json!({"value": value, "band": band}))
+            })
+            .collect();
+        let mut out = json!({
+            "form": form.id.as_str(),
+            "version": form.version.to_string(),
+            "scores": scores,
+            "flags": self.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        });
+        if !self.overridden.is_empty() {
+            out["band_overrides"] = self
+                .overridden
+                .iter()
+                .map(|(id, source)| (id.to_string(), json!(source)))
+                .collect::<Map<_, _>>()
+                .into();
+        }
+        out
+    }
+}

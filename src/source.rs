@@ -1,0 +1,395 @@
+//! Reading a JSON file safely and knowing where each value stands in it.
+//!
+//! serde gives positions only for syntax and type errors; the checks after parsing know a
+//! JSON pointer (`/pages/0/items/3`) instead. [`SourceFile`] indexes the position of every
+//! value once, so every problem can be reported as `PATH:LINE:COL`.
+
+use crate::diag::{Diagnostic, Finding, Position, Severity, ptr};
+use serde::de::DeserializeOwned;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Form and battery files larger than this are refused unread (real ones are a few hundred KB).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Deeper nesting than this is refused before parsing (real forms nest about 10 levels).
+pub const MAX_DEPTH: usize = 64;
+
+/// A file read into memory, with the position of every JSON value in it.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+    values: HashMap<String, usize>,
+    duplicate_keys: Vec<(String, usize)>,
+}
+
+impl SourceFile {
+    /// Reads `path`, refusing files that are too large, not UTF-8, empty or nested too deep.
+    pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+        let fail = |code, message: String| Diagnostic {
+            path: path.to_owned(),
+            position: Position::START,
+            severity: Severity::Error,
+            code,
+            message,
+        };
+        let file = std::fs::File::open(path)
+            .map_err(|e| fail("unreadable", format!("cannot open the file: {e}")))?;
+        let mut bytes = Vec::new();
+        // Read one byte past the limit so an oversized file is caught without reading it all.
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail("unreadable", format!("cannot read the file: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(fail(
+                "too-large",
+                format!(
+                    "the file is larger than {} MiB; form files are far smaller, so this is not one",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            fail(
+                "not-utf8",
+                format!(
+                    "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Self::from_text(path, text)
+    }
+
+    /// Indexes `text` as the content of `path` (used by [`SourceFile::read`] and by tests).
+    pub fn from_text(path: &Path, text: String) -> Result<SourceFile, Diagnostic> {
+        let mut file = SourceFile {
+            path: path.to_owned(),
+            line_starts: line_starts(&text),
+            text,
+            values: HashMap::new(),
+            duplicate_keys: Vec::new(),
+        };
+        if file.text.trim().is_empty() {
+            return Err(file.diagnostic(
+                0,
+                Severity::Error,
+                "empty",
+                "the file is empty; a form file is a JSON object".into(),
+            ));
+        }
+        if let Err(offset) = file.index() {
+            return Err(file.diagnostic(
+                offset,
+                Severity::Error,
+                "too-deep",
+                format!("values are nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(file)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Parses the file into `T`, turning a serde error into a placed diagnostic.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        serde_json::from_str(&self.text).map_err(|e| {
+            let (code, message) = classify(&e);
+            let position = Position {
+                line: e.line().max(1),
+                column: e.column().max(1),
+            };
+            Diagnostic {
+                path: self.path.clone(),
+                position,
+                severity: Severity::Error,
+                code,
+                message,
+            }
+        })
+    }
+
+    /// Object keys given twice in one object (JSON readers silently keep only the last).
+    pub fn duplicate_keys(&self) -> Vec<Diagnostic> {
+        self.duplicate_keys
+            .iter()
+            .map(|(key, offset)| {
+                self.diagnostic(
+                    *offset,
+                    Severity::Error,
+                    "duplicate-key",
+                    format!("the key \"{key}\" appears twice in the same object"),
+                )
+            })
+            .collect()
+    }
+
+    /// Places a finding at the value its pointer names (or the nearest enclosing value).
+    pub fn place(&self, finding: Finding) -> Diagnostic {
+        let mut pointer = finding.pointer.as_str();
+        let offset = loop {
+            if let Some(&offset) = self.values.get(pointer) {
+                break offset;
+            }
+            match pointer.rfind('/') {
+                Some(cut) => pointer = &pointer[..cut],
+                None => break 0,
+            }
+        };
+        let offset = match finding.offset {
+            // Inside a string value: skip the opening quote, then count characters.
+            Some(chars) if pointer == finding.pointer => self.text[offset..]
+                .char_indices()
+                .nth(chars + 1)
+                .map_or(offset, |(i, _)| offset + i),
+            _ => offset,
+        };
+        self.diagnostic(offset, finding.severity, finding.code, finding.message)
+    }
+
+    /// The position of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Position { line, column }
+    }
+
+    fn diagnostic(
+        &self,
+        offset: usize,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            path: self.path.clone(),
+            position: self.position(offset),
+            severity,
+            code,
+            message,
+        }
+    }
+
+    /// Records the offset of every value by its JSON pointer. Stops quietly at the first thing
+    /// that is not JSON (serde reports that); fails with the offset of too-deep nesting.
+    fn index(&mut self) -> Result<(), usize> {
+        struct Frame {
+            pointer: String,
+            is_object: bool,
+            next_index: usize,
+            key: Option<String>,
+            keys: HashSet<String>,
+        }
+        let bytes = self.text.as_bytes();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut expect_key = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if c.is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            match c {
+                b',' | b':' => {
+                    if c == b',' && stack.last().is_some_and(|f| f.is_object) {
+                        expect_key = true;
+                    }
+                    i += 1;
+                    continue;
+                }
+                b'}' | b']' => {
+                    stack.pop();
+                    expect_key = false;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let token_end = match c {
+                b'"' => match string_end(bytes, i) {
+                    Some(end) => end,
+                    None => return Ok(()),
+                },
+                b'{' | b'[' => i + 1,
+                c if c.is_ascii_alphanumeric() || c == b'-' => {
+                    let mut end = i;
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || b"+-.".contains(&bytes[end]))
+                    {
+                        end += 1;
+                    }
+                    end
+                }
+                _ => return Ok(()),
+            };
+            if expect_key && c == b'"' {
+                let raw = &self.text[start..token_end];
+                let key: String = serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned());
+                if let Some(frame) = stack.last_mut() {
+                    if !frame.keys.insert(key.clone()) {
+                        self.duplicate_keys.push((key.clone(), start));
+                    }
+                    frame.key = Some(key);
+                }
+                expect_key = false;
+                i = token_end;
+                continue;
+            }
+            let pointer = match stack.last_mut() {
+                None => String::new(),
+                Some(frame) if frame.is_object => match frame.key.take() {
+                    Some(key) => ptr(&frame.pointer, key),
+                    None => return Ok(()),
+                },
+                Some(frame) => {
+                    frame.next_index += 1;
+                    ptr(&frame.pointer, frame.next_index - 1)
+                }
+            };
+            self.values.entry(pointer.clone()).or_insert(start);
+            if c == b'{' || c == b'[' {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(start);
+                }
+                stack.push(Frame {
+                    pointer,
+                    is_object: c == b'{',
+                    next_index: 0,
+                    key: None,
+                    keys: HashSet::new(),
+                });
+                expect_key = c == b'{';
+            }
+            i = token_end;
+        }
+        Ok(())
+    }
+}
+
+/// The offset just past the string starting at `start`, or `None` when it never ends.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Maps a serde error to a stable code and a message without serde's position suffix.
+fn classify(error: &serde_json::Error) -> (&'static str, String) {
+    let full = error.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(cut) => full[..cut].to_owned(),
+        None => full,
+    };
+    let code = match error.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "json-syntax",
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Data => {
+            if message.starts_with("unknown field") {
+                "unknown-field"
+            } else if message.starts_with("missing field") {
+                "missing-field"
+            } else if message.starts_with("unknown variant") {
+                "unknown-value"
+            } else if message.starts_with("invalid type") {
+                "wrong-type"
+            } else if message.starts_with("duplicate field") {
+                "duplicate-key"
+            } else {
+                "invalid-value"
+            }
+        }
+    };
+    let message = if code == "json-syntax" {
+        format!("this is not valid JSON: {message}")
+    } else {
+        message
+    };
+    (code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::from_text(Path::new("t.json"), text.to_owned()).expect("indexes")
+    }
+
+    fn at(file: &SourceFile, pointer: &str) -> (usize, usize) {
+        let d = file.place(Finding {
+            pointer: pointer.into(),
+            offset: None,
+            severity: Severity::Error,
+            code: "x",
+            message: String::new(),
+        });
+        (d.position.line, d.position.column)
+    }
+
+    #[test]
+    fn finds_nested_values() {
+        let f = file("{\n  \"a\": [1,\n    {\"b\": \"x\"}],\n  \"c~/\": 2\n}");
+        assert_eq!(at(&f, ""), (1, 1));
+        assert_eq!(at(&f, "/a"), (2, 8));
+        assert_eq!(at(&f, "/a/1/b"), (3, 11));
+        assert_eq!(at(&f, "/c~0~1"), (4, 11));
+        // Unknown pointers fall back to the nearest parent.
+        assert_eq!(at(&f, "/a/1/zzz"), (3, 5));
+    }
+
+    #[test]
+    fn counts_columns_in_characters() {
+        let f = file("{\"æøå\": \"ok\", \"n\": 1}");
+        assert_eq!(at(&f, "/n"), (1, 20));
+    }
+
+    #[test]
+    fn reports_duplicate_keys_and_depth() {
+        let f = file("{\"a\": 1, \"a\": 2}");
+        assert_eq!(f.duplicate_keys().len(), 1);
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        let err = SourceFile::from_text(Path::new("t.json"), deep).unwrap_err();
+        assert_eq!(err.code, "too-deep");
+        let err = SourceFile::from_text(Path::new("t.json"), " \n".into()).unwrap_err();
+        assert_eq!(err.code, "empty");
+    }
+
+    #[test]
+    fn places_offsets_inside_strings() {
+        let f = file("{\"e\": \"a + ?\"}");
+        let d = f.place(Finding {
+            pointer: "/e".into(),
+            offset: Some(4),
+            severity: Severity::Error,
+            code: "x",
+            message: String::new(),
+        });
+        assert_eq!(d.position.column, 12);
+    }
+}
