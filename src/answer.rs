@@ -25,7 +25,9 @@ impl Date {
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let s = text.get(r)?;
-            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
         };
         let (year, month, day) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
         let date = Date { year, month, day };
@@ -200,10 +202,19 @@ impl Item {
             (ItemKind::YesNo, _) => Err(wrong("1 (yes) or 0 (no)")),
             (ItemKind::Rating { min, max, .. }, Answer::Number(v)) => {
                 in_range(*v, *min as f64, *max as f64)?;
-                if v.fract() == 0.0 { Ok(()) } else { Err(AnswerProblem::TooManyDecimals(0)) }
+                if v.fract() == 0.0 {
+                    Ok(())
+                } else {
+                    Err(AnswerProblem::TooManyDecimals(0))
+                }
             }
             (ItemKind::Slider { min, max, .. }, Answer::Number(v)) => in_range(*v, *min, *max),
-            (ItemKind::Number { min, max, decimals, .. }, Answer::Number(v)) => {
+            (
+                ItemKind::Number {
+                    min, max, decimals, ..
+                },
+                Answer::Number(v),
+            ) => {
                 in_range(*v, *min, *max)?;
                 let scaled = v * 10f64.powi(*decimals as i32);
                 if (scaled - scaled.round()).abs() < 1e-6 {
@@ -216,20 +227,31 @@ impl Item {
                 Err(wrong("a number"))
             }
             (ItemKind::Text { max_length }, Answer::Text(t)) => {
-                if t.chars().count() <= *max_length { Ok(()) } else { Err(AnswerProblem::TooLong(*max_length)) }
+                if t.chars().count() <= *max_length {
+                    Ok(())
+                } else {
+                    Err(AnswerProblem::TooLong(*max_length))
+                }
             }
             (ItemKind::Text { .. }, _) => Err(wrong("a string")),
             (ItemKind::Date { min, max }, Answer::Date(d)) => {
                 if min.is_some_and(|m| *d < m) || max.is_some_and(|m| *d > m) {
-                    let show = |d: &Option<crate::answer::Date>| d.map_or("any".into(), |d| d.to_string());
-                    Err(AnswerProblem::OutOfRange { min: show(min), max: show(max) })
+                    let show =
+                        |d: &Option<crate::answer::Date>| d.map_or("any".into(), |d| d.to_string());
+                    Err(AnswerProblem::OutOfRange {
+                        min: show(min),
+                        max: show(max),
+                    })
                 } else {
                     Ok(())
                 }
             }
             (ItemKind::Date { .. }, _) => Err(wrong("a date string YYYY-MM-DD")),
             (ItemKind::BodyMap { regions, .. }, Answer::Regions(rs)) => {
-                if !rs.iter().all(|r| regions.iter().any(|g| g.id.as_str() == r)) {
+                if !rs
+                    .iter()
+                    .all(|r| regions.iter().any(|g| g.id.as_str() == r))
+                {
                     return Err(AnswerProblem::UnknownRegion);
                 }
                 no_repeats(rs)
@@ -240,7 +262,11 @@ impl Item {
                     .iter()
                     .flatten()
                     .all(|p| p.iter().all(|c| (0.0..=1.0).contains(c)));
-                if ok { Ok(()) } else { Err(AnswerProblem::BadStroke) }
+                if ok {
+                    Ok(())
+                } else {
+                    Err(AnswerProblem::BadStroke)
+                }
             }
             (ItemKind::Signature, _) => Err(wrong("a list of strokes of [x, y] points")),
         }
@@ -267,7 +293,9 @@ impl Item {
                     .and_then(|a| a.iter().map(Value::as_f64).collect::<Option<_>>())
                     .ok_or(wrong("a list of option values"))?,
             ),
-            ItemKind::Text { .. } => Answer::Text(value.as_str().ok_or(wrong("a string"))?.to_owned()),
+            ItemKind::Text { .. } => {
+                Answer::Text(value.as_str().ok_or(wrong("a string"))?.to_owned())
+            }
             ItemKind::Date { .. } => Answer::Date(
                 Date::parse(value.as_str().ok_or(wrong("a date string YYYY-MM-DD"))?)
                     .ok_or(AnswerProblem::BadDate)?,
@@ -310,8 +338,15 @@ fn stroke_from_json(stroke: &Value) -> Option<Vec<[f64; 2]>> {
 }
 
 fn no_repeats<T: PartialEq>(values: &[T]) -> Result<(), AnswerProblem> {
-    let repeated = values.iter().enumerate().any(|(i, v)| values[..i].contains(v));
-    if repeated { Err(AnswerProblem::Repeated) } else { Ok(()) }
+    let repeated = values
+        .iter()
+        .enumerate()
+        .any(|(i, v)| values[..i].contains(v));
+    if repeated {
+        Err(AnswerProblem::Repeated)
+    } else {
+        Ok(())
+    }
 }
 
 /// Formats a number without a needless `.0`.
@@ -339,7 +374,12 @@ impl Answers {
     }
 
     /// Sets or clears an answer after checking it against the item.
-    pub fn set(&mut self, form: &Form, item: ItemIx, answer: Option<Answer>) -> Result<(), AnswerProblem> {
+    pub fn set(
+        &mut self,
+        form: &Form,
+        item: ItemIx,
+        answer: Option<Answer>,
+    ) -> Result<(), AnswerProblem> {
         if let Some(a) = &answer {
             form.item(item).check(a)?;
         }
@@ -358,8 +398,13 @@ impl Answers {
         })?;
         let mut answers = Answers::new(form);
         for (id, value) in object {
-            let fail = |problem| AnswerError { item: id.clone(), problem };
-            let ix = form.item_ix(id).ok_or_else(|| fail(AnswerProblem::UnknownItem))?;
+            let fail = |problem| AnswerError {
+                item: id.clone(),
+                problem,
+            };
+            let ix = form
+                .item_ix(id)
+                .ok_or_else(|| fail(AnswerProblem::UnknownItem))?;
             if value.is_null() {
                 continue;
             }
@@ -375,8 +420,17 @@ impl Answers {
         let mut visible = vec![false; form.items.len()];
         for &ix in &form.visibility_order {
             let item = form.item(ix);
-            let lookup = |other: ItemIx| if visible[other.0] { self.get(other) } else { None };
-            let page_shown = form.pages[item.page].show_if.as_ref().is_none_or(|c| c.holds(&lookup));
+            let lookup = |other: ItemIx| {
+                if visible[other.0] {
+                    self.get(other)
+                } else {
+                    None
+                }
+            };
+            let page_shown = form.pages[item.page]
+                .show_if
+                .as_ref()
+                .is_none_or(|c| c.holds(&lookup));
             let item_shown = item.show_if.as_ref().is_none_or(|c| c.holds(&lookup));
             visible[ix.0] = page_shown && item_shown;
         }

@@ -132,38 +132,65 @@ pub fn check(
         c.f.warning(
             "/id",
             "id-file-mismatch",
-            format!("the battery id `{}` differs from the file name `{stem}.json`", raw.id),
+            format!(
+                "the battery id `{}` differs from the file name `{stem}.json`",
+                raw.id
+            ),
         );
     }
     let version = c.version(&raw.version, "/version");
     c.languages("/languages");
     let title = c.text(&raw.title, "/title");
     if raw.timepoints.is_empty() {
-        c.f.error("/timepoints", "missing-field", "`timepoints` must name at least one visit");
+        c.f.error(
+            "/timepoints",
+            "missing-field",
+            "`timepoints` must name at least one visit",
+        );
     }
     let mut seen_tp = HashSet::new();
     for (k, tp) in raw.timepoints.iter().enumerate() {
         if !seen_tp.insert(tp) {
-            c.f.error(ptr("/timepoints", k), "duplicate-id", "this time point is listed twice");
+            c.f.error(
+                ptr("/timepoints", k),
+                "duplicate-id",
+                "this time point is listed twice",
+            );
         }
     }
     if raw.forms.is_empty() {
-        c.f.error("/forms", "missing-field", "a battery needs at least one form");
+        c.f.error(
+            "/forms",
+            "missing-field",
+            "a battery needs at least one form",
+        );
     }
     let mut members = Vec::new();
     let mut seen_forms = HashSet::new();
     for (k, member) in raw.forms.iter().enumerate() {
         let at = ptr("/forms", k);
         if !seen_forms.insert(member.form.as_str()) {
-            c.f.error(ptr(&at, "form"), "duplicate-id", format!("the form `{}` is listed twice", member.form));
+            c.f.error(
+                ptr(&at, "form"),
+                "duplicate-id",
+                format!("the form `{}` is listed twice", member.form),
+            );
         }
         let Some(form) = forms.get(&member.form) else {
             let mut known: Vec<&str> = forms.keys().map(String::as_str).collect();
             known.sort_unstable();
+            let known = if known.is_empty() {
+                "no valid forms were found".to_owned()
+            } else {
+                format!("known: {}", known.join(", "))
+            };
             c.f.error(
                 ptr(&at, "form"),
                 "unknown-form",
-                format!("there is no valid form `{}` in the forms folder (known: {})", member.form, known.join(", ")),
+                format!(
+                    "there is no valid form `{}` in the forms folder ({known})",
+                    member.form
+                ),
             );
             continue;
         };
@@ -171,24 +198,42 @@ pub fn check(
             c.f.error(
                 ptr(&at, "form"),
                 "missing-translation",
-                format!("the battery offers {lang} but the form `{}` does not provide it", member.form),
+                format!(
+                    "the battery offers {lang} but the form `{}` does not provide it",
+                    member.form
+                ),
             );
         }
         let mut overrides = Vec::new();
         for (score_id, ov) in &member.band_overrides {
             let at_o = ptr(&ptr(&at, "band_overrides"), score_id);
             let Some(s) = form.score_ix(score_id) else {
-                c.f.error(&at_o, "unknown-score", format!("the form `{}` has no score `{score_id}`", member.form));
+                c.f.error(
+                    &at_o,
+                    "unknown-score",
+                    format!("the form `{}` has no score `{score_id}`", member.form),
+                );
                 continue;
             };
             if ov.source.trim().is_empty() {
-                c.f.error(ptr(&at_o, "source"), "empty-text", "say where the study's cut-off comes from in `source`");
+                c.f.error(
+                    ptr(&at_o, "source"),
+                    "empty-text",
+                    "say where the study's cut-off comes from in `source`",
+                );
             }
             let score = &form.scores[s.0];
             let bands = c.bands(&ov.bands, &ptr(&at_o, "bands"), score.range, score.whole);
-            overrides.push(BandOverride { score: s, source: ov.source.clone(), bands });
+            overrides.push(BandOverride {
+                score: s,
+                source: ov.source.clone(),
+                bands,
+            });
         }
-        members.push(BatteryForm { form: Arc::clone(form), overrides });
+        members.push(BatteryForm {
+            form: Arc::clone(form),
+            overrides,
+        });
     }
     (!c.f.has_errors()).then(|| Battery {
         id,

@@ -82,7 +82,12 @@ pub struct Findings(Vec<Finding>);
 
 impl Findings {
     /// Records an error at `pointer`.
-    pub fn error(&mut self, pointer: impl Into<String>, code: &'static str, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        pointer: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) {
         self.push(pointer, None, Severity::Error, code, message);
     }
 

@@ -177,7 +177,9 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
             i += 1;
             continue;
         }
-        let tok = if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        let tok = if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
             }
@@ -187,7 +189,9 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
                 _ => return err(start, format!("`{text}` is not a number")),
             }
         } else if c.is_ascii_alphabetic() || c == '_' {
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 i += 1;
             }
             Tok::Word(chars[start..i].iter().collect())
@@ -225,7 +229,10 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
 pub fn parse(src: &str) -> Result<Expr<Name>, ExprError> {
     let len = src.chars().count();
     if len > MAX_LEN {
-        return err(MAX_LEN, format!("the expression is longer than {MAX_LEN} characters"));
+        return err(
+            MAX_LEN,
+            format!("the expression is longer than {MAX_LEN} characters"),
+        );
     }
     let mut parser = Parser {
         toks: tokenize(src)?,
@@ -286,7 +293,10 @@ impl Parser {
     fn nest(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return err(self.offset(), format!("nested more than {MAX_NESTING} levels deep"));
+            return err(
+                self.offset(),
+                format!("nested more than {MAX_NESTING} levels deep"),
+            );
         }
         Ok(())
     }
@@ -327,8 +337,9 @@ impl Parser {
         match self.eat_op(&OPS) {
             Some(op) => {
                 let rhs = self.sum()?;
+                let at = self.offset();
                 if self.eat_op(&OPS).is_some() {
-                    return err(self.offset(), "comparisons cannot be chained; use `and`");
+                    return err(at, "comparisons cannot be chained; use `and`");
                 }
                 Ok(Expr::Binary(op, Box::new(lhs), Box::new(rhs)))
             }
@@ -370,7 +381,10 @@ impl Parser {
                 Ok(inner)
             }
             Tok::Word(word) => self.word(word, offset),
-            tok => err(offset, format!("unexpected {tok}: expected a number, a reference or `(`")),
+            tok => err(
+                offset,
+                format!("unexpected {tok}: expected a number, a reference or `(`"),
+            ),
         }
     }
     fn expect_close(&mut self, open: usize) -> Result<(), ExprError> {
@@ -378,7 +392,10 @@ impl Parser {
             (Tok::RParen, _) => Ok(()),
             (tok, offset) => err(
                 offset,
-                format!("expected `)` to close the `(` at character {}, found {tok}", open + 1),
+                format!(
+                    "expected `)` to close the `(` at character {}, found {tok}",
+                    open + 1
+                ),
             ),
         }
     }
@@ -387,7 +404,9 @@ impl Parser {
             let Some(func) = Func::from_name(&word) else {
                 return err(
                     offset,
-                    format!("unknown function `{word}`; known: min, max, abs, round, if, coalesce, answered"),
+                    format!(
+                        "unknown function `{word}`; known: min, max, abs, round, if, coalesce, answered"
+                    ),
                 );
             };
             let open = self.offset();
@@ -408,8 +427,15 @@ impl Parser {
             self.expect_close(open)?;
             let (lo, hi) = func.arity();
             if args.len() < lo || args.len() > hi {
-                let wanted = if lo == hi { format!("{lo}") } else { format!("{lo} to {hi}") };
-                return err(offset, format!("`{word}` takes {wanted} argument(s), not {}", args.len()));
+                let wanted = if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("{lo} to {hi}")
+                };
+                return err(
+                    offset,
+                    format!("`{word}` takes {wanted} argument(s), not {}", args.len()),
+                );
             }
             return Ok(Expr::Call(func, args));
         }
@@ -424,7 +450,10 @@ impl Parser {
             }
         };
         if !crate::id::is_valid_id(name) {
-            return err(offset + word.find('.').map_or(0, |d| d + 1), format!("`{name}` is not a valid id"));
+            return err(
+                offset + word.find('.').map_or(0, |d| d + 1),
+                format!("`{name}` is not a valid id"),
+            );
         }
         Ok(Expr::Ref(Name {
             namespace,
@@ -436,18 +465,25 @@ impl Parser {
 
 impl<R> Expr<R> {
     /// Replaces every reference through `resolve`, stopping at the first failure.
-    pub fn resolve<S, E>(&self, resolve: &mut impl FnMut(&R) -> Result<S, E>) -> Result<Expr<S>, E> {
+    pub fn resolve<S, E>(
+        &self,
+        resolve: &mut impl FnMut(&R) -> Result<S, E>,
+    ) -> Result<Expr<S>, E> {
         Ok(match self {
             Expr::Num(n) => Expr::Num(*n),
             Expr::Ref(r) => Expr::Ref(resolve(r)?),
             Expr::Neg(e) => Expr::Neg(Box::new(e.resolve(resolve)?)),
             Expr::Not(e) => Expr::Not(Box::new(e.resolve(resolve)?)),
-            Expr::Binary(op, a, b) => {
-                Expr::Binary(*op, Box::new(a.resolve(resolve)?), Box::new(b.resolve(resolve)?))
-            }
+            Expr::Binary(op, a, b) => Expr::Binary(
+                *op,
+                Box::new(a.resolve(resolve)?),
+                Box::new(b.resolve(resolve)?),
+            ),
             Expr::Call(f, args) => Expr::Call(
                 *f,
-                args.iter().map(|a| a.resolve(resolve)).collect::<Result<_, _>>()?,
+                args.iter()
+                    .map(|a| a.resolve(resolve))
+                    .collect::<Result<_, _>>()?,
             ),
         })
     }
@@ -579,13 +615,19 @@ mod tests {
 
     #[test]
     fn logic_with_nulls() {
-        assert_eq!(eval("score.total >= 4 and score.psychosocial >= 4"), Some(1.0));
+        assert_eq!(
+            eval("score.total >= 4 and score.psychosocial >= 4"),
+            Some(1.0)
+        );
         assert_eq!(eval("item.missing == 1"), None);
         assert_eq!(eval("item.missing == 1 and 0"), Some(0.0));
         assert_eq!(eval("item.missing == 1 or 1"), Some(1.0));
         assert_eq!(eval("not (1 > 2)"), Some(1.0));
         assert_eq!(eval("coalesce(item.missing, 3)"), Some(3.0));
-        assert_eq!(eval("answered(item.missing) + answered(item.q1)"), Some(1.0));
+        assert_eq!(
+            eval("answered(item.missing) + answered(item.q1)"),
+            Some(1.0)
+        );
         assert_eq!(eval("max(1, item.missing)"), None);
     }
 

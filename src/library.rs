@@ -2,9 +2,9 @@
 
 use crate::battery::{self, Battery, RawBattery};
 use crate::diag::{Diagnostic, Findings, Position, Severity};
+use crate::form::Form;
 use crate::form::check::{self, Context};
 use crate::form::raw::RawForm;
-use crate::form::Form;
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,9 @@ pub struct Loaded {
 impl Loaded {
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -46,22 +48,33 @@ pub fn find_assets(path: &Path) -> Option<PathBuf> {
 }
 
 /// Loads one form file. `assets` overrides the assets folder found beside the file.
-pub fn load_form(path: &Path, assets: Option<&Path>) -> Result<(Form, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load_form(
+    path: &Path,
+    assets: Option<&Path>,
+) -> Result<(Form, Vec<Diagnostic>), Vec<Diagnostic>> {
     let found = match assets {
         Some(dir) => Some(dir.to_owned()),
         None => find_assets(path),
     };
     let stem = path.file_stem().and_then(|s| s.to_str());
     parse_and_check::<RawForm, Form>(path, |raw, findings| {
-        let ctx = Context { assets: found.as_deref(), file_stem: stem };
+        let ctx = Context {
+            assets: found.as_deref(),
+            file_stem: stem,
+        };
         check::check(raw, &ctx, findings)
     })
 }
 
 /// Loads one battery file against the forms it may use.
-pub fn load_battery(path: &Path, forms: &HashMap<String, Arc<Form>>) -> Result<(Battery, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load_battery(
+    path: &Path,
+    forms: &HashMap<String, Arc<Form>>,
+) -> Result<(Battery, Vec<Diagnostic>), Vec<Diagnostic>> {
     let stem = path.file_stem().and_then(|s| s.to_str());
-    parse_and_check::<RawBattery, Battery>(path, |raw, findings| battery::check(raw, forms, stem, findings))
+    parse_and_check::<RawBattery, Battery>(path, |raw, findings| {
+        battery::check(raw, forms, stem, findings)
+    })
 }
 
 fn parse_and_check<R: serde::de::DeserializeOwned, T>(
@@ -69,6 +82,16 @@ fn parse_and_check<R: serde::de::DeserializeOwned, T>(
     check: impl FnOnce(&R, &mut Findings) -> Option<T>,
 ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
+    if !source.text().trim_start().starts_with('{') {
+        let at = source.text().len() - source.text().trim_start().len();
+        return Err(vec![Diagnostic {
+            path: path.to_owned(),
+            position: source.position(at),
+            severity: Severity::Error,
+            code: "wrong-type",
+            message: "the file must hold one JSON object `{ … }`".into(),
+        }]);
+    }
     let mut diagnostics = source.duplicate_keys();
     let raw: R = match source.parse() {
         Ok(raw) => raw,
@@ -84,7 +107,9 @@ fn parse_and_check<R: serde::de::DeserializeOwned, T>(
     diagnostics.extend(findings.into_vec().into_iter().map(|f| source.place(f)));
     diagnostics.sort_by_key(|d| d.position);
     match checked {
-        Some(value) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => Ok((value, diagnostics)),
+        Some(value) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => {
+            Ok((value, diagnostics))
+        }
         _ => Err(diagnostics),
     }
 }
@@ -95,16 +120,22 @@ fn collect(paths: &[PathBuf], out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diag
         if path.is_dir() {
             match std::fs::read_dir(path) {
                 Ok(entries) => {
-                    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    let mut children: Vec<PathBuf> =
+                        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
                     children.sort();
-                    let (dirs, files): (Vec<_>, Vec<_>) = children.into_iter().partition(|p| p.is_dir());
+                    let (dirs, files): (Vec<_>, Vec<_>) =
+                        children.into_iter().partition(|p| p.is_dir());
                     out.extend(files.into_iter().filter(|p| {
                         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                        name.ends_with(".json") && name != "schema.json" && !name.ends_with(".schema.json")
+                        name.ends_with(".json")
+                            && name != "schema.json"
+                            && !name.ends_with(".schema.json")
                     }));
                     collect(&dirs, out, diagnostics);
                 }
-                Err(e) => diagnostics.push(unreadable(path, format!("cannot list the folder: {e}"))),
+                Err(e) => {
+                    diagnostics.push(unreadable(path, format!("cannot list the folder: {e}")))
+                }
             }
         } else if path.exists() {
             out.push(path.clone());
@@ -131,29 +162,40 @@ pub fn load_paths(paths: &[PathBuf], assets: Option<&Path>) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
     collect(paths, &mut files, &mut loaded.diagnostics);
-    let (battery_files, form_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|p| is_battery_path(p));
+    let (battery_files, form_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|p| is_battery_path(p));
     for path in &form_files {
         match load_form(path, assets) {
             Ok((form, warnings)) => {
                 loaded.diagnostics.extend(warnings);
                 let id = form.id.to_string();
-                if loaded.forms.contains_key(&id) {
-                    loaded.diagnostics.push(Diagnostic {
-                        path: path.clone(),
-                        position: Position::START,
-                        severity: Severity::Error,
-                        code: "duplicate-form-id",
-                        message: format!("another file in this run also has the form id `{id}`"),
-                    });
-                } else {
-                    loaded.forms.insert(id, Arc::new(form));
+                match loaded.forms.entry(id) {
+                    std::collections::btree_map::Entry::Occupied(taken) => {
+                        loaded.diagnostics.push(Diagnostic {
+                            path: path.clone(),
+                            position: Position::START,
+                            severity: Severity::Error,
+                            code: "duplicate-form-id",
+                            message: format!(
+                                "another file in this run also has the form id `{}`",
+                                taken.key()
+                            ),
+                        });
+                    }
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(Arc::new(form));
+                    }
                 }
             }
             Err(diagnostics) => loaded.diagnostics.extend(diagnostics),
         }
     }
     for path in &battery_files {
-        let mut forms: HashMap<String, Arc<Form>> = loaded.forms.iter().map(|(k, v)| (k.clone(), Arc::clone(v))).collect();
+        let mut forms: HashMap<String, Arc<Form>> = loaded
+            .forms
+            .iter()
+            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .collect();
         if let Some(forms_dir) = path.parent().and_then(Path::parent) {
             add_sibling_forms(forms_dir, &form_files, assets, &mut forms);
         }
@@ -170,15 +212,28 @@ pub fn load_paths(paths: &[PathBuf], assets: Option<&Path>) -> Loaded {
 
 /// Adds the valid forms of `dir` that were not loaded already (their own problems are reported
 /// when that folder is validated, not here).
-fn add_sibling_forms(dir: &Path, already: &[PathBuf], assets: Option<&Path>, forms: &mut HashMap<String, Arc<Form>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+fn add_sibling_forms(
+    dir: &Path,
+    already: &[PathBuf],
+    assets: Option<&Path>,
+    forms: &mut HashMap<String, Arc<Form>>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
         let is_form = path.extension().is_some_and(|e| e == "json")
-            && !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("schema.json"));
-        if is_form && !already.contains(&path)
+            && !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with("schema.json"));
+        if is_form
+            && !already.contains(&path)
             && let Ok((form, _)) = load_form(&path, assets)
         {
-            forms.entry(form.id.to_string()).or_insert_with(|| Arc::new(form));
+            forms
+                .entry(form.id.to_string())
+                .or_insert_with(|| Arc::new(form));
         }
     }
 }

@@ -56,9 +56,17 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Validate { paths, assets } => validate(&paths, assets.as_deref()),
-        Command::Score { form, answers, battery } => score(&form, &answers, battery.as_deref()),
+        Command::Score {
+            form,
+            answers,
+            battery,
+        } => score(&form, &answers, battery.as_deref()),
         Command::Schema { battery } => {
-            let schema = if battery { svar::schema::battery_schema() } else { svar::schema::form_schema() };
+            let schema = if battery {
+                svar::schema::battery_schema()
+            } else {
+                svar::schema::form_schema()
+            };
             print!("{}", svar::schema::to_file_text(&schema));
             ExitCode::SUCCESS
         }
@@ -70,15 +78,27 @@ fn validate(paths: &[PathBuf], assets: Option<&Path>) -> ExitCode {
     for d in &loaded.diagnostics {
         println!("{d}");
     }
-    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = loaded.diagnostics.len() - errors;
     eprintln!(
         "checked {} form(s) and {} batter{}: {errors} error(s), {warnings} warning(s)",
         loaded.forms.len(),
         loaded.batteries.len(),
-        if loaded.batteries.len() == 1 { "y" } else { "ies" }
+        if loaded.batteries.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
     );
-    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCode {
@@ -88,7 +108,10 @@ fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCo
             for d in diagnostics {
                 eprintln!("{d}");
             }
-            eprintln!("error: the form {} does not load; fix it first (svar validate)", form_path.display());
+            eprintln!(
+                "error: the form {} does not load; fix it first (svar validate)",
+                form_path.display()
+            );
             return ExitCode::from(1);
         }
     };
@@ -105,7 +128,10 @@ fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCo
     let text = match std::fs::read_to_string(answers_path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read the answers file {}: {e}", answers_path.display());
+            eprintln!(
+                "error: cannot read the answers file {}: {e}",
+                answers_path.display()
+            );
             return ExitCode::from(2);
         }
     };
@@ -113,7 +139,12 @@ fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCo
         Ok(v) => v,
         Err(e) => {
             // serde's message quotes no input beyond the position, so no answer leaks here.
-            eprintln!("error: {}:{}:{}: the answers file is not valid JSON", answers_path.display(), e.line(), e.column());
+            eprintln!(
+                "error: {}:{}:{}: the answers file is not valid JSON",
+                answers_path.display(),
+                e.line(),
+                e.column()
+            );
             return ExitCode::from(2);
         }
     };
@@ -125,18 +156,32 @@ fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCo
         }
     };
     let report = svar::score::score(&form, &answers, &overrides);
-    println!("{}", serde_json::to_string_pretty(&report.to_json(&form)).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report.to_json(&form)).unwrap_or_default()
+    );
     ExitCode::SUCCESS
 }
 
 /// The band overrides that battery `id` (in the `batteries` folder beside the form) sets for `form`.
-fn battery_overrides(form_path: &Path, id: &str, form: &svar::form::Form) -> Result<Vec<svar::battery::BandOverride>, String> {
-    let dir = form_path.parent().unwrap_or(Path::new(".")).join("batteries");
+fn battery_overrides(
+    form_path: &Path,
+    id: &str,
+    form: &svar::form::Form,
+) -> Result<Vec<svar::battery::BandOverride>, String> {
+    let dir = form_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("batteries");
     let path = dir.join(format!("{id}.json"));
     let loaded = library::load_paths(std::slice::from_ref(&path), None);
     let battery = loaded.batteries.get(id).ok_or_else(|| {
         let problems: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
-        format!("the battery `{id}` does not load from {}:\n{}", path.display(), problems.join("\n"))
+        format!(
+            "the battery `{id}` does not load from {}:\n{}",
+            path.display(),
+            problems.join("\n")
+        )
     })?;
     let member = battery
         .member(form.id.as_str())

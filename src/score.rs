@@ -38,14 +38,29 @@ pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Repo
     let mut values: Vec<Option<f64>> = vec![None; form.scores.len()];
     for &s in &form.score_order {
         values[s.0] = match &form.scores[s.0].rule {
-            ScoreRule::Aggregate { kind, items, count_values, min_answered, prorate } => {
-                aggregate(*kind, items, count_values.as_deref(), *min_answered, *prorate, &answers)
-            }
+            ScoreRule::Aggregate {
+                kind,
+                items,
+                count_values,
+                min_answered,
+                prorate,
+            } => aggregate(
+                *kind,
+                items,
+                count_values.as_deref(),
+                *min_answered,
+                *prorate,
+                &answers,
+            ),
             ScoreRule::Expression(e) => e.eval(&|op: &Operand| match op {
                 Operand::Item(ix) => answers.get(*ix).and_then(Answer::as_number),
                 Operand::Score(other) => values[other.0],
             }),
-            ScoreRule::Condition(c) => Some(if c.holds(&|ix| answers.get(ix)) { 1.0 } else { 0.0 }),
+            ScoreRule::Condition(c) => Some(if c.holds(&|ix| answers.get(ix)) {
+                1.0
+            } else {
+                0.0
+            }),
         };
     }
     let scores = form
@@ -77,7 +92,11 @@ pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Repo
         .iter()
         .map(|o| (form.scores[o.score.0].id.clone(), o.source.clone()))
         .collect();
-    Report { scores, flags, overridden }
+    Report {
+        scores,
+        flags,
+        overridden,
+    }
 }
 
 fn aggregate(
@@ -92,7 +111,9 @@ fn aggregate(
     let mut sum = 0.0;
     let mut span = 0.0;
     for si in items {
-        let Some(answer) = answers.get(si.item) else { continue };
+        let Some(answer) = answers.get(si.item) else {
+            continue;
+        };
         answered += 1;
         let scored = match answer {
             Answer::Choices(c) => c.len() as f64,
@@ -103,8 +124,14 @@ fn aggregate(
             },
         };
         match (kind, count_values) {
-            (Aggregate::Count, Some(values)) => sum += f64::from(u8::from(values.contains(&scored))),
-            (Aggregate::Count, None) if matches!(answer, Answer::Choices(_) | Answer::Regions(_)) => sum += scored,
+            (Aggregate::Count, Some(values)) => {
+                sum += f64::from(u8::from(values.contains(&scored)))
+            }
+            (Aggregate::Count, None)
+                if matches!(answer, Answer::Choices(_) | Answer::Regions(_)) =>
+            {
+                sum += scored
+            }
             (Aggregate::Count, None) => sum += 1.0,
             (Aggregate::Percent, _) => {
                 sum += scored - si.min;
@@ -118,7 +145,9 @@ fn aggregate(
     }
     match kind {
         // Multiply before dividing so exact cases (e.g. 37/20 = 1.85) stay exact at cut-offs.
-        Aggregate::Sum if prorate && answered > 0 => Some(sum * items.len() as f64 / answered as f64),
+        Aggregate::Sum if prorate && answered > 0 => {
+            Some(sum * items.len() as f64 / answered as f64)
+        }
         Aggregate::Sum | Aggregate::Count => Some(sum),
         Aggregate::Mean => (answered > 0).then(|| sum / answered as f64),
         Aggregate::Percent => (span > 0.0).then(|| sum * 100.0 / span),
@@ -129,7 +158,11 @@ fn scored_value(si: &ScoredItem, answer: f64) -> f64 {
     let recoded = si
         .recode
         .as_ref()
-        .and_then(|map| map.iter().find(|(from, _)| *from == answer).map(|(_, to)| *to))
+        .and_then(|map| {
+            map.iter()
+                .find(|(from, _)| *from == answer)
+                .map(|(_, to)| *to)
+        })
         .unwrap_or(answer);
     match si.reverse_sum {
         Some(total) => total - recoded,

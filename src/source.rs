@@ -162,7 +162,10 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let start = self.line_starts[line - 1];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         Position { line, column }
     }
 
@@ -310,10 +313,14 @@ fn classify(error: &serde_json::Error) -> (&'static str, String) {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "json-syntax",
         serde_json::error::Category::Io => "unreadable",
         serde_json::error::Category::Data => {
+            if message.starts_with("missing field") {
+                return (
+                    "missing-field",
+                    format!("{message} in the object that ends here"),
+                );
+            }
             if message.starts_with("unknown field") {
                 "unknown-field"
-            } else if message.starts_with("missing field") {
-                "missing-field"
             } else if message.starts_with("unknown variant") {
                 "unknown-value"
             } else if message.starts_with("invalid type") {
@@ -358,7 +365,7 @@ mod tests {
         assert_eq!(at(&f, ""), (1, 1));
         assert_eq!(at(&f, "/a"), (2, 8));
         assert_eq!(at(&f, "/a/1/b"), (3, 11));
-        assert_eq!(at(&f, "/c~0~1"), (4, 11));
+        assert_eq!(at(&f, "/c~0~1"), (4, 10));
         // Unknown pointers fall back to the nearest parent.
         assert_eq!(at(&f, "/a/1/zzz"), (3, 5));
     }

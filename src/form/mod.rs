@@ -63,7 +63,10 @@ pub struct Form {
 impl Form {
     /// The item with this id.
     pub fn item_ix(&self, id: &str) -> Option<ItemIx> {
-        self.items.iter().position(|i| i.id.as_str() == id).map(ItemIx)
+        self.items
+            .iter()
+            .position(|i| i.id.as_str() == id)
+            .map(ItemIx)
     }
 
     /// The item at an index.
@@ -73,7 +76,10 @@ impl Form {
 
     /// The score with this id.
     pub fn score_ix(&self, id: &str) -> Option<ScoreIx> {
-        self.scores.iter().position(|s| s.id.as_str() == id).map(ScoreIx)
+        self.scores
+            .iter()
+            .position(|s| s.id.as_str() == id)
+            .map(ScoreIx)
     }
 }
 
@@ -136,8 +142,8 @@ pub struct Region {
     pub id: RegionId,
     /// Name.
     pub label: Text,
-    /// Corners in image pixels.
-    pub polygon: Vec<[f64; 2]>,
+    /// Shapes, each a list of corners in image pixels.
+    pub polygons: Vec<Vec<[f64; 2]>>,
 }
 
 /// An item's type with its settings.
@@ -428,10 +434,18 @@ impl Band {
     /// True when `value` is in this band.
     pub fn contains(&self, value: f64) -> bool {
         let above_lower = self.lower.is_none_or(|b| {
-            if b.inclusive { value >= b.value } else { value > b.value }
+            if b.inclusive {
+                value >= b.value
+            } else {
+                value > b.value
+            }
         });
         let below_upper = self.upper.is_none_or(|b| {
-            if b.inclusive { value <= b.value } else { value < b.value }
+            if b.inclusive {
+                value <= b.value
+            } else {
+                value < b.value
+            }
         });
         above_lower && below_upper
     }

@@ -242,8 +242,9 @@ pub struct RawRegion {
     pub id: String,
     /// Name of the region, also listed in words on screen.
     pub label: RawText,
-    /// Corner points `[x, y]` in the image's pixel coordinates (at least 3).
-    pub polygon: Vec<[f64; 2]>,
+    /// The region's shapes (one, or several for paired parts such as both knees), each a list
+    /// of at least 3 corner points `[x, y]` in the image's pixel coordinates.
+    pub polygons: Vec<Vec<[f64; 2]>>,
 }
 
 /// How a score is computed.

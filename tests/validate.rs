@@ -1,0 +1,190 @@
+//! `svar validate`: the shipped forms pass, and every file in the bad-input corpus fails with
+//! its own code at the right place.
+
+mod common;
+
+/// Each broken file, the code it must report, and where (line, column).
+const BAD: &[(&str, &str, usize, usize)] = &[
+    ("asset-path-escapes", "bad-asset-path", 132, 20),
+    ("bad-date-bound", "bad-date", 123, 18),
+    ("bad-id", "bad-id", 56, 17),
+    ("bad-version", "bad-version", 4, 14),
+    ("band-coverage", "band-coverage", 222, 9),
+    ("band-gap", "band-gap", 222, 9),
+    ("band-gap-fractional", "band-gap", 257, 9),
+    ("band-order", "band-order", 230, 9),
+    ("band-overlap", "band-overlap", 222, 9),
+    ("batteries/unknown-form", "unknown-form", 18, 15),
+    ("condition-cycle", "condition-cycle", 106, 22),
+    ("condition-unknown-item", "unknown-item", 115, 21),
+    ("condition-value-not-an-option", "bad-condition", 292, 18),
+    ("contains-on-rating", "bad-condition", 117, 22),
+    ("deeply-nested", "too-deep", 15, 83),
+    ("duplicate-item-id", "duplicate-id", 108, 17),
+    ("duplicate-key", "duplicate-key", 61, 13),
+    ("duplicate-option-value", "duplicate-value", 34, 20),
+    ("empty", "empty", 1, 1),
+    ("empty-scale", "empty-scale", 18, 18),
+    ("expression-syntax", "bad-expression", 274, 36),
+    ("expression-unknown-score", "unknown-score", 274, 22),
+    ("field-not-for-type", "field-not-for-type", 106, 20),
+    ("flag-without-severity", "bad-flag", 288, 19),
+    ("grid-mismatch", "grid-mismatch", 53, 18),
+    ("min-answered-too-high", "bad-missing-rule", 246, 25),
+    ("missing-asset", "missing-asset", 132, 20),
+    ("missing-field", "missing-field", 295, 1),
+    ("missing-translation", "missing-translation", 92, 19),
+    ("not-scorable", "not-scorable", 208, 9),
+    ("not-utf8", "not-utf8", 1, 1),
+    ("number-without-range", "missing-field", 87, 9),
+    ("polygon-outside", "polygon-outside", 177, 19),
+    ("polygon-too-few-points", "bad-polygon", 145, 17),
+    ("recode-incomplete", "bad-recode", 234, 18),
+    ("reverse-not-in-items", "bad-reverse", 211, 9),
+    ("reverse-uneven-scale", "bad-reverse", 211, 9),
+    ("root-not-object", "wrong-type", 1, 1),
+    ("score-cycle", "score-cycle", 274, 21),
+    ("syntax-trailing-comma", "json-syntax", 14, 24),
+    ("unknown-field", "unknown-field", 72, 17),
+    ("unknown-item-type", "unknown-value", 89, 25),
+    ("unknown-scale", "unknown-scale", 76, 20),
+    ("unterminated", "json-syntax", 141, 24),
+    ("wrong-type", "wrong-type", 63, 27),
+];
+
+#[test]
+fn shipped_forms_and_batteries_validate() {
+    let out = common::svar(&["validate", "forms/"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    assert!(common::stderr(&out).contains("0 error(s)"));
+}
+
+#[test]
+fn the_good_fixture_validates_without_warnings() {
+    let out = common::svar(&["validate", "tests/fixtures/good"]);
+    assert!(out.status.success(), "{}", common::stdout(&out));
+    assert_eq!(common::stdout(&out), "");
+}
+
+#[test]
+fn every_bad_fixture_fails_with_its_code_at_its_place() {
+    let dir = common::root().join("tests/fixtures/bad");
+    let mut on_disk: Vec<String> = common::json_files(&dir)
+        .iter()
+        .chain(common::json_files(&dir.join("batteries")).iter())
+        .map(|p| {
+            p.strip_prefix(&dir)
+                .unwrap()
+                .with_extension("")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = BAD.iter().map(|(name, ..)| name.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every fixture has exactly one expectation");
+    assert!(BAD.len() >= 25);
+    let mut failures = Vec::new();
+    for (name, code, line, column) in BAD {
+        let path = format!("tests/fixtures/bad/{name}.json");
+        let out = common::svar(&["validate", &path]);
+        let stdout = common::stdout(&out);
+        let wanted = format!("{path}:{line}:{column}: error[{code}]: ");
+        if out.status.code() != Some(1) || !stdout.lines().any(|l| l.starts_with(&wanted)) {
+            failures.push(format!(
+                "{name}: exit {:?}, wanted `{wanted}` in:\n{stdout}",
+                out.status.code()
+            ));
+        }
+        if common::stderr(&out).contains("panicked") {
+            failures.push(format!("{name}: panicked"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_line_has_the_documented_shape() {
+    let out = common::svar(&["validate", "tests/fixtures/bad"]);
+    assert_eq!(out.status.code(), Some(1));
+    for line in common::stdout(&out).lines() {
+        let mut parts = line.splitn(4, ':');
+        let (path, l, c, rest) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next().unwrap_or(""),
+        );
+        assert!(path.is_some_and(|p| p.ends_with(".json")), "{line}");
+        assert!(
+            l.and_then(|l| l.parse::<usize>().ok())
+                .is_some_and(|l| l >= 1),
+            "{line}"
+        );
+        assert!(
+            c.and_then(|c| c.parse::<usize>().ok())
+                .is_some_and(|c| c >= 1),
+            "{line}"
+        );
+        assert!(
+            rest.starts_with(" error[") || rest.starts_with(" warning["),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_50_mb_file_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("huge.json");
+    let mut text = String::with_capacity(50 * 1024 * 1024 + 64);
+    text.push_str("{\"id\": \"huge\", \"scoring_notes\": [");
+    while text.len() < 50 * 1024 * 1024 {
+        text.push_str("\"padding padding padding padding padding padding\",");
+    }
+    text.push_str("\"end\"]}");
+    std::fs::write(&path, text).expect("write");
+    let out = common::svar(&["validate", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stdout(&out).contains(":1:1: error[too-large]: "),
+        "{}",
+        common::stdout(&out)
+    );
+}
+
+#[test]
+fn a_missing_path_is_an_error_not_a_panic() {
+    let out = common::svar(&["validate", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stdout(&out).contains("error[unreadable]"));
+}
+
+#[test]
+fn warnings_alone_do_not_fail() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string(common::root().join("tests/fixtures/good/minimal.json"))
+        .expect("read");
+    // A file name that differs from the form id is only a warning.
+    let path = dir.path().join("renamed.json");
+    std::fs::write(
+        &path,
+        good.replace("\"$schema\": \"../../../forms/schema.json\",", ""),
+    )
+    .expect("write");
+    let assets = common::root().join("tests/fixtures/assets");
+    let out = common::svar(&[
+        "validate",
+        path.to_str().unwrap(),
+        "--assets",
+        assets.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::stdout(&out));
+    assert!(common::stdout(&out).contains("warning[id-file-mismatch]"));
+}
