@@ -115,34 +115,46 @@ fn parse_and_check<R: serde::de::DeserializeOwned, T>(
 }
 
 /// Expands files and folders into the JSON files to read, sorted; schema files are skipped.
+/// Linked folders inside a folder are not followed, so a link loop cannot make this endless.
 fn collect(paths: &[PathBuf], out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
     for path in paths {
-        if path.is_dir() {
-            match std::fs::read_dir(path) {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => match std::fs::read_dir(path) {
                 Ok(entries) => {
-                    let mut children: Vec<PathBuf> =
-                        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    let mut children: Vec<(PathBuf, bool)> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+                        .collect();
                     children.sort();
-                    let (dirs, files): (Vec<_>, Vec<_>) =
-                        children.into_iter().partition(|p| p.is_dir());
-                    out.extend(files.into_iter().filter(|p| {
-                        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                        name.ends_with(".json")
-                            && name != "schema.json"
-                            && !name.ends_with(".schema.json")
-                    }));
+                    let (dirs, files): (Vec<_>, Vec<_>) = children.into_iter().partition(|c| c.1);
+                    out.extend(files.into_iter().map(|c| c.0).filter(|p| is_form_file(p)));
+                    let dirs: Vec<PathBuf> = dirs.into_iter().map(|c| c.0).collect();
                     collect(&dirs, out, diagnostics);
                 }
                 Err(e) => {
                     diagnostics.push(unreadable(path, format!("cannot list the folder: {e}")))
                 }
+            },
+            // A pipe or device could block the reader forever.
+            Ok(meta) if !meta.is_file() => {
+                diagnostics.push(unreadable(path, "not a regular file".into()))
             }
-        } else if path.exists() {
-            out.push(path.clone());
-        } else {
-            diagnostics.push(unreadable(path, "no such file or folder".into()));
+            Ok(_) => out.push(path.clone()),
+            Err(e) => diagnostics.push(unreadable(path, format!("cannot open: {e}"))),
         }
     }
+}
+
+/// A regular `.json` file that is not a schema: what a folder contributes to a load.
+fn is_form_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.ends_with(".json")
+        && name != "schema.json"
+        && !name.ends_with(".schema.json")
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 fn unreadable(path: &Path, message: String) -> Diagnostic {
@@ -222,12 +234,7 @@ fn add_sibling_forms(
         return;
     };
     for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let is_form = path.extension().is_some_and(|e| e == "json")
-            && !path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with("schema.json"));
-        if is_form
+        if is_form_file(&path)
             && !already.contains(&path)
             && let Ok((form, _)) = load_form(&path, assets)
         {

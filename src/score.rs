@@ -213,3 +213,130 @@ impl Report {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Findings;
+    use crate::form::check::{Context, check};
+    use crate::form::raw::RawForm;
+
+    /// A small form in English only, with the given items and scores.
+    fn form(items: Value, scores: Value) -> Form {
+        let raw: RawForm = serde_json::from_value(json!({
+            "id": "t", "version": "1.0.0", "title": {"en": "T"}, "languages": ["en"],
+            "instrument": "Test", "wording": "project", "scoring_source": "Test.",
+            "scales": {"s": {"options": [
+                {"value": 0, "label": {"en": "a"}}, {"value": 1, "label": {"en": "b"}},
+                {"value": 2, "label": {"en": "c"}}, {"value": 3, "label": {"en": "d"}}]}},
+            "pages": [{"id": "p", "items": items}],
+            "scores": scores
+        }))
+        .expect("raw form");
+        let mut findings = Findings::default();
+        let form = check(&raw, &Context::default(), &mut findings);
+        form.unwrap_or_else(|| panic!("{:?}", findings.into_vec()))
+    }
+
+    fn choice(id: &str) -> Value {
+        json!({"id": id, "type": "single_choice", "scale": "s", "text": {"en": id}})
+    }
+
+    fn run(form: &Form, answers: Value) -> Report {
+        score(
+            form,
+            &Answers::from_json(form, &answers).expect("valid answers"),
+            &[],
+        )
+    }
+
+    #[test]
+    fn prorated_sum_scales_to_all_items() {
+        let f = form(
+            json!([choice("a"), choice("b"), choice("c"), choice("d")]),
+            json!([{"id": "s", "label": {"en": "S"}, "kind": "sum", "items": ["a", "b", "c", "d"],
+                    "missing": {"min_answered": 3, "prorate": true}}]),
+        );
+        // 1 + 2 + 3 over 3 of 4 items: 6 × 4 / 3 = 8.
+        assert_eq!(
+            run(&f, json!({"a": 1, "b": 2, "c": 3})).scores[0].value,
+            Some(8.0)
+        );
+        assert_eq!(run(&f, json!({"a": 1, "b": 2})).scores[0].value, None);
+    }
+
+    #[test]
+    fn percent_uses_only_answered_items_and_their_spans() {
+        let f = form(
+            json!([choice("a"), choice("b"), choice("c")]),
+            json!([{"id": "p", "label": {"en": "P"}, "kind": "percent", "items": ["a", "b", "c"],
+                    "missing": {"min_answered": 2}}]),
+        );
+        // (3 + 0) / (3 + 3) × 100 = 50.
+        assert_eq!(run(&f, json!({"a": 3, "b": 0})).scores[0].value, Some(50.0));
+        assert_eq!(run(&f, json!({"a": 3})).scores[0].value, None);
+    }
+
+    #[test]
+    fn reverse_and_recode_apply_in_order() {
+        let f = form(
+            json!([choice("a"), choice("b")]),
+            json!([{"id": "s", "label": {"en": "S"}, "kind": "sum", "items": ["a", "b"], "reverse": ["a"],
+                    "recode": [{"items": ["b"], "map": {"0": 0, "1": 0, "2": 5, "3": 5}}]}]),
+        );
+        // a = 3 reversed on 0–3 is 0; b = 2 recoded is 5.
+        assert_eq!(run(&f, json!({"a": 3, "b": 2})).scores[0].value, Some(5.0));
+    }
+
+    #[test]
+    fn hidden_answers_are_not_scored() {
+        let mut b = choice("b");
+        b["show_if"] = json!({"item": "a", "op": ">", "value": 0});
+        let f = form(
+            json!([choice("a"), b]),
+            json!([{"id": "s", "label": {"en": "S"}, "kind": "sum", "items": ["a", "b"],
+                    "missing": {"min_answered": 1}}]),
+        );
+        assert_eq!(run(&f, json!({"a": 0, "b": 3})).scores[0].value, Some(0.0));
+        assert_eq!(run(&f, json!({"a": 1, "b": 3})).scores[0].value, Some(4.0));
+    }
+
+    #[test]
+    fn counts_of_selections_and_of_values() {
+        let f = form(
+            json!([
+                {"id": "m", "type": "multiple_choice", "scale": "s", "text": {"en": "m"}},
+                {"id": "y1", "type": "yes_no", "text": {"en": "y1"}},
+                {"id": "y2", "type": "yes_no", "text": {"en": "y2"}}
+            ]),
+            json!([
+                {"id": "ticked", "label": {"en": "T"}, "kind": "count", "items": ["m"]},
+                {"id": "yes", "label": {"en": "Y"}, "kind": "count", "items": ["y1", "y2"], "count_values": [1]}
+            ]),
+        );
+        let r = run(&f, json!({"m": [0, 2, 3], "y1": 1, "y2": 0}));
+        assert_eq!(r.scores[0].value, Some(3.0));
+        assert_eq!(r.scores[1].value, Some(1.0));
+    }
+
+    #[test]
+    fn expression_scores_see_other_scores_and_nulls() {
+        let f = form(
+            json!([choice("a"), choice("b")]),
+            json!([
+                {"id": "twice", "label": {"en": "2x"}, "kind": "expression", "expression": "score.total * 2", "range": [0, 12]},
+                {"id": "total", "label": {"en": "T"}, "kind": "sum", "items": ["a", "b"]}
+            ]),
+        );
+        assert_eq!(
+            run(&f, json!({"a": 1, "b": 2}))
+                .get("twice")
+                .and_then(|s| s.value),
+            Some(6.0)
+        );
+        assert_eq!(
+            run(&f, json!({"a": 1})).get("twice").and_then(|s| s.value),
+            None
+        );
+    }
+}

@@ -6,6 +6,7 @@
 
 use crate::diag::{Diagnostic, Finding, Position, Severity, ptr};
 use serde::de::DeserializeOwned;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ pub struct SourceFile {
     path: PathBuf,
     text: String,
     line_starts: Vec<usize>,
-    values: HashMap<String, usize>,
+    /// Value offsets by JSON pointer, built on first use: most files have no problem to place.
+    values: OnceCell<HashMap<String, usize>>,
     duplicate_keys: Vec<(String, usize)>,
 }
 
@@ -70,7 +72,7 @@ impl SourceFile {
             path: path.to_owned(),
             line_starts: line_starts(&text),
             text,
-            values: HashMap::new(),
+            values: OnceCell::new(),
             duplicate_keys: Vec::new(),
         };
         if file.text.trim().is_empty() {
@@ -81,13 +83,16 @@ impl SourceFile {
                 "the file is empty; a form file is a JSON object".into(),
             ));
         }
-        if let Err(offset) = file.index() {
-            return Err(file.diagnostic(
-                offset,
-                Severity::Error,
-                "too-deep",
-                format!("values are nested more than {MAX_DEPTH} levels deep"),
-            ));
+        match scan(&file.text, false) {
+            Ok(found) => file.duplicate_keys = found.duplicate_keys,
+            Err(offset) => {
+                return Err(file.diagnostic(
+                    offset,
+                    Severity::Error,
+                    "too-deep",
+                    format!("values are nested more than {MAX_DEPTH} levels deep"),
+                ));
+            }
         }
         Ok(file)
     }
@@ -137,9 +142,12 @@ impl SourceFile {
 
     /// Places a finding at the value its pointer names (or the nearest enclosing value).
     pub fn place(&self, finding: Finding) -> Diagnostic {
+        let values = self
+            .values
+            .get_or_init(|| scan(&self.text, true).map(|s| s.values).unwrap_or_default());
         let mut pointer = finding.pointer.as_str();
         let offset = loop {
-            if let Some(&offset) = self.values.get(pointer) {
+            if let Some(&offset) = values.get(pointer) {
                 break offset;
             }
             match pointer.rfind('/') {
@@ -184,103 +192,127 @@ impl SourceFile {
             message,
         }
     }
+}
 
-    /// Records the offset of every value by its JSON pointer. Stops quietly at the first thing
-    /// that is not JSON (serde reports that); fails with the offset of too-deep nesting.
-    fn index(&mut self) -> Result<(), usize> {
-        struct Frame {
-            pointer: String,
-            is_object: bool,
-            next_index: usize,
-            key: Option<String>,
-            keys: HashSet<String>,
+/// What one pass over a file finds.
+#[derive(Default)]
+struct Scan {
+    /// Offset of every value by JSON pointer (only when asked for).
+    values: HashMap<String, usize>,
+    /// Keys given twice in one object, with their offsets.
+    duplicate_keys: Vec<(String, usize)>,
+}
+
+/// Walks the JSON text once, recording duplicate keys and, when `pointers` is set, the offset
+/// of every value. Stops quietly at the first thing that is not JSON (serde reports that);
+/// fails with the offset of nesting deeper than [`MAX_DEPTH`].
+fn scan(text: &str, pointers: bool) -> Result<Scan, usize> {
+    struct Frame<'t> {
+        pointer: String,
+        is_object: bool,
+        next_index: usize,
+        key: Option<&'t str>,
+        keys: HashSet<&'t str>,
+    }
+    let mut found = Scan::default();
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
         }
-        let bytes = self.text.as_bytes();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut expect_key = false;
-        let mut i = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            if c.is_ascii_whitespace() {
+        let start = i;
+        match c {
+            b',' | b':' => {
+                if c == b',' && stack.last().is_some_and(|f| f.is_object) {
+                    expect_key = true;
+                }
                 i += 1;
                 continue;
             }
-            let start = i;
-            match c {
-                b',' | b':' => {
-                    if c == b',' && stack.last().is_some_and(|f| f.is_object) {
-                        expect_key = true;
-                    }
-                    i += 1;
-                    continue;
-                }
-                b'}' | b']' => {
-                    stack.pop();
-                    expect_key = false;
-                    i += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let token_end = match c {
-                b'"' => match string_end(bytes, i) {
-                    Some(end) => end,
-                    None => return Ok(()),
-                },
-                b'{' | b'[' => i + 1,
-                c if c.is_ascii_alphanumeric() || c == b'-' => {
-                    let mut end = i;
-                    while end < bytes.len()
-                        && (bytes[end].is_ascii_alphanumeric() || b"+-.".contains(&bytes[end]))
-                    {
-                        end += 1;
-                    }
-                    end
-                }
-                _ => return Ok(()),
-            };
-            if expect_key && c == b'"' {
-                let raw = &self.text[start..token_end];
-                let key: String = serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned());
-                if let Some(frame) = stack.last_mut() {
-                    if !frame.keys.insert(key.clone()) {
-                        self.duplicate_keys.push((key.clone(), start));
-                    }
-                    frame.key = Some(key);
-                }
+            b'}' | b']' => {
+                stack.pop();
                 expect_key = false;
-                i = token_end;
+                i += 1;
                 continue;
             }
-            let pointer = match stack.last_mut() {
-                None => String::new(),
-                Some(frame) if frame.is_object => match frame.key.take() {
-                    Some(key) => ptr(&frame.pointer, key),
-                    None => return Ok(()),
-                },
-                Some(frame) => {
-                    frame.next_index += 1;
-                    ptr(&frame.pointer, frame.next_index - 1)
-                }
-            };
-            self.values.entry(pointer.clone()).or_insert(start);
-            if c == b'{' || c == b'[' {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(start);
-                }
-                stack.push(Frame {
-                    pointer,
-                    is_object: c == b'{',
-                    next_index: 0,
-                    key: None,
-                    keys: HashSet::new(),
-                });
-                expect_key = c == b'{';
-            }
-            i = token_end;
+            _ => {}
         }
-        Ok(())
+        let token_end = match c {
+            b'"' => match string_end(bytes, i) {
+                Some(end) => end,
+                None => return Ok(found),
+            },
+            b'{' | b'[' => i + 1,
+            c if c.is_ascii_alphanumeric() || c == b'-' => {
+                let mut end = i;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || b"+-.".contains(&bytes[end]))
+                {
+                    end += 1;
+                }
+                end
+            }
+            _ => return Ok(found),
+        };
+        if expect_key && c == b'"' {
+            // Keys are compared as written; escapes that spell the same key are rare enough.
+            let raw = &text[start..token_end];
+            if let Some(frame) = stack.last_mut() {
+                if !frame.keys.insert(raw) {
+                    found.duplicate_keys.push((decode_key(raw), start));
+                }
+                frame.key = Some(raw);
+            }
+            expect_key = false;
+            i = token_end;
+            continue;
+        }
+        let pointer = match stack.last_mut() {
+            None => String::new(),
+            Some(frame) if frame.is_object => match frame.key.take() {
+                Some(key) if pointers => ptr(&frame.pointer, decode_key(key)),
+                Some(_) => String::new(),
+                None => return Ok(found),
+            },
+            Some(frame) => {
+                frame.next_index += 1;
+                if pointers {
+                    ptr(&frame.pointer, frame.next_index - 1)
+                } else {
+                    String::new()
+                }
+            }
+        };
+        if c == b'{' || c == b'[' {
+            if stack.len() >= MAX_DEPTH {
+                return Err(start);
+            }
+            if pointers {
+                found.values.entry(pointer.clone()).or_insert(start);
+            }
+            stack.push(Frame {
+                pointer,
+                is_object: c == b'{',
+                next_index: 0,
+                key: None,
+                keys: HashSet::new(),
+            });
+            expect_key = c == b'{';
+        } else if pointers {
+            found.values.entry(pointer).or_insert(start);
+        }
+        i = token_end;
     }
+    Ok(found)
+}
+
+fn decode_key(raw: &str) -> String {
+    serde_json::from_str(raw).unwrap_or_else(|_| raw.trim_matches('"').to_owned())
 }
 
 /// The offset just past the string starting at `start`, or `None` when it never ends.

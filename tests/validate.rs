@@ -188,3 +188,22 @@ fn warnings_alone_do_not_fail() {
     assert!(out.status.success(), "{}", common::stdout(&out));
     assert!(common::stdout(&out).contains("warning[id-file-mismatch]"));
 }
+
+#[cfg(unix)]
+#[test]
+fn link_loops_and_pipes_neither_hang_nor_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("symlink");
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let out = common::svar(&["validate", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::stdout(&out));
+    if made {
+        let out = common::svar(&["validate", fifo.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(common::stdout(&out).contains("not a regular file"));
+    }
+}
