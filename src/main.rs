@@ -45,6 +45,27 @@ enum Command {
         #[arg(long)]
         battery: Option<String>,
     },
+    /// Open the patient kiosk: fullscreen, on top, and closing refused.
+    ///
+    /// `--demo` needs no configuration: the shipped forms, the demo battery and a visible
+    /// DEMO ribbon. During development Ctrl+Shift+Q closes the kiosk (staff mode comes later).
+    Run {
+        /// Run the embedded demo (forms/, forms/batteries/demo.json, assets/).
+        #[arg(long)]
+        demo: bool,
+        /// A normal 1280×800 window instead of fullscreen, for development.
+        #[arg(long)]
+        windowed: bool,
+        /// The forms folder (default: forms/ here, else the one this build was made from).
+        #[arg(long)]
+        forms: Option<PathBuf>,
+        /// The battery to run.
+        #[arg(long, default_value = "demo")]
+        battery: String,
+        /// Seconds without a touch before "Are you still there?".
+        #[arg(long, default_value_t = 90.0)]
+        idle_seconds: f64,
+    },
     /// Print the JSON Schema of form files (or of battery files).
     Schema {
         /// The battery schema instead of the form schema.
@@ -61,6 +82,13 @@ fn main() -> ExitCode {
             answers,
             battery,
         } => score(&form, &answers, battery.as_deref()),
+        Command::Run {
+            demo,
+            windowed,
+            forms,
+            battery,
+            idle_seconds,
+        } => run(demo, windowed, forms, &battery, idle_seconds),
         Command::Schema { battery } => {
             let schema = if battery {
                 svar::schema::battery_schema()
@@ -187,4 +215,71 @@ fn battery_overrides(
         .member(form.id.as_str())
         .ok_or_else(|| format!("the battery `{id}` does not include the form `{}`", form.id))?;
     Ok(member.overrides.clone())
+}
+
+/// The forms folder: the one given, `forms/` in the working folder, or the one of this build.
+fn forms_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let here = PathBuf::from("forms");
+        if here.is_dir() {
+            here
+        } else {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")
+        }
+    })
+}
+
+fn run(
+    demo: bool,
+    windowed: bool,
+    forms: Option<PathBuf>,
+    battery: &str,
+    idle_seconds: f64,
+) -> ExitCode {
+    let forms = forms_dir(forms);
+    let loaded = library::load_paths(std::slice::from_ref(&forms), None);
+    let Some(found) = loaded.batteries.get(battery) else {
+        for d in loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            eprintln!("{d}");
+        }
+        eprintln!(
+            "error: there is no valid battery `{battery}` in {}/batteries",
+            forms.display()
+        );
+        return ExitCode::from(1);
+    };
+    let strings = match svar::i18n::Strings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let assets =
+        library::find_assets(&forms.join("x.json")).unwrap_or_else(|| forms.join("../assets"));
+    let config = svar::ui::Config {
+        battery: std::sync::Arc::new(found.clone()),
+        assets,
+        clinic: if demo {
+            "Svar demo clinic".into()
+        } else {
+            "Svar".into()
+        },
+        demo,
+        idle_warn: idle_seconds,
+        idle_countdown: 30.0,
+        thanks_seconds: 8.0,
+        default_lang: svar::text::Lang::Nb,
+    };
+    match svar::ui::run(config, strings, windowed) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the kiosk window could not open: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

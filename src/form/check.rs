@@ -505,6 +505,10 @@ impl Checker<'_> {
             scoring_source: raw.scoring_source.clone(),
             licence: raw.licence.clone(),
             scoring_notes: raw.scoring_notes.clone(),
+            auto_advance: match raw.auto_advance_ms.unwrap_or(700) {
+                0 => None,
+                ms => Some(std::time::Duration::from_millis(u64::from(ms.min(10_000)))),
+            },
             pages,
             items,
             scores,

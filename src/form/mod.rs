@@ -46,6 +46,8 @@ pub struct Form {
     pub licence: Option<String>,
     /// Decisions on ambiguous scoring rules.
     pub scoring_notes: Vec<String>,
+    /// How long a chosen option shows before a single-choice screen moves on; `None`: never.
+    pub auto_advance: Option<std::time::Duration>,
     /// Pages in order.
     pub pages: Vec<Page>,
     /// All items of all pages, in order.

@@ -1,0 +1,135 @@
+# Svar kiosk interface text, Danish. Form text comes from the form files.
+# Every message here must exist in every locale (a test checks it).
+
+app-title = Svar
+demo-ribbon = DEMO – ikke til patientdata
+demo-ribbon-pin = DEMO – ikke til patientdata · PIN til personalet { $pin }
+
+## Welcome
+welcome-title = Velkommen
+welcome-ask-staff = Bed personalet om at starte dit spørgeskema.
+welcome-start-demo = Start demoen
+
+## Language choice
+language-title = Vælg sprog
+language-hint = Du kan altid skifte sprog øverst på skærmen.
+
+## Header (always at hand)
+header-language = Sprog
+header-text-size = Tekststørrelse
+text-size-normal = Normal tekst
+text-size-large = Stor tekst
+text-size-largest = Største tekst
+header-contrast = Høj kontrast
+header-contrast-on = Høj kontrast til
+header-contrast-off = Høj kontrast fra
+
+## Navigation
+nav-back = Tilbage
+nav-next = Næste
+nav-start = Start
+progress-question = Spørgsmål { $current } af { $total }
+progress-form = Del { $current } af { $total }
+
+## Form intro
+intro-questions = { $count ->
+    [one] Denne del har ét spørgsmål.
+   *[other] Denne del har { $count } spørgsmål.
+}
+intro-start = Start
+
+## Answers
+answer-selected = Valgt
+answer-not-selected = Ikke valgt
+answer-yes = Ja
+answer-no = Nej
+answer-required = Vi har brug for et svar på dette spørgsmål. Du kan også springe det over nu og svare på det senere.
+answer-optional = Du må gerne springe dette spørgsmål over.
+answer-clear = Slet mit svar
+
+## Rating and slider
+slider-not-set = Tryk på linjen for at vælge dit svar.
+slider-value = Dit svar: { $value }
+
+## Number keypad
+keypad-range = Skriv et tal fra { $min } til { $max }.
+keypad-out-of-range = Tallet skal være fra { $min } til { $max }.
+keypad-decimals = { $decimals ->
+    [0] Brug kun hele tal, uden komma.
+    [one] Brug højst ét ciffer efter kommaet.
+   *[other] Brug højst { $decimals } cifre efter kommaet.
+}
+keypad-not-a-number = Det er ikke et tal. Prøv igen.
+keypad-comma = Decimalkomma
+keypad-delete = Slet
+keypad-clear = Ryd
+
+## On-screen keyboard
+keyboard-space = Mellemrum
+keyboard-shift = Skift
+keyboard-delete = Slet
+keyboard-characters-left = { $count ->
+    [one] Ét tegn tilbage.
+   *[other] { $count } tegn tilbage.
+}
+text-field = Dit svar
+
+## Date entry
+date-day = Dag
+date-month = Måned
+date-year = År
+date-earlier = Tidligere
+date-later = Senere
+date-chosen = Valgt dato: { $date }
+date-not-chosen = Der er ikke valgt en dato endnu.
+date-invalid = Den dato findes ikke. Tjek dagen en gang til.
+date-out-of-range = Vælg en dato fra { $min } til { $max }.
+month-1 = januar
+month-2 = februar
+month-3 = marts
+month-4 = april
+month-5 = maj
+month-6 = juni
+month-7 = juli
+month-8 = august
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = december
+
+## Body map
+body-map-hint = Tryk på de områder, hvor du har gener. Tryk igen for at fjerne dem.
+body-map-chosen = Du har valgt: { $regions }
+body-map-none = Der er ikke valgt nogen områder endnu.
+
+## Signature
+signature-hint = Skriv under med din finger i feltet herunder.
+signature-pad = Felt til underskrift
+signature-clear = Visk ud
+signature-confirm = Bekræft underskriften
+signature-confirmed = Din underskrift er gemt.
+signature-empty = Skriv først under i feltet.
+
+## Review and finish
+review-title = Tjek dine svar
+review-missing = { $count ->
+    [one] Ét spørgsmål mangler stadig et svar.
+   *[other] { $count } spørgsmål mangler stadig et svar.
+}
+review-complete = Alle spørgsmål er besvaret.
+review-go-to = Gå til: { $question }
+review-finish = Jeg er færdig
+finish-title = Er du færdig?
+finish-body = Når du har sendt dine svar, kan du ikke længere ændre dem.
+finish-confirm = Ja, send mine svar
+finish-cancel = Nej, gå tilbage
+thanks-title = Mange tak!
+thanks-body = Dine svar er gemt. Nu kan du give skærmen tilbage til personalet.
+
+## Idle time-out
+idle-title = Er du her stadig?
+idle-body = { $seconds ->
+    [one] Af hensyn til dit privatliv lukker spørgeskemaet om ét sekund.
+   *[other] Af hensyn til dit privatliv lukker spørgeskemaet om { $seconds } sekunder.
+}
+idle-continue = Ja, jeg er her stadig

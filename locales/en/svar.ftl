@@ -1,0 +1,135 @@
+# Svar kiosk interface text, English. Form text comes from the form files.
+# Every message here must exist in every locale (a test checks it).
+
+app-title = Svar
+demo-ribbon = DEMO – not for patient data
+demo-ribbon-pin = DEMO – not for patient data · staff PIN { $pin }
+
+## Welcome
+welcome-title = Welcome
+welcome-ask-staff = Please ask the staff to start your questionnaire.
+welcome-start-demo = Start the demo
+
+## Language choice
+language-title = Choose your language
+language-hint = You can change the language at any time at the top of the screen.
+
+## Header (always at hand)
+header-language = Language
+header-text-size = Text size
+text-size-normal = Normal text
+text-size-large = Large text
+text-size-largest = Largest text
+header-contrast = High contrast
+header-contrast-on = High contrast on
+header-contrast-off = High contrast off
+
+## Navigation
+nav-back = Back
+nav-next = Next
+nav-start = Start
+progress-question = Question { $current } of { $total }
+progress-form = Part { $current } of { $total }
+
+## Form intro
+intro-questions = { $count ->
+    [one] This part has one question.
+   *[other] This part has { $count } questions.
+}
+intro-start = Start
+
+## Answers
+answer-selected = Selected
+answer-not-selected = Not selected
+answer-yes = Yes
+answer-no = No
+answer-required = This question needs an answer. You can also skip it for now and come back to it later.
+answer-optional = You may skip this question.
+answer-clear = Clear my answer
+
+## Rating and slider
+slider-not-set = Touch the line to choose your answer.
+slider-value = Your answer: { $value }
+
+## Number keypad
+keypad-range = Enter a number from { $min } to { $max }.
+keypad-out-of-range = The number must be from { $min } to { $max }.
+keypad-decimals = { $decimals ->
+    [0] Please use whole numbers only.
+    [one] Please use at most one decimal.
+   *[other] Please use at most { $decimals } decimals.
+}
+keypad-not-a-number = That is not a number. Please try again.
+keypad-comma = Decimal comma
+keypad-delete = Delete
+keypad-clear = Clear
+
+## On-screen keyboard
+keyboard-space = Space
+keyboard-shift = Shift
+keyboard-delete = Delete
+keyboard-characters-left = { $count ->
+    [one] One character left.
+   *[other] { $count } characters left.
+}
+text-field = Your answer
+
+## Date entry
+date-day = Day
+date-month = Month
+date-year = Year
+date-earlier = Earlier
+date-later = Later
+date-chosen = Chosen date: { $date }
+date-not-chosen = No date chosen yet.
+date-invalid = That date does not exist. Please check the day.
+date-out-of-range = Please choose a date from { $min } to { $max }.
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Body map
+body-map-hint = Touch the areas where you have trouble. Touch again to remove.
+body-map-chosen = You have chosen: { $regions }
+body-map-none = No areas chosen yet.
+
+## Signature
+signature-hint = Sign with your finger in the box below.
+signature-pad = Signature area
+signature-clear = Clear
+signature-confirm = Confirm signature
+signature-confirmed = Your signature is saved.
+signature-empty = Please sign in the box first.
+
+## Review and finish
+review-title = Check your answers
+review-missing = { $count ->
+    [one] One question still needs an answer.
+   *[other] { $count } questions still need an answer.
+}
+review-complete = All questions are answered.
+review-go-to = Go to: { $question }
+review-finish = I am finished
+finish-title = Are you finished?
+finish-body = When you send your answers, you can no longer change them.
+finish-confirm = Yes, send my answers
+finish-cancel = No, go back
+thanks-title = Thank you!
+thanks-body = Your answers have been saved. Please give the screen back to the staff.
+
+## Idle time-out
+idle-title = Are you still there?
+idle-body = { $seconds ->
+    [one] For your privacy, the questionnaire closes in one second.
+   *[other] For your privacy, the questionnaire closes in { $seconds } seconds.
+}
+idle-continue = Yes, I am still here

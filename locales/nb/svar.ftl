@@ -1,0 +1,135 @@
+# Svar kiosk interface text, Norwegian bokmål. Form text comes from the form files.
+# Every message here must exist in every locale (a test checks it).
+
+app-title = Svar
+demo-ribbon = DEMO – ikke for pasientdata
+demo-ribbon-pin = DEMO – ikke for pasientdata · PIN for ansatte { $pin }
+
+## Welcome
+welcome-title = Velkommen
+welcome-ask-staff = Be en av de ansatte om å starte spørreskjemaet ditt.
+welcome-start-demo = Start demoen
+
+## Language choice
+language-title = Velg språk
+language-hint = Du kan bytte språk når som helst øverst på skjermen.
+
+## Header (always at hand)
+header-language = Språk
+header-text-size = Tekststørrelse
+text-size-normal = Vanlig tekst
+text-size-large = Stor tekst
+text-size-largest = Største tekst
+header-contrast = Høy kontrast
+header-contrast-on = Høy kontrast på
+header-contrast-off = Høy kontrast av
+
+## Navigation
+nav-back = Tilbake
+nav-next = Neste
+nav-start = Start
+progress-question = Spørsmål { $current } av { $total }
+progress-form = Del { $current } av { $total }
+
+## Form intro
+intro-questions = { $count ->
+    [one] Denne delen har ett spørsmål.
+   *[other] Denne delen har { $count } spørsmål.
+}
+intro-start = Start
+
+## Answers
+answer-selected = Valgt
+answer-not-selected = Ikke valgt
+answer-yes = Ja
+answer-no = Nei
+answer-required = Vi trenger et svar på dette spørsmålet. Du kan også hoppe over det nå og svare på det senere.
+answer-optional = Du kan hoppe over dette spørsmålet.
+answer-clear = Fjern svaret mitt
+
+## Rating and slider
+slider-not-set = Trykk på linjen for å velge svaret ditt.
+slider-value = Svaret ditt: { $value }
+
+## Number keypad
+keypad-range = Skriv inn et tall fra { $min } til { $max }.
+keypad-out-of-range = Tallet må være fra { $min } til { $max }.
+keypad-decimals = { $decimals ->
+    [0] Bruk bare hele tall, uten komma.
+    [one] Bruk høyst ett siffer etter komma.
+   *[other] Bruk høyst { $decimals } siffer etter komma.
+}
+keypad-not-a-number = Det er ikke et tall. Prøv igjen.
+keypad-comma = Desimalkomma
+keypad-delete = Slett
+keypad-clear = Tøm
+
+## On-screen keyboard
+keyboard-space = Mellomrom
+keyboard-shift = Skift
+keyboard-delete = Slett
+keyboard-characters-left = { $count ->
+    [one] Ett tegn igjen.
+   *[other] { $count } tegn igjen.
+}
+text-field = Svaret ditt
+
+## Date entry
+date-day = Dag
+date-month = Måned
+date-year = År
+date-earlier = Tidligere
+date-later = Senere
+date-chosen = Valgt dato: { $date }
+date-not-chosen = Ingen dato er valgt ennå.
+date-invalid = Den datoen finnes ikke. Sjekk dagen en gang til.
+date-out-of-range = Velg en dato fra { $min } til { $max }.
+month-1 = januar
+month-2 = februar
+month-3 = mars
+month-4 = april
+month-5 = mai
+month-6 = juni
+month-7 = juli
+month-8 = august
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = desember
+
+## Body map
+body-map-hint = Trykk på områdene der du har plager. Trykk en gang til for å fjerne.
+body-map-chosen = Du har valgt: { $regions }
+body-map-none = Ingen områder er valgt ennå.
+
+## Signature
+signature-hint = Skriv under med fingeren i feltet nedenfor.
+signature-pad = Felt for underskrift
+signature-clear = Visk ut
+signature-confirm = Bekreft underskriften
+signature-confirmed = Underskriften din er lagret.
+signature-empty = Skriv under i feltet først.
+
+## Review and finish
+review-title = Se over svarene dine
+review-missing = { $count ->
+    [one] Ett spørsmål mangler fortsatt svar.
+   *[other] { $count } spørsmål mangler fortsatt svar.
+}
+review-complete = Alle spørsmålene er besvart.
+review-go-to = Gå til: { $question }
+review-finish = Jeg er ferdig
+finish-title = Er du ferdig?
+finish-body = Når du har sendt svarene, kan du ikke endre dem lenger.
+finish-confirm = Ja, send svarene mine
+finish-cancel = Nei, gå tilbake
+thanks-title = Tusen takk!
+thanks-body = Svarene dine er lagret. Nå kan du gi skjermen tilbake til de ansatte.
+
+## Idle time-out
+idle-title = Er du fortsatt her?
+idle-body = { $seconds ->
+    [one] Av hensyn til personvernet ditt lukkes spørreskjemaet om ett sekund.
+   *[other] Av hensyn til personvernet ditt lukkes spørreskjemaet om { $seconds } sekunder.
+}
+idle-continue = Ja, jeg er fortsatt her

@@ -1,0 +1,135 @@
+# Svar kiosk interface text, Norwegian nynorsk. Form text comes from the form files.
+# Every message here must exist in every locale (a test checks it).
+
+app-title = Svar
+demo-ribbon = DEMO – ikkje for pasientdata
+demo-ribbon-pin = DEMO – ikkje for pasientdata · PIN for tilsette { $pin }
+
+## Welcome
+welcome-title = Velkomen
+welcome-ask-staff = Be ein av dei tilsette om å starte spørjeskjemaet ditt.
+welcome-start-demo = Start demoen
+
+## Language choice
+language-title = Vel språk
+language-hint = Du kan byte språk når som helst øvst på skjermen.
+
+## Header (always at hand)
+header-language = Språk
+header-text-size = Tekststorleik
+text-size-normal = Vanleg tekst
+text-size-large = Stor tekst
+text-size-largest = Største tekst
+header-contrast = Høg kontrast
+header-contrast-on = Høg kontrast på
+header-contrast-off = Høg kontrast av
+
+## Navigation
+nav-back = Tilbake
+nav-next = Neste
+nav-start = Start
+progress-question = Spørsmål { $current } av { $total }
+progress-form = Del { $current } av { $total }
+
+## Form intro
+intro-questions = { $count ->
+    [one] Denne delen har eitt spørsmål.
+   *[other] Denne delen har { $count } spørsmål.
+}
+intro-start = Start
+
+## Answers
+answer-selected = Vald
+answer-not-selected = Ikkje vald
+answer-yes = Ja
+answer-no = Nei
+answer-required = Vi treng eit svar på dette spørsmålet. Du kan òg hoppe over det no og svare på det seinare.
+answer-optional = Du kan hoppe over dette spørsmålet.
+answer-clear = Fjern svaret mitt
+
+## Rating and slider
+slider-not-set = Trykk på linja for å velje svaret ditt.
+slider-value = Svaret ditt: { $value }
+
+## Number keypad
+keypad-range = Skriv inn eit tal frå { $min } til { $max }.
+keypad-out-of-range = Talet må vere frå { $min } til { $max }.
+keypad-decimals = { $decimals ->
+    [0] Bruk berre heile tal, utan komma.
+    [one] Bruk høgst eitt siffer etter komma.
+   *[other] Bruk høgst { $decimals } siffer etter komma.
+}
+keypad-not-a-number = Det er ikkje eit tal. Prøv igjen.
+keypad-comma = Desimalkomma
+keypad-delete = Slett
+keypad-clear = Tøm
+
+## On-screen keyboard
+keyboard-space = Mellomrom
+keyboard-shift = Skift
+keyboard-delete = Slett
+keyboard-characters-left = { $count ->
+    [one] Eitt teikn att.
+   *[other] { $count } teikn att.
+}
+text-field = Svaret ditt
+
+## Date entry
+date-day = Dag
+date-month = Månad
+date-year = År
+date-earlier = Tidlegare
+date-later = Seinare
+date-chosen = Vald dato: { $date }
+date-not-chosen = Ingen dato er vald enno.
+date-invalid = Den datoen finst ikkje. Sjekk dagen ein gong til.
+date-out-of-range = Vel ein dato frå { $min } til { $max }.
+month-1 = januar
+month-2 = februar
+month-3 = mars
+month-4 = april
+month-5 = mai
+month-6 = juni
+month-7 = juli
+month-8 = august
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = desember
+
+## Body map
+body-map-hint = Trykk på områda der du har plager. Trykk ein gong til for å fjerne.
+body-map-chosen = Du har valt: { $regions }
+body-map-none = Ingen område er valde enno.
+
+## Signature
+signature-hint = Skriv under med fingeren i feltet nedanfor.
+signature-pad = Felt for underskrift
+signature-clear = Visk ut
+signature-confirm = Stadfest underskrifta
+signature-confirmed = Underskrifta di er lagra.
+signature-empty = Skriv under i feltet først.
+
+## Review and finish
+review-title = Sjå over svara dine
+review-missing = { $count ->
+    [one] Eitt spørsmål manglar framleis svar.
+   *[other] { $count } spørsmål manglar framleis svar.
+}
+review-complete = Alle spørsmåla er svara på.
+review-go-to = Gå til: { $question }
+review-finish = Eg er ferdig
+finish-title = Er du ferdig?
+finish-body = Når du har sendt svara, kan du ikkje endre dei lenger.
+finish-confirm = Ja, send svara mine
+finish-cancel = Nei, gå tilbake
+thanks-title = Tusen takk!
+thanks-body = Svara dine er lagra. No kan du gi skjermen tilbake til dei tilsette.
+
+## Idle time-out
+idle-title = Er du framleis her?
+idle-body = { $seconds ->
+    [one] Av omsyn til personvernet ditt blir spørjeskjemaet lukka om eitt sekund.
+   *[other] Av omsyn til personvernet ditt blir spørjeskjemaet lukka om { $seconds } sekund.
+}
+idle-continue = Ja, eg er her framleis

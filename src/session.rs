@@ -1,0 +1,407 @@
+//! A patient's session through a battery: answers, position, progress and review.
+//!
+//! The kiosk drives everything through this type, and every call returns an outcome the
+//! screen can act on. It holds no GUI state, so whole sessions are tested without egui.
+
+use crate::answer::{Answer, AnswerProblem, Answers};
+use crate::battery::Battery;
+use crate::form::{Display, Form, ItemIx, ItemKind};
+use crate::score::{self, Report};
+use crate::text::Lang;
+use std::sync::Arc;
+
+/// Where the patient is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// The short introduction of a form.
+    Intro {
+        /// Index of the form in the battery.
+        form: usize,
+    },
+    /// A question screen.
+    Screen {
+        /// Index of the form in the battery.
+        form: usize,
+        /// Index of the screen among the form's visible screens.
+        screen: usize,
+    },
+    /// The list of unanswered required questions.
+    Review,
+    /// "Are you finished?"
+    Finish,
+    /// Answers sent; the session is over.
+    Done,
+}
+
+/// What one screen shows: visible items of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    /// The page in the form.
+    pub page: usize,
+    /// Its visible items, in order.
+    pub items: Vec<ItemIx>,
+}
+
+/// The result of giving or clearing an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerOutcome {
+    /// Stored.
+    Accepted,
+    /// Removed.
+    Cleared,
+    /// Not stored: the answer does not fit the item (out of range, too long, …).
+    Rejected(AnswerProblem),
+}
+
+/// The result of moving.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nav {
+    /// Moved to a new position.
+    Moved(Position),
+    /// Moved on, leaving required questions of the last screen unanswered (the review
+    /// screen will ask for them again).
+    SkippedRequired(Position, Vec<ItemIx>),
+    /// Nowhere to go (back on the first screen).
+    Stayed,
+}
+
+/// A required question without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    /// The form.
+    pub form: usize,
+    /// The item.
+    pub item: ItemIx,
+}
+
+/// Progress for the header.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Current form, from 1.
+    pub form: usize,
+    /// Number of forms.
+    pub forms: usize,
+    /// Number of the first question on the screen within its form, from 1.
+    pub question: usize,
+    /// Visible questions in the form.
+    pub questions: usize,
+    /// Share of the whole battery's visible questions before this screen, 0–1.
+    pub fraction: f32,
+}
+
+/// One patient's answers to one battery.
+#[derive(Debug, Clone)]
+pub struct Session {
+    battery: Arc<Battery>,
+    lang: Lang,
+    answers: Vec<Answers>,
+    position: Position,
+}
+
+impl Session {
+    /// Starts at the first form's introduction.
+    pub fn new(battery: Arc<Battery>, lang: Lang) -> Session {
+        let answers = battery
+            .forms
+            .iter()
+            .map(|m| Answers::new(&m.form))
+            .collect();
+        Session {
+            battery,
+            lang,
+            answers,
+            position: Position::Intro { form: 0 },
+        }
+    }
+
+    /// The battery.
+    pub fn battery(&self) -> &Battery {
+        &self.battery
+    }
+
+    /// The form at an index.
+    pub fn form(&self, form: usize) -> &Form {
+        &self.battery.forms[form].form
+    }
+
+    /// The language chosen.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Changes the language; answers are kept.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// Where the patient is.
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
+    /// The answers to one form.
+    pub fn answers(&self, form: usize) -> &Answers {
+        &self.answers[form]
+    }
+
+    /// The visible screens of a form, given the answers so far.
+    pub fn screens(&self, form: usize) -> Vec<Screen> {
+        let f = self.form(form);
+        let visible = self.answers[form].visible(f);
+        let mut screens = Vec::new();
+        for (p, page) in f.pages.iter().enumerate() {
+            let items: Vec<ItemIx> = page
+                .items
+                .iter()
+                .copied()
+                .filter(|ix| visible[ix.0])
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            if page.display == Display::OnePerScreen {
+                screens.extend(items.into_iter().map(|ix| Screen {
+                    page: p,
+                    items: vec![ix],
+                }));
+            } else {
+                screens.push(Screen { page: p, items });
+            }
+        }
+        screens
+    }
+
+    /// The screen shown now, if the position is a question screen.
+    pub fn current_screen(&self) -> Option<(usize, Screen)> {
+        match self.position {
+            Position::Screen { form, screen } => self
+                .screens(form)
+                .into_iter()
+                .nth(screen)
+                .map(|s| (form, s)),
+            _ => None,
+        }
+    }
+
+    /// Gives an answer (or `None` to clear it). Answers that other answers now hide are
+    /// dropped at once: a hidden answer is never kept.
+    pub fn answer(&mut self, form: usize, item: ItemIx, answer: Option<Answer>) -> AnswerOutcome {
+        let anchor = self
+            .current_screen()
+            .and_then(|(f, s)| s.items.first().map(|ix| (f, s.page, *ix)));
+        let cleared = answer.is_none();
+        let f = Arc::clone(&self.battery.forms[form].form);
+        if let Err(problem) = self.answers[form].set(&f, item, answer) {
+            return AnswerOutcome::Rejected(problem);
+        }
+        self.answers[form].drop_hidden(&f);
+        // Keep the patient on the same screen even if screens before it appeared or vanished.
+        if let Some((f_ix, page, first)) = anchor {
+            let screens = self.screens(f_ix);
+            let found = screens
+                .iter()
+                .position(|s| s.items.contains(&first))
+                .or_else(|| screens.iter().position(|s| s.page >= page));
+            if let Some(screen) = found {
+                self.position = Position::Screen { form: f_ix, screen };
+            }
+        }
+        if cleared {
+            AnswerOutcome::Cleared
+        } else {
+            AnswerOutcome::Accepted
+        }
+    }
+
+    /// Moves forward: intro → first screen → … → next form → review.
+    pub fn forward(&mut self) -> Nav {
+        let skipped: Vec<ItemIx> = match self.current_screen() {
+            Some((form, screen)) => screen
+                .items
+                .iter()
+                .copied()
+                .filter(|ix| {
+                    self.form(form).item(*ix).required && self.answers[form].get(*ix).is_none()
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let target = match self.position {
+            Position::Intro { form } => self.first_screen_from(form),
+            Position::Screen { form, screen } => {
+                if screen + 1 < self.screens(form).len() {
+                    Position::Screen {
+                        form,
+                        screen: screen + 1,
+                    }
+                } else {
+                    self.intro_or_review(form + 1)
+                }
+            }
+            Position::Review => {
+                return self
+                    .request_finish()
+                    .map_or(Nav::Stayed, |()| Nav::Moved(Position::Finish));
+            }
+            Position::Finish | Position::Done => return Nav::Stayed,
+        };
+        self.position = target;
+        if skipped.is_empty() {
+            Nav::Moved(target)
+        } else {
+            Nav::SkippedRequired(target, skipped)
+        }
+    }
+
+    /// Moves back one step; answers are kept.
+    pub fn back(&mut self) -> Nav {
+        let target = match self.position {
+            Position::Intro { form: 0 } | Position::Done => return Nav::Stayed,
+            Position::Intro { form } => self.last_screen_before(form),
+            Position::Screen { form, screen: 0 } => Position::Intro { form },
+            Position::Screen { form, screen } => Position::Screen {
+                form,
+                screen: screen - 1,
+            },
+            Position::Review => self.last_screen_before(self.battery.forms.len()),
+            Position::Finish => Position::Review,
+        };
+        self.position = target;
+        Nav::Moved(target)
+    }
+
+    /// Required visible questions without an answer, in battery order.
+    pub fn missing(&self) -> Vec<Missing> {
+        (0..self.battery.forms.len())
+            .flat_map(|form| {
+                let f = self.form(form);
+                let visible = self.answers[form].visible(f);
+                f.items
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, item)| {
+                        item.required && visible[*i] && self.answers[form].get(ItemIx(*i)).is_none()
+                    })
+                    .map(move |(i, _)| Missing {
+                        form,
+                        item: ItemIx(i),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Goes to the screen that shows an item (from the review list).
+    pub fn go_to(&mut self, form: usize, item: ItemIx) -> Nav {
+        match self
+            .screens(form)
+            .iter()
+            .position(|s| s.items.contains(&item))
+        {
+            Some(screen) => {
+                self.position = Position::Screen { form, screen };
+                Nav::Moved(self.position)
+            }
+            None => Nav::Stayed,
+        }
+    }
+
+    /// Goes to the review screen.
+    pub fn review(&mut self) -> Nav {
+        self.position = Position::Review;
+        Nav::Moved(Position::Review)
+    }
+
+    /// Asks to finish: refused with the missing questions while any remain.
+    pub fn request_finish(&mut self) -> Result<(), Vec<Missing>> {
+        let missing = self.missing();
+        if missing.is_empty() {
+            self.position = Position::Finish;
+            Ok(())
+        } else {
+            Err(missing)
+        }
+    }
+
+    /// Confirms the finish and scores every form with the battery's cut-offs.
+    pub fn confirm_finish(&mut self) -> Result<Vec<Report>, Vec<Missing>> {
+        self.request_finish()?;
+        self.position = Position::Done;
+        Ok(self
+            .battery
+            .forms
+            .iter()
+            .zip(&self.answers)
+            .map(|(member, answers)| score::score(&member.form, answers, &member.overrides))
+            .collect())
+    }
+
+    /// Progress for the header.
+    pub fn progress(&self) -> Progress {
+        let forms = self.battery.forms.len();
+        let counts: Vec<(usize, Vec<Screen>)> = (0..forms).map(|f| (f, self.screens(f))).collect();
+        let questions_in =
+            |screens: &[Screen]| -> usize { screens.iter().map(|s| s.items.len()).sum() };
+        let total: usize = counts.iter().map(|(_, s)| questions_in(s)).sum();
+        let (form, before_in_form) = match self.position {
+            Position::Intro { form } => (form, 0),
+            Position::Screen { form, screen } => (
+                form,
+                questions_in(&counts[form].1[..screen.min(counts[form].1.len())]),
+            ),
+            Position::Review | Position::Finish | Position::Done => (forms, 0),
+        };
+        let before: usize = counts
+            .iter()
+            .take(form)
+            .map(|(_, s)| questions_in(s))
+            .sum::<usize>()
+            + before_in_form;
+        let form = form.min(forms.saturating_sub(1));
+        Progress {
+            form: form + 1,
+            forms,
+            question: before_in_form + 1,
+            questions: questions_in(&counts[form].1),
+            fraction: if total == 0 {
+                1.0
+            } else {
+                before as f32 / total as f32
+            },
+        }
+    }
+
+    fn first_screen_from(&self, form: usize) -> Position {
+        if self.screens(form).is_empty() {
+            self.intro_or_review(form + 1)
+        } else {
+            Position::Screen { form, screen: 0 }
+        }
+    }
+
+    fn intro_or_review(&self, form: usize) -> Position {
+        if form < self.battery.forms.len() {
+            Position::Intro { form }
+        } else {
+            Position::Review
+        }
+    }
+
+    /// The last screen of the forms before `form`, or the intro of the form to go back to.
+    fn last_screen_before(&self, form: usize) -> Position {
+        let prev = form.saturating_sub(1);
+        match self.screens(prev).len() {
+            0 => Position::Intro { form: prev },
+            n => Position::Screen {
+                form: prev,
+                screen: n - 1,
+            },
+        }
+    }
+}
+
+/// True for an item whose screen may move on by itself once answered (a single choice or
+/// yes/no alone on its screen).
+pub fn auto_advances(form: &Form, screen: &Screen) -> bool {
+    matches!(screen.items.as_slice(), [ix] if matches!(form.item(*ix).kind, ItemKind::SingleChoice { .. } | ItemKind::YesNo))
+}

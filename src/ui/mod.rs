@@ -1,0 +1,516 @@
+//! The patient kiosk: an eframe app that draws the [`Session`] and turns taps into session
+//! calls. Views are `*_ui` functions that draw state and return [`Intent`]s; only
+//! [`Kiosk::apply`] changes anything.
+
+pub mod question;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use crate::answer::Answer;
+use crate::battery::Battery;
+use crate::form::ItemIx;
+use crate::i18n::Strings;
+use crate::idle::{IdleState, IdleTimer};
+use crate::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
+use crate::text::Lang;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use theme::{TextSize, Tokens};
+use widgets::{date, keyboard, keypad, signature};
+
+/// What the kiosk runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The battery a session answers.
+    pub battery: Arc<Battery>,
+    /// Folder of images (body maps, logo).
+    pub assets: PathBuf,
+    /// Shown on the welcome screen.
+    pub clinic: String,
+    /// Demo mode: a start button and a "DEMO" ribbon.
+    pub demo: bool,
+    /// Seconds without a touch before "Are you still there?".
+    pub idle_warn: f64,
+    /// Seconds that question counts down before the session is closed.
+    pub idle_countdown: f64,
+    /// Seconds the thank-you screen shows.
+    pub thanks_seconds: f64,
+    /// Language before the patient chooses.
+    pub default_lang: Lang,
+}
+
+/// Which screen the kiosk shows outside a form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Waiting for the next patient.
+    Welcome,
+    /// Choosing a language before the first form.
+    Language,
+    /// Answering (the session's position says where).
+    Session,
+    /// Thank you, until the time given.
+    Thanks {
+        /// Clock time to return to the welcome screen.
+        until: f64,
+    },
+}
+
+/// Everything a tap can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Start a demo session.
+    StartDemo,
+    /// Choose a language (from the language screen or the header).
+    PickLanguage(Lang),
+    /// Show the language tiles over the current screen.
+    OpenLanguages,
+    /// Next text size.
+    CycleTextSize,
+    /// High contrast on or off.
+    ToggleContrast,
+    /// Forward.
+    Next,
+    /// Back.
+    Back,
+    /// Give or clear an answer.
+    Answer(usize, ItemIx, Option<Answer>),
+    /// A keypad key for a number item.
+    Keypad(usize, ItemIx, keypad::Key),
+    /// A keyboard key for a text item.
+    Keyboard(usize, ItemIx, keyboard::Key),
+    /// Signature: confirm the drawing.
+    SignatureConfirm(usize, ItemIx),
+    /// Signature: clear the drawing and the answer.
+    SignatureClear(usize, ItemIx),
+    /// Jump to a question from the review list.
+    GoTo(usize, ItemIx),
+    /// "I am finished" on the review screen.
+    Finish,
+    /// "Yes, send my answers".
+    ConfirmFinish,
+    /// "No, go back".
+    CancelFinish,
+    /// "Yes, I am still here".
+    StillHere,
+}
+
+/// Widget state that belongs to the screen being shown and is dropped with it.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Keypad text and message by item.
+    pub keypads: HashMap<ItemIx, (String, Option<String>)>,
+    /// Capitals on for the keyboard.
+    pub shift: bool,
+    /// Date drafts by item.
+    pub dates: HashMap<ItemIx, date::Draft>,
+    /// Signature pads by item.
+    pub pads: HashMap<ItemIx, signature::Pad>,
+    /// A message under the signature pad.
+    pub pad_message: Option<String>,
+    /// Shown when Next was tapped with a required question unanswered.
+    pub nudged: bool,
+    /// Clock time at which a single-choice screen moves on by itself.
+    pub advance_at: Option<f64>,
+}
+
+/// An image in GPU memory with its size in pixels.
+type LoadedImage = (egui::TextureHandle, (u32, u32));
+
+/// The kiosk's state.
+pub struct Kiosk {
+    config: Config,
+    strings: Strings,
+    lang: Lang,
+    text_size: TextSize,
+    high_contrast: bool,
+    stage: Stage,
+    session: Option<Session>,
+    idle: IdleTimer,
+    clock_offset: f64,
+    scratch: Scratch,
+    shown: Option<Position>,
+    picker_open: bool,
+    textures: HashMap<PathBuf, Option<LoadedImage>>,
+    allow_close: bool,
+    applied: Option<Tokens>,
+}
+
+impl Kiosk {
+    /// A kiosk on its welcome screen.
+    pub fn new(config: Config, strings: Strings) -> Kiosk {
+        let idle = IdleTimer::new(config.idle_warn, config.idle_countdown, 0.0);
+        Kiosk {
+            lang: config.default_lang,
+            config,
+            strings,
+            text_size: TextSize::Normal,
+            high_contrast: false,
+            stage: Stage::Welcome,
+            session: None,
+            idle,
+            clock_offset: 0.0,
+            scratch: Scratch::default(),
+            shown: None,
+            picker_open: false,
+            textures: HashMap::new(),
+            allow_close: false,
+            applied: None,
+        }
+    }
+
+    /// The screen outside forms.
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    /// The session, while one runs.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The language shown.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Moves the kiosk's clock on (tests use this as a simulated clock instead of sleeping).
+    pub fn advance_clock(&mut self, seconds: f64) {
+        self.clock_offset += seconds;
+    }
+
+    fn now(&self, ctx: &egui::Context) -> f64 {
+        ctx.input(|i| i.time) + self.clock_offset
+    }
+
+    fn tokens(&self) -> Tokens {
+        Tokens::new(self.text_size, self.high_contrast)
+    }
+
+    /// Interface text in the current language.
+    fn tr(&self, id: &str) -> String {
+        self.strings.get(self.lang, id)
+    }
+
+    /// Ends the session and forgets everything the patient entered.
+    fn clear_patient(&mut self) {
+        self.session = None;
+        self.scratch = Scratch::default();
+        self.shown = None;
+        self.picker_open = false;
+        self.lang = self.config.default_lang;
+        self.text_size = TextSize::Normal;
+        self.high_contrast = false;
+    }
+
+    /// Applies one intent.
+    pub fn apply(&mut self, intent: Intent, now: f64) {
+        match intent {
+            Intent::StartDemo => {
+                self.clear_patient();
+                self.session = Some(Session::new(Arc::clone(&self.config.battery), self.lang));
+                self.stage = Stage::Language;
+            }
+            Intent::PickLanguage(lang) => {
+                self.lang = lang;
+                if let Some(s) = &mut self.session {
+                    s.set_lang(lang);
+                }
+                self.picker_open = false;
+                if self.stage == Stage::Language {
+                    self.stage = Stage::Session;
+                }
+            }
+            Intent::OpenLanguages => self.picker_open = true,
+            Intent::CycleTextSize => self.text_size = self.text_size.next(),
+            Intent::ToggleContrast => self.high_contrast = !self.high_contrast,
+            Intent::Next => self.next(),
+            Intent::Back => {
+                self.scratch.advance_at = None;
+                if let Some(s) = &mut self.session
+                    && s.back() == Nav::Stayed
+                    && matches!(s.position(), Position::Intro { form: 0 })
+                {
+                    self.stage = Stage::Language;
+                }
+            }
+            Intent::Answer(form, item, answer) => {
+                let Some(s) = &mut self.session else { return };
+                let screen_moves_on = s
+                    .current_screen()
+                    .filter(|(_, screen)| auto_advances(s.form(form), screen))
+                    .and(s.form(form).auto_advance);
+                if s.answer(form, item, answer.clone()) == AnswerOutcome::Accepted {
+                    self.scratch.nudged = false;
+                    self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
+                }
+            }
+            Intent::Keypad(form, item, key) => self.keypad(form, item, key),
+            Intent::Keyboard(form, item, key) => {
+                let Some(s) = &mut self.session else { return };
+                let current = match s.answers(form).get(item) {
+                    Some(Answer::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let (text, shift) = keyboard::apply(&current, &key, self.scratch.shift);
+                self.scratch.shift = shift;
+                let answer = (!text.is_empty()).then_some(Answer::Text(text));
+                // Past the length limit the session refuses the key; the text stays as it was.
+                let _ = s.answer(form, item, answer);
+            }
+            Intent::SignatureConfirm(form, item) => {
+                let strokes = self
+                    .scratch
+                    .pads
+                    .get(&item)
+                    .map(|p| p.strokes.clone())
+                    .unwrap_or_default();
+                if strokes.iter().all(Vec::is_empty) {
+                    self.scratch.pad_message = Some(self.tr("signature-empty"));
+                } else if let Some(s) = &mut self.session
+                    && s.answer(form, item, Some(Answer::Strokes(strokes)))
+                        == AnswerOutcome::Accepted
+                {
+                    self.scratch.pad_message = Some(self.tr("signature-confirmed"));
+                }
+            }
+            Intent::SignatureClear(form, item) => {
+                self.scratch.pads.remove(&item);
+                self.scratch.pad_message = None;
+                if let Some(s) = &mut self.session {
+                    s.answer(form, item, None);
+                }
+            }
+            Intent::GoTo(form, item) => {
+                if let Some(s) = &mut self.session {
+                    s.go_to(form, item);
+                }
+            }
+            Intent::Finish => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.request_finish();
+                }
+            }
+            Intent::ConfirmFinish => {
+                if let Some(s) = &mut self.session
+                    && s.confirm_finish().is_ok()
+                {
+                    // Scores and sealing come with the store; the screen and memory are cleared now.
+                    self.clear_patient();
+                    self.stage = Stage::Thanks {
+                        until: now + self.config.thanks_seconds,
+                    };
+                }
+            }
+            Intent::CancelFinish => {
+                if let Some(s) = &mut self.session {
+                    s.back();
+                }
+            }
+            Intent::StillHere => self.idle.touch(now),
+        }
+    }
+
+    fn next(&mut self) {
+        self.scratch.advance_at = None;
+        let Some(s) = &mut self.session else { return };
+        if let Some((form, screen)) = s.current_screen() {
+            let unanswered = screen
+                .items
+                .iter()
+                .any(|ix| s.form(form).item(*ix).required && s.answers(form).get(*ix).is_none());
+            // The first tap on Next explains; the second moves on (the review asks again).
+            if unanswered && !self.scratch.nudged {
+                self.scratch.nudged = true;
+                return;
+            }
+        }
+        s.forward();
+    }
+
+    fn keypad(&mut self, form: usize, item: ItemIx, key: keypad::Key) {
+        let Some(s) = &mut self.session else { return };
+        let entry = self.scratch.keypads.entry(item).or_default();
+        keypad::apply(&mut entry.0, key);
+        let (answer, problem) = match keypad::value(&entry.0) {
+            Some(value) => (value.map(Answer::Number), None),
+            None => (
+                None,
+                Some(self.strings.get(self.lang, "keypad-not-a-number")),
+            ),
+        };
+        entry.1 = problem;
+        if let Some(a) = &answer
+            && let AnswerOutcome::Rejected(problem) = s.answer(form, item, Some(a.clone()))
+        {
+            entry.1 = Some(question::problem_text(
+                &self.strings,
+                self.lang,
+                s.form(form).item(item),
+                &problem,
+            ));
+            s.answer(form, item, None);
+        } else if answer.is_none() {
+            s.answer(form, item, None);
+        }
+    }
+
+    /// Per-frame housekeeping: idle time-out, thank-you time-out, moving on by itself.
+    fn tick(&mut self, now: f64) {
+        match self.stage {
+            Stage::Thanks { until } if now >= until => self.stage = Stage::Welcome,
+            Stage::Language | Stage::Session if self.idle.state(now) == IdleState::Expired => {
+                // The next issue seals this as an abandoned bundle; here it is forgotten.
+                self.clear_patient();
+                self.stage = Stage::Welcome;
+            }
+            _ => {}
+        }
+        if let Some(at) = self.scratch.advance_at
+            && now >= at
+        {
+            self.scratch.advance_at = None;
+            if let Some(s) = &mut self.session {
+                s.forward();
+            }
+        }
+        let position = self.session.as_ref().map(Session::position);
+        if position != self.shown {
+            self.scratch = Scratch::default();
+            self.shown = position;
+        }
+    }
+
+    /// Draws one frame and applies what the patient did.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.guard_window(&ctx);
+        let now = self.now(&ctx);
+        let touched = ctx.input(|i| {
+            i.pointer.any_pressed()
+                || i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Touch { .. }))
+        });
+        if touched {
+            self.idle.touch(now);
+        }
+        self.tick(now);
+        let t = self.tokens();
+        if self.applied != Some(t) {
+            t.apply(&ctx);
+            self.applied = Some(t);
+        }
+        let mut intents = Vec::new();
+        let idle_state = match self.stage {
+            Stage::Language | Stage::Session => self.idle.state(now),
+            _ => IdleState::Active,
+        };
+        screens::kiosk_ui(ui, &t, self, idle_state, &mut intents);
+        for intent in intents {
+            self.apply(intent, now);
+        }
+        let mut wake = self.idle.next_change(now);
+        if let Some(at) = self.scratch.advance_at {
+            wake = wake.min((at - now).max(0.0));
+        }
+        if let Stage::Thanks { until } = self.stage {
+            wake = wake.min((until - now).max(0.0));
+        }
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(wake.max(0.01)));
+    }
+
+    /// Refuses closing (a patient cannot leave); Ctrl+Shift+Q is the development way out until
+    /// staff mode exists. Hides the pointer once the screen has been touched.
+    fn guard_window(&mut self, ctx: &egui::Context) {
+        let chord =
+            ctx.input(|i| i.modifiers.ctrl && i.modifiers.shift && i.key_pressed(egui::Key::Q));
+        if chord {
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if ctx.input(|i| i.has_touch_screen()) {
+            ctx.set_cursor_icon(egui::CursorIcon::None);
+        }
+    }
+
+    /// The texture and pixel size of an image in the assets folder, loaded once.
+    fn image(
+        &mut self,
+        ctx: &egui::Context,
+        path: &Path,
+    ) -> Option<(egui::TextureHandle, (u32, u32))> {
+        let assets = self.config.assets.clone();
+        self.textures
+            .entry(path.to_owned())
+            .or_insert_with(|| {
+                let img = image::open(assets.join(path)).ok()?.to_rgba8();
+                let size = (img.width(), img.height());
+                let color = egui::ColorImage::from_rgba_unmultiplied(
+                    [size.0 as usize, size.1 as usize],
+                    img.as_raw(),
+                );
+                Some((
+                    ctx.load_texture(path.to_string_lossy(), color, egui::TextureOptions::LINEAR),
+                    size,
+                ))
+            })
+            .clone()
+    }
+}
+
+/// The eframe app around a [`Kiosk`].
+pub struct KioskApp {
+    /// The kiosk.
+    pub kiosk: Kiosk,
+}
+
+impl KioskApp {
+    /// Sets fonts and builds the kiosk.
+    pub fn new(cc: &eframe::CreationContext<'_>, config: Config, strings: Strings) -> KioskApp {
+        theme::install_fonts(&cc.egui_ctx);
+        cc.egui_ctx
+            .options_mut(|o| o.input_options.surrender_focus_on = egui::SurrenderFocusOn::Never);
+        KioskApp {
+            kiosk: Kiosk::new(config, strings),
+        }
+    }
+}
+
+impl eframe::App for KioskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.kiosk.frame(ui);
+    }
+}
+
+/// Opens the kiosk window: fullscreen, borderless and on top unless `windowed`.
+pub fn run(config: Config, strings: Strings, windowed: bool) -> Result<(), eframe::Error> {
+    let viewport = if windowed {
+        egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_title("Svar")
+    } else {
+        egui::ViewportBuilder::default()
+            .with_title("Svar")
+            .with_fullscreen(true)
+            .with_decorations(false)
+            .with_always_on_top()
+            .with_close_button(false)
+            .with_minimize_button(false)
+            .with_resizable(false)
+    };
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Svar",
+        options,
+        Box::new(move |cc| Ok(Box::new(KioskApp::new(cc, config, strings)))),
+    )
+}

@@ -1,0 +1,375 @@
+//! A question screen: the page's visible items, each drawn by the widget of its type.
+
+use super::theme::Tokens;
+use super::widgets::{
+    Mark, body_map, choice, date, keyboard, keypad, signature, slider, text, tile, tile_width,
+};
+use super::{Intent, Kiosk};
+use crate::answer::{Answer, AnswerProblem, Answers};
+use crate::form::{Display, Form, Item, ItemIx, ItemKind};
+use crate::i18n::{self, Arg, Strings};
+use crate::text::Lang;
+use egui::Ui;
+use std::sync::Arc;
+
+/// Draws the current screen's items.
+pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
+    let Some(s) = &k.session else { return };
+    let Some((form_ix, screen)) = s.current_screen() else {
+        return;
+    };
+    let form = Arc::clone(&s.battery().forms[form_ix].form);
+    let answers = s.answers(form_ix).clone();
+    let lang = k.lang;
+    let page = &form.pages[screen.page];
+    if let Some(title) = &page.title {
+        text(ui, title.get(lang), t.font(t.body), t.palette.muted);
+        ui.add_space(t.gap * 0.5);
+    }
+    let grid = page.display == Display::Grid;
+    for (n, ix) in screen.items.iter().enumerate() {
+        if n > 0 {
+            ui.add_space(t.gap);
+            if grid {
+                ui.separator();
+            }
+        }
+        item_ui(ui, t, k, &form, form_ix, *ix, &answers, grid, out);
+    }
+    if k.scratch.nudged {
+        ui.add_space(t.gap);
+        text(
+            ui,
+            &k.tr("answer-required"),
+            t.bold(t.body),
+            t.palette.warning,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn item_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    k: &mut Kiosk,
+    form: &Form,
+    form_ix: usize,
+    ix: ItemIx,
+    answers: &Answers,
+    grid: bool,
+    out: &mut Vec<Intent>,
+) {
+    let lang = k.lang;
+    let item = form.item(ix);
+    let question = item.text.get(lang);
+    let size = if grid { t.body } else { t.question };
+    let font = if matches!(item.kind, ItemKind::Info { .. }) {
+        t.font(size)
+    } else {
+        t.bold(size)
+    };
+    text(ui, question, font, t.palette.text);
+    if let Some(help) = &item.help {
+        text(ui, help.get(lang), t.font(t.body), t.palette.muted);
+    }
+    ui.add_space(t.gap * 0.5);
+    let current = answers.get(ix);
+    let number = current.and_then(Answer::as_number);
+    let set = |out: &mut Vec<Intent>, a: Option<Answer>| out.push(Intent::Answer(form_ix, ix, a));
+    match &item.kind {
+        ItemKind::Info { image } => {
+            if let Some(path) = image
+                && let Some((texture, (w, h))) = k.image(ui.ctx(), path)
+            {
+                let width = ui.available_width().min(w as f32);
+                ui.add(
+                    egui::Image::new(&texture)
+                        .fit_to_exact_size(egui::vec2(width, width * h as f32 / w as f32)),
+                );
+            }
+        }
+        ItemKind::SingleChoice { options, .. } if grid => {
+            let w = tile_width(ui, t, options.len());
+            ui.horizontal(|ui| {
+                for option in options {
+                    let label = option.label.get(lang);
+                    let a11y = format!("{question} – {label}");
+                    if tile(
+                        ui,
+                        t,
+                        label,
+                        Some(&a11y),
+                        Mark::Plain(number == Some(option.value)),
+                        false,
+                        w,
+                    )
+                    .clicked()
+                    {
+                        set(out, Some(Answer::Number(option.value)));
+                    }
+                }
+            });
+        }
+        ItemKind::SingleChoice { options, .. } => {
+            if let Some(v) = choice::single_ui(ui, t, lang, options, number, None) {
+                set(out, Some(Answer::Number(v)));
+            }
+        }
+        ItemKind::MultipleChoice { options, .. } => {
+            let chosen = match current {
+                Some(Answer::Choices(c)) => c.clone(),
+                _ => Vec::new(),
+            };
+            if let Some(next) = choice::multiple_ui(ui, t, lang, options, &chosen) {
+                set(out, (!next.is_empty()).then_some(Answer::Choices(next)));
+            }
+        }
+        ItemKind::YesNo => {
+            if let Some(v) =
+                choice::yes_no_ui(ui, t, &k.tr("answer-yes"), &k.tr("answer-no"), number)
+            {
+                set(out, Some(Answer::Number(v)));
+            }
+        }
+        ItemKind::Rating { min, max, anchors } => {
+            if let Some(v) = choice::rating_ui(ui, t, lang, *min, *max, anchors.as_ref(), number) {
+                set(out, Some(Answer::Number(v)));
+            }
+        }
+        ItemKind::Slider { min, max, anchors } => {
+            if let Some(v) = slider::slider_ui(ui, t, question, *min, *max, number) {
+                set(out, Some(Answer::Number(v)));
+            }
+            if let Some(a) = anchors {
+                choice::anchors_ui(ui, t, a.min.get(lang), a.max.get(lang));
+            }
+            let status = match number {
+                Some(v) => k.strings.args(
+                    lang,
+                    "slider-value",
+                    &[("value", Arg::Text(i18n::number(lang, v, decimals_of(v))))],
+                ),
+                None => k.tr("slider-not-set"),
+            };
+            text(ui, &status, t.bold(t.body), t.palette.text);
+        }
+        ItemKind::Number {
+            min,
+            max,
+            decimals,
+            unit,
+        } => {
+            let (buffer, message) = k
+                .scratch
+                .keypads
+                .entry(ix)
+                .or_insert_with(|| {
+                    (
+                        number
+                            .map(|v| i18n::number(lang, v, decimals_of(v)))
+                            .unwrap_or_default(),
+                        None,
+                    )
+                })
+                .clone();
+            let hint = k.strings.args(
+                lang,
+                "keypad-range",
+                &[
+                    (
+                        "min",
+                        Arg::Text(i18n::number(lang, *min, decimals_of(*min))),
+                    ),
+                    (
+                        "max",
+                        Arg::Text(i18n::number(lang, *max, decimals_of(*max))),
+                    ),
+                ],
+            );
+            let labels = keypad::Labels {
+                field: question,
+                unit: unit.as_ref().map(|u| u.get(lang)),
+                comma: &k.tr("keypad-comma"),
+                delete: &k.tr("keypad-delete"),
+                clear: &k.tr("keypad-clear"),
+            };
+            keypad::message_ui(ui, t, &hint, false);
+            if let Some(key) = keypad::keypad_ui(ui, t, &labels, &buffer, *decimals > 0) {
+                out.push(Intent::Keypad(form_ix, ix, key));
+            }
+            if let Some(m) = message {
+                keypad::message_ui(ui, t, &m, true);
+            }
+        }
+        ItemKind::Text { max_length } => {
+            let current = match current {
+                Some(Answer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            let labels = keyboard::Labels {
+                field: question,
+                shift: &k.tr("keyboard-shift"),
+                space: &k.tr("keyboard-space"),
+                delete: &k.tr("keyboard-delete"),
+            };
+            if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &current, k.scratch.shift) {
+                out.push(Intent::Keyboard(form_ix, ix, key));
+            }
+            let left = max_length.saturating_sub(current.chars().count());
+            let note = k.strings.args(
+                lang,
+                "keyboard-characters-left",
+                &[("count", Arg::Num(left as f64))],
+            );
+            text(ui, &note, t.font(t.small), t.palette.muted);
+        }
+        ItemKind::Date { min, max } => {
+            let existing = match current {
+                Some(Answer::Date(d)) => Some(*d),
+                _ => None,
+            };
+            let months: Vec<String> = (1..=12).map(|m| k.tr(&format!("month-{m}"))).collect();
+            let labels = date::Labels {
+                day: &k.tr("date-day"),
+                month: &k.tr("date-month"),
+                year: &k.tr("date-year"),
+                months: &months,
+            };
+            let (min_year, max_year) = (min.map_or(1900, |d| d.year), max.map_or(2100, |d| d.year));
+            let draft = k
+                .scratch
+                .dates
+                .entry(ix)
+                .or_insert_with(|| date::Draft::from_date(existing));
+            let before = *draft;
+            date::date_ui(ui, t, &labels, draft, min_year, max_year);
+            let draft = *draft;
+            if draft != before && draft.date() != existing {
+                set(out, draft.date().map(Answer::Date));
+            }
+            let status = match (existing, draft.year.zip(draft.month).zip(draft.day)) {
+                (Some(d), _) => k.strings.args(
+                    lang,
+                    "date-chosen",
+                    &[("date", Arg::Text(i18n::date(&k.strings, lang, d)))],
+                ),
+                (None, Some(_)) => k.tr("date-invalid"),
+                (None, None) => k.tr("date-not-chosen"),
+            };
+            text(
+                ui,
+                &status,
+                t.bold(t.body),
+                if existing.is_none() && draft.day.is_some() {
+                    t.palette.warning
+                } else {
+                    t.palette.text
+                },
+            );
+        }
+        ItemKind::BodyMap {
+            image,
+            width,
+            height,
+            regions,
+        } => {
+            let texture = k.image(ui.ctx(), image).map(|(tex, _)| tex);
+            let chosen = match current {
+                Some(Answer::Regions(r)) => r.clone(),
+                _ => Vec::new(),
+            };
+            text(ui, &k.tr("body-map-hint"), t.font(t.body), t.palette.muted);
+            if let Some(next) = body_map::body_map_ui(
+                ui,
+                t,
+                lang,
+                texture.as_ref(),
+                (*width, *height),
+                regions,
+                &chosen,
+            ) {
+                set(out, (!next.is_empty()).then_some(Answer::Regions(next)));
+            }
+            let names: Vec<&str> = regions
+                .iter()
+                .filter(|r| chosen.iter().any(|c| c == r.id.as_str()))
+                .map(|r| r.label.get(lang))
+                .collect();
+            let summary = if names.is_empty() {
+                k.tr("body-map-none")
+            } else {
+                k.strings.args(
+                    lang,
+                    "body-map-chosen",
+                    &[("regions", Arg::Text(names.join(", ")))],
+                )
+            };
+            text(ui, &summary, t.bold(t.body), t.palette.text);
+        }
+        ItemKind::Signature => {
+            text(ui, &k.tr("signature-hint"), t.font(t.body), t.palette.muted);
+            let confirmed = match current {
+                Some(Answer::Strokes(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let name = k.tr("signature-pad");
+            let pad = k
+                .scratch
+                .pads
+                .entry(ix)
+                .or_insert_with(|| signature::Pad::from_strokes(confirmed.unwrap_or_default()));
+            signature::pad_ui(ui, t, &name, pad);
+            let w = tile_width(ui, t, 2);
+            ui.horizontal(|ui| {
+                if tile(ui, t, &k.tr("signature-clear"), None, Mark::None, false, w).clicked() {
+                    out.push(Intent::SignatureClear(form_ix, ix));
+                }
+                if tile(ui, t, &k.tr("signature-confirm"), None, Mark::None, true, w).clicked() {
+                    out.push(Intent::SignatureConfirm(form_ix, ix));
+                }
+            });
+            if let Some(m) = &k.scratch.pad_message {
+                text(ui, m, t.bold(t.body), t.palette.text);
+            }
+        }
+    }
+}
+
+/// Decimals worth showing for a value (none for whole numbers).
+fn decimals_of(v: f64) -> usize {
+    if v.fract() == 0.0 {
+        0
+    } else {
+        format!("{v}").split('.').nth(1).map_or(0, str::len).min(6)
+    }
+}
+
+/// A patient-facing sentence for an answer the session refused.
+pub fn problem_text(strings: &Strings, lang: Lang, item: &Item, problem: &AnswerProblem) -> String {
+    let range = |min: f64, max: f64| {
+        [
+            ("min", Arg::Text(i18n::number(lang, min, decimals_of(min)))),
+            ("max", Arg::Text(i18n::number(lang, max, decimals_of(max)))),
+        ]
+    };
+    match (problem, &item.kind) {
+        (AnswerProblem::OutOfRange { .. }, ItemKind::Number { min, max, .. }) => {
+            strings.args(lang, "keypad-out-of-range", &range(*min, *max))
+        }
+        (AnswerProblem::TooManyDecimals(d), _) => strings.args(
+            lang,
+            "keypad-decimals",
+            &[("decimals", Arg::Num(f64::from(*d)))],
+        ),
+        (AnswerProblem::OutOfRange { min, max }, ItemKind::Date { .. }) => strings.args(
+            lang,
+            "date-out-of-range",
+            &[
+                ("min", Arg::Text(min.clone())),
+                ("max", Arg::Text(max.clone())),
+            ],
+        ),
+        (AnswerProblem::BadDate, _) => strings.get(lang, "date-invalid"),
+        _ => strings.get(lang, "keypad-not-a-number"),
+    }
+}

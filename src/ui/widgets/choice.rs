@@ -1,0 +1,160 @@
+//! Option tiles for single choice, multiple choice and yes/no, a rating row, and grid rows.
+
+use super::{Mark, tile, tile_width};
+use crate::answer::fmt_num;
+use crate::form::{Anchors, Choice};
+use crate::text::Lang;
+use crate::ui::theme::Tokens;
+use egui::Ui;
+
+/// Single choice: one tile per option, one per row. Returns the chosen value when tapped.
+pub fn single_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    lang: Lang,
+    options: &[Choice],
+    current: Option<f64>,
+    a11y_prefix: Option<&str>,
+) -> Option<f64> {
+    let mut chosen = None;
+    let width = ui.available_width();
+    for option in options {
+        let label = option.label.get(lang);
+        let a11y = a11y_prefix.map(|p| format!("{p} – {label}"));
+        let on = current == Some(option.value);
+        if tile(ui, t, label, a11y.as_deref(), Mark::Radio(on), false, width).clicked() {
+            chosen = Some(option.value);
+        }
+    }
+    chosen
+}
+
+/// Multiple choice: tiles that toggle. Returns the new selection when one is tapped.
+pub fn multiple_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    lang: Lang,
+    options: &[Choice],
+    current: &[f64],
+) -> Option<Vec<f64>> {
+    let mut changed = None;
+    let width = ui.available_width();
+    for option in options {
+        let on = current.contains(&option.value);
+        if tile(
+            ui,
+            t,
+            option.label.get(lang),
+            None,
+            Mark::Check(on),
+            false,
+            width,
+        )
+        .clicked()
+        {
+            // Keep the options' order so answers read the same however they were tapped.
+            let next: Vec<f64> = options
+                .iter()
+                .map(|o| o.value)
+                .filter(|v| {
+                    if *v == option.value {
+                        !on
+                    } else {
+                        current.contains(v)
+                    }
+                })
+                .collect();
+            changed = Some(next);
+        }
+    }
+    changed
+}
+
+/// Yes/no as two tiles side by side. Returns 1 or 0 when tapped.
+pub fn yes_no_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    yes: &str,
+    no: &str,
+    current: Option<f64>,
+) -> Option<f64> {
+    let mut chosen = None;
+    let width = tile_width(ui, t, 2);
+    ui.horizontal(|ui| {
+        for (label, value) in [(yes, 1.0), (no, 0.0)] {
+            if tile(
+                ui,
+                t,
+                label,
+                None,
+                Mark::Radio(current == Some(value)),
+                false,
+                width,
+            )
+            .clicked()
+            {
+                chosen = Some(value);
+            }
+        }
+    });
+    chosen
+}
+
+/// A rating row min–max with the end anchors under it. Returns the value tapped.
+pub fn rating_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    lang: Lang,
+    min: i64,
+    max: i64,
+    anchors: Option<&Anchors>,
+    current: Option<f64>,
+) -> Option<f64> {
+    let mut chosen = None;
+    let count = (max - min + 1).max(1) as usize;
+    let per_row = count.min(11);
+    let width = tile_width(ui, t, per_row);
+    let values: Vec<i64> = (min..=max).collect();
+    for row in values.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for v in row {
+                let value = *v as f64;
+                let label = fmt_num(value);
+                if tile(
+                    ui,
+                    t,
+                    &label,
+                    None,
+                    Mark::Plain(current == Some(value)),
+                    false,
+                    width,
+                )
+                .clicked()
+                {
+                    chosen = Some(value);
+                }
+            }
+        });
+    }
+    if let Some(a) = anchors {
+        anchors_ui(ui, t, a.min.get(lang), a.max.get(lang));
+    }
+    chosen
+}
+
+/// The two end texts of a scale, left and right.
+pub fn anchors_ui(ui: &mut Ui, t: &Tokens, low: &str, high: &str) {
+    let half = (ui.available_width() - t.gap) / 2.0;
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui(egui::vec2(half, 0.0), |ui| {
+            super::text(ui, low, t.font(t.small), t.palette.muted);
+        });
+        ui.allocate_ui_with_layout(
+            egui::vec2(half, 0.0),
+            egui::Layout::top_down(egui::Align::Max),
+            |ui| {
+                super::text(ui, high, t.font(t.small), t.palette.muted);
+            },
+        );
+    });
+}

@@ -1,0 +1,223 @@
+//! Date entry by taps: year (by decade), then month, then day. No typing.
+
+use super::{Mark, tile, tile_width};
+use crate::answer::Date;
+use crate::ui::theme::Tokens;
+use egui::Ui;
+
+/// Which part of the date the grid below shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Part {
+    /// Years, grouped by decade.
+    #[default]
+    Year,
+    /// The twelve months.
+    Month,
+    /// The days of the chosen month.
+    Day,
+}
+
+/// A date being put together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Draft {
+    /// Chosen year.
+    pub year: Option<i32>,
+    /// Chosen decade (to show its years).
+    pub decade: Option<i32>,
+    /// Chosen month.
+    pub month: Option<u32>,
+    /// Chosen day.
+    pub day: Option<u32>,
+    /// The grid shown.
+    pub part: Part,
+}
+
+impl Draft {
+    /// A draft showing an existing answer.
+    pub fn from_date(date: Option<Date>) -> Draft {
+        match date {
+            Some(d) => Draft {
+                year: Some(d.year),
+                decade: Some(d.year - d.year.rem_euclid(10)),
+                month: Some(d.month),
+                day: Some(d.day),
+                part: Part::Day,
+            },
+            None => Draft::default(),
+        }
+    }
+
+    /// The date, when all three parts make a real date.
+    pub fn date(&self) -> Option<Date> {
+        Date::parse(&format!(
+            "{:04}-{:02}-{:02}",
+            self.year?, self.month?, self.day?
+        ))
+    }
+}
+
+/// Labels from the interface text.
+pub struct Labels<'a> {
+    /// "Day", "Month", "Year".
+    pub day: &'a str,
+    /// Month heading.
+    pub month: &'a str,
+    /// Year heading.
+    pub year: &'a str,
+    /// Month names, January first.
+    pub months: &'a [String],
+}
+
+/// Draws the three parts and the grid of the active part. Returns true when the draft changed.
+pub fn date_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    labels: &Labels,
+    draft: &mut Draft,
+    min_year: i32,
+    max_year: i32,
+) -> bool {
+    let mut changed = false;
+    let width = tile_width(ui, t, 3);
+    let month_name = |m: u32| {
+        labels
+            .months
+            .get(m as usize - 1)
+            .cloned()
+            .unwrap_or_default()
+    };
+    ui.horizontal(|ui| {
+        let parts = [
+            (Part::Day, labels.day, draft.day.map(|d| d.to_string())),
+            (Part::Month, labels.month, draft.month.map(month_name)),
+            (Part::Year, labels.year, draft.year.map(|y| y.to_string())),
+        ];
+        for (part, name, value) in parts {
+            let label = format!("{name}: {}", value.unwrap_or_else(|| "–".into()));
+            if tile(
+                ui,
+                t,
+                &label,
+                None,
+                Mark::Plain(draft.part == part),
+                false,
+                width,
+            )
+            .clicked()
+            {
+                draft.part = part;
+                changed = true;
+            }
+        }
+    });
+    ui.add_space(t.gap);
+    match draft.part {
+        Part::Year => {
+            let first = min_year - min_year.rem_euclid(10);
+            let decades: Vec<i32> = (first..=max_year).step_by(10).collect();
+            let per_row = 7;
+            let w = tile_width(ui, t, per_row);
+            for row in decades.chunks(per_row) {
+                ui.horizontal(|ui| {
+                    for d in row {
+                        let label = format!("{d}–");
+                        if tile(
+                            ui,
+                            t,
+                            &label,
+                            None,
+                            Mark::Plain(draft.decade == Some(*d)),
+                            false,
+                            w,
+                        )
+                        .clicked()
+                        {
+                            draft.decade = Some(*d);
+                            changed = true;
+                        }
+                    }
+                });
+            }
+            if let Some(decade) = draft.decade {
+                ui.add_space(t.gap);
+                let years: Vec<i32> = (decade..decade + 10)
+                    .filter(|y| (min_year..=max_year).contains(y))
+                    .collect();
+                let w = tile_width(ui, t, 5);
+                for row in years.chunks(5) {
+                    ui.horizontal(|ui| {
+                        for y in row {
+                            if tile(
+                                ui,
+                                t,
+                                &y.to_string(),
+                                None,
+                                Mark::Plain(draft.year == Some(*y)),
+                                false,
+                                w,
+                            )
+                            .clicked()
+                            {
+                                draft.year = Some(*y);
+                                draft.part = Part::Month;
+                                changed = true;
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        Part::Month => {
+            let w = tile_width(ui, t, 4);
+            let months: Vec<u32> = (1..=12).collect();
+            for row in months.chunks(4) {
+                ui.horizontal(|ui| {
+                    for m in row {
+                        if tile(
+                            ui,
+                            t,
+                            &month_name(*m),
+                            None,
+                            Mark::Plain(draft.month == Some(*m)),
+                            false,
+                            w,
+                        )
+                        .clicked()
+                        {
+                            draft.month = Some(*m);
+                            draft.part = Part::Day;
+                            changed = true;
+                        }
+                    }
+                });
+            }
+        }
+        Part::Day => {
+            let w = tile_width(ui, t, 7);
+            let days: Vec<u32> = (1..=31).collect();
+            for row in days.chunks(7) {
+                ui.horizontal(|ui| {
+                    for d in row {
+                        let label = d.to_string();
+                        let a11y = format!("{} {label}", labels.day);
+                        if tile(
+                            ui,
+                            t,
+                            &label,
+                            Some(&a11y),
+                            Mark::Plain(draft.day == Some(*d)),
+                            false,
+                            w,
+                        )
+                        .clicked()
+                        {
+                            draft.day = Some(*d);
+                            changed = true;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    changed
+}

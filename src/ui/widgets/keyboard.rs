@@ -1,0 +1,128 @@
+//! An on-screen keyboard with the Nordic letters, so no physical keyboard is ever needed.
+
+use super::{Mark, tile, tile_width};
+use crate::ui::theme::Tokens;
+use egui::{Sense, Stroke, Ui, Vec2};
+
+const ROWS: [&str; 4] = ["1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
+
+/// Labels of the special keys and the field.
+pub struct Labels<'a> {
+    /// Name of the field for screen readers.
+    pub field: &'a str,
+    /// Shift key.
+    pub shift: &'a str,
+    /// Space key.
+    pub space: &'a str,
+    /// Delete key.
+    pub delete: &'a str,
+}
+
+/// A key pressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// Type a character.
+    Char(char),
+    /// Toggle capitals for the next letter.
+    Shift,
+    /// Delete the last character.
+    Delete,
+}
+
+/// Draws the text field and keys; returns the key tapped. `shift` shows capitals.
+pub fn keyboard_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    labels: &Labels,
+    current: &str,
+    shift: bool,
+) -> Option<Key> {
+    let p = t.palette;
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target * 1.2), Sense::hover());
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
+        info.current_text_value = Some(current.to_owned());
+        info
+    });
+    ui.painter().rect(
+        rect,
+        t.corner(),
+        p.surface,
+        Stroke::new(t.border * 1.5, p.border),
+        egui::StrokeKind::Inside,
+    );
+    let shown = format!("{current}|");
+    ui.painter().text(
+        rect.left_center() + Vec2::new(18.0, 0.0),
+        egui::Align2::LEFT_CENTER,
+        shown,
+        t.font(t.question),
+        p.text,
+    );
+    let mut pressed = None;
+    let key_width = tile_width(ui, t, 11);
+    for row in ROWS {
+        ui.horizontal(|ui| {
+            for c in row.chars() {
+                let shown = if shift {
+                    c.to_uppercase().collect::<String>()
+                } else {
+                    c.to_string()
+                };
+                if tile(ui, t, &shown, None, Mark::None, false, key_width).clicked() {
+                    pressed = shown.chars().next().map(Key::Char);
+                }
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let wide = key_width * 2.0 + t.gap;
+        if tile(ui, t, labels.shift, None, Mark::Plain(shift), false, wide).clicked() {
+            pressed = Some(Key::Shift);
+        }
+        for c in ['-', '.', '\''] {
+            if tile(ui, t, &c.to_string(), None, Mark::None, false, key_width).clicked() {
+                pressed = Some(Key::Char(c));
+            }
+        }
+        let space_width = ui.available_width() - wide - t.gap;
+        if tile(ui, t, labels.space, None, Mark::None, false, space_width).clicked() {
+            pressed = Some(Key::Char(' '));
+        }
+        if tile(ui, t, labels.delete, None, Mark::None, false, wide).clicked() {
+            pressed = Some(Key::Delete);
+        }
+    });
+    pressed
+}
+
+/// Applies a key: returns the new text and whether capitals stay on. Capitals turn off after
+/// one letter, as on a phone.
+pub fn apply(current: &str, key: &Key, shift: bool) -> (String, bool) {
+    match key {
+        Key::Char(c) => (format!("{current}{c}"), shift && !c.is_alphabetic()),
+        Key::Shift => (current.to_owned(), !shift),
+        Key::Delete => {
+            let mut s = current.to_owned();
+            s.pop();
+            (s, shift)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_capitalises_one_letter() {
+        let (s, shift) = apply("", &Key::Shift, false);
+        assert!(shift);
+        let (s, shift) = apply(&s, &Key::Char('Ø'), shift);
+        assert_eq!((s.as_str(), shift), ("Ø", false));
+        let (s, _) = apply(&s, &Key::Char('y'), shift);
+        let (s, _) = apply(&s, &Key::Delete, false);
+        assert_eq!(s, "Ø");
+    }
+}

@@ -1,0 +1,164 @@
+//! A numeric keypad: digits, a decimal comma when the item allows decimals, delete and clear.
+
+use super::{Mark, text, tile, tile_width};
+use crate::ui::theme::Tokens;
+use egui::{Sense, Stroke, Ui, Vec2};
+
+/// A key of the keypad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A digit.
+    Digit(u8),
+    /// The decimal comma.
+    Comma,
+    /// Delete the last character.
+    Delete,
+    /// Empty the field.
+    Clear,
+}
+
+/// What the keypad shows; the labels come from the interface text.
+pub struct Labels<'a> {
+    /// Name of the field for screen readers.
+    pub field: &'a str,
+    /// The unit after the number.
+    pub unit: Option<&'a str>,
+    /// Comma key.
+    pub comma: &'a str,
+    /// Delete key.
+    pub delete: &'a str,
+    /// Clear key.
+    pub clear: &'a str,
+}
+
+/// Draws the field and keys; returns the key tapped.
+pub fn keypad_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    labels: &Labels,
+    buffer: &str,
+    decimals: bool,
+) -> Option<Key> {
+    let p = t.palette;
+    let width = (t.target * 1.6 * 3.0 + t.gap * 2.0).min(ui.available_width());
+    let shown = match labels.unit {
+        Some(unit) if !buffer.is_empty() => format!("{buffer} {unit}"),
+        _ => buffer.to_owned(),
+    };
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target * 1.2), Sense::hover());
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
+        info.current_text_value = Some(buffer.to_owned());
+        info
+    });
+    ui.painter().rect(
+        rect,
+        t.corner(),
+        p.surface,
+        Stroke::new(t.border * 1.5, p.border),
+        egui::StrokeKind::Inside,
+    );
+    ui.painter().text(
+        rect.left_center() + Vec2::new(18.0, 0.0),
+        egui::Align2::LEFT_CENTER,
+        shown,
+        t.bold(t.question),
+        p.text,
+    );
+    let mut pressed = None;
+    let key_width = tile_width(ui, t, 3).min((width - 2.0 * t.gap) / 3.0);
+    let rows: [[(String, Key); 3]; 3] = [1u8, 4, 7]
+        .map(|first| [0u8, 1, 2].map(|i| ((first + i).to_string(), Key::Digit(first + i))));
+    for row in rows {
+        ui.horizontal(|ui| {
+            for (label, key) in row {
+                if tile(ui, t, &label, None, Mark::None, false, key_width).clicked() {
+                    pressed = Some(key);
+                }
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        if decimals {
+            if tile(ui, t, ",", Some(labels.comma), Mark::None, false, key_width).clicked() {
+                pressed = Some(Key::Comma);
+            }
+        } else {
+            ui.add_space(key_width + 0.0);
+        }
+        if tile(ui, t, "0", None, Mark::None, false, key_width).clicked() {
+            pressed = Some(Key::Digit(0));
+        }
+        if tile(ui, t, labels.delete, None, Mark::None, false, key_width).clicked() {
+            pressed = Some(Key::Delete);
+        }
+    });
+    if tile(ui, t, labels.clear, None, Mark::None, false, width).clicked() {
+        pressed = Some(Key::Clear);
+    }
+    pressed
+}
+
+/// Applies a key to the text of the field (at most 12 characters, one comma).
+pub fn apply(buffer: &mut String, key: Key) {
+    match key {
+        Key::Digit(d) if buffer.len() < 12 => buffer.push(char::from(b'0' + d)),
+        Key::Comma if !buffer.contains(',') && buffer.len() < 12 => {
+            if buffer.is_empty() {
+                buffer.push('0');
+            }
+            buffer.push(',');
+        }
+        Key::Delete => {
+            buffer.pop();
+        }
+        Key::Clear => buffer.clear(),
+        _ => {}
+    }
+}
+
+/// The number in the field: `Some(None)` when empty, `None` when it is not a number.
+pub fn value(buffer: &str) -> Option<Option<f64>> {
+    if buffer.is_empty() {
+        return Some(None);
+    }
+    buffer.replace(',', ".").parse::<f64>().ok().map(Some)
+}
+
+/// A hint or a problem under the keypad.
+pub fn message_ui(ui: &mut Ui, t: &Tokens, message: &str, problem: bool) {
+    let color = if problem {
+        t.palette.warning
+    } else {
+        t.palette.muted
+    };
+    let font = if problem {
+        t.bold(t.body)
+    } else {
+        t.font(t.body)
+    };
+    text(ui, message, font, color);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_edit_the_field() {
+        let mut b = String::new();
+        for k in [Key::Comma, Key::Digit(5), Key::Comma, Key::Digit(2)] {
+            apply(&mut b, k);
+        }
+        assert_eq!(b, "0,52");
+        assert_eq!(value(&b), Some(Some(0.52)));
+        apply(&mut b, Key::Delete);
+        assert_eq!(b, "0,5");
+        apply(&mut b, Key::Clear);
+        assert_eq!(value(&b), Some(None));
+        for _ in 0..20 {
+            apply(&mut b, Key::Digit(9));
+        }
+        assert_eq!(b.len(), 12);
+    }
+}

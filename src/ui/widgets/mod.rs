@@ -1,0 +1,150 @@
+//! Touch widgets: every one draws state handed to it and reports what the patient did.
+
+pub mod body_map;
+pub mod choice;
+pub mod date;
+pub mod keyboard;
+pub mod keypad;
+pub mod signature;
+pub mod slider;
+
+use crate::ui::theme::Tokens;
+use egui::{Response, Role, Sense, Stroke, Ui, Vec2, WidgetInfo};
+
+/// How a tile marks its state; the mark is drawn as shapes so it never depends on a glyph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A plain button.
+    None,
+    /// A round mark: one of several (single choice).
+    Radio(bool),
+    /// A square mark: any of several (multiple choice, body-map regions).
+    Check(bool),
+    /// No drawn mark but a selected state, for narrow tiles such as a rating row: selected
+    /// shows as a filled tile with a thick border and a bar under the label.
+    Plain(bool),
+}
+
+impl Mark {
+    fn selected(self) -> bool {
+        matches!(
+            self,
+            Mark::Radio(true) | Mark::Check(true) | Mark::Plain(true)
+        )
+    }
+}
+
+/// A large tappable tile. `label` is drawn; `a11y` (when given) is the name a screen reader
+/// reads and tests find it by. The selected state shows as a filled tile, a thicker border
+/// and a drawn mark, so it never relies on colour alone.
+pub fn tile(
+    ui: &mut Ui,
+    t: &Tokens,
+    label: &str,
+    a11y: Option<&str>,
+    mark: Mark,
+    primary: bool,
+    width: f32,
+) -> Response {
+    let p = t.palette;
+    let selected = mark.selected();
+    let fill = if selected || primary {
+        p.accent
+    } else {
+        p.surface
+    };
+    let text_color = if selected || primary {
+        p.on_accent
+    } else {
+        p.text
+    };
+    let drawn_mark = matches!(mark, Mark::Radio(_) | Mark::Check(_));
+    let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
+    let inner_width = (width - 2.0 * 18.0 - mark_space).max(t.body * 2.0);
+    let font = if primary {
+        t.bold(t.body)
+    } else {
+        t.font(t.body)
+    };
+    let galley = ui
+        .painter()
+        .layout(label.to_owned(), font, text_color, inner_width);
+    let height = (galley.size().y + 24.0).max(t.target);
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click());
+    let name = a11y.unwrap_or(label).to_owned();
+    response.widget_info(|| match mark {
+        Mark::None => WidgetInfo::labeled(Role::Button, true, &name),
+        Mark::Radio(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
+        Mark::Check(on) => WidgetInfo::selected(Role::CheckBox, true, on, &name),
+        Mark::Plain(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
+    });
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter();
+        let pressed = response.is_pointer_button_down_on();
+        let fill = if pressed {
+            fill.gamma_multiply(0.85)
+        } else {
+            fill
+        };
+        painter.rect(
+            rect,
+            t.corner(),
+            fill,
+            t.tile_stroke(selected),
+            egui::StrokeKind::Inside,
+        );
+        let mut text_left = rect.left() + 18.0;
+        if drawn_mark {
+            let centre = egui::pos2(rect.left() + 18.0 + t.body * 0.6, rect.center().y);
+            let r = t.body * 0.5;
+            let ring = Stroke::new(2.5, text_color);
+            match mark {
+                Mark::Radio(_) => {
+                    painter.circle_stroke(centre, r, ring);
+                }
+                _ => {
+                    painter.rect_stroke(
+                        egui::Rect::from_center_size(centre, Vec2::splat(2.0 * r)),
+                        4,
+                        ring,
+                        egui::StrokeKind::Middle,
+                    );
+                }
+            }
+            if selected {
+                let tick = [
+                    centre + Vec2::new(-0.55 * r, 0.0),
+                    centre + Vec2::new(-0.15 * r, 0.45 * r),
+                    centre + Vec2::new(0.6 * r, -0.5 * r),
+                ];
+                painter.line(tick.to_vec(), Stroke::new(4.0, text_color));
+            }
+            text_left += mark_space;
+        }
+        if matches!(mark, Mark::Plain(true)) {
+            let bar = egui::Rect::from_center_size(
+                egui::pos2(rect.center().x, rect.bottom() - 10.0),
+                Vec2::new(rect.width() * 0.5, 5.0),
+            );
+            painter.rect_filled(bar, 2, text_color);
+        }
+        let pos = if !drawn_mark {
+            rect.center() - galley.size() / 2.0
+        } else {
+            egui::pos2(text_left, rect.center().y - galley.size().y / 2.0)
+        };
+        painter.galley(pos, galley, text_color);
+    }
+    response
+}
+
+/// Lays tiles out in rows of `columns`, each as wide as the row allows.
+pub fn tile_width(ui: &Ui, t: &Tokens, columns: usize) -> f32 {
+    let columns = columns.max(1) as f32;
+    ((ui.available_width() - t.gap * (columns - 1.0)) / columns).floor()
+}
+
+/// A paragraph of wrapped text in a given font and colour.
+pub fn text(ui: &mut Ui, body: &str, font: egui::FontId, color: egui::Color32) -> Response {
+    ui.add(egui::Label::new(egui::RichText::new(body).font(font).color(color)).wrap())
+}

@@ -1,0 +1,81 @@
+//! A signature pad: draw with a finger, clear, confirm. Strokes are kept 0–1 relative.
+
+use crate::ui::theme::Tokens;
+use egui::{Sense, Stroke, Ui, Vec2};
+
+/// Strokes being drawn (not yet confirmed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pad {
+    /// Finished and current strokes.
+    pub strokes: Vec<Vec<[f64; 2]>>,
+    drawing: bool,
+}
+
+impl Pad {
+    /// A pad showing a confirmed signature.
+    pub fn from_strokes(strokes: Vec<Vec<[f64; 2]>>) -> Pad {
+        Pad {
+            strokes,
+            drawing: false,
+        }
+    }
+}
+
+/// Draws the pad and records finger strokes. Returns true while the drawing changes.
+pub fn pad_ui(ui: &mut Ui, t: &Tokens, name: &str, pad: &mut Pad) -> bool {
+    let p = t.palette;
+    let width = ui.available_width();
+    let height = (width * 0.3).clamp(200.0, 320.0);
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::drag());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
+    let painter = ui.painter();
+    painter.rect(
+        rect,
+        t.corner(),
+        p.surface,
+        Stroke::new(t.border * 1.5, p.border),
+        egui::StrokeKind::Inside,
+    );
+    let base = rect.bottom() - height * 0.25;
+    painter.line_segment(
+        [
+            egui::pos2(rect.left() + 30.0, base),
+            egui::pos2(rect.right() - 30.0, base),
+        ],
+        Stroke::new(1.5, p.muted),
+    );
+    let mut changed = false;
+    if let Some(pos) = response
+        .interact_pointer_pos()
+        .filter(|_| response.dragged() || response.drag_started())
+    {
+        let x = f64::from(((pos.x - rect.left()) / rect.width()).clamp(0.0, 1.0));
+        let y = f64::from(((pos.y - rect.top()) / rect.height()).clamp(0.0, 1.0));
+        if !pad.drawing {
+            pad.strokes.push(Vec::new());
+            pad.drawing = true;
+        }
+        if let Some(stroke) = pad.strokes.last_mut() {
+            stroke.push([x, y]);
+        }
+        changed = true;
+    }
+    if response.drag_stopped() {
+        pad.drawing = false;
+    }
+    let to_screen = |[x, y]: [f64; 2]| {
+        egui::pos2(
+            rect.left() + x as f32 * rect.width(),
+            rect.top() + y as f32 * rect.height(),
+        )
+    };
+    for stroke in &pad.strokes {
+        let points: Vec<egui::Pos2> = stroke.iter().copied().map(to_screen).collect();
+        if points.len() == 1 {
+            painter.circle_filled(points[0], 2.5, p.text);
+        } else {
+            painter.line(points, Stroke::new(3.5, p.text));
+        }
+    }
+    changed
+}

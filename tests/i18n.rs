@@ -1,0 +1,84 @@
+//! Every locale has every message, and every message formats with its placeables resolved.
+
+use svar::i18n::{Arg, Strings};
+use svar::text::Lang;
+
+/// Values for every variable the interface text uses, in both plural forms.
+fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
+    vec![
+        ("count", Arg::Num(count)),
+        ("seconds", Arg::Num(count)),
+        ("decimals", Arg::Num(count)),
+        ("current", Arg::Num(3.0)),
+        ("total", Arg::Num(25.0)),
+        ("min", Arg::Text("0".into())),
+        ("max", Arg::Text("80,5".into())),
+        ("value", Arg::Text("57".into())),
+        ("date", Arg::Text("31.05.1975".into())),
+        ("regions", Arg::Text("Nakke".into())),
+        ("question", Arg::Text("Smerte".into())),
+        ("pin", Arg::Text("1234".into())),
+    ]
+}
+
+#[test]
+fn every_locale_has_exactly_the_english_messages() {
+    let english = Strings::ids(Lang::En);
+    assert!(
+        english.len() > 50,
+        "the English file lists {} messages",
+        english.len()
+    );
+    for lang in Lang::ALL {
+        let mut ids = Strings::ids(lang);
+        let mut want = english.clone();
+        ids.sort();
+        want.sort();
+        let missing: Vec<_> = want.iter().filter(|id| !ids.contains(id)).collect();
+        let extra: Vec<_> = ids.iter().filter(|id| !want.contains(id)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{lang}: missing {missing:?}, extra {extra:?}"
+        );
+    }
+}
+
+#[test]
+fn every_message_formats_without_unresolved_placeables() {
+    let strings = Strings::load().expect("locales parse");
+    let mut problems = Vec::new();
+    for lang in Lang::ALL {
+        for id in Strings::ids(Lang::En) {
+            for count in [0.0, 1.0, 2.0, 5.0] {
+                let (text, errors) = strings.format(lang, &id, &sample_args(count));
+                problems.extend(errors);
+                if text.trim().is_empty() {
+                    problems.push(format!("{lang}: `{id}` is empty"));
+                }
+                if text.contains('{') || text.contains('}') {
+                    problems.push(format!("{lang}: `{id}` shows a brace: {text}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn plurals_follow_the_count() {
+    let strings = Strings::load().expect("locales parse");
+    for lang in Lang::ALL {
+        let one = strings.args(lang, "review-missing", &[("count", Arg::Num(1.0))]);
+        let two = strings.args(lang, "review-missing", &[("count", Arg::Num(2.0))]);
+        assert_ne!(one, two, "{lang}");
+        assert!(two.contains('2'), "{lang}: {two}");
+    }
+}
+
+#[test]
+fn a_missing_message_is_visible_not_blank() {
+    let strings = Strings::load().expect("locales parse");
+    let (text, errors) = strings.format(Lang::Nb, "no-such-message", &[]);
+    assert_eq!(text, "[no-such-message]");
+    assert_eq!(errors.len(), 1);
+}
