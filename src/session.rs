@@ -336,33 +336,39 @@ impl Session {
             .collect())
     }
 
-    /// Progress for the header.
+    /// Progress for the header. Information screens are not counted as questions.
     pub fn progress(&self) -> Progress {
         let forms = self.battery.forms.len();
-        let counts: Vec<(usize, Vec<Screen>)> = (0..forms).map(|f| (f, self.screens(f))).collect();
-        let questions_in =
-            |screens: &[Screen]| -> usize { screens.iter().map(|s| s.items.len()).sum() };
-        let total: usize = counts.iter().map(|(_, s)| questions_in(s)).sum();
-        let (form, before_in_form) = match self.position {
+        let per_form: Vec<Vec<usize>> = (0..forms)
+            .map(|f| {
+                let form = self.form(f);
+                self.screens(f)
+                    .iter()
+                    .map(|s| {
+                        s.items
+                            .iter()
+                            .filter(|ix| !matches!(form.item(**ix).kind, ItemKind::Info { .. }))
+                            .count()
+                    })
+                    .collect()
+            })
+            .collect();
+        let total: usize = per_form.iter().flatten().sum();
+        let (form, screen) = match self.position {
             Position::Intro { form } => (form, 0),
-            Position::Screen { form, screen } => (
-                form,
-                questions_in(&counts[form].1[..screen.min(counts[form].1.len())]),
-            ),
+            Position::Screen { form, screen } => (form, screen),
             Position::Review | Position::Finish | Position::Done => (forms, 0),
         };
-        let before: usize = counts
-            .iter()
-            .take(form)
-            .map(|(_, s)| questions_in(s))
-            .sum::<usize>()
-            + before_in_form;
+        let before_in_form: usize = per_form
+            .get(form)
+            .map_or(0, |c| c.iter().take(screen).sum());
+        let before = per_form.iter().take(form).flatten().sum::<usize>() + before_in_form;
         let form = form.min(forms.saturating_sub(1));
         Progress {
             form: form + 1,
             forms,
             question: before_in_form + 1,
-            questions: questions_in(&counts[form].1),
+            questions: per_form.get(form).map_or(0, |c| c.iter().sum()),
             fraction: if total == 0 {
                 1.0
             } else {

@@ -199,6 +199,12 @@ impl Kiosk {
         self.scratch = Scratch::default();
         self.shown = None;
         self.picker_open = false;
+    }
+
+    /// Back to the welcome screen for the next patient, with the default language and look.
+    fn welcome_next_patient(&mut self) {
+        self.clear_patient();
+        self.stage = Stage::Welcome;
         self.lang = self.config.default_lang;
         self.text_size = TextSize::Normal;
         self.high_contrast = false;
@@ -359,11 +365,10 @@ impl Kiosk {
     /// Per-frame housekeeping: idle time-out, thank-you time-out, moving on by itself.
     fn tick(&mut self, now: f64) {
         match self.stage {
-            Stage::Thanks { until } if now >= until => self.stage = Stage::Welcome,
+            Stage::Thanks { until } if now >= until => self.welcome_next_patient(),
             Stage::Language | Stage::Session if self.idle.state(now) == IdleState::Expired => {
                 // The next issue seals this as an abandoned bundle; here it is forgotten.
-                self.clear_patient();
-                self.stage = Stage::Welcome;
+                self.welcome_next_patient();
             }
             _ => {}
         }

@@ -34,7 +34,17 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
                 ui.separator();
             }
         }
-        item_ui(ui, t, k, &form, form_ix, *ix, &answers, grid, out);
+        item_ui(
+            ui,
+            t,
+            k,
+            &form,
+            form_ix,
+            *ix,
+            &answers,
+            screen.items.len() > 1,
+            out,
+        );
     }
     if k.scratch.nudged {
         ui.add_space(t.gap);
@@ -56,12 +66,14 @@ fn item_ui(
     form_ix: usize,
     ix: ItemIx,
     answers: &Answers,
-    grid: bool,
+    several: bool,
     out: &mut Vec<Intent>,
 ) {
     let lang = k.lang;
     let item = form.item(ix);
+    let grid = form.pages[item.page].display == Display::Grid;
     let question = item.text.get(lang);
+    let prefix = several.then_some(question);
     let size = if grid { t.body } else { t.question };
     let font = if matches!(item.kind, ItemKind::Info { .. }) {
         t.font(size)
@@ -89,29 +101,12 @@ fn item_ui(
             }
         }
         ItemKind::SingleChoice { options, .. } if grid => {
-            let w = tile_width(ui, t, options.len());
-            ui.horizontal(|ui| {
-                for option in options {
-                    let label = option.label.get(lang);
-                    let a11y = format!("{question} – {label}");
-                    if tile(
-                        ui,
-                        t,
-                        label,
-                        Some(&a11y),
-                        Mark::Plain(number == Some(option.value)),
-                        false,
-                        w,
-                    )
-                    .clicked()
-                    {
-                        set(out, Some(Answer::Number(option.value)));
-                    }
-                }
-            });
+            if let Some(v) = choice::grid_row_ui(ui, t, lang, options, number, question) {
+                set(out, Some(Answer::Number(v)));
+            }
         }
         ItemKind::SingleChoice { options, .. } => {
-            if let Some(v) = choice::single_ui(ui, t, lang, options, number, None) {
+            if let Some(v) = choice::single_ui(ui, t, lang, options, number, prefix) {
                 set(out, Some(Answer::Number(v)));
             }
         }
@@ -120,19 +115,26 @@ fn item_ui(
                 Some(Answer::Choices(c)) => c.clone(),
                 _ => Vec::new(),
             };
-            if let Some(next) = choice::multiple_ui(ui, t, lang, options, &chosen) {
+            if let Some(next) = choice::multiple_ui(ui, t, lang, options, &chosen, prefix) {
                 set(out, (!next.is_empty()).then_some(Answer::Choices(next)));
             }
         }
         ItemKind::YesNo => {
-            if let Some(v) =
-                choice::yes_no_ui(ui, t, &k.tr("answer-yes"), &k.tr("answer-no"), number)
-            {
+            if let Some(v) = choice::yes_no_ui(
+                ui,
+                t,
+                &k.tr("answer-yes"),
+                &k.tr("answer-no"),
+                number,
+                prefix,
+            ) {
                 set(out, Some(Answer::Number(v)));
             }
         }
         ItemKind::Rating { min, max, anchors } => {
-            if let Some(v) = choice::rating_ui(ui, t, lang, *min, *max, anchors.as_ref(), number) {
+            if let Some(v) =
+                choice::rating_ui(ui, t, lang, *min, *max, anchors.as_ref(), number, prefix)
+            {
                 set(out, Some(Answer::Number(v)));
             }
         }

@@ -161,8 +161,20 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             .as_ref()
             .filter(|_| k.stage == Stage::Session)
             .map(|s| s.progress());
+        let on_question = k
+            .session
+            .as_ref()
+            .and_then(|s| s.current_screen())
+            .is_some_and(|(f, screen)| {
+                let form = k.session.as_ref().map(|s| s.form(f));
+                screen.items.iter().any(|ix| {
+                    form.is_some_and(|form| {
+                        !matches!(form.item(*ix).kind, crate::form::ItemKind::Info { .. })
+                    })
+                })
+            });
         let label = match (progress, k.session.as_ref().map(|s| s.position())) {
-            (Some(pr), Some(Position::Screen { .. })) => k.strings.args(
+            (Some(pr), Some(Position::Screen { .. })) if on_question => k.strings.args(
                 k.lang,
                 "progress-question",
                 &[
@@ -170,7 +182,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                     ("total", Arg::Num(pr.questions as f64)),
                 ],
             ),
-            (Some(pr), Some(Position::Intro { .. })) => k.strings.args(
+            (Some(pr), Some(Position::Intro { .. } | Position::Screen { .. })) => k.strings.args(
                 k.lang,
                 "progress-form",
                 &[

@@ -1,4 +1,4 @@
-//! Option tiles for single choice, multiple choice and yes/no, a rating row, and grid rows.
+//! Option tiles for single choice, multiple choice and yes/no, and a rating row.
 
 use super::{Mark, tile, tile_width};
 use crate::answer::fmt_num;
@@ -7,6 +7,12 @@ use crate::text::Lang;
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
+/// The accessible name of an option: with the question in front when a screen holds several
+/// questions, so a screen reader (and a test) can tell their "Yes" tiles apart.
+fn name(prefix: Option<&str>, label: &str) -> Option<String> {
+    prefix.map(|p| format!("{p} – {label}"))
+}
+
 /// Single choice: one tile per option, one per row. Returns the chosen value when tapped.
 pub fn single_ui(
     ui: &mut Ui,
@@ -14,18 +20,60 @@ pub fn single_ui(
     lang: Lang,
     options: &[Choice],
     current: Option<f64>,
-    a11y_prefix: Option<&str>,
+    prefix: Option<&str>,
 ) -> Option<f64> {
     let mut chosen = None;
     let width = ui.available_width();
     for option in options {
         let label = option.label.get(lang);
-        let a11y = a11y_prefix.map(|p| format!("{p} – {label}"));
         let on = current == Some(option.value);
-        if tile(ui, t, label, a11y.as_deref(), Mark::Radio(on), false, width).clicked() {
+        if tile(
+            ui,
+            t,
+            label,
+            name(prefix, label).as_deref(),
+            Mark::Radio(on),
+            false,
+            width,
+        )
+        .clicked()
+        {
             chosen = Some(option.value);
         }
     }
+    chosen
+}
+
+/// Single choice as one row of tiles sharing a scale (a grid page). Returns the value tapped.
+pub fn grid_row_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    lang: Lang,
+    options: &[Choice],
+    current: Option<f64>,
+    question: &str,
+) -> Option<f64> {
+    let mut chosen = None;
+    let width = tile_width(ui, t, options.len());
+    ui.horizontal(|ui| {
+        for option in options {
+            let label = option.label.get(lang);
+            let on = current == Some(option.value);
+            if tile(
+                ui,
+                t,
+                label,
+                name(Some(question), label).as_deref(),
+                Mark::Plain(on),
+                false,
+                width,
+            )
+            .clicked()
+            {
+                chosen = Some(option.value);
+            }
+        }
+    });
     chosen
 }
 
@@ -36,16 +84,18 @@ pub fn multiple_ui(
     lang: Lang,
     options: &[Choice],
     current: &[f64],
+    prefix: Option<&str>,
 ) -> Option<Vec<f64>> {
     let mut changed = None;
     let width = ui.available_width();
     for option in options {
         let on = current.contains(&option.value);
+        let label = option.label.get(lang);
         if tile(
             ui,
             t,
-            option.label.get(lang),
-            None,
+            label,
+            name(prefix, label).as_deref(),
             Mark::Check(on),
             false,
             width,
@@ -77,6 +127,7 @@ pub fn yes_no_ui(
     yes: &str,
     no: &str,
     current: Option<f64>,
+    prefix: Option<&str>,
 ) -> Option<f64> {
     let mut chosen = None;
     let width = tile_width(ui, t, 2);
@@ -86,7 +137,7 @@ pub fn yes_no_ui(
                 ui,
                 t,
                 label,
-                None,
+                name(prefix, label).as_deref(),
                 Mark::Radio(current == Some(value)),
                 false,
                 width,
@@ -101,6 +152,7 @@ pub fn yes_no_ui(
 }
 
 /// A rating row min–max with the end anchors under it. Returns the value tapped.
+#[allow(clippy::too_many_arguments)]
 pub fn rating_ui(
     ui: &mut Ui,
     t: &Tokens,
@@ -109,6 +161,7 @@ pub fn rating_ui(
     max: i64,
     anchors: Option<&Anchors>,
     current: Option<f64>,
+    prefix: Option<&str>,
 ) -> Option<f64> {
     let mut chosen = None;
     let count = (max - min + 1).max(1) as usize;
@@ -124,7 +177,7 @@ pub fn rating_ui(
                     ui,
                     t,
                     &label,
-                    None,
+                    name(prefix, &label).as_deref(),
                     Mark::Plain(current == Some(value)),
                     false,
                     width,

@@ -25,7 +25,9 @@ impl Pad {
 pub fn pad_ui(ui: &mut Ui, t: &Tokens, name: &str, pad: &mut Pad) -> bool {
     let p = t.palette;
     let width = ui.available_width();
-    let height = (width * 0.3).clamp(200.0, 320.0);
+    let height = (width * 0.3)
+        .min(ui.ctx().content_rect().height() * 0.3)
+        .max(160.0);
     let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
     let painter = ui.painter();
