@@ -406,8 +406,8 @@ impl Session {
     }
 }
 
-/// True for an item whose screen may move on by itself once answered (a single choice or
-/// yes/no alone on its screen).
+/// True for a screen that may move on by itself once answered: one question answered by a
+/// single tap (single choice, yes/no, a rating row).
 pub fn auto_advances(form: &Form, screen: &Screen) -> bool {
-    matches!(screen.items.as_slice(), [ix] if matches!(form.item(*ix).kind, ItemKind::SingleChoice { .. } | ItemKind::YesNo))
+    matches!(screen.items.as_slice(), [ix] if matches!(form.item(*ix).kind, ItemKind::SingleChoice { .. } | ItemKind::YesNo | ItemKind::Rating { .. }))
 }

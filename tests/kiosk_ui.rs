@@ -5,7 +5,7 @@ mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use std::sync::Arc;
 use svar::answer::Answer;
 use svar::form::{Form, ItemIx, ItemKind};
@@ -70,6 +70,12 @@ fn tap_role(h: &mut Harness<'static, KioskApp>, label: &str, role: Option<Role>)
 
 fn tap(h: &mut Harness<'static, KioskApp>, label: &str) {
     tap_role(h, label, None);
+}
+
+/// Taps the control whose label is the interface message `id` in the current language.
+fn tap_message(h: &mut Harness<'static, KioskApp>, id: &str) {
+    let label = tr(h, id);
+    tap(h, &label);
 }
 
 fn position(h: &Harness<'static, KioskApp>) -> Option<Position> {
@@ -265,4 +271,250 @@ fn a_patient_completes_the_demo_battery_in_each_language() {
             "{lang}: thanks returns to welcome"
         );
     }
+}
+
+/// Starts the demo in a language and taps through the consent form with a yes and a signature.
+fn start_in(h: &mut Harness<'static, KioskApp>, lang_name: &str) {
+    tap(h, &tr(h, "welcome-start-demo"));
+    tap(h, lang_name);
+}
+
+/// Moves to the screen showing the item `id` of form `form_id` by answering what comes before.
+fn go_to_item(h: &mut Harness<'static, KioskApp>, form_id: &str, id: &str) -> (usize, ItemIx) {
+    for _ in 0..200 {
+        if let Some((form_ix, items, form)) = current(h) {
+            if form.id.as_str() == form_id
+                && let Some(ix) = items.iter().find(|ix| form.item(**ix).id.as_str() == id)
+            {
+                return (form_ix, *ix);
+            }
+            for ix in &items {
+                answer_item(h, &form, form_ix, *ix, items.len() > 1);
+            }
+            wait(h, 1.0);
+            if current(h).map(|c| c.1) == Some(items) {
+                tap(h, &tr(h, "nav-next"));
+            }
+        } else {
+            tap(h, &tr(h, "intro-start"));
+        }
+    }
+    panic!("never reached {form_id}.{id}");
+}
+
+#[test]
+fn conditions_show_and_hide_questions_live_and_hidden_answers_are_dropped() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "English");
+    let (form_ix, employed) = go_to_item(&mut h, "about_you", "employed");
+    let form = Arc::clone(&h.state().kiosk.session().unwrap().battery().forms[form_ix].form);
+    let hours = form.item_ix("weekly_hours").unwrap();
+    let shows_hours = |h: &Harness<'static, KioskApp>| {
+        h.state()
+            .kiosk
+            .session()
+            .unwrap()
+            .screens(form_ix)
+            .iter()
+            .any(|s| s.items.contains(&hours))
+    };
+    assert!(!shows_hours(&h), "hidden before employed is answered");
+    tap(&mut h, "Yes");
+    wait(&mut h, 1.0);
+    assert!(shows_hours(&h), "shown once employed is yes");
+    assert_eq!(
+        current(&h).unwrap().1,
+        vec![hours],
+        "moved on by itself to the hours"
+    );
+    tap(&mut h, "4");
+    tap(&mut h, "0");
+    assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(40.0)));
+    tap_message(&mut h, "nav-back");
+    assert_eq!(current(&h).unwrap().1, vec![employed]);
+    tap(&mut h, "No");
+    assert!(!shows_hours(&h), "hidden again");
+    assert_eq!(
+        answer(&h, form_ix, hours),
+        None,
+        "the hidden answer is not kept"
+    );
+}
+
+#[test]
+fn back_keeps_answers_and_the_header_switches_language_without_losing_them() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    let (form_ix, now) = go_to_item(&mut h, "nrs_pain", "now");
+    tap(&mut h, "6");
+    wait(&mut h, 1.0);
+    assert_ne!(
+        current(&h).unwrap().1,
+        vec![now],
+        "moved on after the visible confirmation"
+    );
+    tap(&mut h, "Tilbake");
+    assert_eq!(current(&h).unwrap().1, vec![now]);
+    assert_eq!(answer(&h, form_ix, now), Some(Answer::Number(6.0)));
+    tap(&mut h, "Språk: Norsk (bokmål)");
+    tap(&mut h, "Dansk");
+    assert_eq!(h.state().kiosk.lang(), Lang::Da);
+    assert!(
+        h.query_by_label("Tilbage").is_some(),
+        "the screen is now in Danish"
+    );
+    assert_eq!(
+        answer(&h, form_ix, now),
+        Some(Answer::Number(6.0)),
+        "answers survive the switch"
+    );
+}
+
+#[test]
+fn the_review_screen_catches_a_skipped_required_question_and_jumps_to_it() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "English");
+    let (form_ix, q1) = go_to_item(&mut h, "phq9", "q1");
+    // The first Next explains that the question needs an answer; the second skips it.
+    tap(&mut h, "Next");
+    assert!(h.query_by_label(&tr(&h, "answer-required")).is_some());
+    assert_eq!(current(&h).unwrap().1, vec![q1]);
+    tap(&mut h, "Next");
+    assert_ne!(current(&h).unwrap().1, vec![q1]);
+    // Answer the rest of the battery.
+    for _ in 0..100 {
+        match position(&h) {
+            Some(Position::Review) | None => break,
+            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
+            _ => {
+                let (f, items, form) = current(&h).unwrap();
+                for ix in &items {
+                    answer_item(&mut h, &form, f, *ix, items.len() > 1);
+                }
+                wait(&mut h, 1.0);
+                if current(&h).map(|c| c.1) == Some(items) {
+                    tap(&mut h, "Next");
+                }
+            }
+        }
+    }
+    assert_eq!(position(&h), Some(Position::Review));
+    assert!(
+        h.query_by_label(&tr(&h, "review-finish")).is_none(),
+        "cannot finish with a question missing"
+    );
+    let phq9 = Arc::clone(&h.state().kiosk.session().unwrap().battery().forms[form_ix].form);
+    let go_to = format!("Go to: {}", phq9.item(q1).text.get(Lang::En));
+    tap(&mut h, &go_to);
+    assert_eq!(current(&h).unwrap().1, vec![q1]);
+    let option = match &phq9.item(q1).kind {
+        ItemKind::SingleChoice { options, .. } => options[0].label.get(Lang::En).to_owned(),
+        _ => unreachable!("PHQ-9 items are single choice"),
+    };
+    tap(&mut h, &option);
+    wait(&mut h, 1.0);
+    assert_eq!(
+        position(&h),
+        Some(Position::Review),
+        "after a jump, forward returns to the list"
+    );
+    assert!(h.query_by_label("All questions are answered.").is_some());
+    tap(&mut h, "I am finished");
+    assert_eq!(position(&h), Some(Position::Finish));
+    tap(&mut h, "Yes, send my answers");
+    assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
+}
+
+#[test]
+fn the_idle_time_out_warns_then_clears_the_session() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Dansk");
+    let (form_ix, now) = go_to_item(&mut h, "nrs_pain", "now");
+    tap(&mut h, "3");
+    assert_eq!(answer(&h, form_ix, now), Some(Answer::Number(3.0)));
+    wait(&mut h, 89.0);
+    assert!(
+        h.query_by_label("Er du der stadig?").is_none()
+            || h.query_by_label(&tr(&h, "idle-title")).is_none()
+    );
+    wait(&mut h, 2.0);
+    assert!(
+        h.query_by_label(&tr(&h, "idle-title")).is_some(),
+        "warning after 90 s"
+    );
+    // "Yes, I am still here" keeps the session.
+    tap_message(&mut h, "idle-continue");
+    assert!(h.query_by_label(&tr(&h, "idle-title")).is_none());
+    assert!(h.state().kiosk.session().is_some());
+    wait(&mut h, 91.0);
+    assert!(h.query_by_label(&tr(&h, "idle-title")).is_some());
+    wait(&mut h, 30.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
+    assert!(
+        h.state().kiosk.session().is_none(),
+        "answers are gone from memory"
+    );
+    assert_eq!(
+        h.state().kiosk.lang(),
+        Lang::Nb,
+        "the next patient starts in the default language"
+    );
+    assert!(
+        h.query_by_label("3").is_none(),
+        "nothing of the last patient is on screen"
+    );
+}
+
+#[test]
+fn a_number_outside_the_range_is_refused_with_a_clear_message() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "English");
+    let (form_ix, employed) = go_to_item(&mut h, "about_you", "employed");
+    let _ = employed;
+    tap(&mut h, "Yes");
+    wait(&mut h, 1.0);
+    let hours = current(&h).unwrap().1[0];
+    for key in ["9", "9"] {
+        tap(&mut h, key);
+    }
+    assert_eq!(answer(&h, form_ix, hours), None, "99 hours is not accepted");
+    assert!(
+        h.query_by_label("The number must be from 0 to 80.")
+            .is_some()
+    );
+    tap(&mut h, "Delete");
+    assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.0)));
+    tap(&mut h, "Decimal comma");
+    tap(&mut h, "5");
+    assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.5)));
+}
+
+#[test]
+fn closing_the_window_is_refused() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn the_kiosk_fits_a_1080p_screen_and_large_text_and_high_contrast_keep_working() {
+    let mut h = kiosk(egui::vec2(1920.0, 1080.0));
+    start_in(&mut h, "English");
+    tap(&mut h, "Text size: Normal text");
+    tap(&mut h, "High contrast off");
+    assert!(h.query_by_label("Text size: Large text").is_some());
+    assert!(h.query_by_label("High contrast on").is_some());
+    let (form_ix, now) = go_to_item(&mut h, "nrs_pain", "now");
+    tap(&mut h, "10");
+    assert_eq!(answer(&h, form_ix, now), Some(Answer::Number(10.0)));
 }

@@ -42,8 +42,8 @@ pub struct RawForm {
     /// When true, every answerable item is required unless it says `"required": false`.
     #[serde(default)]
     pub required_by_default: bool,
-    /// Milliseconds a chosen option stays visible before a single-choice screen moves on by
-    /// itself (default 700); 0 turns moving on by itself off.
+    /// Milliseconds a chosen answer stays visible before a screen with one single-choice, yes/no
+    /// or rating question moves on by itself (default 700); 0 turns moving on by itself off.
     #[serde(default)]
     pub auto_advance_ms: Option<u32>,
     /// Reusable answer scales, by id.

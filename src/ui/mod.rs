@@ -115,6 +115,15 @@ pub struct Scratch {
     pub advance_at: Option<f64>,
 }
 
+/// Where forward goes after a jump from the review list: straight back to the list.
+fn forward(session: &mut Session, back_to_review: &mut bool) {
+    if std::mem::take(back_to_review) {
+        session.review();
+    } else {
+        session.forward();
+    }
+}
+
 /// An image in GPU memory with its size in pixels.
 type LoadedImage = (egui::TextureHandle, (u32, u32));
 
@@ -135,6 +144,7 @@ pub struct Kiosk {
     textures: HashMap<PathBuf, Option<LoadedImage>>,
     allow_close: bool,
     applied: Option<Tokens>,
+    back_to_review: bool,
 }
 
 impl Kiosk {
@@ -157,6 +167,7 @@ impl Kiosk {
             textures: HashMap::new(),
             allow_close: false,
             applied: None,
+            back_to_review: false,
         }
     }
 
@@ -196,6 +207,7 @@ impl Kiosk {
     /// Ends the session and forgets everything the patient entered.
     fn clear_patient(&mut self) {
         self.session = None;
+        self.back_to_review = false;
         self.scratch = Scratch::default();
         self.shown = None;
         self.picker_open = false;
@@ -291,6 +303,7 @@ impl Kiosk {
             Intent::GoTo(form, item) => {
                 if let Some(s) = &mut self.session {
                     s.go_to(form, item);
+                    self.back_to_review = true;
                 }
             }
             Intent::Finish => {
@@ -332,7 +345,7 @@ impl Kiosk {
                 return;
             }
         }
-        s.forward();
+        forward(s, &mut self.back_to_review);
     }
 
     fn keypad(&mut self, form: usize, item: ItemIx, key: keypad::Key) {
@@ -377,7 +390,7 @@ impl Kiosk {
         {
             self.scratch.advance_at = None;
             if let Some(s) = &mut self.session {
-                s.forward();
+                forward(s, &mut self.back_to_review);
             }
         }
         let position = self.session.as_ref().map(Session::position);

@@ -1,0 +1,144 @@
+//! Whole sessions through the session API alone, without any GUI.
+
+mod common;
+
+use std::sync::Arc;
+use svar::answer::{Answer, AnswerProblem};
+use svar::session::{AnswerOutcome, Nav, Position, Session};
+use svar::text::Lang;
+
+fn demo() -> Session {
+    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    Session::new(Arc::new(loaded.batteries["demo"].clone()), Lang::Nb)
+}
+
+fn form_ix(s: &Session, id: &str) -> usize {
+    (0..s.battery().forms.len())
+        .find(|f| s.form(*f).id.as_str() == id)
+        .expect("form in battery")
+}
+
+#[test]
+fn answers_are_checked_and_outcomes_say_what_happened() {
+    let mut s = demo();
+    let f = form_ix(&s, "nrs_pain");
+    let now = s.form(f).item_ix("now").unwrap();
+    assert_eq!(
+        s.answer(f, now, Some(Answer::Number(11.0))),
+        AnswerOutcome::Rejected(AnswerProblem::OutOfRange {
+            min: "0".into(),
+            max: "10".into()
+        })
+    );
+    assert_eq!(
+        s.answer(f, now, Some(Answer::Number(4.0))),
+        AnswerOutcome::Accepted
+    );
+    assert_eq!(s.answer(f, now, None), AnswerOutcome::Cleared);
+    assert_eq!(s.answers(f).get(now), None);
+}
+
+#[test]
+fn forward_and_back_walk_intro_screens_and_forms() {
+    let mut s = demo();
+    assert_eq!(s.position(), Position::Intro { form: 0 });
+    assert_eq!(s.back(), Nav::Stayed);
+    assert_eq!(
+        s.forward(),
+        Nav::Moved(Position::Screen { form: 0, screen: 0 })
+    );
+    assert_eq!(s.back(), Nav::Moved(Position::Intro { form: 0 }));
+    // Walk to the end of the consent form: its signature page stays hidden without a yes.
+    let mut last = s.position();
+    while let Position::Intro { form: 0 } | Position::Screen { form: 0, .. } = s.position() {
+        last = s.position();
+        s.forward();
+    }
+    assert_eq!(s.position(), Position::Intro { form: 1 });
+    assert_eq!(s.back(), Nav::Moved(last));
+}
+
+#[test]
+fn a_skipped_required_question_is_reported_and_blocks_finishing() {
+    let mut s = demo();
+    let f = form_ix(&s, "phq9");
+    let q1 = s.form(f).item_ix("q1").unwrap();
+    assert_eq!(
+        s.go_to(f, q1),
+        Nav::Moved(Position::Screen { form: f, screen: 0 })
+    );
+    match s.forward() {
+        Nav::SkippedRequired(_, items) => assert_eq!(items, vec![q1]),
+        other => panic!("expected a skipped required question, got {other:?}"),
+    }
+    assert!(s.missing().iter().any(|m| m.form == f && m.item == q1));
+    assert!(s.request_finish().is_err());
+    assert!(s.confirm_finish().is_err());
+}
+
+#[test]
+fn progress_counts_questions_not_information_screens() {
+    let mut s = demo();
+    s.forward();
+    let p = s.progress();
+    assert_eq!((p.form, p.forms), (1, 7));
+    assert_eq!(
+        p.questions, 1,
+        "the consent form asks one question until it is answered yes"
+    );
+    assert_eq!(p.fraction, 0.0);
+    let f = form_ix(&s, "consent");
+    let agree = s.form(f).item_ix("consent").unwrap();
+    s.answer(f, agree, Some(Answer::Number(1.0)));
+    assert_eq!(
+        s.progress().questions,
+        2,
+        "the signature appears with a yes"
+    );
+}
+
+#[test]
+fn a_completed_session_is_scored_with_the_battery_cut_offs() {
+    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let battery = Arc::new(loaded.batteries["no_work_health_baseline"].clone());
+    let mut s = Session::new(Arc::clone(&battery), Lang::Nn);
+    // Fill every required question with its lowest answer, and HSCL-25 so its mean is 1.85.
+    for f in 0..battery.forms.len() {
+        let form = Arc::clone(&battery.forms[f].form);
+        for (i, item) in form.items.iter().enumerate() {
+            let ix = svar::form::ItemIx(i);
+            let value = match &item.kind {
+                _ if form.id.as_str() == "hscl25" => Some(if i < 17 {
+                    2.0
+                } else if i < 20 {
+                    1.0
+                } else {
+                    continue;
+                }),
+                svar::form::ItemKind::SingleChoice { options, .. } => {
+                    options.first().map(|o| o.value)
+                }
+                svar::form::ItemKind::YesNo => Some(0.0),
+                svar::form::ItemKind::Rating { min, .. } => Some(*min as f64),
+                _ => None,
+            };
+            if let Some(v) = value {
+                s.answer(f, ix, Some(Answer::Number(v)));
+            }
+        }
+    }
+    let reports = s.confirm_finish().expect("nothing required is missing");
+    let hscl = battery
+        .forms
+        .iter()
+        .position(|m| m.form.id.as_str() == "hscl25")
+        .unwrap();
+    let total = reports[hscl].get("total").unwrap();
+    assert_eq!(total.value, Some(1.85));
+    assert_eq!(
+        total.band.as_ref().map(|b| b.as_str()),
+        Some("below"),
+        "the trial reads only above 1.85 as a case"
+    );
+    assert_eq!(s.position(), Position::Done);
+}
