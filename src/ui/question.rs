@@ -190,18 +190,28 @@ fn item_ui(
             );
             let labels = keypad::Labels {
                 field: question,
-                unit: unit.as_ref().map(|u| u.get(lang)),
                 comma: &k.tr("keypad-comma"),
                 delete: &k.tr("keypad-delete"),
                 clear: &k.tr("keypad-clear"),
             };
-            keypad::message_ui(ui, t, &hint, false);
-            if let Some(key) = keypad::keypad_ui(ui, t, &labels, &buffer, *decimals > 0) {
-                out.push(Intent::Keypad(form_ix, ix, key));
-            }
-            if let Some(m) = message {
-                keypad::message_ui(ui, t, &m, true);
-            }
+            // The keys on the left, the range and any problem beside them, so all fits 1280×800.
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    if let Some(key) = keypad::keypad_ui(ui, t, &labels, &buffer, *decimals > 0) {
+                        out.push(Intent::Keypad(form_ix, ix, key));
+                    }
+                });
+                ui.add_space(t.pad);
+                ui.vertical(|ui| {
+                    if let Some(unit) = unit {
+                        text(ui, unit.get(lang), t.bold(t.question), t.palette.text);
+                    }
+                    keypad::message_ui(ui, t, &hint, false);
+                    if let Some(m) = &message {
+                        keypad::message_ui(ui, t, m, true);
+                    }
+                });
+            });
         }
         ItemKind::Text { max_length } => {
             let current = match current {
@@ -217,13 +227,13 @@ fn item_ui(
             if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &current, k.scratch.shift) {
                 out.push(Intent::Keyboard(form_ix, ix, key));
             }
+            // Only near the limit: the note would otherwise push the keys off small screens.
             let left = max_length.saturating_sub(current.chars().count());
-            let note = k.strings.args(
-                lang,
-                "keyboard-characters-left",
-                &[("count", Arg::Num(left as f64))],
-            );
-            text(ui, &note, t.font(t.small), t.palette.muted);
+            if left <= 20 {
+                let count = [("count", Arg::Num(left as f64))];
+                let note = k.strings.args(lang, "keyboard-characters-left", &count);
+                text(ui, &note, t.font(t.small), t.palette.muted);
+            }
         }
         ItemKind::Date { min, max } => {
             let existing = match current {
@@ -321,6 +331,9 @@ fn item_ui(
                 .entry(ix)
                 .or_insert_with(|| signature::Pad::from_strokes(confirmed.unwrap_or_default()));
             signature::pad_ui(ui, t, &name, pad);
+            if let Some(m) = &k.scratch.pad_message {
+                text(ui, m, t.bold(t.body), t.palette.text);
+            }
             let w = tile_width(ui, t, 2);
             ui.horizontal(|ui| {
                 if tile(ui, t, &k.tr("signature-clear"), None, Mark::None, false, w).clicked() {
@@ -330,9 +343,6 @@ fn item_ui(
                     out.push(Intent::SignatureConfirm(form_ix, ix));
                 }
             });
-            if let Some(m) = &k.scratch.pad_message {
-                text(ui, m, t.bold(t.body), t.palette.text);
-            }
         }
     }
 }

@@ -65,7 +65,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
         .frame(
             Frame::new()
                 .fill(p.background)
-                .inner_margin(Margin::same(t.pad as i8)),
+                .inner_margin(Margin::symmetric(t.pad as i8, (t.pad / 2.0) as i8)),
         )
         .show(ui, |ui| {
             ScrollArea::vertical()

@@ -20,8 +20,10 @@ pub fn body_map_ui(
     let mut toggled: Option<&str> = None;
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
     let available = ui.available_width();
-    let map_height = (ui.ctx().content_rect().height() * 0.62).clamp(300.0, 900.0);
-    let map_width = (map_height * w / h).min(available * 0.45);
+    // As tall as the visible space left on the screen, so the whole figure shows unscrolled.
+    let visible_left = ui.clip_rect().bottom() - ui.cursor().top() - 8.0;
+    let map_height = visible_left.clamp(280.0, 900.0);
+    let map_width = (map_height * w / h).min(available * 0.4);
     let scale = map_width / w;
     ui.horizontal_top(|ui| {
         let (rect, response) =
@@ -78,8 +80,9 @@ pub fn body_map_ui(
                 .map(|r| r.id.as_str());
         }
         ui.vertical(|ui| {
-            let width = tile_width(ui, t, 2);
-            for pair in regions.chunks(2) {
+            let columns = if ui.available_width() >= 600.0 { 3 } else { 2 };
+            let width = tile_width(ui, t, columns);
+            for pair in regions.chunks(columns) {
                 ui.horizontal(|ui| {
                     for region in pair {
                         let on = selected.iter().any(|s| s == region.id.as_str());

@@ -195,19 +195,15 @@ pub fn rating_ui(
     chosen
 }
 
-/// The two end texts of a scale, left and right.
+/// The two end texts of a scale, under its left and right ends.
 pub fn anchors_ui(ui: &mut Ui, t: &Tokens, low: &str, high: &str) {
-    let half = (ui.available_width() - t.gap) / 2.0;
-    ui.horizontal_top(|ui| {
-        ui.allocate_ui(egui::vec2(half, 0.0), |ui| {
-            super::text(ui, low, t.font(t.small), t.palette.muted);
+    ui.columns(2, |columns| {
+        super::text(&mut columns[0], low, t.font(t.small), t.palette.muted);
+        columns[1].with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+            let text = egui::RichText::new(high)
+                .font(t.font(t.small))
+                .color(t.palette.muted);
+            ui.add(egui::Label::new(text).wrap().halign(egui::Align::Max));
         });
-        ui.allocate_ui_with_layout(
-            egui::vec2(half, 0.0),
-            egui::Layout::top_down(egui::Align::Max),
-            |ui| {
-                super::text(ui, high, t.font(t.small), t.palette.muted);
-            },
-        );
     });
 }

@@ -193,9 +193,10 @@ pub fn date_ui(
             }
         }
         Part::Day => {
-            let w = tile_width(ui, t, 7);
+            // Eleven to a row keeps all 31 days on a 1280×800 screen without scrolling.
+            let w = tile_width(ui, t, 11);
             let days: Vec<u32> = (1..=31).collect();
-            for row in days.chunks(7) {
+            for row in days.chunks(11) {
                 ui.horizontal(|ui| {
                     for d in row {
                         let label = d.to_string();

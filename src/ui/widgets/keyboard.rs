@@ -4,7 +4,8 @@ use super::{Mark, tile, tile_width};
 use crate::ui::theme::Tokens;
 use egui::{Sense, Stroke, Ui, Vec2};
 
-const ROWS: [&str; 4] = ["1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
+// Numbers have their own keypad items; letters for names and words fit in three rows.
+const ROWS: [&str; 3] = ["qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
 
 /// Labels of the special keys and the field.
 pub struct Labels<'a> {
@@ -39,7 +40,7 @@ pub fn keyboard_ui(
 ) -> Option<Key> {
     let p = t.palette;
     let width = ui.available_width();
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target * 1.2), Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target), Sense::hover());
     response.widget_info(|| {
         let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
         info.current_text_value = Some(current.to_owned());
@@ -62,6 +63,8 @@ pub fn keyboard_ui(
     );
     let mut pressed = None;
     let key_width = tile_width(ui, t, 11);
+    // Tighter rows than elsewhere so the whole keyboard fits a 1280×800 screen.
+    ui.spacing_mut().item_spacing.y = t.gap * 0.5;
     for row in ROWS {
         ui.horizontal(|ui| {
             for c in row.chars() {

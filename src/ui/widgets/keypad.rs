@@ -1,6 +1,6 @@
 //! A numeric keypad: digits, a decimal comma when the item allows decimals, delete and clear.
 
-use super::{Mark, text, tile, tile_width};
+use super::{Mark, text, tile};
 use crate::ui::theme::Tokens;
 use egui::{Sense, Stroke, Ui, Vec2};
 
@@ -21,8 +21,6 @@ pub enum Key {
 pub struct Labels<'a> {
     /// Name of the field for screen readers.
     pub field: &'a str,
-    /// The unit after the number.
-    pub unit: Option<&'a str>,
     /// Comma key.
     pub comma: &'a str,
     /// Delete key.
@@ -31,7 +29,7 @@ pub struct Labels<'a> {
     pub clear: &'a str,
 }
 
-/// Draws the field and keys; returns the key tapped.
+/// Draws the field (with a Clear key beside it) and the keys; returns the key tapped.
 pub fn keypad_ui(
     ui: &mut Ui,
     t: &Tokens,
@@ -40,33 +38,36 @@ pub fn keypad_ui(
     decimals: bool,
 ) -> Option<Key> {
     let p = t.palette;
-    let width = (t.target * 1.6 * 3.0 + t.gap * 2.0).min(ui.available_width());
-    let shown = match labels.unit {
-        Some(unit) if !buffer.is_empty() => format!("{buffer} {unit}"),
-        _ => buffer.to_owned(),
-    };
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target * 1.2), Sense::hover());
-    response.widget_info(|| {
-        let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
-        info.current_text_value = Some(buffer.to_owned());
-        info
-    });
-    ui.painter().rect(
-        rect,
-        t.corner(),
-        p.surface,
-        Stroke::new(t.border * 1.5, p.border),
-        egui::StrokeKind::Inside,
-    );
-    ui.painter().text(
-        rect.left_center() + Vec2::new(18.0, 0.0),
-        egui::Align2::LEFT_CENTER,
-        shown,
-        t.bold(t.question),
-        p.text,
-    );
+    let key_width = (t.target * 1.8).min((ui.available_width() - 2.0 * t.gap) / 3.0);
+    let shown = buffer.to_owned();
     let mut pressed = None;
-    let key_width = tile_width(ui, t, 3).min((width - 2.0 * t.gap) / 3.0);
+    ui.spacing_mut().item_spacing.y = t.gap * 0.5;
+    ui.horizontal(|ui| {
+        let (rect, response) =
+            ui.allocate_exact_size(Vec2::new(key_width * 2.0 + t.gap, t.target), Sense::hover());
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
+            info.current_text_value = Some(buffer.to_owned());
+            info
+        });
+        ui.painter().rect(
+            rect,
+            t.corner(),
+            p.surface,
+            Stroke::new(t.border * 1.5, p.border),
+            egui::StrokeKind::Inside,
+        );
+        ui.painter().text(
+            rect.left_center() + Vec2::new(18.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            shown,
+            t.bold(t.question),
+            p.text,
+        );
+        if tile(ui, t, labels.clear, None, Mark::None, false, key_width).clicked() {
+            pressed = Some(Key::Clear);
+        }
+    });
     let rows: [[(String, Key); 3]; 3] = [1u8, 4, 7]
         .map(|first| [0u8, 1, 2].map(|i| ((first + i).to_string(), Key::Digit(first + i))));
     for row in rows {
@@ -84,7 +85,7 @@ pub fn keypad_ui(
                 pressed = Some(Key::Comma);
             }
         } else {
-            ui.add_space(key_width + 0.0);
+            ui.add_space(key_width);
         }
         if tile(ui, t, "0", None, Mark::None, false, key_width).clicked() {
             pressed = Some(Key::Digit(0));
@@ -93,9 +94,6 @@ pub fn keypad_ui(
             pressed = Some(Key::Delete);
         }
     });
-    if tile(ui, t, labels.clear, None, Mark::None, false, width).clicked() {
-        pressed = Some(Key::Clear);
-    }
     pressed
 }
 
