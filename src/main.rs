@@ -75,6 +75,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     match Cli::parse().command {
         Command::Validate { paths, assets } => validate(&paths, assets.as_deref()),
         Command::Score {
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
             forms,
             battery,
             idle_seconds,
-        } => run(demo, windowed, forms, &battery, idle_seconds),
+        } => run(demo, windowed, forms, &battery, idle_seconds, started),
         Command::Schema { battery } => {
             let schema = if battery {
                 svar::schema::battery_schema()
@@ -235,6 +236,7 @@ fn run(
     forms: Option<PathBuf>,
     battery: &str,
     idle_seconds: f64,
+    started: std::time::Instant,
 ) -> ExitCode {
     let forms = forms_dir(forms);
     let loaded = library::load_paths(std::slice::from_ref(&forms), None);
@@ -275,7 +277,7 @@ fn run(
         thanks_seconds: 8.0,
         default_lang: svar::text::Lang::Nb,
     };
-    match svar::ui::run(config, strings, windowed) {
+    match svar::ui::run(config, strings, windowed, started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the kiosk window could not open: {e}");

@@ -485,6 +485,8 @@ impl Kiosk {
 pub struct KioskApp {
     /// The kiosk.
     pub kiosk: Kiosk,
+    /// When the process started, until the first frame reports its start-up time.
+    started: Option<std::time::Instant>,
 }
 
 impl KioskApp {
@@ -495,18 +497,36 @@ impl KioskApp {
             .options_mut(|o| o.input_options.surrender_focus_on = egui::SurrenderFocusOn::Never);
         KioskApp {
             kiosk: Kiosk::new(config, strings),
+            started: None,
         }
+    }
+
+    /// Reports on standard error how long the first frame took from `started` (for operations).
+    pub fn report_startup(mut self, started: std::time::Instant) -> Self {
+        self.started = Some(started);
+        self
     }
 }
 
 impl eframe::App for KioskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.kiosk.frame(ui);
+        if let Some(started) = self.started.take() {
+            eprintln!(
+                "svar: first frame {} ms after start",
+                started.elapsed().as_millis()
+            );
+        }
     }
 }
 
 /// Opens the kiosk window: fullscreen, borderless and on top unless `windowed`.
-pub fn run(config: Config, strings: Strings, windowed: bool) -> Result<(), eframe::Error> {
+pub fn run(
+    config: Config,
+    strings: Strings,
+    windowed: bool,
+    started: std::time::Instant,
+) -> Result<(), eframe::Error> {
     let viewport = if windowed {
         egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -529,6 +549,10 @@ pub fn run(config: Config, strings: Strings, windowed: bool) -> Result<(), efram
     eframe::run_native(
         "Svar",
         options,
-        Box::new(move |cc| Ok(Box::new(KioskApp::new(cc, config, strings)))),
+        Box::new(move |cc| {
+            Ok(Box::new(
+                KioskApp::new(cc, config, strings).report_startup(started),
+            ))
+        }),
     )
 }
