@@ -194,7 +194,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         };
         text(ui, &label, t.bold(t.body), p.text);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let w = 230.0_f32.min(tile_width(ui, t, 4));
+            let w = (230.0 * t.body / 24.0).min(tile_width(ui, t, 4));
             let contrast = if k.high_contrast {
                 "header-contrast-on"
             } else {

@@ -145,7 +145,8 @@ impl Tokens {
             pad: 24.0,
             radius: 12,
             border: 2.0,
-            column: 980.0,
+            // Wider columns for larger text, so words are not broken up on wide screens.
+            column: 980.0 * s,
             bar: 84.0,
         }
     }

@@ -80,7 +80,8 @@ pub fn body_map_ui(
                 .map(|r| r.id.as_str());
         }
         ui.vertical(|ui| {
-            let columns = if ui.available_width() >= 600.0 { 3 } else { 2 };
+            // About ten characters of body text per tile before words would break.
+            let columns = ((ui.available_width() / (t.body * 10.0)) as usize).clamp(1, 3);
             let width = tile_width(ui, t, columns);
             for pair in regions.chunks(columns) {
                 ui.horizontal(|ui| {
