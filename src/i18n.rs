@@ -43,11 +43,7 @@ impl Strings {
             let resource =
                 FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| I18nError {
                     lang,
-                    problems: errors
-                        .iter()
-                        .map(|e| e.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    problems: joined(&errors),
                 })?;
             let langid = lang.code().parse().map_err(|_| I18nError {
                 lang,
@@ -58,11 +54,7 @@ impl Strings {
             bundle.set_use_isolating(false);
             bundle.add_resource(resource).map_err(|errors| I18nError {
                 lang,
-                problems: errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                problems: joined(&errors),
             })?;
             bundles.push((lang, bundle));
         }
@@ -134,6 +126,15 @@ impl Strings {
                 .collect(),
         }
     }
+}
+
+/// Problems as one line, for an error message.
+fn joined(errors: &[impl std::fmt::Display]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// An argument to a message.

@@ -1,8 +1,8 @@
 //! An on-screen keyboard with the Nordic letters, so no physical keyboard is ever needed.
 
-use super::{Mark, tile, tile_width};
+use super::{Mark, field_ui, tile, tile_width};
 use crate::ui::theme::Tokens;
-use egui::{Sense, Stroke, Ui, Vec2};
+use egui::Ui;
 
 // Numbers have their own keypad items; letters for names and words fit in three rows.
 const ROWS: [&str; 3] = ["qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
@@ -38,28 +38,15 @@ pub fn keyboard_ui(
     current: &str,
     shift: bool,
 ) -> Option<Key> {
-    let p = t.palette;
-    let width = ui.available_width();
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target), Sense::hover());
-    response.widget_info(|| {
-        let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
-        info.current_text_value = Some(current.to_owned());
-        info
-    });
-    ui.painter().rect(
-        rect,
-        t.corner(),
-        p.surface,
-        Stroke::new(t.border * 1.5, p.border),
-        egui::StrokeKind::Inside,
-    );
     let shown = format!("{current}|");
-    ui.painter().text(
-        rect.left_center() + Vec2::new(18.0, 0.0),
-        egui::Align2::LEFT_CENTER,
+    field_ui(
+        ui,
+        t,
+        labels.field,
+        current,
         shown,
+        ui.available_width(),
         t.font(t.question),
-        p.text,
     );
     let mut pressed = None;
     let key_width = tile_width(ui, t, 11);

@@ -1,8 +1,8 @@
 //! A numeric keypad: digits, a decimal comma when the item allows decimals, delete and clear.
 
-use super::{Mark, text, tile};
+use super::{Mark, field_ui, text, tile};
 use crate::ui::theme::Tokens;
-use egui::{Sense, Stroke, Ui, Vec2};
+use egui::Ui;
 
 /// A key of the keypad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,32 +37,19 @@ pub fn keypad_ui(
     buffer: &str,
     decimals: bool,
 ) -> Option<Key> {
-    let p = t.palette;
     let key_width = (t.target * 1.8).min((ui.available_width() - 2.0 * t.gap) / 3.0);
     let shown = buffer.to_owned();
     let mut pressed = None;
     ui.spacing_mut().item_spacing.y = t.gap * 0.5;
     ui.horizontal(|ui| {
-        let (rect, response) =
-            ui.allocate_exact_size(Vec2::new(key_width * 2.0 + t.gap, t.target), Sense::hover());
-        response.widget_info(|| {
-            let mut info = egui::WidgetInfo::labeled(egui::Role::TextInput, true, labels.field);
-            info.current_text_value = Some(buffer.to_owned());
-            info
-        });
-        ui.painter().rect(
-            rect,
-            t.corner(),
-            p.surface,
-            Stroke::new(t.border * 1.5, p.border),
-            egui::StrokeKind::Inside,
-        );
-        ui.painter().text(
-            rect.left_center() + Vec2::new(18.0, 0.0),
-            egui::Align2::LEFT_CENTER,
+        field_ui(
+            ui,
+            t,
+            labels.field,
+            buffer,
             shown,
+            key_width * 2.0 + t.gap,
             t.bold(t.question),
-            p.text,
         );
         if tile(ui, t, labels.clear, None, Mark::None, false, key_width).clicked() {
             pressed = Some(Key::Clear);

@@ -148,3 +148,37 @@ pub fn tile_width(ui: &Ui, t: &Tokens, columns: usize) -> f32 {
 pub fn text(ui: &mut Ui, body: &str, font: egui::FontId, color: egui::Color32) -> Response {
     ui.add(egui::Label::new(egui::RichText::new(body).font(font).color(color)).wrap())
 }
+
+/// A read-only text field that shows what the on-screen keys have typed. It carries the
+/// field's name and value for screen readers.
+pub fn field_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    name: &str,
+    value: &str,
+    shown: String,
+    width: f32,
+    font: egui::FontId,
+) {
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, t.target), Sense::hover());
+    response.widget_info(|| {
+        let mut info = WidgetInfo::labeled(Role::TextInput, true, name);
+        info.current_text_value = Some(value.to_owned());
+        info
+    });
+    let p = t.palette;
+    ui.painter().rect(
+        rect,
+        t.corner(),
+        p.surface,
+        Stroke::new(t.border * 1.5, p.border),
+        egui::StrokeKind::Inside,
+    );
+    ui.painter().text(
+        rect.left_center() + Vec2::new(18.0, 0.0),
+        egui::Align2::LEFT_CENTER,
+        shown,
+        font,
+        p.text,
+    );
+}
