@@ -1,10 +1,7 @@
 # Svar kiosk interface text, Danish. Form text comes from the form files.
 # Every message here must exist in every locale (a test checks it).
 
-app-title = Svar
 demo-ribbon = DEMO – ikke til patientdata
-demo-ribbon-pin = DEMO – ikke til patientdata · PIN til personalet { $pin }
-
 ## Welcome
 welcome-title = Velkommen
 welcome-ask-staff = Bed personalet om at starte dit spørgeskema.
@@ -27,7 +24,6 @@ header-contrast-off = Høj kontrast fra
 ## Navigation
 nav-back = Tilbage
 nav-next = Næste
-nav-start = Start
 progress-question = Spørgsmål { $current } af { $total }
 progress-form = Del { $current } af { $total }
 
@@ -39,14 +35,9 @@ intro-questions = { $count ->
 intro-start = Start
 
 ## Answers
-answer-selected = Valgt
-answer-not-selected = Ikke valgt
 answer-yes = Ja
 answer-no = Nej
 answer-required = Vi har brug for et svar på dette spørgsmål. Du kan også springe det over nu og svare på det senere.
-answer-optional = Du må gerne springe dette spørgsmål over.
-answer-clear = Slet mit svar
-
 ## Rating and slider
 slider-not-set = Tryk på linjen for at vælge dit svar.
 slider-value = Dit svar: { $value }
@@ -72,14 +63,10 @@ keyboard-characters-left = { $count ->
     [one] Ét tegn tilbage.
    *[other] { $count } tegn tilbage.
 }
-text-field = Dit svar
-
 ## Date entry
 date-day = Dag
 date-month = Måned
 date-year = År
-date-earlier = Tidligere
-date-later = Senere
 date-chosen = Valgt dato: { $date }
 date-not-chosen = Der er ikke valgt en dato endnu.
 date-invalid = Den dato findes ikke. Tjek dagen en gang til.

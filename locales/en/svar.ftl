@@ -1,10 +1,7 @@
 # Svar kiosk interface text, English. Form text comes from the form files.
 # Every message here must exist in every locale (a test checks it).
 
-app-title = Svar
 demo-ribbon = DEMO – not for patient data
-demo-ribbon-pin = DEMO – not for patient data · staff PIN { $pin }
-
 ## Welcome
 welcome-title = Welcome
 welcome-ask-staff = Please ask the staff to start your questionnaire.
@@ -27,7 +24,6 @@ header-contrast-off = High contrast off
 ## Navigation
 nav-back = Back
 nav-next = Next
-nav-start = Start
 progress-question = Question { $current } of { $total }
 progress-form = Part { $current } of { $total }
 
@@ -39,14 +35,9 @@ intro-questions = { $count ->
 intro-start = Start
 
 ## Answers
-answer-selected = Selected
-answer-not-selected = Not selected
 answer-yes = Yes
 answer-no = No
 answer-required = This question needs an answer. You can also skip it for now and come back to it later.
-answer-optional = You may skip this question.
-answer-clear = Clear my answer
-
 ## Rating and slider
 slider-not-set = Touch the line to choose your answer.
 slider-value = Your answer: { $value }
@@ -72,14 +63,10 @@ keyboard-characters-left = { $count ->
     [one] One character left.
    *[other] { $count } characters left.
 }
-text-field = Your answer
-
 ## Date entry
 date-day = Day
 date-month = Month
 date-year = Year
-date-earlier = Earlier
-date-later = Later
 date-chosen = Chosen date: { $date }
 date-not-chosen = No date chosen yet.
 date-invalid = That date does not exist. Please check the day.

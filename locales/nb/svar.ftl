@@ -1,10 +1,7 @@
 # Svar kiosk interface text, Norwegian bokmål. Form text comes from the form files.
 # Every message here must exist in every locale (a test checks it).
 
-app-title = Svar
 demo-ribbon = DEMO – ikke for pasientdata
-demo-ribbon-pin = DEMO – ikke for pasientdata · PIN for ansatte { $pin }
-
 ## Welcome
 welcome-title = Velkommen
 welcome-ask-staff = Be en av de ansatte om å starte spørreskjemaet ditt.
@@ -27,7 +24,6 @@ header-contrast-off = Høy kontrast av
 ## Navigation
 nav-back = Tilbake
 nav-next = Neste
-nav-start = Start
 progress-question = Spørsmål { $current } av { $total }
 progress-form = Del { $current } av { $total }
 
@@ -39,14 +35,9 @@ intro-questions = { $count ->
 intro-start = Start
 
 ## Answers
-answer-selected = Valgt
-answer-not-selected = Ikke valgt
 answer-yes = Ja
 answer-no = Nei
 answer-required = Vi trenger et svar på dette spørsmålet. Du kan også hoppe over det nå og svare på det senere.
-answer-optional = Du kan hoppe over dette spørsmålet.
-answer-clear = Fjern svaret mitt
-
 ## Rating and slider
 slider-not-set = Trykk på linjen for å velge svaret ditt.
 slider-value = Svaret ditt: { $value }
@@ -72,14 +63,10 @@ keyboard-characters-left = { $count ->
     [one] Ett tegn igjen.
    *[other] { $count } tegn igjen.
 }
-text-field = Svaret ditt
-
 ## Date entry
 date-day = Dag
 date-month = Måned
 date-year = År
-date-earlier = Tidligere
-date-later = Senere
 date-chosen = Valgt dato: { $date }
 date-not-chosen = Ingen dato er valgt ennå.
 date-invalid = Den datoen finnes ikke. Sjekk dagen en gang til.

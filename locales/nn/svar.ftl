@@ -1,10 +1,7 @@
 # Svar kiosk interface text, Norwegian nynorsk. Form text comes from the form files.
 # Every message here must exist in every locale (a test checks it).
 
-app-title = Svar
 demo-ribbon = DEMO – ikkje for pasientdata
-demo-ribbon-pin = DEMO – ikkje for pasientdata · PIN for tilsette { $pin }
-
 ## Welcome
 welcome-title = Velkomen
 welcome-ask-staff = Be ein av dei tilsette om å starte spørjeskjemaet ditt.
@@ -27,7 +24,6 @@ header-contrast-off = Høg kontrast av
 ## Navigation
 nav-back = Tilbake
 nav-next = Neste
-nav-start = Start
 progress-question = Spørsmål { $current } av { $total }
 progress-form = Del { $current } av { $total }
 
@@ -39,14 +35,9 @@ intro-questions = { $count ->
 intro-start = Start
 
 ## Answers
-answer-selected = Vald
-answer-not-selected = Ikkje vald
 answer-yes = Ja
 answer-no = Nei
 answer-required = Vi treng eit svar på dette spørsmålet. Du kan òg hoppe over det no og svare på det seinare.
-answer-optional = Du kan hoppe over dette spørsmålet.
-answer-clear = Fjern svaret mitt
-
 ## Rating and slider
 slider-not-set = Trykk på linja for å velje svaret ditt.
 slider-value = Svaret ditt: { $value }
@@ -72,14 +63,10 @@ keyboard-characters-left = { $count ->
     [one] Eitt teikn att.
    *[other] { $count } teikn att.
 }
-text-field = Svaret ditt
-
 ## Date entry
 date-day = Dag
 date-month = Månad
 date-year = År
-date-earlier = Tidlegare
-date-later = Seinare
 date-chosen = Vald dato: { $date }
 date-not-chosen = Ingen dato er vald enno.
 date-invalid = Den datoen finst ikkje. Sjekk dagen ein gong til.

@@ -232,13 +232,13 @@ pub const BOLD: &str = "bold";
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert(
-        "dejavu".into(),
+        "DejaVuSans".into(),
         std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
             "../../assets/fonts/DejaVuSans.ttf"
         ))),
     );
     fonts.font_data.insert(
-        "dejavu-bold".into(),
+        "DejaVuSans-Bold".into(),
         std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
             "../../assets/fonts/DejaVuSans-Bold.ttf"
         ))),
@@ -248,9 +248,9 @@ pub fn install_fonts(ctx: &egui::Context) {
         .get(&FontFamily::Proportional)
         .cloned()
         .unwrap_or_default();
-    let mut proportional = vec!["dejavu".to_owned()];
+    let mut proportional = vec!["DejaVuSans".to_owned()];
     proportional.extend(defaults.iter().cloned());
-    let mut bold = vec!["dejavu-bold".to_owned()];
+    let mut bold = vec!["DejaVuSans-Bold".to_owned()];
     bold.extend(defaults);
     fonts
         .families
