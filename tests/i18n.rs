@@ -88,18 +88,28 @@ fn a_missing_message_is_visible_not_blank() {
 fn every_message_the_code_uses_exists() {
     let known = Strings::ids(Lang::En);
     let mut missing = Vec::new();
-    let mut files = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui/theme.rs"))];
+    let mut files = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/ui/theme.rs"
+    ))];
     for dir in ["src/ui", "src/ui/widgets"] {
-        for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+        for entry in
+            std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap()
+        {
             files.push(entry.unwrap().path());
         }
     }
-    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+    {
         let source = std::fs::read_to_string(path).unwrap();
         // Message ids are string literals of lower-case words joined by hyphens.
         for literal in source.split('"').skip(1).step_by(2) {
             let looks_like_id = literal.contains('-')
-                && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !literal.starts_with('-')
                 && !literal.ends_with('-');
             if looks_like_id && !known.iter().any(|k| k == literal) {
@@ -107,5 +117,9 @@ fn every_message_the_code_uses_exists() {
             }
         }
     }
-    assert!(missing.is_empty(), "unknown message ids:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "unknown message ids:\n{}",
+        missing.join("\n")
+    );
 }

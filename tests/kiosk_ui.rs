@@ -518,3 +518,41 @@ fn the_kiosk_fits_a_1080p_screen_and_large_text_and_high_contrast_keep_working()
     tap(&mut h, "10");
     assert_eq!(answer(&h, form_ix, now), Some(Answer::Number(10.0)));
 }
+
+#[test]
+fn tapping_the_body_map_image_chooses_the_region_under_the_finger() {
+    let mut h = kiosk(egui::vec2(1920.0, 1080.0));
+    start_in(&mut h, "English");
+    let (form_ix, map) = go_to_item(&mut h, "nmq", "trouble_12m");
+    let form = current(&h).unwrap().2;
+    let (width, low_back) = match &form.item(map).kind {
+        ItemKind::BodyMap { width, regions, .. } => (
+            *width,
+            regions
+                .iter()
+                .find(|r| r.id.as_str() == "low_back")
+                .unwrap()
+                .clone(),
+        ),
+        _ => unreachable!("trouble_12m is a body map"),
+    };
+    let question = form.item(map).text.get(Lang::En).to_owned();
+    let rect = h.get_by_role_and_label(Role::Canvas, &question).rect();
+    let scale = rect.width() / width as f32;
+    let poly = &low_back.polygons[0];
+    let (cx, cy) = poly.iter().fold((0.0, 0.0), |(x, y), p| {
+        (x + p[0] / poly.len() as f64, y + p[1] / poly.len() as f64)
+    });
+    let at = rect.min + egui::vec2(cx as f32 * scale, cy as f32 * scale);
+    h.drag_at(at);
+    h.step();
+    h.drop_at(at);
+    settle(&mut h);
+    assert_eq!(
+        answer(&h, form_ix, map),
+        Some(Answer::Regions(vec!["low_back".into()]))
+    );
+    // The same region is now also shown as chosen in words.
+    let chosen = format!("You have chosen: {}", low_back.label.get(Lang::En));
+    assert!(h.query_by_label(&chosen).is_some(), "{chosen}");
+}

@@ -299,6 +299,7 @@ fn item_ui(
                 (*width, *height),
                 regions,
                 &chosen,
+                question,
             ) {
                 set(out, (!next.is_empty()).then_some(Answer::Regions(next)));
             }

@@ -8,6 +8,7 @@ use crate::ui::theme::Tokens;
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
 
 /// Draws the map and the region tiles; returns the new selection when it changes.
+#[allow(clippy::too_many_arguments)]
 pub fn body_map_ui(
     ui: &mut Ui,
     t: &Tokens,
@@ -16,6 +17,7 @@ pub fn body_map_ui(
     image_size: (u32, u32),
     regions: &[Region],
     selected: &[String],
+    name: &str,
 ) -> Option<Vec<String>> {
     let mut toggled: Option<&str> = None;
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
@@ -28,7 +30,7 @@ pub fn body_map_ui(
     ui.horizontal_top(|ui| {
         let (rect, response) =
             ui.allocate_exact_size(Vec2::new(w * scale, h * scale), Sense::click());
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "body map"));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
         let to_screen = |[x, y]: [f64; 2]| {
             Pos2::new(
                 rect.left() + x as f32 * scale,
