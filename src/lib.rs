@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod battery;
+pub mod bundle;
 pub mod condition;
 pub mod diag;
 pub mod expr;
@@ -15,6 +16,7 @@ pub mod i18n;
 pub mod id;
 pub mod idle;
 pub mod library;
+pub mod patient_id;
 pub mod schema;
 pub mod score;
 pub mod session;

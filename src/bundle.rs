@@ -1,0 +1,1 @@
+//! Sealed result bundles: the JSON document, its signature and its encryption.
