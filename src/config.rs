@@ -1,0 +1,433 @@
+//! The kiosk's configuration file, `svar.toml`: site, kiosk, recipients' public keys, staff
+//! accounts, batteries offered, time-outs and folders. `svar config check` reports problems
+//! line by line like `svar validate`.
+
+use crate::battery::Timepoint;
+use crate::diag::{Diagnostic, Position, Severity};
+use crate::staff::StaffAccount;
+use crate::text::Lang;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use toml::Spanned;
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site id, recorded in every bundle.
+    pub site_id: String,
+    /// Site name shown on the welcome screen.
+    pub site_name: String,
+    /// This kiosk's id, recorded in every bundle.
+    pub kiosk_id: String,
+    /// Public keys (age X25519) every bundle is encrypted to.
+    pub recipients: Vec<age::x25519::Recipient>,
+    /// The kiosk's signing key file (minisign secret key).
+    pub device_key: PathBuf,
+    /// Folder of the local store.
+    pub data_folder: PathBuf,
+    /// Folder sealed bundles are written to.
+    pub outbox: PathBuf,
+    /// Folder of form files.
+    pub forms: PathBuf,
+    /// Batteries staff may choose.
+    pub batteries: Vec<String>,
+    /// Time points staff may choose.
+    pub timepoints: Vec<Timepoint>,
+    /// Staff who may open staff mode.
+    pub staff: Vec<StaffAccount>,
+    /// Pattern study ids must match, if the site uses study ids.
+    pub study_id_pattern: Option<String>,
+    /// Language before the patient chooses.
+    pub default_language: Lang,
+    /// Seconds without a touch before "Are you still there?".
+    pub idle_seconds: f64,
+    /// Seconds that question counts down.
+    pub idle_countdown_seconds: f64,
+    /// Seconds the thank-you screen shows.
+    pub thanks_seconds: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    recipients: Spanned<Vec<Spanned<String>>>,
+    device_key: Spanned<PathBuf>,
+    data: RawData,
+    kiosk: Spanned<RawKiosk>,
+    staff: Spanned<Vec<RawStaff>>,
+    #[serde(default)]
+    study_id_pattern: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    id: Spanned<String>,
+    name: String,
+    kiosk_id: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    folder: Spanned<PathBuf>,
+    #[serde(default)]
+    outbox: Option<Spanned<PathBuf>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKiosk {
+    forms: Spanned<PathBuf>,
+    batteries: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    timepoints: Vec<Timepoint>,
+    #[serde(default)]
+    default_language: Option<Lang>,
+    #[serde(default)]
+    idle_seconds: Option<Spanned<f64>>,
+    #[serde(default)]
+    idle_countdown_seconds: Option<Spanned<f64>>,
+    #[serde(default)]
+    thanks_seconds: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    id: Spanned<String>,
+    name: String,
+    pin_hash: Spanned<String>,
+}
+
+/// Problems collected while checking, placed by byte offset.
+struct Check<'a> {
+    path: &'a Path,
+    text: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn error(&mut self, at: usize, code: &'static str, message: impl Into<String>) {
+        let position = position_of(self.text, at);
+        self.found.push(Diagnostic {
+            path: self.path.to_owned(),
+            position,
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+        });
+    }
+}
+
+/// Line and column (from 1, columns in characters) of a byte offset.
+fn position_of(text: &str, offset: usize) -> Position {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Position { line, column }
+}
+
+impl Config {
+    /// Reads and checks a configuration file. Relative folders are taken from the file's folder.
+    pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let fail = |message: String| {
+            vec![Diagnostic {
+                path: path.to_owned(),
+                position: Position::START,
+                severity: Severity::Error,
+                code: "unreadable",
+                message,
+            }]
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fail(format!("cannot read the configuration: {e}")))?;
+        Self::from_text(path, &text)
+    }
+
+    /// Checks configuration text as the content of `path`.
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let mut c = Check {
+            path,
+            text,
+            found: Vec::new(),
+        };
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                c.error(
+                    at,
+                    "toml",
+                    format!("this is not a valid configuration: {}", e.message().trim()),
+                );
+                return Err(c.found);
+            }
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        let resolve = |p: &Path| {
+            if p.is_absolute() {
+                p.to_owned()
+            } else {
+                base.join(p)
+            }
+        };
+        for (value, what) in [(&raw.site.id, "site id"), (&raw.site.kiosk_id, "kiosk id")] {
+            if !crate::id::is_valid_id(value.get_ref()) {
+                c.error(
+                    value.span().start,
+                    "bad-id",
+                    format!(
+                        "`{}` is not a valid {what}: use lower-case letters, digits and _",
+                        value.get_ref()
+                    ),
+                );
+            }
+        }
+        let mut recipients = Vec::new();
+        if raw.recipients.get_ref().is_empty() {
+            c.error(
+                raw.recipients.span().start,
+                "no-recipient",
+                "give at least one recipient public key (age1…): bundles are encrypted to it",
+            );
+        }
+        for key in raw.recipients.get_ref() {
+            match age::x25519::Recipient::from_str(key.get_ref().trim()) {
+                Ok(r) => recipients.push(r),
+                Err(e) => c.error(
+                    key.span().start,
+                    "bad-recipient",
+                    format!("not an age public key (age1…): {e}"),
+                ),
+            }
+        }
+        let device_key = resolve(raw.device_key.get_ref());
+        if !device_key.is_file() {
+            c.error(
+                raw.device_key.span().start,
+                "missing-device-key",
+                format!(
+                    "there is no device key file {}; make one with `svar keygen --device`",
+                    device_key.display()
+                ),
+            );
+        }
+        let data_folder = resolve(raw.data.folder.get_ref());
+        let outbox = raw
+            .data
+            .outbox
+            .as_ref()
+            .map_or_else(|| data_folder.join("outbox"), |o| resolve(o.get_ref()));
+        for (folder, at) in [
+            (&data_folder, raw.data.folder.span().start),
+            (
+                &outbox,
+                raw.data
+                    .outbox
+                    .as_ref()
+                    .map_or(raw.data.folder.span().start, |o| o.span().start),
+            ),
+        ] {
+            // The kiosk creates missing folders; only a file in the way makes that impossible.
+            let nearest = folder.ancestors().find(|a| a.exists());
+            if !nearest.is_some_and(Path::is_dir) {
+                c.error(
+                    at,
+                    "bad-folder",
+                    format!(
+                        "{} cannot be created: a file stands in its path",
+                        folder.display()
+                    ),
+                );
+            }
+        }
+        let kiosk = raw.kiosk.get_ref();
+        let forms = resolve(kiosk.forms.get_ref());
+        let loaded = crate::library::load_paths(std::slice::from_ref(&forms), None);
+        if kiosk.batteries.get_ref().is_empty() {
+            c.error(
+                kiosk.batteries.span().start,
+                "no-battery",
+                "offer at least one battery",
+            );
+        }
+        for battery in kiosk.batteries.get_ref() {
+            if !loaded.batteries.contains_key(battery.get_ref()) {
+                c.error(battery.span().start, "unknown-battery", format!("there is no valid battery `{}` in {}/batteries (run `svar validate` on it)", battery.get_ref(), forms.display()));
+            }
+        }
+        let seconds =
+            |c: &mut Check, value: &Option<Spanned<f64>>, default: f64, min: f64, name: &str| {
+                match value {
+                    Some(v) if *v.get_ref() < min || !v.get_ref().is_finite() => {
+                        c.error(
+                            v.span().start,
+                            "bad-range",
+                            format!("`{name}` must be at least {min} seconds"),
+                        );
+                        default
+                    }
+                    Some(v) => *v.get_ref(),
+                    None => default,
+                }
+            };
+        let idle_seconds = seconds(&mut c, &kiosk.idle_seconds, 90.0, 15.0, "idle_seconds");
+        let idle_countdown_seconds = seconds(
+            &mut c,
+            &kiosk.idle_countdown_seconds,
+            30.0,
+            5.0,
+            "idle_countdown_seconds",
+        );
+        let thanks_seconds = seconds(&mut c, &kiosk.thanks_seconds, 8.0, 2.0, "thanks_seconds");
+        if raw.staff.get_ref().is_empty() {
+            c.error(
+                raw.staff.span().start,
+                "no-staff",
+                "add at least one [[staff]] account, or no one can start a session",
+            );
+        }
+        let mut staff = Vec::new();
+        for (k, s) in raw.staff.get_ref().iter().enumerate() {
+            if raw.staff.get_ref()[..k]
+                .iter()
+                .any(|o| o.id.get_ref() == s.id.get_ref())
+            {
+                c.error(
+                    s.id.span().start,
+                    "duplicate-id",
+                    format!("the staff id `{}` is used twice", s.id.get_ref()),
+                );
+            }
+            if argon2::password_hash::PasswordHash::new(s.pin_hash.get_ref()).is_err() {
+                c.error(
+                    s.pin_hash.span().start,
+                    "bad-pin-hash",
+                    "not an Argon2 PIN hash ($argon2id$…); make one with `svar staff hash-pin`",
+                );
+            }
+            staff.push(StaffAccount {
+                id: s.id.get_ref().clone(),
+                name: s.name.clone(),
+                pin_hash: s.pin_hash.get_ref().clone(),
+            });
+        }
+        if let Some(pattern) = &raw.study_id_pattern
+            && let Err(e) = regex::Regex::new(pattern.get_ref())
+        {
+            c.error(
+                pattern.span().start,
+                "bad-pattern",
+                format!("the study id pattern is not a valid regular expression: {e}"),
+            );
+        }
+        if !c.found.is_empty() {
+            return Err(c.found);
+        }
+        Ok(Config {
+            site_id: raw.site.id.into_inner(),
+            site_name: raw.site.name,
+            kiosk_id: raw.site.kiosk_id.into_inner(),
+            recipients,
+            device_key,
+            data_folder,
+            outbox,
+            forms,
+            batteries: kiosk
+                .batteries
+                .get_ref()
+                .iter()
+                .map(|b| b.get_ref().clone())
+                .collect(),
+            timepoints: if kiosk.timepoints.is_empty() {
+                vec![Timepoint::Baseline]
+            } else {
+                kiosk.timepoints.clone()
+            },
+            staff,
+            study_id_pattern: raw.study_id_pattern.map(Spanned::into_inner),
+            default_language: kiosk.default_language.unwrap_or(Lang::Nb),
+            idle_seconds,
+            idle_countdown_seconds,
+            thanks_seconds,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(dir: &Path) -> String {
+        std::fs::write(dir.join("device.key"), "demo").unwrap();
+        let hash = crate::staff::hash_pin("4711").unwrap();
+        let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        format!(
+            r#"device_key = "device.key"
+recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"]
+
+[site]
+id = "tromso"
+name = "UNN Tromsø"
+kiosk_id = "kiosk_03"
+
+[data]
+folder = "data"
+
+[kiosk]
+forms = "{}"
+batteries = ["no_work_health_baseline"]
+timepoints = ["baseline", "month_6"]
+idle_seconds = 120
+
+[[staff]]
+id = "nurse1"
+name = "Kari"
+pin_hash = "{hash}"
+"#,
+            forms.display()
+        )
+    }
+
+    #[test]
+    fn a_good_configuration_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let config = Config::from_text(&path, &sample(dir.path())).expect("loads");
+        assert_eq!(config.site_id, "tromso");
+        assert_eq!(config.idle_seconds, 120.0);
+        assert_eq!(config.outbox, dir.path().join("data").join("outbox"));
+        assert_eq!(
+            config.timepoints,
+            vec![Timepoint::Baseline, Timepoint::Month6]
+        );
+    }
+
+    #[test]
+    fn problems_are_reported_at_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let text = sample(dir.path())
+            .replace(
+                "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+                "age1nonsense",
+            )
+            .replace("no_work_health_baseline", "no_such_battery")
+            .replace("idle_seconds = 120", "idle_seconds = 3");
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
+        assert!(codes.contains(&("bad-recipient", 2)), "{codes:?}");
+        assert!(codes.contains(&("unknown-battery", 14)), "{codes:?}");
+        assert!(codes.contains(&("bad-range", 16)), "{codes:?}");
+    }
+
+    #[test]
+    fn toml_syntax_errors_have_positions() {
+        let found = Config::from_text(Path::new("svar.toml"), "[site\nid = 1").unwrap_err();
+        assert_eq!(found[0].code, "toml");
+        assert_eq!(found[0].position.line, 1);
+    }
+}
