@@ -26,6 +26,7 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: Lang::Nb,
+        staff: svar::ui::StaffSettings::default(),
     };
     let mut kiosk = Kiosk::new(config, Strings::load().expect("locales"));
     kiosk.apply(Intent::StartDemo, 0.0);

@@ -276,6 +276,11 @@ fn run(
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: svar::text::Lang::Nb,
+        staff: if demo {
+            demo_staff(&loaded)
+        } else {
+            svar::ui::StaffSettings::default()
+        },
     };
     match svar::ui::run(config, strings, windowed, started) {
         Ok(()) => ExitCode::SUCCESS,
@@ -283,5 +288,37 @@ fn run(
             eprintln!("error: the kiosk window could not open: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Demo staff mode: one account with a fresh random PIN (shown on the demo ribbon) and every
+/// shipped battery on offer.
+fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let pin = format!("{:04}", OsRng.next_u32() % 10_000);
+    let accounts = svar::staff::hash_pin(&pin)
+        .map(|pin_hash| {
+            vec![svar::staff::StaffAccount {
+                id: "demo".into(),
+                name: "Demo".into(),
+                pin_hash,
+            }]
+        })
+        .unwrap_or_default();
+    svar::ui::StaffSettings {
+        accounts,
+        batteries: loaded
+            .batteries
+            .values()
+            .cloned()
+            .map(std::sync::Arc::new)
+            .collect(),
+        timepoints: vec![
+            svar::battery::Timepoint::Baseline,
+            svar::battery::Timepoint::Month6,
+            svar::battery::Timepoint::Month12,
+        ],
+        study_id_pattern: Some("^[A-Z]{2,4}-[0-9]{3,6}$".into()),
+        demo_pin: Some(pin),
     }
 }

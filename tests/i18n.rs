@@ -18,6 +18,8 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("regions", Arg::Text("Nakke".into())),
         ("question", Arg::Text("Smerte".into())),
         ("pin", Arg::Text("1234".into())),
+        ("flag", Arg::Text("Selvmordstanker".into())),
+        ("reason", Arg::Text("kontrollsifrene stemmer ikke".into())),
     ]
 }
 

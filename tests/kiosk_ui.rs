@@ -26,8 +26,28 @@ fn config(battery: &str) -> Config {
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: Lang::Nb,
+        staff: svar::ui::StaffSettings {
+            accounts: vec![svar::staff::StaffAccount {
+                id: "nurse1".into(),
+                name: "Kari".into(),
+                pin_hash: svar::staff::hash_pin(PIN).expect("hash"),
+            }],
+            batteries: vec![
+                Arc::new(loaded.batteries["no_work_health_baseline"].clone()),
+                Arc::new(loaded.batteries["demo"].clone()),
+            ],
+            timepoints: vec![
+                svar::battery::Timepoint::Baseline,
+                svar::battery::Timepoint::Month6,
+            ],
+            study_id_pattern: Some("^NWH-[0-9]{4}$".into()),
+            demo_pin: None,
+        },
     }
 }
+
+/// The test staff member's PIN.
+const PIN: &str = "4711";
 
 fn kiosk(size: egui::Vec2) -> Harness<'static, KioskApp> {
     let mut h = Harness::builder()
@@ -555,4 +575,118 @@ fn tapping_the_body_map_image_chooses_the_region_under_the_finger() {
     // The same region is now also shown as chosen in words.
     let chosen = format!("You have chosen: {}", low_back.label.get(Lang::En));
     assert!(h.query_by_label(&chosen).is_some(), "{chosen}");
+}
+
+/// Types digits on the keypad of the screen shown.
+fn type_digits(h: &mut Harness<'static, KioskApp>, digits: &str) {
+    for d in digits.chars() {
+        tap(h, &d.to_string());
+    }
+}
+
+#[test]
+fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    tap(&mut h, "Ansatte");
+    // A wrong PIN is counted; the right one opens staff mode.
+    type_digits(&mut h, "0000");
+    tap(&mut h, "Åpne");
+    assert!(
+        h.query_by_label("Feil PIN. 4 forsøk til før tastaturet låses i fem minutter.")
+            .is_some()
+    );
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    assert_eq!(
+        h.state().kiosk.stage(),
+        Stage::Staff(svar::ui::staff::Page::Menu)
+    );
+    tap(&mut h, "Start en økt for en pasient");
+    // A mistyped fødselsnummer is refused with the reason; the right one is accepted.
+    type_digits(&mut h, "15057510062");
+    tap(&mut h, "Skjemasett"); // a label, not a control: nothing happens
+    tap(&mut h, "6 måneder");
+    tap(&mut h, "Gi skjermen til pasienten");
+    assert!(
+        matches!(h.state().kiosk.stage(), Stage::Staff(_)),
+        "a wrong number does not start a session"
+    );
+    assert!(
+        h.query_by_label_contains("Denne ID-en er ikke gyldig")
+            .is_some()
+    );
+    tap(&mut h, "Tøm");
+    type_digits(&mut h, "15057510061");
+    tap(&mut h, "Gi skjermen til pasienten");
+    assert_eq!(
+        h.state().kiosk.stage(),
+        Stage::Language,
+        "handed over to the patient"
+    );
+    assert_eq!(
+        h.state().kiosk.session().unwrap().battery().id.as_str(),
+        "no_work_health_baseline"
+    );
+    // The patient answers everything and finishes.
+    tap(&mut h, "English");
+    for _ in 0..300 {
+        match position(&h) {
+            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
+            Some(Position::Screen { .. }) => {
+                let (f, items, form) = current(&h).unwrap();
+                for ix in &items {
+                    answer_item(&mut h, &form, f, *ix, items.len() > 1);
+                }
+                wait(&mut h, 1.0);
+                if current(&h).map(|c| c.1) == Some(items) {
+                    tap(&mut h, "Next");
+                }
+            }
+            Some(Position::Review) => tap(&mut h, "I am finished"),
+            Some(Position::Finish) => tap(&mut h, "Yes, send my answers"),
+            _ => break,
+        }
+    }
+    assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
+    assert!(
+        h.query_by_label_contains("HSCL").is_none(),
+        "no score is ever shown to the patient"
+    );
+    wait(&mut h, 9.0);
+    // Behind the PIN, staff see the scores with bands.
+    tap(&mut h, "Ansatte");
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    tap(&mut h, "Resultat fra siste økt");
+    let banded = h.query_all_by_label_contains(" – ").count();
+    assert!(
+        banded >= 5,
+        "score lines with their bands are listed ({banded})"
+    );
+    tap(&mut h, "Tilbake");
+    tap(&mut h, "Tilbake til velkomstskjermen");
+    assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
+}
+
+#[test]
+fn five_wrong_pins_lock_the_pad() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    tap(&mut h, "Ansatte");
+    for _ in 0..5 {
+        type_digits(&mut h, "9999");
+        tap(&mut h, "Åpne");
+    }
+    assert!(
+        h.query_by_label("For mange feil PIN. Prøv igjen om 300 sekunder.")
+            .is_some()
+    );
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    assert!(
+        matches!(
+            h.state().kiosk.stage(),
+            Stage::Staff(svar::ui::staff::Page::Pin)
+        ),
+        "locked even for the right PIN"
+    );
 }

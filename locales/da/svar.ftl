@@ -120,3 +120,36 @@ idle-body = { $seconds ->
    *[other] Af hensyn til dit privatliv lukker spørgeskemaet om { $seconds } sekunder.
 }
 idle-continue = Ja, jeg er her stadig
+
+## Staff mode (behind the PIN)
+demo-ribbon-pin = DEMO – ikke til patientdata · PIN for personale { $pin }
+staff-open = Personale
+staff-pin-title = PIN for personale
+staff-pin-field = PIN
+staff-pin-enter = Åbn
+staff-pin-wrong = { $count ->
+    [one] Forkert PIN. Ét forsøg mere, før tastaturet låses i fem minutter.
+   *[other] Forkert PIN. { $count } forsøg mere, før tastaturet låses i fem minutter.
+}
+staff-pin-locked = For mange forkerte PIN. Prøv igen om { $seconds } sekunder.
+staff-menu-title = Personale
+staff-new-session = Start en session for en patient
+staff-last-result = Resultat af seneste session
+staff-leave = Afslut kiosktilstand
+staff-close = Tilbage til velkomstskærmen
+staff-id-type = Type id
+id-type-norwegian = Norsk fødselsnummer eller D-nummer
+id-type-cpr = CPR-nummer
+id-type-study = Studie-id
+staff-patient-id = Patientens id
+staff-id-invalid = Dette id er ikke gyldigt: { $reason }
+staff-battery = Skemasæt
+staff-timepoint = Tidspunkt
+timepoint-baseline = Baseline
+timepoint-month-6 = 6 måneder
+timepoint-month-12 = 12 måneder
+timepoint-screening = Screening
+staff-hand-over = Giv skærmen til patienten
+staff-summary-none = Ingen session er afsluttet, siden kiosken startede.
+staff-no-value = ingen værdi (for få svar)
+staff-flag = OBS: { $flag }

@@ -120,3 +120,36 @@ idle-body = { $seconds ->
    *[other] For your privacy, the questionnaire closes in { $seconds } seconds.
 }
 idle-continue = Yes, I am still here
+
+## Staff mode (behind the PIN)
+demo-ribbon-pin = DEMO – not for patient data · staff PIN { $pin }
+staff-open = Staff
+staff-pin-title = Staff PIN
+staff-pin-field = PIN
+staff-pin-enter = Open
+staff-pin-wrong = { $count ->
+    [one] Wrong PIN. One more try before the pad locks for five minutes.
+   *[other] Wrong PIN. { $count } more tries before the pad locks for five minutes.
+}
+staff-pin-locked = Too many wrong PINs. Try again in { $seconds } seconds.
+staff-menu-title = Staff
+staff-new-session = Start a session for a patient
+staff-last-result = Result of the last session
+staff-leave = Leave kiosk mode
+staff-close = Back to the welcome screen
+staff-id-type = Type of id
+id-type-norwegian = Fødselsnummer or D-number
+id-type-cpr = CPR number
+id-type-study = Study id
+staff-patient-id = Patient id
+staff-id-invalid = This id is not valid: { $reason }
+staff-battery = Questionnaire set
+staff-timepoint = Time point
+timepoint-baseline = Baseline
+timepoint-month-6 = 6 months
+timepoint-month-12 = 12 months
+timepoint-screening = Screening
+staff-hand-over = Hand the screen to the patient
+staff-summary-none = No session has finished since the kiosk started.
+staff-no-value = no value (too few answers)
+staff-flag = Attention: { $flag }

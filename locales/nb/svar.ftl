@@ -120,3 +120,36 @@ idle-body = { $seconds ->
    *[other] Av hensyn til personvernet ditt lukkes spørreskjemaet om { $seconds } sekunder.
 }
 idle-continue = Ja, jeg er fortsatt her
+
+## Staff mode (behind the PIN)
+demo-ribbon-pin = DEMO – ikke for pasientdata · PIN for ansatte { $pin }
+staff-open = Ansatte
+staff-pin-title = PIN for ansatte
+staff-pin-field = PIN
+staff-pin-enter = Åpne
+staff-pin-wrong = { $count ->
+    [one] Feil PIN. Ett forsøk til før tastaturet låses i fem minutter.
+   *[other] Feil PIN. { $count } forsøk til før tastaturet låses i fem minutter.
+}
+staff-pin-locked = For mange feil PIN. Prøv igjen om { $seconds } sekunder.
+staff-menu-title = Ansatte
+staff-new-session = Start en økt for en pasient
+staff-last-result = Resultat fra siste økt
+staff-leave = Avslutt kioskmodus
+staff-close = Tilbake til velkomstskjermen
+staff-id-type = Type ID
+id-type-norwegian = Fødselsnummer eller D-nummer
+id-type-cpr = CPR-nummer
+id-type-study = Studie-ID
+staff-patient-id = Pasientens ID
+staff-id-invalid = Denne ID-en er ikke gyldig: { $reason }
+staff-battery = Skjemasett
+staff-timepoint = Tidspunkt
+timepoint-baseline = Oppstart
+timepoint-month-6 = 6 måneder
+timepoint-month-12 = 12 måneder
+timepoint-screening = Screening
+staff-hand-over = Gi skjermen til pasienten
+staff-summary-none = Ingen økt er fullført siden kiosken startet.
+staff-no-value = ingen verdi (for få svar)
+staff-flag = Obs: { $flag }

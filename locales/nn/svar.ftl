@@ -120,3 +120,36 @@ idle-body = { $seconds ->
    *[other] Av omsyn til personvernet ditt blir spørjeskjemaet lukka om { $seconds } sekund.
 }
 idle-continue = Ja, eg er her framleis
+
+## Staff mode (behind the PIN)
+demo-ribbon-pin = DEMO – ikkje for pasientdata · PIN for tilsette { $pin }
+staff-open = Tilsette
+staff-pin-title = PIN for tilsette
+staff-pin-field = PIN
+staff-pin-enter = Opne
+staff-pin-wrong = { $count ->
+    [one] Feil PIN. Eitt forsøk til før tastaturet blir låst i fem minutt.
+   *[other] Feil PIN. { $count } forsøk til før tastaturet blir låst i fem minutt.
+}
+staff-pin-locked = For mange feil PIN. Prøv igjen om { $seconds } sekund.
+staff-menu-title = Tilsette
+staff-new-session = Start ei økt for ein pasient
+staff-last-result = Resultat frå siste økt
+staff-leave = Avslutt kioskmodus
+staff-close = Tilbake til velkomstskjermen
+staff-id-type = Type ID
+id-type-norwegian = Fødselsnummer eller D-nummer
+id-type-cpr = CPR-nummer
+id-type-study = Studie-ID
+staff-patient-id = ID-en til pasienten
+staff-id-invalid = Denne ID-en er ikkje gyldig: { $reason }
+staff-battery = Skjemasett
+staff-timepoint = Tidspunkt
+timepoint-baseline = Oppstart
+timepoint-month-6 = 6 månader
+timepoint-month-12 = 12 månader
+timepoint-screening = Screening
+staff-hand-over = Gi skjermen til pasienten
+staff-summary-none = Inga økt er fullført sidan kiosken starta.
+staff-no-value = ingen verdi (for få svar)
+staff-flag = Merk: { $flag }

@@ -4,6 +4,7 @@
 
 pub mod question;
 pub mod screens;
+pub mod staff;
 pub mod theme;
 pub mod widgets;
 
@@ -39,6 +40,23 @@ pub struct Config {
     pub thanks_seconds: f64,
     /// Language before the patient chooses.
     pub default_lang: Lang,
+    /// What staff mode offers.
+    pub staff: StaffSettings,
+}
+
+/// What staff mode offers.
+#[derive(Debug, Clone, Default)]
+pub struct StaffSettings {
+    /// Who may open staff mode.
+    pub accounts: Vec<crate::staff::StaffAccount>,
+    /// Batteries offered for a session (the default battery when empty).
+    pub batteries: Vec<Arc<Battery>>,
+    /// Time points offered.
+    pub timepoints: Vec<crate::battery::Timepoint>,
+    /// Pattern of study ids, when the site uses them.
+    pub study_id_pattern: Option<String>,
+    /// The demo's PIN, shown on the demo ribbon.
+    pub demo_pin: Option<String>,
 }
 
 /// Which screen the kiosk shows outside a form.
@@ -55,6 +73,8 @@ pub enum Stage {
         /// Clock time to return to the welcome screen.
         until: f64,
     },
+    /// A staff screen (behind the PIN, except the PIN pad itself).
+    Staff(staff::Page),
 }
 
 /// Everything a tap can ask for.
@@ -94,6 +114,8 @@ pub enum Intent {
     CancelFinish,
     /// "Yes, I am still here".
     StillHere,
+    /// Something on a staff screen.
+    Staff(staff::StaffIntent),
 }
 
 /// Widget state that belongs to the screen being shown and is dropped with it.
@@ -145,6 +167,8 @@ pub struct Kiosk {
     allow_close: bool,
     applied: Option<Tokens>,
     back_to_review: bool,
+    staff: staff::StaffState,
+    close_requested: bool,
 }
 
 impl Kiosk {
@@ -168,6 +192,8 @@ impl Kiosk {
             allow_close: false,
             applied: None,
             back_to_review: false,
+            staff: staff::StaffState::default(),
+            close_requested: false,
         }
     }
 
@@ -216,6 +242,7 @@ impl Kiosk {
     /// Back to the welcome screen for the next patient, with the default language and look.
     fn welcome_next_patient(&mut self) {
         self.clear_patient();
+        self.staff.signed_in = None;
         self.stage = Stage::Welcome;
         self.lang = self.config.default_lang;
         self.text_size = TextSize::Normal;
@@ -313,9 +340,10 @@ impl Kiosk {
             }
             Intent::ConfirmFinish => {
                 if let Some(s) = &mut self.session
-                    && s.confirm_finish().is_ok()
+                    && let Ok(reports) = s.confirm_finish()
                 {
-                    // Scores and sealing come with the store; the screen and memory are cleared now.
+                    // The scores wait behind the staff PIN; the answers leave memory now.
+                    self.staff.last_result = Some(staff::summary(s, &reports));
                     self.clear_patient();
                     self.stage = Stage::Thanks {
                         until: now + self.config.thanks_seconds,
@@ -328,6 +356,7 @@ impl Kiosk {
                 }
             }
             Intent::StillHere => self.idle.touch(now),
+            Intent::Staff(intent) => self.staff_intent(intent, now),
         }
     }
 
@@ -379,7 +408,9 @@ impl Kiosk {
     fn tick(&mut self, now: f64) {
         match self.stage {
             Stage::Thanks { until } if now >= until => self.welcome_next_patient(),
-            Stage::Language | Stage::Session if self.idle.state(now) == IdleState::Expired => {
+            Stage::Language | Stage::Session | Stage::Staff(_)
+                if self.idle.state(now) == IdleState::Expired =>
+            {
                 // The next issue seals this as an abandoned bundle; here it is forgotten.
                 self.welcome_next_patient();
             }
@@ -422,7 +453,7 @@ impl Kiosk {
         }
         let mut intents = Vec::new();
         let idle_state = match self.stage {
-            Stage::Language | Stage::Session => self.idle.state(now),
+            Stage::Language | Stage::Session | Stage::Staff(_) => self.idle.state(now),
             _ => IdleState::Active,
         };
         screens::kiosk_ui(ui, &t, self, idle_state, &mut intents);
@@ -439,8 +470,8 @@ impl Kiosk {
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(wake.max(0.01)));
     }
 
-    /// Refuses closing (a patient cannot leave); Ctrl+Shift+Q is the development way out until
-    /// staff mode exists. Hides the pointer once the screen has been touched.
+    /// Refuses closing (a patient cannot leave); staff leave through staff mode, and Ctrl+Shift+Q
+    /// is the development way out. Hides the pointer once the screen has been touched.
     fn guard_window(&mut self, ctx: &egui::Context) {
         let chord =
             ctx.input(|i| i.modifiers.ctrl && i.modifiers.shift && i.key_pressed(egui::Key::Q));

@@ -33,9 +33,15 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
                     .inner_margin(Margin::symmetric(16, 6)),
             )
             .show(ui, |ui| {
-                ui.vertical_centered(|ui| {
-                    text(ui, &k.tr("demo-ribbon"), t.bold(t.small), p.on_ribbon)
-                });
+                let ribbon = match &k.config.staff.demo_pin {
+                    Some(pin) => k.strings.args(
+                        k.lang,
+                        "demo-ribbon-pin",
+                        &[("pin", Arg::Text(pin.clone()))],
+                    ),
+                    None => k.tr("demo-ribbon"),
+                };
+                ui.vertical_centered(|ui| text(ui, &ribbon, t.bold(t.small), p.on_ribbon));
             });
     }
     let in_session = matches!(k.stage, Stage::Language | Stage::Session);
@@ -78,6 +84,9 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
                         ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                             match (k.stage, position) {
                                 (Stage::Welcome, _) => welcome_ui(ui, t, k, out),
+                                (Stage::Staff(page), _) => {
+                                    super::staff::staff_ui(ui, t, k, page, out)
+                                }
                                 (Stage::Thanks { .. }, _) => thanks_ui(ui, t, k),
                                 (Stage::Language, _) => language_ui(ui, t, k, out),
                                 (Stage::Session, Some(Position::Intro { form })) => {
@@ -338,6 +347,13 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
                 t.font(t.question),
                 t.palette.muted,
             );
+        }
+    });
+    // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
+    ui.add_space(t.pad * 4.0);
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        if tile(ui, t, &k.tr("staff-open"), None, Mark::None, false, 180.0).clicked() {
+            out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
         }
     });
 }

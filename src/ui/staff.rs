@@ -1,0 +1,535 @@
+//! Staff mode, behind the PIN: start a session for a named patient, see the last result's
+//! scores (never shown to the patient), leave kiosk mode.
+
+use super::theme::Tokens;
+use super::widgets::{Mark, keyboard, keypad, text, tile, tile_width};
+use super::{Intent, Kiosk, Stage};
+use crate::battery::Timepoint;
+use crate::i18n::{self, Arg};
+use crate::patient_id::{self, CprRule, PatientId, StudyIdPattern};
+use crate::score::Report;
+use crate::session::Session;
+use crate::staff::PinOutcome;
+use crate::text::Text;
+use egui::Ui;
+use std::sync::Arc;
+
+/// The staff screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The PIN pad.
+    Pin,
+    /// What staff can do.
+    Menu,
+    /// Patient id, battery and time point for a new session.
+    NewSession,
+    /// Scores of the last finished session.
+    LastResult,
+}
+
+/// The kinds of patient id staff can enter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdType {
+    /// Norwegian fødselsnummer, D-, H- or synthetic number.
+    #[default]
+    Norwegian,
+    /// Danish CPR number.
+    Cpr,
+    /// A study id matching the configured pattern.
+    Study,
+}
+
+/// Taps on staff screens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffIntent {
+    /// Open the PIN pad (the discreet control on the welcome screen).
+    OpenPin,
+    /// A key of the PIN pad.
+    PinKey(keypad::Key),
+    /// Try the PIN typed so far.
+    SubmitPin,
+    /// Go to a staff page.
+    Show(Page),
+    /// Choose the kind of patient id.
+    IdType(IdType),
+    /// A keypad key for a number id.
+    IdKey(keypad::Key),
+    /// A keyboard key for a study id.
+    IdChar(keyboard::Key),
+    /// Choose a battery.
+    Battery(usize),
+    /// Choose a time point.
+    Timepoint(usize),
+    /// Start the session and hand the screen over.
+    HandOver,
+    /// Close the kiosk.
+    Leave,
+    /// Back to the welcome screen.
+    Close,
+}
+
+/// One score line of a result summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreLine {
+    /// The score's name.
+    pub label: Text,
+    /// Its value.
+    pub value: Option<f64>,
+    /// The band's name.
+    pub band: Option<Text>,
+    /// The band asks for attention.
+    pub attention: bool,
+}
+
+/// The scores and flags of one form of a finished session (no answers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormResult {
+    /// The form's title.
+    pub title: Text,
+    /// Score lines.
+    pub scores: Vec<ScoreLine>,
+    /// Raised flags' texts.
+    pub flags: Vec<Text>,
+}
+
+/// Staff-mode state while the kiosk runs.
+#[derive(Debug, Default)]
+pub struct StaffState {
+    pin: String,
+    pin_message: Option<String>,
+    lock: crate::staff::PinLock,
+    /// Who opened staff mode.
+    pub signed_in: Option<String>,
+    id_type: IdType,
+    id_text: String,
+    id_problem: Option<String>,
+    shift: bool,
+    battery: usize,
+    timepoint: usize,
+    /// The patient of the running session.
+    pub patient: Option<PatientId>,
+    /// The time point of the running session.
+    pub session_timepoint: Option<Timepoint>,
+    /// The last finished session's scores, until the next session starts.
+    pub last_result: Option<Vec<FormResult>>,
+}
+
+/// The scores of a finished session, for the staff summary.
+pub fn summary(session: &Session, reports: &[Report]) -> Vec<FormResult> {
+    session
+        .battery()
+        .forms
+        .iter()
+        .zip(reports)
+        .map(|(member, report)| {
+            let form = &member.form;
+            let scores = form
+                .scores
+                .iter()
+                .enumerate()
+                .zip(&report.scores)
+                .map(|((s, score), result)| {
+                    let bands = member
+                        .overrides
+                        .iter()
+                        .find(|o| o.score.0 == s)
+                        .map_or(&score.bands, |o| &o.bands);
+                    let band = result
+                        .band
+                        .as_ref()
+                        .and_then(|id| bands.iter().find(|b| &b.id == id));
+                    ScoreLine {
+                        label: score.label.clone(),
+                        value: result.value,
+                        band: band.map(|b| b.label.clone()),
+                        attention: result.severity != crate::form::Severity::None,
+                    }
+                })
+                .collect();
+            let flags = report
+                .flags
+                .iter()
+                .filter_map(|id| {
+                    form.flags
+                        .iter()
+                        .find(|f| &f.id == id)
+                        .map(|f| f.label.clone())
+                })
+                .collect();
+            FormResult {
+                title: form.title.clone(),
+                scores,
+                flags,
+            }
+        })
+        .collect()
+}
+
+/// Checks a patient id of the chosen kind.
+fn check_id(kind: IdType, text: &str, pattern: Option<&str>) -> Result<PatientId, String> {
+    match kind {
+        IdType::Norwegian => patient_id::parse_norwegian(text).map_err(|e| e.to_string()),
+        // Numbers issued since 2007 may fail the old modulus-11 rule, so only the date is required.
+        IdType::Cpr => patient_id::parse_cpr(text, CprRule::DateOnly).map_err(|e| e.to_string()),
+        IdType::Study => {
+            let pattern =
+                StudyIdPattern::new(pattern.unwrap_or(".+")).map_err(|e| e.to_string())?;
+            pattern.parse(text).map_err(|e| e.to_string())
+        }
+    }
+}
+
+impl Kiosk {
+    pub(super) fn staff_intent(&mut self, intent: StaffIntent, now: f64) {
+        let st = &mut self.staff;
+        match intent {
+            StaffIntent::OpenPin => {
+                st.pin.clear();
+                st.pin_message = None;
+                self.stage = Stage::Staff(Page::Pin);
+            }
+            StaffIntent::PinKey(key) => keypad::apply(&mut st.pin, key),
+            StaffIntent::SubmitPin => {
+                let outcome = st.lock.attempt(&self.config.staff.accounts, &st.pin, now);
+                st.pin.clear();
+                st.pin_message = match outcome {
+                    PinOutcome::Accepted(id) => {
+                        st.signed_in = Some(id);
+                        self.stage = Stage::Staff(Page::Menu);
+                        None
+                    }
+                    PinOutcome::Wrong { attempts_left } => Some(self.strings.args(
+                        self.lang,
+                        "staff-pin-wrong",
+                        &[("count", Arg::Num(f64::from(attempts_left)))],
+                    )),
+                    PinOutcome::Locked { seconds_left } => Some(self.strings.args(
+                        self.lang,
+                        "staff-pin-locked",
+                        &[("seconds", Arg::Num(f64::from(seconds_left)))],
+                    )),
+                };
+            }
+            StaffIntent::Show(page) => {
+                if st.signed_in.is_some() {
+                    self.stage = Stage::Staff(page);
+                }
+            }
+            StaffIntent::IdType(kind) => {
+                st.id_type = kind;
+                st.id_text.clear();
+                st.id_problem = None;
+            }
+            StaffIntent::IdKey(key) => {
+                keypad::apply(&mut st.id_text, key);
+                st.id_problem = None;
+            }
+            StaffIntent::IdChar(key) => {
+                let (text, shift) = keyboard::apply(&st.id_text, &key, st.shift);
+                st.id_text = text.chars().take(40).collect();
+                st.shift = shift;
+                st.id_problem = None;
+            }
+            StaffIntent::Battery(b) => st.battery = b,
+            StaffIntent::Timepoint(t) => st.timepoint = t,
+            StaffIntent::HandOver => {
+                if st.signed_in.is_none() {
+                    return;
+                }
+                match check_id(
+                    st.id_type,
+                    &st.id_text,
+                    self.config.staff.study_id_pattern.as_deref(),
+                ) {
+                    Ok(id) => {
+                        let battery = self
+                            .config
+                            .staff
+                            .batteries
+                            .get(st.battery)
+                            .cloned()
+                            .unwrap_or_else(|| Arc::clone(&self.config.battery));
+                        st.patient = Some(id);
+                        st.session_timepoint =
+                            self.config.staff.timepoints.get(st.timepoint).copied();
+                        st.id_text.clear();
+                        st.signed_in = None;
+                        st.last_result = None;
+                        self.clear_patient();
+                        self.session = Some(Session::new(battery, self.lang));
+                        self.idle.touch(now);
+                        self.stage = Stage::Language;
+                    }
+                    Err(reason) => {
+                        st.id_problem = Some(self.strings.args(
+                            self.lang,
+                            "staff-id-invalid",
+                            &[("reason", Arg::Text(reason))],
+                        ))
+                    }
+                }
+            }
+            StaffIntent::Leave => {
+                if st.signed_in.is_some() {
+                    self.allow_close = true;
+                    self.close_requested = true;
+                }
+            }
+            StaffIntent::Close => {
+                st.signed_in = None;
+                st.pin.clear();
+                st.id_text.clear();
+                self.stage = Stage::Welcome;
+            }
+        }
+    }
+}
+
+/// The staff page shown now.
+pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<Intent>) {
+    let push = |out: &mut Vec<Intent>, i: StaffIntent| out.push(Intent::Staff(i));
+    let lang = k.lang;
+    let st = &k.staff;
+    let full = ui.available_width();
+    match page {
+        Page::Pin => {
+            super::screens::title_ui(ui, t, &k.tr("staff-pin-title"));
+            let masked = "•".repeat(st.pin.chars().count());
+            let labels = keypad::Labels {
+                field: &k.tr("staff-pin-field"),
+                comma: "",
+                delete: &k.tr("keypad-delete"),
+                clear: &k.tr("keypad-clear"),
+            };
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
+                        push(out, StaffIntent::PinKey(key));
+                    }
+                });
+                ui.add_space(t.pad);
+                ui.vertical(|ui| {
+                    if tile(
+                        ui,
+                        t,
+                        &k.tr("staff-pin-enter"),
+                        None,
+                        Mark::None,
+                        true,
+                        280.0,
+                    )
+                    .clicked()
+                    {
+                        push(out, StaffIntent::SubmitPin);
+                    }
+                    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, 280.0).clicked() {
+                        push(out, StaffIntent::Close);
+                    }
+                    if let Some(m) = &st.pin_message {
+                        text(ui, m, t.bold(t.body), t.palette.warning);
+                    }
+                });
+            });
+        }
+        Page::Menu => {
+            super::screens::title_ui(ui, t, &k.tr("staff-menu-title"));
+            for (id, intent, primary) in [
+                (
+                    "staff-new-session",
+                    StaffIntent::Show(Page::NewSession),
+                    true,
+                ),
+                (
+                    "staff-last-result",
+                    StaffIntent::Show(Page::LastResult),
+                    false,
+                ),
+                ("staff-close", StaffIntent::Close, false),
+                ("staff-leave", StaffIntent::Leave, false),
+            ] {
+                if tile(ui, t, &k.tr(id), None, Mark::None, primary, full).clicked() {
+                    push(out, intent);
+                }
+            }
+        }
+        Page::NewSession => {
+            super::screens::title_ui(ui, t, &k.tr("staff-new-session"));
+            text(ui, &k.tr("staff-id-type"), t.bold(t.body), t.palette.text);
+            let mut kinds = vec![
+                (IdType::Norwegian, "id-type-norwegian"),
+                (IdType::Cpr, "id-type-cpr"),
+            ];
+            if k.config.staff.study_id_pattern.is_some() {
+                kinds.push((IdType::Study, "id-type-study"));
+            }
+            let w = tile_width(ui, t, kinds.len());
+            ui.horizontal(|ui| {
+                for (kind, id) in &kinds {
+                    if tile(
+                        ui,
+                        t,
+                        &k.tr(id),
+                        None,
+                        Mark::Radio(st.id_type == *kind),
+                        false,
+                        w,
+                    )
+                    .clicked()
+                    {
+                        push(out, StaffIntent::IdType(*kind));
+                    }
+                }
+            });
+            let field = k.tr("staff-patient-id");
+            if st.id_type == IdType::Study {
+                let labels = keyboard::Labels {
+                    field: &field,
+                    shift: &k.tr("keyboard-shift"),
+                    space: &k.tr("keyboard-space"),
+                    delete: &k.tr("keyboard-delete"),
+                };
+                if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &st.id_text, st.shift) {
+                    push(out, StaffIntent::IdChar(key));
+                }
+            } else {
+                let labels = keypad::Labels {
+                    field: &field,
+                    comma: "",
+                    delete: &k.tr("keypad-delete"),
+                    clear: &k.tr("keypad-clear"),
+                };
+                if let Some(key) = keypad::keypad_ui(ui, t, &labels, &st.id_text, false) {
+                    push(out, StaffIntent::IdKey(key));
+                }
+            }
+            if let Some(problem) = &st.id_problem {
+                text(ui, problem, t.bold(t.body), t.palette.warning);
+            }
+            let batteries: Vec<Arc<crate::battery::Battery>> =
+                if k.config.staff.batteries.is_empty() {
+                    vec![Arc::clone(&k.config.battery)]
+                } else {
+                    k.config.staff.batteries.clone()
+                };
+            text(ui, &k.tr("staff-battery"), t.bold(t.body), t.palette.text);
+            for (b, battery) in batteries.iter().enumerate() {
+                if tile(
+                    ui,
+                    t,
+                    battery.title.get(lang),
+                    None,
+                    Mark::Radio(st.battery == b),
+                    false,
+                    full,
+                )
+                .clicked()
+                {
+                    push(out, StaffIntent::Battery(b));
+                }
+            }
+            if !k.config.staff.timepoints.is_empty() {
+                text(ui, &k.tr("staff-timepoint"), t.bold(t.body), t.palette.text);
+                let w = tile_width(ui, t, k.config.staff.timepoints.len());
+                ui.horizontal(|ui| {
+                    for (n, tp) in k.config.staff.timepoints.iter().enumerate() {
+                        if tile(
+                            ui,
+                            t,
+                            &k.tr(timepoint_message(*tp)),
+                            None,
+                            Mark::Radio(st.timepoint == n),
+                            false,
+                            w,
+                        )
+                        .clicked()
+                        {
+                            push(out, StaffIntent::Timepoint(n));
+                        }
+                    }
+                });
+            }
+            ui.add_space(t.gap);
+            if tile(
+                ui,
+                t,
+                &k.tr("staff-hand-over"),
+                None,
+                Mark::None,
+                true,
+                full,
+            )
+            .clicked()
+            {
+                push(out, StaffIntent::HandOver);
+            }
+            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+                push(out, StaffIntent::Show(Page::Menu));
+            }
+        }
+        Page::LastResult => {
+            super::screens::title_ui(ui, t, &k.tr("staff-last-result"));
+            match &st.last_result {
+                None => {
+                    text(
+                        ui,
+                        &k.tr("staff-summary-none"),
+                        t.font(t.body),
+                        t.palette.text,
+                    );
+                }
+                Some(forms) => {
+                    for form in forms
+                        .iter()
+                        .filter(|f| !f.scores.is_empty() || !f.flags.is_empty())
+                    {
+                        text(ui, form.title.get(lang), t.bold(t.question), t.palette.text);
+                        for flag in &form.flags {
+                            let line = k.strings.args(
+                                lang,
+                                "staff-flag",
+                                &[("flag", Arg::Text(flag.get(lang).to_owned()))],
+                            );
+                            text(ui, &line, t.bold(t.body), t.palette.warning);
+                        }
+                        for score in &form.scores {
+                            let value = score.value.map_or_else(
+                                || k.tr("staff-no-value"),
+                                |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
+                            );
+                            let band = score
+                                .band
+                                .as_ref()
+                                .map(|b| format!(" – {}", b.get(lang)))
+                                .unwrap_or_default();
+                            let color = if score.attention {
+                                t.palette.warning
+                            } else {
+                                t.palette.text
+                            };
+                            text(
+                                ui,
+                                &format!("{}: {value}{band}", score.label.get(lang)),
+                                t.font(t.body),
+                                color,
+                            );
+                        }
+                        ui.add_space(t.gap);
+                    }
+                }
+            }
+            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+                push(out, StaffIntent::Show(Page::Menu));
+            }
+        }
+    }
+}
+
+/// The message id naming a time point.
+fn timepoint_message(tp: Timepoint) -> &'static str {
+    match tp {
+        Timepoint::Baseline => "timepoint-baseline",
+        Timepoint::Month6 => "timepoint-month-6",
+        Timepoint::Month12 => "timepoint-month-12",
+        Timepoint::Screening => "timepoint-screening",
+    }
+}
