@@ -72,7 +72,8 @@ pub fn keypad_ui(
                 pressed = Some(Key::Comma);
             }
         } else {
-            ui.add_space(key_width);
+            // An empty slot keeps 0 under 8, as on every keypad.
+            ui.allocate_exact_size(egui::vec2(key_width, t.target), egui::Sense::hover());
         }
         if tile(ui, t, "0", None, Mark::None, false, key_width).clicked() {
             pressed = Some(Key::Digit(0));
