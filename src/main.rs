@@ -72,6 +72,84 @@ enum Command {
         #[arg(long)]
         battery: bool,
     },
+    /// Make a key: an age identity for opening bundles, or (with --device) a kiosk signing key.
+    ///
+    /// An age identity file is written as `age-keygen` writes it and its public key (age1…)
+    /// is printed: give it to kiosks as a recipient. With --device, a minisign key pair is
+    /// written: KEY (secret, no password, for the kiosk) and KEY.pub (to enrol on the
+    /// receiving side). Existing files are never overwritten.
+    Keygen {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write a kiosk device signing key pair instead of an age identity.
+        #[arg(long)]
+        device: bool,
+    },
+    /// Fill in a battery or one form from an answers file (back-entry of a paper form) and
+    /// seal the result to the outbox; prints the bundle's path.
+    ///
+    /// The answers file maps form id to an answers object as `svar score` reads it. Every
+    /// required question needs an answer. Exits 2 when an answer is unknown, out of range or
+    /// of the wrong type, or a required answer is missing; 1 on other errors. Without
+    /// --recipient and --device-key the demo keys are used (not for patient data). The patient
+    /// id is recorded as given; it is not checked yet.
+    Fill {
+        /// The battery to fill in.
+        #[arg(long, conflicts_with = "form", required_unless_present = "form")]
+        battery: Option<String>,
+        /// A single form to fill in, with its own bands.
+        #[arg(long)]
+        form: Option<String>,
+        /// The answers file.
+        #[arg(long)]
+        answers: PathBuf,
+        /// The patient's id.
+        #[arg(long)]
+        patient: String,
+        /// The kind of id: fodselsnummer, d_number, h_number, synthetic, cpr or study.
+        #[arg(long, default_value = "synthetic")]
+        id_type: svar::bundle::IdType,
+        /// The visit: baseline, month_6, month_12 or screening.
+        #[arg(long, value_parser = parse_serde::<svar::battery::Timepoint>)]
+        timepoint: Option<svar::battery::Timepoint>,
+        /// The language the answers were given in: nb, nn, da or en.
+        #[arg(long, default_value = "nb", value_parser = parse_serde::<svar::text::Lang>)]
+        language: svar::text::Lang,
+        /// An age public key (age1…) to encrypt to; repeat for several (default: the demo key).
+        #[arg(long = "recipient", value_parser = parse_recipient)]
+        recipients: Vec<age::x25519::Recipient>,
+        /// The folder to write the bundle to (created if missing).
+        #[arg(long, default_value = "outbox")]
+        outbox: PathBuf,
+        /// The kiosk's signing key (default: the demo device key).
+        #[arg(long)]
+        device_key: Option<PathBuf>,
+        /// Site id recorded in the bundle.
+        #[arg(long, default_value = "demo")]
+        site: String,
+        /// Kiosk id recorded in the bundle.
+        #[arg(long, default_value = "demo")]
+        kiosk: String,
+        /// The forms folder (default: forms/ here, else the one this build was made from).
+        #[arg(long)]
+        forms: Option<PathBuf>,
+    },
+    /// Decrypt a sealed bundle, check its signature and print the bundle as JSON.
+    ///
+    /// Exits 1 with a message saying what is wrong when the file is not an age file, is
+    /// truncated, damaged or tampered with, is not for this identity, or is unsigned or not
+    /// signed by an enrolled kiosk key.
+    Open {
+        /// The age identity file (as written by `svar keygen` or `age-keygen`).
+        #[arg(long)]
+        identity: PathBuf,
+        /// A folder of enrolled kiosk public keys (*.pub; default: the demo device key).
+        #[arg(long)]
+        kiosk_keys: Option<PathBuf>,
+        /// The bundle file (*.svar.age).
+        bundle: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +177,54 @@ fn main() -> ExitCode {
             print!("{}", svar::schema::to_file_text(&schema));
             ExitCode::SUCCESS
         }
+        Command::Keygen { out, device } => keygen(&out, device),
+        Command::Fill {
+            battery,
+            form,
+            answers,
+            patient,
+            id_type,
+            timepoint,
+            language,
+            recipients,
+            outbox,
+            device_key,
+            site,
+            kiosk,
+            forms,
+        } => {
+            let meta = svar::bundle::Meta {
+                site,
+                kiosk,
+                patient: svar::bundle::Patient {
+                    id: patient,
+                    id_type,
+                },
+                timepoint,
+                arm: None,
+                consent: None,
+                started: svar::bundle::Timestamp::now(),
+            };
+            let sealing = Sealing {
+                recipients,
+                device_key,
+                outbox,
+            };
+            fill(
+                forms_dir(forms),
+                battery,
+                form,
+                &answers,
+                language,
+                &meta,
+                sealing,
+            )
+        }
+        Command::Open {
+            identity,
+            kiosk_keys,
+            bundle,
+        } => open(&identity, kiosk_keys.as_deref(), &bundle),
     }
 }
 
@@ -320,5 +446,202 @@ fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
         ],
         study_id_pattern: Some("^[A-Z]{2,4}-[0-9]{3,6}$".into()),
         demo_pin: Some(pin),
+    }
+}
+
+/// Reads a command-line value the way files spell it (`month_6`, `nb`, …).
+fn parse_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| format!("`{text}` is not a valid value here"))
+}
+
+/// Reads an age X25519 public key.
+fn parse_recipient(text: &str) -> Result<age::x25519::Recipient, String> {
+    text.parse()
+        .map_err(|e| format!("not an age public key (age1…): {e}"))
+}
+
+fn keygen(out: &Path, device: bool) -> ExitCode {
+    let written = if device {
+        svar::bundle::DeviceKey::generate().and_then(|key| {
+            let public = key.write(out)?;
+            eprintln!(
+                "wrote the device key {} to {} and its public key to {}",
+                key.key_id(),
+                out.display(),
+                public.display()
+            );
+            Ok(key.key_id())
+        })
+    } else {
+        svar::bundle::write_identity(out).map(|recipient| {
+            eprintln!(
+                "wrote an age identity to {}; its public key:",
+                out.display()
+            );
+            recipient.to_string()
+        })
+    };
+    match written {
+        Ok(public) => {
+            println!("{public}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Where and how `svar fill` seals.
+struct Sealing {
+    recipients: Vec<age::x25519::Recipient>,
+    device_key: Option<PathBuf>,
+    outbox: PathBuf,
+}
+
+fn fill(
+    forms: PathBuf,
+    battery: Option<String>,
+    form: Option<String>,
+    answers_path: &Path,
+    lang: svar::text::Lang,
+    meta: &svar::bundle::Meta,
+    sealing: Sealing,
+) -> ExitCode {
+    use svar::bundle::{self, Subject};
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(1)
+    };
+    let loaded = library::load_paths(std::slice::from_ref(&forms), None);
+    let subject = match (&battery, &form) {
+        (Some(id), _) => loaded
+            .batteries
+            .get(id)
+            .map(|b| Subject::Battery(std::sync::Arc::new(b.clone()))),
+        (None, Some(id)) => loaded
+            .forms
+            .get(id)
+            .map(|f| Subject::Form(std::sync::Arc::clone(f))),
+        (None, None) => None,
+    };
+    let Some(subject) = subject else {
+        for d in loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            eprintln!("{d}");
+        }
+        let what = battery.map_or_else(
+            || format!("form `{}`", form.unwrap_or_default()),
+            |b| format!("battery `{b}`"),
+        );
+        return fail(format!("there is no valid {what} in {}", forms.display()));
+    };
+    let hashes = match bundle::FormHashes::of_folder(&forms) {
+        Ok(h) => h,
+        Err(e) => return fail(e.to_string()),
+    };
+    let answers = match std::fs::read_to_string(answers_path) {
+        Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                // serde's message quotes no input beyond the position, so no answer leaks here.
+                eprintln!(
+                    "error: {}:{}:{}: the answers file is not valid JSON",
+                    answers_path.display(),
+                    e.line(),
+                    e.column()
+                );
+                return ExitCode::from(2);
+            }
+        },
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the answers file {}: {e}",
+                answers_path.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let filled = match bundle::fill(subject, lang, &answers, meta, &hashes) {
+        Ok(f) => f,
+        Err(e @ (bundle::FillError::Language(_) | bundle::FillError::Timepoint)) => {
+            return fail(e.to_string());
+        }
+        Err(bundle::FillError::Bundle(e)) => return fail(e.to_string()),
+        Err(e) => {
+            eprintln!("error: {}: {e}", answers_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    for (form, item) in &filled.hidden {
+        eprintln!(
+            "warning: form `{form}`, item `{item}`: not shown given the other answers, so its answer is not kept"
+        );
+    }
+    let demo_keys = sealing.recipients.is_empty() || sealing.device_key.is_none();
+    let recipients = if sealing.recipients.is_empty() {
+        vec![bundle::demo_recipient()]
+    } else {
+        sealing.recipients
+    };
+    let signer = match &sealing.device_key {
+        Some(path) => match bundle::DeviceKey::load(path) {
+            Ok(key) => key,
+            Err(e) => return fail(e.to_string()),
+        },
+        None => bundle::DeviceKey::demo(),
+    };
+    if demo_keys {
+        eprintln!("note: sealing with demo keys (assets/demo-keys): not for patient data");
+    }
+    if let Err(e) = std::fs::create_dir_all(&sealing.outbox) {
+        return fail(format!(
+            "cannot create the outbox {}: {e}",
+            sealing.outbox.display()
+        ));
+    }
+    match bundle::seal(&filled.bundle, &recipients, &signer, &sealing.outbox) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+/// The identity to decrypt with and the kiosk keys to trust (the demo key by default).
+fn receiver_keys(
+    identity: &Path,
+    kiosk_keys: Option<&Path>,
+) -> Result<(svar::bundle::Identities, svar::bundle::KioskKeys), svar::bundle::KeyError> {
+    let identities = svar::bundle::Identities::load(identity)?;
+    let kiosk = match kiosk_keys {
+        Some(dir) => svar::bundle::KioskKeys::load_folder(dir)?,
+        None => svar::bundle::KioskKeys::demo(),
+    };
+    Ok((identities, kiosk))
+}
+
+fn open(identity: &Path, kiosk_keys: Option<&Path>, path: &Path) -> ExitCode {
+    let opened = receiver_keys(identity, kiosk_keys)
+        .map_err(|e| e.to_string())
+        .and_then(|(identities, kiosk)| {
+            svar::bundle::open(path, &identities, &kiosk).map_err(|e| e.to_string())
+        })
+        .and_then(|b| serde_json::to_string_pretty(&b).map_err(|e| e.to_string()));
+    match opened {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
     }
 }
