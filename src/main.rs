@@ -280,28 +280,9 @@ fn score(form_path: &Path, answers_path: &Path, battery: Option<&str>) -> ExitCo
             }
         },
     };
-    let text = match std::fs::read_to_string(answers_path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "error: cannot read the answers file {}: {e}",
-                answers_path.display()
-            );
-            return ExitCode::from(2);
-        }
-    };
-    let value: serde_json::Value = match serde_json::from_str(&text) {
+    let value = match read_answers(answers_path) {
         Ok(v) => v,
-        Err(e) => {
-            // serde's message quotes no input beyond the position, so no answer leaks here.
-            eprintln!(
-                "error: {}:{}:{}: the answers file is not valid JSON",
-                answers_path.display(),
-                e.line(),
-                e.column()
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let answers = match Answers::from_json(&form, &value) {
         Ok(a) => a,
@@ -545,27 +526,9 @@ fn fill(
         Ok(h) => h,
         Err(e) => return fail(e.to_string()),
     };
-    let answers = match std::fs::read_to_string(answers_path) {
-        Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => v,
-            Err(e) => {
-                // serde's message quotes no input beyond the position, so no answer leaks here.
-                eprintln!(
-                    "error: {}:{}:{}: the answers file is not valid JSON",
-                    answers_path.display(),
-                    e.line(),
-                    e.column()
-                );
-                return ExitCode::from(2);
-            }
-        },
-        Err(e) => {
-            eprintln!(
-                "error: cannot read the answers file {}: {e}",
-                answers_path.display()
-            );
-            return ExitCode::from(2);
-        }
+    let answers = match read_answers(answers_path) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
     let filled = match bundle::fill(subject, lang, &answers, meta, &hashes) {
         Ok(f) => f,
@@ -644,4 +607,25 @@ fn open(identity: &Path, kiosk_keys: Option<&Path>, path: &Path) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Reads an answers file as JSON; on failure says why on standard error and gives exit code 2.
+fn read_answers(path: &Path) -> Result<serde_json::Value, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!(
+            "error: cannot read the answers file {}: {e}",
+            path.display()
+        );
+        ExitCode::from(2)
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        // serde's message quotes no input beyond the position, so no answer leaks here.
+        eprintln!(
+            "error: {}:{}:{}: the answers file is not valid JSON",
+            path.display(),
+            e.line(),
+            e.column()
+        );
+        ExitCode::from(2)
+    })
 }
