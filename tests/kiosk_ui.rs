@@ -210,6 +210,19 @@ fn answer_item(
     }
 }
 
+/// Answers every question on the screen shown, then moves on: by itself after a single tap
+/// (waiting out the visible confirmation), otherwise with Next.
+fn answer_screen(h: &mut Harness<'static, KioskApp>) {
+    let (form_ix, items, form) = current(h).expect("a question screen");
+    for ix in &items {
+        answer_item(h, &form, form_ix, *ix, items.len() > 1);
+    }
+    wait(h, 1.0);
+    if current(h).map(|c| c.1) == Some(items) {
+        tap_message(h, "nav-next");
+    }
+}
+
 /// Draws a stroke across the signature pad with the pointer.
 fn sign(h: &mut Harness<'static, KioskApp>) {
     let rect = h.get_by_label(&tr(h, "signature-pad")).rect();
@@ -239,16 +252,7 @@ fn complete_battery(h: &mut Harness<'static, KioskApp>, lang_name: &str) -> usiz
             Some(Position::Intro { .. }) => tap(h, &tr(h, "intro-start")),
             Some(Position::Screen { .. }) => {
                 screens += 1;
-                let before = position(h);
-                let (form_ix, items, form) = current(h).expect("a screen");
-                for ix in &items {
-                    answer_item(h, &form, form_ix, *ix, items.len() > 1);
-                }
-                // A single choice alone on its screen moves on by itself after a moment.
-                wait(h, 1.0);
-                if position(h) == before {
-                    tap(h, &tr(h, "nav-next"));
-                }
+                answer_screen(h);
             }
             Some(Position::Review) => {
                 assert!(h.query_by_label(&tr(h, "review-complete")).is_some());
@@ -308,13 +312,7 @@ fn go_to_item(h: &mut Harness<'static, KioskApp>, form_id: &str, id: &str) -> (u
             {
                 return (form_ix, *ix);
             }
-            for ix in &items {
-                answer_item(h, &form, form_ix, *ix, items.len() > 1);
-            }
-            wait(h, 1.0);
-            if current(h).map(|c| c.1) == Some(items) {
-                tap(h, &tr(h, "nav-next"));
-            }
+            answer_screen(h);
         } else {
             tap(h, &tr(h, "intro-start"));
         }
@@ -406,16 +404,7 @@ fn the_review_screen_catches_a_skipped_required_question_and_jumps_to_it() {
         match position(&h) {
             Some(Position::Review) | None => break,
             Some(Position::Intro { .. }) => tap(&mut h, "Start"),
-            _ => {
-                let (f, items, form) = current(&h).unwrap();
-                for ix in &items {
-                    answer_item(&mut h, &form, f, *ix, items.len() > 1);
-                }
-                wait(&mut h, 1.0);
-                if current(&h).map(|c| c.1) == Some(items) {
-                    tap(&mut h, "Next");
-                }
-            }
+            _ => answer_screen(&mut h),
         }
     }
     assert_eq!(position(&h), Some(Position::Review));
@@ -632,16 +621,7 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     for _ in 0..300 {
         match position(&h) {
             Some(Position::Intro { .. }) => tap(&mut h, "Start"),
-            Some(Position::Screen { .. }) => {
-                let (f, items, form) = current(&h).unwrap();
-                for ix in &items {
-                    answer_item(&mut h, &form, f, *ix, items.len() > 1);
-                }
-                wait(&mut h, 1.0);
-                if current(&h).map(|c| c.1) == Some(items) {
-                    tap(&mut h, "Next");
-                }
-            }
+            Some(Position::Screen { .. }) => answer_screen(&mut h),
             Some(Position::Review) => tap(&mut h, "I am finished"),
             Some(Position::Finish) => tap(&mut h, "Yes, send my answers"),
             _ => break,
