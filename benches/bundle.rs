@@ -27,6 +27,7 @@ fn seal(c: &mut Criterion) {
         "was": {"q1": 7}
     });
     let meta = Meta {
+        bundle_id: uuid::Uuid::now_v7(),
         site: "bench".into(),
         kiosk: "bench".into(),
         patient: Patient {

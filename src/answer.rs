@@ -80,6 +80,23 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// Overwrites the answer's memory with zeros, so that it does not linger after a session.
+    pub fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Answer::Number(v) => v.zeroize(),
+            Answer::Choices(values) => values.zeroize(),
+            Answer::Text(text) => text.zeroize(),
+            Answer::Date(date) => {
+                date.year.zeroize();
+                date.month.zeroize();
+                date.day.zeroize();
+            }
+            Answer::Regions(regions) => regions.zeroize(),
+            Answer::Strokes(strokes) => strokes.zeroize(),
+        }
+    }
+
     /// The answer as one number (dates as day numbers), for comparisons and scoring.
     pub fn as_number(&self) -> Option<f64> {
         match self {
@@ -435,6 +452,16 @@ impl Answers {
             visible[ix.0] = page_shown && item_shown;
         }
         visible
+    }
+
+    /// Wipes every answer from memory (see [`Answer::wipe`]) and leaves the form unanswered.
+    pub fn wipe(&mut self) {
+        for slot in &mut self.0 {
+            if let Some(answer) = slot.as_mut() {
+                answer.wipe();
+            }
+            *slot = None;
+        }
     }
 
     /// Drops answers to items that are hidden: a hidden answer is neither kept nor scored.

@@ -124,6 +124,17 @@ pub enum Status {
     Timeout,
 }
 
+impl Status {
+    /// The name used in bundles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Abandoned => "abandoned",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
 /// The kind of a patient identifier. Ids are recorded as given: checking them is the job of
 /// `patient_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,8 +347,11 @@ pub fn answer_to_json(answer: &Answer) -> Value {
 }
 
 /// Who, where and when: what a bundle records besides the answers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
+    /// The bundle's id, chosen when the session starts so that every sealing attempt of the
+    /// session makes the same bundle.
+    pub bundle_id: Uuid,
     /// Site id.
     pub site: String,
     /// Kiosk id.
@@ -491,7 +505,7 @@ impl Bundle {
             .collect::<Result<_, _>>()?;
         Ok(Bundle {
             format: FORMAT.to_owned(),
-            bundle_id: Uuid::now_v7(),
+            bundle_id: meta.bundle_id,
             site: meta.site.clone(),
             kiosk: meta.kiosk.clone(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -660,13 +674,54 @@ pub fn fill(
     {
         return Err(FillError::Timepoint);
     }
+    let mut session = Session::new(Arc::clone(&battery), lang);
+    let mut times = AnswerTimes::new();
+    for (ix, item, answer) in answers_in_order(&battery, answers)? {
+        match session.answer(ix, item, Some(answer)) {
+            AnswerOutcome::Accepted => times.record(ix, item, Timestamp::now()),
+            AnswerOutcome::Rejected(problem) => {
+                return Err(FillError::Answer {
+                    form: session.form(ix).id.to_string(),
+                    error: AnswerError {
+                        item: session.form(ix).item(item).id.to_string(),
+                        problem,
+                    },
+                });
+            }
+            AnswerOutcome::Cleared => {}
+        }
+    }
+    let hidden = answers_not_kept(&session, answers);
+    session.request_finish().map_err(|missing| {
+        FillError::Missing(missing.iter().map(|m| missing_name(&session, m)).collect())
+    })?;
+    let mut bundle = Bundle::from_session(
+        &session,
+        meta,
+        &times,
+        hashes,
+        Status::Complete,
+        Timestamp::now(),
+    )?;
+    if single_form {
+        bundle.battery = None;
+    }
+    Ok(Filled { bundle, hidden })
+}
+
+/// Reads an answers file's content (form id to an answers object, as `svar score` reads it) for
+/// `battery` and lists its answers in the order to give them: forms in battery order, items in
+/// each form's visibility order, so that an answer is never dropped because the answer that
+/// shows its item comes later in the file. `null` answers are left out.
+pub fn answers_in_order(
+    battery: &Battery,
+    answers: &Value,
+) -> Result<Vec<(usize, ItemIx, Answer)>, FillError> {
     let by_form = answers.as_object().ok_or(FillError::NotAnObject)?;
     if let Some(unknown) = by_form.keys().find(|id| battery.member(id).is_none()) {
         return Err(FillError::UnknownForm(unknown.clone()));
     }
-    let mut session = Session::new(Arc::clone(&battery), lang);
-    let mut times = AnswerTimes::new();
-    let mut hidden = Vec::new();
+    let mut ordered = Vec::new();
     for (ix, member) in battery.forms.iter().enumerate() {
         let form = &member.form;
         let fail = |item: &str, problem| FillError::Answer {
@@ -697,15 +752,22 @@ pub fn fill(
         }
         for &item in &form.visibility_order {
             if let Some(answer) = parsed[item.0].take() {
-                match session.answer(ix, item, Some(answer)) {
-                    AnswerOutcome::Accepted => times.record(ix, item, Timestamp::now()),
-                    AnswerOutcome::Rejected(problem) => {
-                        return Err(fail(form.item(item).id.as_str(), problem));
-                    }
-                    AnswerOutcome::Cleared => {}
-                }
+                ordered.push((ix, item, answer));
             }
         }
+    }
+    Ok(ordered)
+}
+
+/// `(form id, item id)` of answers in the file that the session did not keep: their items are
+/// hidden by the other answers.
+fn answers_not_kept(session: &Session, answers: &Value) -> Vec<(String, String)> {
+    let mut hidden = Vec::new();
+    for ix in 0..session.battery().forms.len() {
+        let form = session.form(ix);
+        let Some(given) = answers.get(form.id.as_str()).and_then(Value::as_object) else {
+            continue;
+        };
         for (id, _) in given.iter().filter(|(_, v)| !v.is_null()) {
             if form
                 .item_ix(id)
@@ -715,21 +777,7 @@ pub fn fill(
             }
         }
     }
-    session.request_finish().map_err(|missing| {
-        FillError::Missing(missing.iter().map(|m| missing_name(&session, m)).collect())
-    })?;
-    let mut bundle = Bundle::from_session(
-        &session,
-        meta,
-        &times,
-        hashes,
-        Status::Complete,
-        Timestamp::now(),
-    )?;
-    if single_form {
-        bundle.battery = None;
-    }
-    Ok(Filled { bundle, hidden })
+    hidden
 }
 
 fn missing_name(session: &Session, missing: &Missing) -> String {
@@ -1173,13 +1221,15 @@ fn envelope(bundle: &Bundle, signer: &DeviceKey) -> Result<Vec<u8>, SealError> {
 
 /// Writes `bytes` to `folder/name` so that the name only ever shows a complete file: write a
 /// hidden temporary file in the same folder, flush it to disk, rename it, then flush the
-/// folder so the rename itself survives a power cut. The temporary file is removed on failure.
+/// folder so the rename itself survives a power cut. The temporary file is removed on failure;
+/// one left by a process killed while writing is overwritten.
 fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = folder.join(name);
     let temp = folder.join(format!(".{name}.tmp"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
-        .create_new(true)
+        .create(true)
+        .truncate(true)
         .open(&temp)?;
     let written = file
         .write_all(bytes)

@@ -23,5 +23,7 @@ pub mod score;
 pub mod session;
 pub mod source;
 pub mod staff;
+pub mod store;
 pub mod text;
 pub mod ui;
+pub mod visit;

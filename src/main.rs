@@ -194,6 +194,7 @@ fn main() -> ExitCode {
             forms,
         } => {
             let meta = svar::bundle::Meta {
+                bundle_id: uuid::Uuid::now_v7(),
                 site,
                 kiosk,
                 patient: svar::bundle::Patient {

@@ -11,7 +11,8 @@ use crate::text::Lang;
 use std::sync::Arc;
 
 /// Where the patient is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case")]
 pub enum Position {
     /// The short introduction of a form.
     Intro {
@@ -304,6 +305,34 @@ impl Session {
             }
             None => Nav::Stayed,
         }
+    }
+
+    /// Puts the patient back where a stored session left off. A position that no longer exists
+    /// (the answers that showed its screen are gone) starts the form again from its
+    /// introduction; a finished session goes to the review. Returns where the patient is.
+    pub fn resume_at(&mut self, position: Position) -> Position {
+        let forms = self.battery.forms.len();
+        self.position = match position {
+            Position::Intro { form } if form < forms => position,
+            Position::Screen { form, screen } if form < forms => {
+                if screen < self.screens(form).len() {
+                    position
+                } else {
+                    Position::Intro { form }
+                }
+            }
+            Position::Intro { .. } | Position::Screen { .. } => Position::Intro { form: 0 },
+            Position::Review | Position::Finish | Position::Done => Position::Review,
+        };
+        self.position
+    }
+
+    /// Wipes every answer from memory; the session is over.
+    pub fn wipe(&mut self) {
+        for answers in &mut self.answers {
+            answers.wipe();
+        }
+        self.position = Position::Done;
     }
 
     /// Goes to the review screen.

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -38,4 +39,129 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// A patient id that must never appear in an outbox file or an error message.
+pub const PATIENT: &str = "01017012345";
+/// A distinctive text answer that must never appear in an outbox file.
+pub const OCCUPATION: &str = "Fyrvokter Zebulon";
+
+/// Complete answers to the demo battery.
+pub fn demo_answers() -> Value {
+    let hscl: serde_json::Map<String, Value> = (1..=25)
+        .map(|i| (format!("q{i}"), json!(1 + i % 2)))
+        .collect();
+    json!({
+        "consent": {"consent": 1, "signature": [[[0.1, 0.2], [0.3, 0.4]]]},
+        "about_you": {"birth_date": "1970-01-01", "occupation": OCCUPATION, "employed": 1,
+                      "weekly_hours": 37.5, "health_today": 62, "sleep": [1, 3]},
+        "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},
+        "nmq": {"trouble_12m": ["neck", "low_back"], "prevented_neck": 1, "trouble_7d_neck": 0,
+                "prevented_low_back": 0, "trouble_7d_low_back": 1},
+        "hscl25": hscl,
+        "phq9": {"q1": 1, "q2": 2, "q3": 0, "q4": 1, "q5": 0, "q6": 1, "q7": 0, "q8": 0, "q9": 0,
+                 "difficulty": 1},
+        "was": {"q1": 7}
+    })
+}
+
+/// A kiosk's folders for store tests: a data folder, a store key kept outside it, an outbox,
+/// and the shipped demo battery sealed to the demo keys.
+pub struct Kiosk {
+    /// Holds everything; removed on drop.
+    pub dir: tempfile::TempDir,
+    /// The store's folder.
+    pub data: PathBuf,
+    /// The store key file (outside the data folder).
+    pub key: PathBuf,
+    /// Sealing settings (outbox inside `dir`).
+    pub sealer: svar::visit::Sealer,
+}
+
+impl Kiosk {
+    /// Fresh folders and a new store key.
+    pub fn new() -> Kiosk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Kiosk::at(dir);
+        svar::store::StoreKey::create(&kiosk.key).expect("store key");
+        kiosk
+    }
+
+    /// The folders under `dir`, which may hold a store already.
+    pub fn at(dir: tempfile::TempDir) -> Kiosk {
+        let outbox = dir.path().join("outbox");
+        std::fs::create_dir_all(&outbox).expect("outbox");
+        let forms = root().join("forms");
+        let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
+        Kiosk {
+            data: dir.path().join("data"),
+            key: dir.path().join("store.key"),
+            sealer: svar::visit::Sealer {
+                recipients: vec![svar::bundle::demo_recipient()],
+                device_key: svar::bundle::DeviceKey::demo(),
+                outbox,
+                hashes: svar::bundle::FormHashes::of_folder(&forms).expect("form hashes"),
+                batteries: loaded
+                    .batteries
+                    .values()
+                    .cloned()
+                    .map(std::sync::Arc::new)
+                    .collect(),
+            },
+            dir,
+        }
+    }
+
+    /// Opens the store.
+    pub fn store(&self) -> svar::store::Store {
+        let key = svar::store::StoreKey::load(&self.key).expect("key loads");
+        svar::store::Store::open(&self.data, key).expect("store opens")
+    }
+
+    /// The demo battery.
+    pub fn demo(&self) -> std::sync::Arc<svar::battery::Battery> {
+        self.sealer
+            .batteries
+            .iter()
+            .find(|b| b.id.as_str() == "demo")
+            .cloned()
+            .expect("demo battery")
+    }
+
+    /// Sealed bundles in the outbox, sorted.
+    pub fn bundles(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.sealer.outbox)
+            .expect("outbox")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.to_string_lossy().ends_with(svar::bundle::EXTENSION))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Opens a sealed bundle with the demo identity.
+    pub fn open(&self, path: &Path) -> svar::bundle::Bundle {
+        let identities =
+            svar::bundle::Identities::load(&root().join("assets/demo-keys/demo-identity.txt"))
+                .expect("demo identity");
+        svar::bundle::open(path, &identities, &svar::bundle::KioskKeys::demo())
+            .expect("bundle opens")
+    }
+}
+
+/// Meta for a session of the test patient.
+pub fn meta() -> svar::bundle::Meta {
+    svar::bundle::Meta {
+        bundle_id: uuid::Uuid::now_v7(),
+        site: "test_site".into(),
+        kiosk: "kiosk_1".into(),
+        patient: svar::bundle::Patient {
+            id: PATIENT.into(),
+            id_type: svar::bundle::IdType::Synthetic,
+        },
+        timepoint: None,
+        arm: None,
+        consent: None,
+        started: svar::bundle::Timestamp::now(),
+    }
 }

@@ -1,0 +1,937 @@
+//! The kiosk's local store: sessions in progress, their answers and the audit log, in a SQLite
+//! database that loses nothing at a power cut or `kill -9`.
+//!
+//! The database runs in write-ahead-log mode with `synchronous=FULL`, and every answer is
+//! committed in its own transaction before the kiosk moves on. Everything that could identify
+//! a patient or holds an answer is encrypted per record with the [`StoreKey`], which lives in a
+//! file outside the data folder. What stays readable is what staff need without the key and
+//! what says nothing about the patient: session ids, battery ids, times and states.
+//!
+//! A session goes `open` → `ending` (ended, status and finish time fixed) → `sealed` (bundle in
+//! the outbox, answers and patient data purged, an encrypted score summary kept for today's
+//! list). Fixing the finish time before sealing makes the bundle's file name the same on every
+//! attempt, so a retry after a crash never makes a second bundle.
+
+mod audit;
+mod crypt;
+
+pub use audit::{AuditEvent, AuditProblem, AuditRecord};
+pub use crypt::{StoreKey, StoreKeyError};
+
+use crate::bundle::{Meta, Status, Timestamp};
+use crate::session::Position;
+use crate::text::Lang;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "svar.db";
+
+/// Schema version written to `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    opened TEXT NOT NULL,
+    battery TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'ending', 'sealed')),
+    status TEXT CHECK (status IN ('complete', 'abandoned', 'timeout')),
+    finished TEXT,
+    meta BLOB,
+    progress BLOB,
+    summary BLOB,
+    bundle_file TEXT,
+    seal_error TEXT
+);
+CREATE TABLE answers (
+    session TEXT NOT NULL REFERENCES sessions (id),
+    form INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (session, form, item)
+);
+";
+
+/// A session's id; the bundle it is sealed into has the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub Uuid);
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_hyphenated().fmt(f)
+    }
+}
+
+/// Why the store could not do something. Messages name the database and the session id, never
+/// answers or patient ids.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused (disk full, read-only, locked, corrupt, …).
+    #[error("{}: the local store cannot be used: {source}", path.display())]
+    Sql {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The folder could not be made.
+    #[error("{}: cannot create the data folder: {source}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file system does not allow write-ahead logging.
+    #[error(
+        "{}: the local store cannot use write-ahead logging (SQLite chose `{mode}`); put the data folder on a local disk",
+        path.display()
+    )]
+    NotWal {
+        /// The database file.
+        path: PathBuf,
+        /// The journal mode SQLite chose.
+        mode: String,
+    },
+    /// A newer Svar made this store.
+    #[error(
+        "{}: the local store was made by a newer version of Svar (schema {found}; this version knows {SCHEMA_VERSION})",
+        path.display()
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The version found.
+        found: i64,
+    },
+    /// A record does not decrypt: wrong store key, or the record was altered.
+    #[error(
+        "{}: session {session}: a stored {what} cannot be decrypted with this store key (wrong key file, or the record was altered)",
+        path.display()
+    )]
+    Decrypt {
+        /// The database file.
+        path: PathBuf,
+        /// The session.
+        session: SessionId,
+        /// What kind of record.
+        what: &'static str,
+    },
+    /// A record decrypts but does not read as expected.
+    #[error("{}: session {session}: a stored {what} is not valid", path.display())]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// The session.
+        session: SessionId,
+        /// What kind of record.
+        what: &'static str,
+    },
+    /// No such session.
+    #[error("{}: there is no session {session} in the local store", path.display())]
+    NoSession {
+        /// The database file.
+        path: PathBuf,
+        /// The session.
+        session: SessionId,
+    },
+    /// The session is not in a state that allows this.
+    #[error("{}: session {session} is {state}, so it cannot be {action}", path.display())]
+    WrongState {
+        /// The database file.
+        path: PathBuf,
+        /// The session.
+        session: SessionId,
+        /// Its state.
+        state: String,
+        /// What was tried.
+        action: &'static str,
+    },
+}
+
+impl StoreError {
+    /// Whether the disk (or the database's size limit) is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sql { source, .. }
+            if source.sqlite_error_code() == Some(ErrorCode::DiskFull))
+    }
+}
+
+/// Where a session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// The patient is (or was, before an interruption) answering.
+    Open,
+    /// Ended; waiting to be sealed.
+    Ending,
+    /// Sealed into the outbox; its answers are gone from the store.
+    Sealed,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Ending => "ending",
+            State::Sealed => "sealed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<State> {
+        [State::Open, State::Ending, State::Sealed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+fn parse_status(text: &str) -> Option<Status> {
+    [Status::Complete, Status::Abandoned, Status::Timeout]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}
+
+/// Who and what a stored session is about, encrypted in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMeta {
+    /// Site, kiosk, patient, visit, start.
+    pub meta: Meta,
+    /// The battery's id.
+    pub battery: String,
+    /// The battery's version.
+    pub battery_version: String,
+    /// The staff member who started the session.
+    pub staff: Option<String>,
+}
+
+/// Where the patient was and in which language, encrypted in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The screen.
+    pub position: Position,
+    /// The language.
+    pub lang: Lang,
+}
+
+/// A change to one answer, for [`Store::save_answers`].
+#[derive(Clone, Copy)]
+pub struct AnswerChange<'a> {
+    /// Index of the form in the battery.
+    pub form: usize,
+    /// The item's id.
+    pub item: &'a str,
+    /// The answer (as in an answers file) and when it was given; `None` removes it.
+    pub value: Option<(&'a Value, Timestamp)>,
+}
+
+/// One stored answer.
+#[derive(Clone, PartialEq)]
+pub struct StoredAnswer {
+    /// Index of the form in the battery.
+    pub form: usize,
+    /// The item's id.
+    pub item: String,
+    /// The answer as in an answers file.
+    pub value: Value,
+    /// When it was given.
+    pub at: Timestamp,
+}
+
+impl fmt::Debug for StoredAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The value is an answer: keep it out of logs.
+        f.debug_struct("StoredAnswer")
+            .field("form", &self.form)
+            .field("item", &self.item)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerRecord {
+    value: Value,
+    at: Timestamp,
+}
+
+/// Everything stored about an open or ending session.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    /// Its id.
+    pub id: SessionId,
+    /// Its state.
+    pub state: State,
+    /// Who and what.
+    pub meta: StoredMeta,
+    /// Where the patient was.
+    pub progress: Option<Progress>,
+    /// The answers.
+    pub answers: Vec<StoredAnswer>,
+    /// How and when it ended, once it has.
+    pub ended: Option<(Status, Timestamp)>,
+}
+
+/// A line of today's list for staff: no answers, no patient id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayEntry {
+    /// The session.
+    pub id: SessionId,
+    /// When it was started.
+    pub opened: String,
+    /// The battery.
+    pub battery: String,
+    /// Its state.
+    pub state: State,
+    /// How it ended.
+    pub status: Option<Status>,
+    /// When it ended.
+    pub finished: Option<String>,
+    /// The bundle file, once sealed.
+    pub bundle_file: Option<String>,
+    /// Why the last sealing attempt failed.
+    pub seal_error: Option<String>,
+    /// The score summary saved at sealing (as [`Store::mark_sealed`] was given it).
+    pub summary: Option<Value>,
+}
+
+/// The local store.
+pub struct Store {
+    conn: Connection,
+    key: StoreKey,
+    path: PathBuf,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store in `folder` with `key`.
+    pub fn open(folder: &Path, key: StoreKey) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
+            path: folder.to_owned(),
+            source,
+        })?;
+        let path = folder.join(DB_FILE);
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sql)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NotWal { path, mode });
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(sql)?;
+        let mut store = Store { conn, key, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(self.sql())?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: self.path.clone(),
+                found: version,
+            });
+        }
+        if version == 0 {
+            let path = self.path.clone();
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql)?;
+            tx.execute_batch(SCHEMA).map_err(sql)?;
+            tx.execute_batch(audit::SCHEMA).map_err(sql)?;
+            audit::append(&tx, &self.key, AuditEvent::StoreCreated, None, None, None)
+                .map_err(sql)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(sql)?;
+            tx.commit().map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one immediate transaction, committed before returning.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &StoreKey) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let out = f(&tx, &self.key)?;
+        tx.commit().map_err(sql)?;
+        Ok(out)
+    }
+
+    /// Records a new session, with an audit row. Its id is `meta.meta.bundle_id`.
+    pub fn start(
+        &mut self,
+        meta: &StoredMeta,
+        progress: Progress,
+    ) -> Result<SessionId, StoreError> {
+        let id = SessionId(meta.meta.bundle_id);
+        let meta_json =
+            Zeroizing::new(serde_json::to_vec(meta).map_err(|_| StoreError::Corrupt {
+                path: self.path.clone(),
+                session: id,
+                what: "session record",
+            })?);
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            let sid = id.to_string();
+            tx.execute(
+                "INSERT INTO sessions (id, opened, battery, state, meta, progress) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
+                params![
+                    sid,
+                    meta.meta.started.to_string(),
+                    meta.battery,
+                    key.encrypt(&place_meta(id), &meta_json),
+                    key.encrypt(&place_progress(id), &progress_json(progress)),
+                ],
+            )
+            .map_err(sql)?;
+            audit::append(
+                tx,
+                key,
+                AuditEvent::SessionStarted,
+                Some(&sid),
+                meta.staff.as_deref(),
+                Some(&format!("battery {}", meta.battery)),
+            )
+            .map_err(sql)
+        })?;
+        Ok(id)
+    }
+
+    fn state(&self, id: SessionId) -> Result<State, StoreError> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT state FROM sessions WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let text = text.ok_or_else(|| StoreError::NoSession {
+            path: self.path.clone(),
+            session: id,
+        })?;
+        State::parse(&text).ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            session: id,
+            what: "session state",
+        })
+    }
+
+    fn require(
+        &self,
+        id: SessionId,
+        allowed: &[State],
+        action: &'static str,
+    ) -> Result<(), StoreError> {
+        let state = self.state(id)?;
+        if allowed.contains(&state) {
+            Ok(())
+        } else {
+            Err(StoreError::WrongState {
+                path: self.path.clone(),
+                session: id,
+                state: state.as_str().to_owned(),
+                action,
+            })
+        }
+    }
+
+    /// Saves changed answers of an open session in one transaction: `Some` sets or replaces an
+    /// answer, `None` removes it.
+    pub fn save_answers(
+        &mut self,
+        id: SessionId,
+        changes: &[AnswerChange<'_>],
+    ) -> Result<(), StoreError> {
+        self.require(id, &[State::Open], "answered")?;
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            let sid = id.to_string();
+            for AnswerChange { form, item, value } in changes {
+                match value {
+                    Some((value, at)) => {
+                        let record = Zeroizing::new(
+                            serde_json::to_vec(&AnswerRecord {
+                                value: (*value).clone(),
+                                at: *at,
+                            })
+                            .map_err(|_| StoreError::Corrupt {
+                                path: path.clone(),
+                                session: id,
+                                what: "answer",
+                            })?,
+                        );
+                        tx.execute(
+                            "INSERT INTO answers (session, form, item, value) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (session, form, item) DO UPDATE SET value = excluded.value",
+                            params![
+                                sid,
+                                *form as i64,
+                                item,
+                                key.encrypt(&place_answer(id, *form, item), &record)
+                            ],
+                        )
+                        .map_err(sql)?;
+                    }
+                    None => {
+                        tx.execute(
+                            "DELETE FROM answers WHERE session = ?1 AND form = ?2 AND item = ?3",
+                            params![sid, *form as i64, item],
+                        )
+                        .map_err(sql)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Saves where the patient is and in which language.
+    pub fn save_progress(&mut self, id: SessionId, progress: Progress) -> Result<(), StoreError> {
+        self.require(id, &[State::Open], "moved on")?;
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            tx.execute(
+                "UPDATE sessions SET progress = ?2 WHERE id = ?1",
+                params![
+                    id.to_string(),
+                    key.encrypt(&place_progress(id), &progress_json(progress))
+                ],
+            )
+            .map_err(|source| StoreError::Sql { path, source })?;
+            Ok(())
+        })
+    }
+
+    /// Records that an open session was resumed (after a restart), by whom.
+    pub fn resumed(&mut self, id: SessionId, staff: Option<&str>) -> Result<(), StoreError> {
+        self.require(id, &[State::Open], "resumed")?;
+        self.audit(AuditEvent::SessionResumed, Some(id), staff, None)
+    }
+
+    /// Ends an open session: fixes its status and finish time, so that every sealing attempt
+    /// makes the same file. Ending an ending session again changes nothing.
+    pub fn end(
+        &mut self,
+        id: SessionId,
+        status: Status,
+        finished: Timestamp,
+        staff: Option<&str>,
+    ) -> Result<(), StoreError> {
+        match self.state(id)? {
+            State::Ending => return Ok(()),
+            State::Open => {}
+            State::Sealed => {
+                return Err(StoreError::WrongState {
+                    path: self.path.clone(),
+                    session: id,
+                    state: State::Sealed.as_str().to_owned(),
+                    action: "ended",
+                });
+            }
+        }
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            tx.execute(
+                "UPDATE sessions SET state = 'ending', status = ?2, finished = ?3 WHERE id = ?1",
+                params![id.to_string(), status.as_str(), finished.to_string()],
+            )
+            .map_err(sql)?;
+            let event = match status {
+                Status::Complete => AuditEvent::SessionCompleted,
+                Status::Abandoned => AuditEvent::SessionAbandoned,
+                Status::Timeout => AuditEvent::SessionTimedOut,
+            };
+            audit::append(tx, key, event, Some(&id.to_string()), staff, None).map_err(sql)
+        })
+    }
+
+    /// Everything stored about an open or ending session, decrypted.
+    pub fn load(&self, id: SessionId) -> Result<StoredSession, StoreError> {
+        let state = self.state(id)?;
+        if state == State::Sealed {
+            return Err(StoreError::WrongState {
+                path: self.path.clone(),
+                session: id,
+                state: state.as_str().to_owned(),
+                action: "read (its answers were purged when it was sealed)",
+            });
+        }
+        type Row = (
+            Option<Vec<u8>>,
+            Option<Vec<u8>>,
+            Option<String>,
+            Option<String>,
+        );
+        let (meta, progress, status, finished): Row = self
+            .conn
+            .query_row(
+                "SELECT meta, progress, status, finished FROM sessions WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(self.sql())?;
+        let meta: StoredMeta =
+            self.decrypt_json(id, &place_meta(id), meta.as_deref(), "session record")?;
+        let progress: Option<Progress> = match progress {
+            Some(blob) => {
+                Some(self.decrypt_json(id, &place_progress(id), Some(&blob), "progress")?)
+            }
+            None => None,
+        };
+        let ended = match (status, finished) {
+            (Some(status), Some(finished)) => {
+                let corrupt = || StoreError::Corrupt {
+                    path: self.path.clone(),
+                    session: id,
+                    what: "end status",
+                };
+                let status = parse_status(&status).ok_or_else(corrupt)?;
+                let finished: Timestamp =
+                    serde_json::from_value(Value::String(finished)).map_err(|_| corrupt())?;
+                Some((status, finished))
+            }
+            _ => None,
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT form, item, value FROM answers WHERE session = ?1 ORDER BY form, item")
+            .map_err(self.sql())?;
+        let rows: Vec<(i64, String, Vec<u8>)> = stmt
+            .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(Iterator::collect)
+            .map_err(self.sql())?;
+        let mut answers = Vec::with_capacity(rows.len());
+        for (form, item, blob) in rows {
+            let form = usize::try_from(form).map_err(|_| StoreError::Corrupt {
+                path: self.path.clone(),
+                session: id,
+                what: "answer",
+            })?;
+            let record: AnswerRecord =
+                self.decrypt_json(id, &place_answer(id, form, &item), Some(&blob), "answer")?;
+            answers.push(StoredAnswer {
+                form,
+                item,
+                value: record.value,
+                at: record.at,
+            });
+        }
+        Ok(StoredSession {
+            id,
+            state,
+            meta,
+            progress,
+            answers,
+            ended,
+        })
+    }
+
+    fn decrypt_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        id: SessionId,
+        place: &str,
+        blob: Option<&[u8]>,
+        what: &'static str,
+    ) -> Result<T, StoreError> {
+        let plain = blob
+            .and_then(|b| self.key.decrypt(place, b))
+            .ok_or_else(|| StoreError::Decrypt {
+                path: self.path.clone(),
+                session: id,
+                what,
+            })?;
+        serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt {
+            path: self.path.clone(),
+            session: id,
+            what,
+        })
+    }
+
+    /// Records a failed sealing attempt (shown to staff); the session stays as it is.
+    pub fn seal_failed(&mut self, id: SessionId, reason: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            tx.execute(
+                "UPDATE sessions SET seal_error = ?2 WHERE id = ?1",
+                params![id.to_string(), reason],
+            )
+            .map_err(sql)?;
+            audit::append(
+                tx,
+                key,
+                AuditEvent::SealFailed,
+                Some(&id.to_string()),
+                None,
+                Some(reason),
+            )
+            .map_err(sql)
+        })
+    }
+
+    /// Marks an ending session sealed into `bundle_file`: purges its answers, patient data and
+    /// progress, and keeps `summary` (scores, bands and flags, no answers) encrypted for
+    /// today's list.
+    pub fn mark_sealed(
+        &mut self,
+        id: SessionId,
+        bundle_file: &str,
+        summary: &Value,
+    ) -> Result<(), StoreError> {
+        self.require(id, &[State::Ending], "sealed")?;
+        let summary =
+            Zeroizing::new(
+                serde_json::to_vec(summary).map_err(|_| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    session: id,
+                    what: "score summary",
+                })?,
+            );
+        let path = self.path.clone();
+        self.write(|tx, key| {
+            let sql = |source| StoreError::Sql {
+                path: path.clone(),
+                source,
+            };
+            let sid = id.to_string();
+            tx.execute("DELETE FROM answers WHERE session = ?1", [&sid])
+                .map_err(sql)?;
+            tx.execute(
+                "UPDATE sessions SET state = 'sealed', meta = NULL, progress = NULL, seal_error = NULL,
+                 bundle_file = ?2, summary = ?3 WHERE id = ?1",
+                params![sid, bundle_file, key.encrypt(&place_summary(id), &summary)],
+            )
+            .map_err(sql)?;
+            audit::append(tx, key, AuditEvent::SessionSealed, Some(&sid), None, Some(bundle_file))
+                .map_err(sql)
+        })?;
+        // Purged rows may linger in free pages and the log until checkpointed: they are
+        // encrypted, but there is no reason to keep them.
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(self.sql())
+    }
+
+    /// Sessions not yet sealed (open or ending), oldest first.
+    pub fn unsealed(&self) -> Result<Vec<DayEntry>, StoreError> {
+        self.entries("WHERE state <> 'sealed' ORDER BY opened, id", [])
+    }
+
+    /// Every session started on or after `since` (RFC 3339 UTC), oldest first.
+    pub fn since(&self, since: &str) -> Result<Vec<DayEntry>, StoreError> {
+        self.entries("WHERE opened >= ?1 ORDER BY opened, id", [since])
+    }
+
+    fn entries<P: rusqlite::Params>(
+        &self,
+        clause: &str,
+        params: P,
+    ) -> Result<Vec<DayEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT id, opened, battery, state, status, finished, bundle_file, seal_error, summary FROM sessions {clause}"
+            ))
+            .map_err(self.sql())?;
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<u8>>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map(params, |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })
+            .and_then(Iterator::collect)
+            .map_err(self.sql())?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    opened,
+                    battery,
+                    state,
+                    status,
+                    finished,
+                    bundle_file,
+                    seal_error,
+                    summary,
+                )| {
+                    let corrupt = |session, what| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        session,
+                        what,
+                    };
+                    let id = SessionId(
+                        Uuid::parse_str(&id)
+                            .map_err(|_| corrupt(SessionId(Uuid::nil()), "session id"))?,
+                    );
+                    let summary = match summary {
+                        Some(blob) => Some(self.decrypt_json(
+                            id,
+                            &place_summary(id),
+                            Some(&blob),
+                            "score summary",
+                        )?),
+                        None => None,
+                    };
+                    Ok(DayEntry {
+                        id,
+                        opened,
+                        battery,
+                        state: State::parse(&state).ok_or_else(|| corrupt(id, "session state"))?,
+                        status: status.as_deref().and_then(parse_status),
+                        finished,
+                        bundle_file,
+                        seal_error,
+                        summary,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Forgets sealed sessions started before `before` (RFC 3339 UTC): today's list only needs
+    /// today. Their audit rows stay.
+    pub fn forget_sealed_before(&mut self, before: &str) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        self.write(|tx, _| {
+            tx.execute(
+                "DELETE FROM sessions WHERE state = 'sealed' AND opened < ?1",
+                [before],
+            )
+            .map_err(|source| StoreError::Sql { path, source })
+        })
+    }
+
+    /// Appends an audit row on its own.
+    pub fn audit(
+        &mut self,
+        event: AuditEvent,
+        session: Option<SessionId>,
+        staff: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let session = session.map(|s| s.to_string());
+        self.write(|tx, key| {
+            audit::append(tx, key, event, session.as_deref(), staff, detail)
+                .map_err(|source| StoreError::Sql { path, source })
+        })
+    }
+
+    /// The audit log, in order.
+    pub fn audit_log(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        Ok(audit::records(&self.conn)
+            .map_err(self.sql())?
+            .into_iter()
+            .map(|(record, _)| record)
+            .collect())
+    }
+
+    /// Checks the audit chain: the number of rows, or the first problem.
+    pub fn verify_audit(&self) -> Result<Result<i64, AuditProblem>, StoreError> {
+        audit::verify(&self.conn, &self.key).map_err(self.sql())
+    }
+}
+
+fn place_meta(id: SessionId) -> String {
+    format!("session:{id}:meta")
+}
+
+fn place_progress(id: SessionId) -> String {
+    format!("session:{id}:progress")
+}
+
+fn place_summary(id: SessionId) -> String {
+    format!("session:{id}:summary")
+}
+
+fn place_answer(id: SessionId, form: usize, item: &str) -> String {
+    format!("answer:{id}:{form}:{item}")
+}
+
+fn progress_json(progress: Progress) -> Vec<u8> {
+    // A position and a language always serialize.
+    serde_json::to_vec(&progress).expect("progress serializes")
+}

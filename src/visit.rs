@@ -1,0 +1,562 @@
+//! A patient's visit at the kiosk: a [`Session`] whose every answer is committed to the local
+//! [`Store`] before the screen moves on, and which ends in exactly one sealed bundle.
+//!
+//! The kiosk, `svar fill`-like tools and the crash tests all go through this type, so what is
+//! tested is what runs. A visit interrupted by a crash is rebuilt from the store by replaying
+//! its answers through a new session ([`Visit::resume`]); an ended visit is sealed from what
+//! the store holds ([`seal_stored`]), never from memory alone.
+
+use crate::answer::Answer;
+use crate::battery::Battery;
+use crate::bundle::{
+    self, AnswerTimes, Bundle, BundleError, DeviceKey, FormHashes, Meta, SealError, Status,
+    Timestamp,
+};
+use crate::form::ItemIx;
+use crate::session::{AnswerOutcome, Missing, Nav, Session};
+use crate::store::{
+    AnswerChange, Progress, SessionId, State, Store, StoreError, StoredMeta, StoredSession,
+};
+use crate::text::Lang;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use zeroize::Zeroize;
+
+/// What sealing needs: the recipients' public keys, the kiosk's signing key, the outbox, the
+/// form files' hashes and the batteries sessions may have used.
+#[derive(Debug)]
+pub struct Sealer {
+    /// Public keys every bundle is encrypted to.
+    pub recipients: Vec<age::x25519::Recipient>,
+    /// The kiosk's signing key.
+    pub device_key: DeviceKey,
+    /// Where sealed bundles go.
+    pub outbox: PathBuf,
+    /// SHA-256 of the form files, recorded in bundles.
+    pub hashes: FormHashes,
+    /// Batteries a stored session can be rebuilt with.
+    pub batteries: Vec<Arc<Battery>>,
+}
+
+/// Why a stored session could not be rebuilt or sealed. Messages name sessions, forms and items,
+/// never answers or patient ids.
+#[derive(Debug, thiserror::Error)]
+pub enum VisitError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The battery the session used is not loaded (forms were changed since).
+    #[error(
+        "session {session}: battery `{battery}` version {version} is not loaded on this kiosk; restore its forms to resume or seal it"
+    )]
+    UnknownBattery {
+        /// The session.
+        session: SessionId,
+        /// The battery id.
+        battery: String,
+        /// Its version.
+        version: String,
+    },
+    /// A stored answer does not fit the loaded form any more.
+    #[error("session {session}: the stored answer to `{form}/{item}` does not fit the loaded form")]
+    AnswerMismatch {
+        /// The session.
+        session: SessionId,
+        /// The form id.
+        form: String,
+        /// The item id.
+        item: String,
+    },
+    /// The bundle could not be made.
+    #[error("session {session}: {source}")]
+    Bundle {
+        /// The session.
+        session: SessionId,
+        /// Why.
+        source: BundleError,
+    },
+    /// The bundle could not be written (disk full, outbox not writable, …).
+    #[error("session {session}: {source}")]
+    Seal {
+        /// The session.
+        session: SessionId,
+        /// Why.
+        source: SealError,
+    },
+}
+
+impl VisitError {
+    /// Whether staff can fix this by freeing space or fixing the outbox, then trying again.
+    pub fn is_outbox_problem(&self) -> bool {
+        matches!(
+            self,
+            VisitError::Seal {
+                source: SealError::Write { .. },
+                ..
+            }
+        ) || matches!(self, VisitError::Store(e) if e.is_disk_full())
+    }
+}
+
+/// A session being answered, recorded in the store as it goes.
+pub struct Visit {
+    id: SessionId,
+    session: Session,
+    meta: StoredMeta,
+    times: AnswerTimes,
+    /// What the store holds, by form and item, to save only what changed.
+    saved: Vec<Vec<Option<Answer>>>,
+    saved_progress: Option<Progress>,
+    problem: Option<StoreError>,
+}
+
+impl std::fmt::Debug for Visit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Visit")
+            .field("id", &self.id)
+            .field("position", &self.session.position())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Visit {
+    fn drop(&mut self) {
+        self.session.wipe();
+        self.meta.meta.patient.id.zeroize();
+        for form in &mut self.saved {
+            for answer in form.iter_mut().flatten() {
+                answer.wipe();
+            }
+        }
+    }
+}
+
+impl Visit {
+    /// Starts a session for `meta.patient` and records it. `meta.bundle_id` becomes the
+    /// session's and the bundle's id.
+    pub fn start(
+        store: &mut Store,
+        battery: Arc<Battery>,
+        lang: Lang,
+        meta: Meta,
+        staff: Option<&str>,
+    ) -> Result<Visit, StoreError> {
+        let stored = StoredMeta {
+            meta,
+            battery: battery.id.to_string(),
+            battery_version: battery.version.to_string(),
+            staff: staff.map(str::to_owned),
+        };
+        let session = Session::new(battery, lang);
+        let progress = Progress {
+            position: session.position(),
+            lang,
+        };
+        let id = store.start(&stored, progress)?;
+        let saved = empty_like(&session);
+        Ok(Visit {
+            id,
+            session,
+            meta: stored,
+            times: AnswerTimes::new(),
+            saved,
+            saved_progress: Some(progress),
+            problem: None,
+        })
+    }
+
+    /// Rebuilds an interrupted (open) session from the store, where the patient left off, and
+    /// records who resumed it.
+    pub fn resume(
+        store: &mut Store,
+        id: SessionId,
+        batteries: &[Arc<Battery>],
+        staff: Option<&str>,
+    ) -> Result<Visit, VisitError> {
+        let stored = store.load(id)?;
+        if stored.state != State::Open {
+            return Err(StoreError::WrongState {
+                path: store.path().to_owned(),
+                session: id,
+                state: "ended".into(),
+                action: "resumed",
+            }
+            .into());
+        }
+        let (mut session, times) = rebuild(&stored, batteries)?;
+        if let Some(progress) = stored.progress {
+            session.set_lang(progress.lang);
+            session.resume_at(progress.position);
+        }
+        store.resumed(id, staff)?;
+        let saved = (0..session.battery().forms.len())
+            .map(|f| current(&session, f))
+            .collect();
+        let progress = stored.progress;
+        Ok(Visit {
+            id,
+            session,
+            meta: stored.meta.clone(),
+            times,
+            saved,
+            saved_progress: progress,
+            problem: None,
+        })
+    }
+
+    /// The session's id (also its bundle's id).
+    pub fn id(&self) -> SessionId {
+        self.id
+    }
+
+    /// The session, to draw.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The last failure to save, while answers or position are not yet in the store.
+    pub fn problem(&self) -> Option<&StoreError> {
+        self.problem.as_ref()
+    }
+
+    /// Gives or clears an answer and commits the change (and any answers it hid) before
+    /// returning. If the store fails the answer stays in memory, [`Visit::problem`] says why,
+    /// and the visit will not move on until a save succeeds.
+    pub fn answer(
+        &mut self,
+        store: &mut Store,
+        form: usize,
+        item: ItemIx,
+        answer: Option<Answer>,
+    ) -> AnswerOutcome {
+        let outcome = self.session.answer(form, item, answer);
+        if outcome == AnswerOutcome::Accepted {
+            self.times.record(form, item, Timestamp::now());
+        }
+        self.save(store);
+        outcome
+    }
+
+    /// Saves whatever the store does not hold yet; true when everything is saved.
+    pub fn save(&mut self, store: &mut Store) -> bool {
+        let result = self
+            .save_answers(store)
+            .and_then(|()| self.save_progress(store));
+        match result {
+            Ok(()) => {
+                self.problem = None;
+                true
+            }
+            Err(e) => {
+                self.problem = Some(e);
+                false
+            }
+        }
+    }
+
+    fn save_answers(&mut self, store: &mut Store) -> Result<(), StoreError> {
+        for form in 0..self.session.battery().forms.len() {
+            let now = current(&self.session, form);
+            let f = self.session.form(form);
+            let values: Vec<(usize, Option<(Value, Timestamp)>)> = now
+                .iter()
+                .zip(&self.saved[form])
+                .enumerate()
+                .filter(|(_, (new, old))| new != old)
+                .map(|(i, (new, _))| {
+                    let at = self
+                        .times
+                        .get(form, ItemIx(i))
+                        .unwrap_or_else(Timestamp::now);
+                    (i, new.as_ref().map(|a| (bundle::answer_to_json(a), at)))
+                })
+                .collect();
+            if values.is_empty() {
+                continue;
+            }
+            let changes: Vec<AnswerChange<'_>> = values
+                .iter()
+                .map(|(i, v)| AnswerChange {
+                    form,
+                    item: f.items[*i].id.as_str(),
+                    value: v.as_ref().map(|(value, at)| (value, *at)),
+                })
+                .collect();
+            store.save_answers(self.id, &changes)?;
+            self.saved[form] = now;
+        }
+        Ok(())
+    }
+
+    fn save_progress(&mut self, store: &mut Store) -> Result<(), StoreError> {
+        let progress = Progress {
+            position: self.session.position(),
+            lang: self.session.lang(),
+        };
+        if self.saved_progress != Some(progress) {
+            store.save_progress(self.id, progress)?;
+            self.saved_progress = Some(progress);
+        }
+        Ok(())
+    }
+
+    /// Moves `f` only once every answer is in the store; otherwise stays.
+    fn moving(&mut self, store: &mut Store, f: impl FnOnce(&mut Session) -> Nav) -> Nav {
+        if !self.save(store) {
+            return Nav::Stayed;
+        }
+        let nav = f(&mut self.session);
+        self.save(store);
+        nav
+    }
+
+    /// Forward (see [`Session::forward`]).
+    pub fn forward(&mut self, store: &mut Store) -> Nav {
+        self.moving(store, Session::forward)
+    }
+
+    /// Back (see [`Session::back`]).
+    pub fn back(&mut self, store: &mut Store) -> Nav {
+        self.moving(store, Session::back)
+    }
+
+    /// To the screen of an item (see [`Session::go_to`]).
+    pub fn go_to(&mut self, store: &mut Store, form: usize, item: ItemIx) -> Nav {
+        self.moving(store, |s| s.go_to(form, item))
+    }
+
+    /// To the review (see [`Session::review`]).
+    pub fn review(&mut self, store: &mut Store) -> Nav {
+        self.moving(store, Session::review)
+    }
+
+    /// The language the patient reads.
+    pub fn set_lang(&mut self, store: &mut Store, lang: Lang) {
+        self.session.set_lang(lang);
+        self.save(store);
+    }
+
+    /// Asks to finish (see [`Session::request_finish`]); refused while answers are unsaved.
+    pub fn request_finish(&mut self, store: &mut Store) -> Result<(), Vec<Missing>> {
+        if !self.save(store) {
+            return Err(Vec::new());
+        }
+        let asked = self.session.request_finish();
+        self.save(store);
+        asked
+    }
+
+    /// Ends the visit: saves what is left, fixes status and finish time in the store, wipes the
+    /// answers from memory and seals the stored session. When the store cannot be written the
+    /// visit is handed back unchanged, so nothing is lost; when only sealing fails the session
+    /// is safe in the store, waiting for [`seal_stored`] to be tried again.
+    pub fn end(
+        mut self,
+        store: &mut Store,
+        status: Status,
+        sealer: &Sealer,
+        staff: Option<&str>,
+    ) -> Result<Result<Sealed, VisitError>, (Box<Visit>, StoreError)> {
+        if !self.save(store) {
+            let problem = self.problem.take().expect("a failed save leaves its error");
+            return Err((Box::new(self), problem));
+        }
+        if let Err(e) = store.end(self.id, status, Timestamp::now(), staff) {
+            return Err((Box::new(self), e));
+        }
+        let id = self.id;
+        drop(self);
+        Ok(seal_stored(store, id, sealer))
+    }
+}
+
+/// A sealed session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealed {
+    /// The bundle file in the outbox.
+    pub path: PathBuf,
+    /// Scores, bands and flags by form (no answers), as kept for staff.
+    pub summary: Value,
+}
+
+/// Seals a stored session that has ended: rebuilds it from the store, writes its bundle to the
+/// outbox unless a bundle of it is already there (a crash after writing), and purges its answers
+/// and patient data from the store. A failure is recorded for staff and leaves the session in
+/// the store.
+pub fn seal_stored(
+    store: &mut Store,
+    id: SessionId,
+    sealer: &Sealer,
+) -> Result<Sealed, VisitError> {
+    let result = seal_once(store, id, sealer);
+    if let Err(e) = &result
+        && !matches!(e, VisitError::Store(_))
+    {
+        // Best effort: the error that matters is the one returned.
+        let _ = store.seal_failed(id, &e.to_string());
+    }
+    result
+}
+
+fn seal_once(store: &mut Store, id: SessionId, sealer: &Sealer) -> Result<Sealed, VisitError> {
+    let mut stored = store.load(id)?;
+    let Some((status, finished)) = stored.ended else {
+        return Err(StoreError::WrongState {
+            path: store.path().to_owned(),
+            session: id,
+            state: "open".into(),
+            action: "sealed before it ends",
+        }
+        .into());
+    };
+    let (mut session, times) = rebuild(&stored, &sealer.batteries)?;
+    let bundle = Bundle::from_session(
+        &session,
+        &stored.meta.meta,
+        &times,
+        &sealer.hashes,
+        status,
+        finished,
+    )
+    .map_err(|source| VisitError::Bundle {
+        session: id,
+        source,
+    });
+    session.wipe();
+    stored.meta.meta.patient.id.zeroize();
+    let bundle = bundle?;
+    let name = bundle.file_name();
+    let target = sealer.outbox.join(&name);
+    let path = if target.is_file() {
+        target
+    } else {
+        bundle::seal(
+            &bundle,
+            &sealer.recipients,
+            &sealer.device_key,
+            &sealer.outbox,
+        )
+        .map_err(|source| VisitError::Seal {
+            session: id,
+            source,
+        })?
+    };
+    let summary = summary(&bundle);
+    store.mark_sealed(id, &name, &summary)?;
+    Ok(Sealed { path, summary })
+}
+
+/// What happened to each session [`seal_ended`] tried.
+pub type SealResults = Vec<(SessionId, Result<Sealed, VisitError>)>;
+
+/// Seals every stored session that has ended but is not sealed (after a crash or a full
+/// disk), and returns what happened to each.
+pub fn seal_ended(store: &mut Store, sealer: &Sealer) -> Result<SealResults, StoreError> {
+    let ended: Vec<SessionId> = store
+        .unsealed()?
+        .into_iter()
+        .filter(|e| e.state == State::Ending)
+        .map(|e| e.id)
+        .collect();
+    Ok(ended
+        .into_iter()
+        .map(|id| (id, seal_stored(store, id, sealer)))
+        .collect())
+}
+
+/// Ends an interrupted (open) session as abandoned and seals it, for staff who choose not to
+/// resume it.
+pub fn abandon_stored(
+    store: &mut Store,
+    id: SessionId,
+    sealer: &Sealer,
+    staff: Option<&str>,
+) -> Result<Sealed, VisitError> {
+    store.end(id, Status::Abandoned, Timestamp::now(), staff)?;
+    seal_stored(store, id, sealer)
+}
+
+/// Scores, bands and flags of each form: what staff see, without answers.
+fn summary(bundle: &Bundle) -> Value {
+    bundle
+        .forms
+        .iter()
+        .map(|f| {
+            json!({
+                "form": f.id,
+                "scores": f.scores,
+                "flags": f.flags,
+            })
+        })
+        .collect()
+}
+
+/// The answers of a form as the session holds them now.
+fn current(session: &Session, form: usize) -> Vec<Option<Answer>> {
+    let items = session.form(form).items.len();
+    (0..items)
+        .map(|i| session.answers(form).get(ItemIx(i)).cloned())
+        .collect()
+}
+
+fn empty_like(session: &Session) -> Vec<Vec<Option<Answer>>> {
+    (0..session.battery().forms.len())
+        .map(|f| vec![None; session.form(f).items.len()])
+        .collect()
+}
+
+/// A new session with the stored answers given again, in each form's visibility order so that
+/// an answer is never dropped because the answer that shows its item comes later.
+fn rebuild(
+    stored: &StoredSession,
+    batteries: &[Arc<Battery>],
+) -> Result<(Session, AnswerTimes), VisitError> {
+    let meta = &stored.meta;
+    let battery = batteries
+        .iter()
+        .find(|b| b.id.as_str() == meta.battery && b.version.to_string() == meta.battery_version)
+        .ok_or_else(|| VisitError::UnknownBattery {
+            session: stored.id,
+            battery: meta.battery.clone(),
+            version: meta.battery_version.clone(),
+        })?;
+    let lang = stored
+        .progress
+        .map_or(*battery.languages.first().unwrap_or(&Lang::Nb), |p| p.lang);
+    let mut session = Session::new(Arc::clone(battery), lang);
+    let mut times = AnswerTimes::new();
+    for (ix, member) in battery.forms.iter().enumerate() {
+        let form = &member.form;
+        let mismatch = |item: &str| VisitError::AnswerMismatch {
+            session: stored.id,
+            form: form.id.to_string(),
+            item: item.to_owned(),
+        };
+        let mut given: Vec<Option<(Answer, Timestamp)>> = vec![None; form.items.len()];
+        for a in stored.answers.iter().filter(|a| a.form == ix) {
+            let item = form.item_ix(&a.item).ok_or_else(|| mismatch(&a.item))?;
+            let answer = form
+                .item(item)
+                .answer_from_json(&a.value)
+                .map_err(|_| mismatch(&a.item))?;
+            given[item.0] = Some((answer, a.at));
+        }
+        for &item in &form.visibility_order {
+            if let Some((answer, at)) = given[item.0].take() {
+                if session.answer(ix, item, Some(answer)) != AnswerOutcome::Accepted {
+                    return Err(mismatch(form.item(item).id.as_str()));
+                }
+                times.record(ix, item, at);
+            }
+        }
+    }
+    if stored.answers.iter().any(|a| a.form >= battery.forms.len()) {
+        return Err(VisitError::AnswerMismatch {
+            session: stored.id,
+            form: format!("#{}", battery.forms.len()),
+            item: String::new(),
+        });
+    }
+    Ok((session, times))
+}

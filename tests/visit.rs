@@ -1,0 +1,401 @@
+//! Visits through the local store: every answer committed, interrupted visits resumed, ended
+//! visits sealed exactly once, nothing readable without the keys, and an audit log that shows
+//! tampering.
+
+mod common;
+
+use common::{Kiosk, OCCUPATION, PATIENT, demo_answers, meta};
+use serde_json::Value;
+use svar::bundle::{Status, answers_in_order};
+use svar::session::{AnswerOutcome, Position};
+use svar::store::{AuditProblem, State, Store, StoreError, StoreKey};
+use svar::text::Lang;
+use svar::visit::{self, Visit, VisitError};
+
+/// Gives the first `n` scripted demo answers.
+fn answer_some(k: &Kiosk, store: &mut Store, visit: &mut Visit, n: usize) {
+    let script = answers_in_order(&k.demo(), &demo_answers()).unwrap();
+    for (form, item, answer) in script.into_iter().take(n) {
+        assert_eq!(
+            visit.answer(store, form, item, Some(answer)),
+            AnswerOutcome::Accepted
+        );
+        assert!(visit.problem().is_none());
+    }
+}
+
+fn answer_all(k: &Kiosk, store: &mut Store, visit: &mut Visit) {
+    answer_some(k, store, visit, usize::MAX);
+}
+
+/// Every byte of every file under `dir`.
+fn all_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_bytes(&path));
+        } else {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+fn assert_no_plaintext(k: &Kiosk, when: &str) {
+    let needles: [&[u8]; 3] = [PATIENT.as_bytes(), OCCUPATION.as_bytes(), b"Zebulon"];
+    let files: Vec<_> = all_bytes(&k.data)
+        .into_iter()
+        .chain(all_bytes(&k.sealer.outbox))
+        .collect();
+    assert!(!files.is_empty());
+    for (name, bytes) in files {
+        for needle in needles {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{when}: {name} holds `{}` in plaintext",
+                String::from_utf8_lossy(needle)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_visit_is_committed_answer_by_answer_and_sealed_into_one_bundle() {
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let meta = meta();
+    let mut v = Visit::start(
+        &mut store,
+        k.demo(),
+        Lang::Nb,
+        meta.clone(),
+        Some("nurse_1"),
+    )
+    .unwrap();
+    let id = v.id();
+    assert_eq!(id.0, meta.bundle_id);
+    answer_some(&k, &mut store, &mut v, 5);
+    // What the store holds is exactly what was answered, before anything moves on.
+    let stored = store.load(id).unwrap();
+    assert_eq!(stored.state, State::Open);
+    assert_eq!(stored.answers.len(), 5);
+    assert_eq!(stored.meta.meta.patient.id, PATIENT);
+    assert_eq!(stored.meta.staff.as_deref(), Some("nurse_1"));
+    answer_all(&k, &mut store, &mut v);
+    assert_no_plaintext(&k, "mid-session");
+    v.request_finish(&mut store).unwrap();
+    let sealed = v
+        .end(&mut store, Status::Complete, &k.sealer, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(k.bundles(), std::slice::from_ref(&sealed.path));
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.bundle_id, meta.bundle_id);
+    assert_eq!(bundle.status, Status::Complete);
+    assert_eq!(bundle.patient.id, PATIENT);
+    let about = bundle.forms.iter().find(|f| f.id == "about_you").unwrap();
+    assert_eq!(about.answers["occupation"], Value::from(OCCUPATION));
+    assert!(about.answered_at.contains_key("occupation"));
+    let hscl = bundle.forms.iter().find(|f| f.id == "hscl25").unwrap();
+    assert_eq!(hscl.answers.len(), 25);
+    // The store keeps no answers and no patient, only the summary for today's list.
+    assert!(matches!(store.load(id), Err(StoreError::WrongState { .. })));
+    let today = store.since("2000-01-01T00:00:00Z").unwrap();
+    assert_eq!(today.len(), 1);
+    assert_eq!(today[0].state, State::Sealed);
+    assert_eq!(today[0].status, Some(Status::Complete));
+    let summary = today[0].summary.as_ref().unwrap();
+    assert_eq!(summary, &sealed.summary);
+    assert!(summary.to_string().contains("hscl25"));
+    assert!(!summary.to_string().contains(OCCUPATION));
+    assert_no_plaintext(&k, "after sealing");
+    let events: Vec<String> = store
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "store_created",
+            "session_started",
+            "session_completed",
+            "session_sealed"
+        ]
+    );
+    assert_eq!(store.verify_audit().unwrap(), Ok(4));
+}
+
+#[test]
+fn an_interrupted_visit_resumes_where_it_left_off_and_seals_every_answer() {
+    let k = Kiosk::new();
+    let meta = meta();
+    let id;
+    let position;
+    {
+        let mut store = k.store();
+        let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta, None).unwrap();
+        v.set_lang(&mut store, Lang::Da);
+        answer_some(&k, &mut store, &mut v, 12);
+        v.forward(&mut store);
+        v.forward(&mut store);
+        v.forward(&mut store);
+        id = v.id();
+        position = v.session().position();
+        // The process dies here: nothing is ended or flushed by hand.
+    }
+    let mut store = k.store();
+    let waiting = store.unsealed().unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!((waiting[0].id, waiting[0].state), (id, State::Open));
+    let mut v = Visit::resume(&mut store, id, &k.sealer.batteries, Some("nurse_2")).unwrap();
+    assert_eq!(v.session().position(), position);
+    assert_eq!(v.session().lang(), Lang::Da);
+    let given = answers_in_order(&k.demo(), &demo_answers()).unwrap();
+    for (form, item, answer) in given.iter().take(12) {
+        assert_eq!(v.session().answers(*form).get(*item), Some(answer));
+    }
+    answer_all(&k, &mut store, &mut v);
+    let sealed = v
+        .end(&mut store, Status::Complete, &k.sealer, Some("nurse_2"))
+        .unwrap()
+        .unwrap();
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.language, Lang::Da);
+    let answered: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
+    assert_eq!(answered, given.len());
+    let events: Vec<String> = store
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert!(events.contains(&"session_resumed".to_owned()), "{events:?}");
+    assert_eq!(k.bundles().len(), 1);
+}
+
+#[test]
+fn staff_can_seal_an_interrupted_visit_as_abandoned() {
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_some(&k, &mut store, &mut v, 3);
+    let id = v.id();
+    drop(v);
+    let sealed = visit::abandon_stored(&mut store, id, &k.sealer, Some("nurse_1")).unwrap();
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.status, Status::Abandoned);
+    assert_eq!(
+        bundle.forms.iter().map(|f| f.answers.len()).sum::<usize>(),
+        3
+    );
+    assert!(store.unsealed().unwrap().is_empty());
+}
+
+#[test]
+fn an_unwritable_outbox_keeps_the_session_until_sealing_succeeds() {
+    let mut k = Kiosk::new();
+    let mut store = k.store();
+    let good_outbox = k.sealer.outbox.clone();
+    // A file where the outbox folder should be: every write into it fails.
+    let blocked = k.dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "").unwrap();
+    k.sealer.outbox = blocked.join("outbox");
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_all(&k, &mut store, &mut v);
+    let id = v.id();
+    let err = v
+        .end(&mut store, Status::Complete, &k.sealer, None)
+        .unwrap()
+        .unwrap_err();
+    assert!(err.is_outbox_problem(), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("cannot write the bundle to the outbox"),
+        "{message}"
+    );
+    assert!(!message.contains(PATIENT));
+    let waiting = store.unsealed().unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].state, State::Ending);
+    assert!(waiting[0].seal_error.as_deref().unwrap().contains("outbox"));
+    // A second failing attempt changes nothing either.
+    assert!(
+        visit::seal_ended(&mut store, &k.sealer).unwrap()[0]
+            .1
+            .is_err()
+    );
+    k.sealer.outbox = good_outbox;
+    let results = visit::seal_ended(&mut store, &k.sealer).unwrap();
+    assert_eq!(results.len(), 1);
+    let sealed = results.into_iter().next().unwrap().1.unwrap();
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.bundle_id, id.0);
+    assert_eq!(
+        bundle.forms.iter().map(|f| f.answers.len()).sum::<usize>(),
+        answers_in_order(&k.demo(), &demo_answers()).unwrap().len()
+    );
+    assert!(store.unsealed().unwrap().is_empty());
+    let events: Vec<String> = store
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert_eq!(events.iter().filter(|e| *e == "seal_failed").count(), 2);
+    assert_eq!(store.verify_audit().unwrap(), Ok(events.len() as i64));
+}
+
+#[test]
+fn a_bundle_already_in_the_outbox_is_not_sealed_twice() {
+    // A crash between writing the bundle and marking the session sealed leaves an ending
+    // session whose bundle is in the outbox. Sealing again must keep that one file.
+    let k = Kiosk::new();
+    let copy = tempfile::tempdir().unwrap();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_all(&k, &mut store, &mut v);
+    let id = v.id();
+    drop(v);
+    store
+        .end(id, Status::Complete, svar::bundle::Timestamp::now(), None)
+        .unwrap();
+    // Copy the store as it is now (ending), seal, then put the copy back: the outbox has the
+    // bundle while the store still says ending.
+    drop(store);
+    copy_dir(&k.data, copy.path());
+    let first = visit::seal_ended(&mut k.store(), &k.sealer).unwrap();
+    let path = first.into_iter().next().unwrap().1.unwrap().path;
+    let before = std::fs::read(&path).unwrap();
+    std::fs::remove_dir_all(&k.data).unwrap();
+    copy_dir(copy.path(), &k.data);
+    let mut store = k.store();
+    assert_eq!(store.unsealed().unwrap()[0].state, State::Ending);
+    let again = visit::seal_ended(&mut store, &k.sealer).unwrap();
+    assert_eq!(again.into_iter().next().unwrap().1.unwrap().path, path);
+    assert_eq!(k.bundles(), std::slice::from_ref(&path));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the first file is kept"
+    );
+    assert!(store.unsealed().unwrap().is_empty());
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_wrong_store_key_reads_nothing_and_says_so() {
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_some(&k, &mut store, &mut v, 4);
+    let id = v.id();
+    drop(v);
+    drop(store);
+    let other = k.dir.path().join("other.key");
+    let mut wrong = Store::open(&k.data, StoreKey::create(&other).unwrap()).unwrap();
+    let err = wrong.load(id).unwrap_err();
+    assert!(matches!(err, StoreError::Decrypt { .. }), "{err}");
+    assert!(err.to_string().contains("wrong key file"), "{err}");
+    assert!(matches!(
+        Visit::resume(&mut wrong, id, &k.sealer.batteries, None),
+        Err(VisitError::Store(StoreError::Decrypt { .. }))
+    ));
+    assert_eq!(
+        wrong.verify_audit().unwrap(),
+        Err(AuditProblem::Altered { seq: 1 })
+    );
+}
+
+/// Opens the database directly, as someone with the data folder but not the key could.
+fn raw_db(k: &Kiosk) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .unwrap();
+    conn
+}
+
+fn audited_store(k: &Kiosk) {
+    let mut store = k.store();
+    for _ in 0..3 {
+        let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), Some("nurse_1")).unwrap();
+        answer_some(k, &mut store, &mut v, 2);
+        v.end(&mut store, Status::Timeout, &k.sealer, None)
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(store.verify_audit().unwrap(), Ok(10));
+}
+
+#[test]
+fn the_audit_log_refuses_changes_and_verify_finds_edits_and_deletions() {
+    let k = Kiosk::new();
+    audited_store(&k);
+    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    let refused = conn
+        .execute("UPDATE audit SET staff = 'someone_else' WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(refused.to_string().contains("append-only"), "{refused}");
+    assert!(conn.execute("DELETE FROM audit WHERE seq = 2", []).is_err());
+    drop(conn);
+
+    let conn = raw_db(&k);
+    conn.execute("UPDATE audit SET staff = 'someone_else' WHERE seq = 2", [])
+        .unwrap();
+    assert_eq!(
+        k.store().verify_audit().unwrap(),
+        Err(AuditProblem::Altered { seq: 2 })
+    );
+
+    for (sql, problem) in [
+        (
+            "DELETE FROM audit WHERE seq = 5",
+            AuditProblem::Missing { after: 4, found: 6 },
+        ),
+        (
+            "DELETE FROM audit WHERE seq >= 9",
+            AuditProblem::Truncated { last: 8, head: 10 },
+        ),
+        (
+            "DELETE FROM audit; DELETE FROM audit_head;",
+            AuditProblem::Empty,
+        ),
+    ] {
+        let k = Kiosk::new();
+        audited_store(&k);
+        raw_db(&k).execute_batch(sql).unwrap();
+        assert_eq!(k.store().verify_audit().unwrap(), Err(problem), "{sql}");
+    }
+}
+
+#[test]
+fn a_timed_out_visit_is_sealed_with_what_was_answered() {
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nn, meta(), None).unwrap();
+    answer_some(&k, &mut store, &mut v, 7);
+    assert!(matches!(
+        v.session().position(),
+        Position::Intro { .. } | Position::Screen { .. }
+    ));
+    let sealed = v
+        .end(&mut store, Status::Timeout, &k.sealer, None)
+        .unwrap()
+        .unwrap();
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.status, Status::Timeout);
+    assert_eq!(bundle.language, Lang::Nn);
+    assert_eq!(
+        bundle.forms.iter().map(|f| f.answers.len()).sum::<usize>(),
+        7
+    );
+}
