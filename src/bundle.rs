@@ -27,7 +27,6 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -135,62 +134,8 @@ impl Status {
     }
 }
 
-/// The kind of a patient identifier. Ids are recorded as given: checking them is the job of
-/// `patient_id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdType {
-    /// Norwegian fødselsnummer.
-    Fodselsnummer,
-    /// Norwegian D-number.
-    DNumber,
-    /// Norwegian H-number.
-    HNumber,
-    /// A synthetic test number.
-    Synthetic,
-    /// Danish CPR number.
-    Cpr,
-    /// A study's own participant id.
-    Study,
-}
-
-impl IdType {
-    /// Every kind, in the order help texts list them.
-    pub const ALL: [IdType; 6] = [
-        IdType::Fodselsnummer,
-        IdType::DNumber,
-        IdType::HNumber,
-        IdType::Synthetic,
-        IdType::Cpr,
-        IdType::Study,
-    ];
-
-    /// The name used in bundles and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdType::Fodselsnummer => "fodselsnummer",
-            IdType::DNumber => "d_number",
-            IdType::HNumber => "h_number",
-            IdType::Synthetic => "synthetic",
-            IdType::Cpr => "cpr",
-            IdType::Study => "study",
-        }
-    }
-}
-
-impl FromStr for IdType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<IdType, String> {
-        IdType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = IdType::ALL.iter().map(|t| t.as_str()).collect();
-                format!("unknown id type; use one of {}", names.join(", "))
-            })
-    }
-}
+/// The kind of a patient identifier, as bundles record it.
+pub use crate::patient_id::IdKind as IdType;
 
 /// The patient a bundle is about.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,9 @@ pub struct Config {
     pub recipients: Vec<age::x25519::Recipient>,
     /// The kiosk's signing key file (minisign secret key).
     pub device_key: PathBuf,
+    /// The key the local store is encrypted with; outside the data folder, so that a copy of
+    /// the data folder alone reveals nothing. Created at first start.
+    pub store_key: PathBuf,
     /// Folder of the local store.
     pub data_folder: PathBuf,
     /// Folder sealed bundles are written to.
@@ -54,6 +57,8 @@ struct RawConfig {
     site: RawSite,
     recipients: Spanned<Vec<Spanned<String>>>,
     device_key: Spanned<PathBuf>,
+    #[serde(default)]
+    store_key: Option<Spanned<PathBuf>>,
     data: RawData,
     kiosk: Spanned<RawKiosk>,
     staff: Spanned<Vec<RawStaff>>,
@@ -244,6 +249,22 @@ impl Config {
                 );
             }
         }
+        let store_key = raw.store_key.as_ref().map_or_else(
+            || device_key.with_file_name("store.key"),
+            |k| resolve(k.get_ref()),
+        );
+        if store_key.starts_with(&data_folder) || store_key.starts_with(&outbox) {
+            c.error(
+                raw.store_key
+                    .as_ref()
+                    .map_or(raw.device_key.span().start, |k| k.span().start),
+                "store-key-in-data",
+                format!(
+                    "the store key {} must be kept outside the data folder and the outbox: a copy of the data folder must not carry its key",
+                    store_key.display()
+                ),
+            );
+        }
         let kiosk = raw.kiosk.get_ref();
         let forms = resolve(kiosk.forms.get_ref());
         let loaded = crate::library::load_paths(std::slice::from_ref(&forms), None);
@@ -333,6 +354,7 @@ impl Config {
             kiosk_id: raw.site.kiosk_id.into_inner(),
             recipients,
             device_key,
+            store_key,
             data_folder,
             outbox,
             forms,
@@ -400,6 +422,7 @@ pin_hash = "{hash}"
         assert_eq!(config.site_id, "tromso");
         assert_eq!(config.idle_seconds, 120.0);
         assert_eq!(config.outbox, dir.path().join("data").join("outbox"));
+        assert_eq!(config.store_key, dir.path().join("store.key"));
         assert_eq!(
             config.timepoints,
             vec![Timepoint::Baseline, Timepoint::Month6]
@@ -422,6 +445,22 @@ pin_hash = "{hash}"
         assert!(codes.contains(&("bad-recipient", 2)), "{codes:?}");
         assert!(codes.contains(&("unknown-battery", 14)), "{codes:?}");
         assert!(codes.contains(&("bad-range", 16)), "{codes:?}");
+    }
+
+    #[test]
+    fn the_store_key_may_not_live_in_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let text = sample(dir.path()).replace(
+            "device_key = \"device.key\"",
+            "device_key = \"device.key\"\nstore_key = \"data/store.key\"",
+        );
+        let found = Config::from_text(&path, &text).unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].code, found[0].position.line),
+            ("store-key-in-data", 2)
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod patient_id;
 pub mod schema;
 pub mod score;
 pub mod session;
+pub mod setup;
 pub mod source;
 pub mod staff;
 pub mod store;

@@ -47,24 +47,31 @@ enum Command {
     },
     /// Open the patient kiosk: fullscreen, on top, and closing refused.
     ///
-    /// `--demo` needs no configuration: the shipped forms, the demo battery and a visible
-    /// DEMO ribbon. During development Ctrl+Shift+Q closes the kiosk (staff mode comes later).
+    /// With --config (or the file named by SVAR_CONFIG, or /etc/svar/svar.toml) the kiosk runs
+    /// for a site. `--demo` needs no configuration: the shipped forms and batteries, a fresh
+    /// data folder under the system's temporary folder, the demo keys, a random staff PIN shown
+    /// on a DEMO ribbon. Staff leave through staff mode; Ctrl+Shift+Q closes it during development.
     Run {
-        /// Run the embedded demo (forms/, forms/batteries/demo.json, assets/).
-        #[arg(long)]
+        /// Run the embedded demo (forms/, forms/batteries/, assets/, demo keys).
+        #[arg(long, conflicts_with = "config")]
         demo: bool,
+        /// The configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// A normal 1280×800 window instead of fullscreen, for development.
         #[arg(long)]
         windowed: bool,
         /// The forms folder (default: forms/ here, else the one this build was made from).
-        #[arg(long)]
+        #[arg(long, requires = "demo")]
         forms: Option<PathBuf>,
-        /// The battery to run.
-        #[arg(long, default_value = "demo")]
+        /// The battery the demo's start button runs.
+        #[arg(long, default_value = "demo", requires = "demo")]
         battery: String,
         /// Seconds without a touch before "Are you still there?".
-        #[arg(long, default_value_t = 90.0)]
-        idle_seconds: f64,
+        /// Seconds without a touch before "Are you still there?" (default: the configuration's,
+        /// or 90 for the demo).
+        #[arg(long)]
+        idle_seconds: Option<f64>,
     },
     /// Print the JSON Schema of form files (or of battery files).
     Schema {
@@ -135,6 +142,16 @@ enum Command {
         #[arg(long)]
         forms: Option<PathBuf>,
     },
+    /// Check a configuration file; print each problem as PATH:LINE:COL: error[CODE]: message.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// The local store's audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Decrypt a sealed bundle, check its signature and print the bundle as JSON.
     ///
     /// Exits 1 with a message saying what is wrong when the file is not an age file, is
@@ -152,6 +169,38 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check the configuration: exits 0 when it is usable, 1 with its problems when not.
+    Check {
+        /// The configuration file (default: SVAR_CONFIG, else /etc/svar/svar.toml).
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain: exits 0 when intact, 1 naming the first altered,
+    /// missing or deleted row.
+    Verify(StoreArgs),
+    /// Print the audit log, one row per line (no patient data is ever in it).
+    List(StoreArgs),
+}
+
+/// Where the local store is.
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// The configuration file naming the data folder and store key.
+    #[arg(long, conflicts_with_all = ["data", "store_key"])]
+    config: Option<PathBuf>,
+    /// The data folder (instead of --config).
+    #[arg(long, requires = "store_key")]
+    data: Option<PathBuf>,
+    /// The store key file (instead of --config).
+    #[arg(long, requires = "data")]
+    store_key: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     match Cli::parse().command {
@@ -163,11 +212,22 @@ fn main() -> ExitCode {
         } => score(&form, &answers, battery.as_deref()),
         Command::Run {
             demo,
+            config,
             windowed,
             forms,
             battery,
             idle_seconds,
-        } => run(demo, windowed, forms, &battery, idle_seconds, started),
+        } => {
+            if demo {
+                run_demo(windowed, forms, &battery, idle_seconds, started)
+            } else {
+                run_configured(&config_path(config), windowed, started)
+            }
+        }
+        Command::Config {
+            command: ConfigCommand::Check { config },
+        } => config_check(&config_path(config)),
+        Command::Audit { command } => audit(command),
         Command::Schema { battery } => {
             let schema = if battery {
                 svar::schema::battery_schema()
@@ -338,30 +398,241 @@ fn forms_dir(given: Option<PathBuf>) -> PathBuf {
     })
 }
 
-fn run(
-    demo: bool,
-    windowed: bool,
-    forms: Option<PathBuf>,
-    battery: &str,
-    idle_seconds: f64,
-    started: std::time::Instant,
-) -> ExitCode {
-    let forms = forms_dir(forms);
-    let loaded = library::load_paths(std::slice::from_ref(&forms), None);
-    let Some(found) = loaded.batteries.get(battery) else {
-        for d in loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-        {
-            eprintln!("{d}");
+/// The configuration file: the one given, else `SVAR_CONFIG`, else `/etc/svar/svar.toml`.
+fn config_path(given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os("SVAR_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("/etc/svar/svar.toml"))
+}
+
+/// Reads the configuration, printing its problems.
+fn load_config(path: &Path) -> Option<svar::config::Config> {
+    match svar::config::Config::load(path) {
+        Ok(config) => Some(config),
+        Err(problems) => {
+            for d in &problems {
+                println!("{d}");
+            }
+            eprintln!(
+                "error: the configuration {} has {} problem(s)",
+                path.display(),
+                problems.len()
+            );
+            None
         }
+    }
+}
+
+fn config_check(path: &Path) -> ExitCode {
+    match load_config(path) {
+        Some(config) => {
+            eprintln!(
+                "{}: ok (site {}, kiosk {}, {} battery(ies), {} staff account(s), {} recipient(s))",
+                path.display(),
+                config.site_id,
+                config.kiosk_id,
+                config.batteries.len(),
+                config.staff.len(),
+                config.recipients.len()
+            );
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::from(1),
+    }
+}
+
+fn audit(command: AuditCommand) -> ExitCode {
+    let (args, verify) = match command {
+        AuditCommand::Verify(args) => (args, true),
+        AuditCommand::List(args) => (args, false),
+    };
+    let (data, store_key) = match (args.data, args.store_key) {
+        (Some(data), Some(key)) => (data, key),
+        _ => match load_config(&config_path(args.config)) {
+            Some(c) => (c.data_folder, c.store_key),
+            None => return ExitCode::from(1),
+        },
+    };
+    if !data.join(svar::store::DB_FILE).is_file() {
+        eprintln!("error: there is no local store in {}", data.display());
+        return ExitCode::from(1);
+    }
+    let store = match svar::store::StoreKey::load(&store_key)
+        .map_err(svar::setup::SetupError::from)
+        .and_then(|key| svar::store::Store::open(&data, key).map_err(Into::into))
+    {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if !verify {
+        return match store.audit_log() {
+            Ok(rows) => {
+                for r in rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        r.seq,
+                        r.at,
+                        r.event,
+                        r.session.as_deref().unwrap_or("-"),
+                        r.staff.as_deref().unwrap_or("-"),
+                        r.detail.as_deref().unwrap_or("-")
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    match store.verify_audit() {
+        Ok(Ok(rows)) => {
+            println!("the audit log is intact: {rows} row(s), chain and head verified");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(problem)) => {
+            eprintln!("error: {}: {problem}", store.path().display());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Loads the forms folder, printing errors; `None` when it has none of the batteries wanted.
+fn load_batteries(forms: &Path, wanted: &[String]) -> Option<library::Loaded> {
+    let loaded = library::load_paths(&[forms.to_owned()], None);
+    let missing: Vec<&String> = wanted
+        .iter()
+        .filter(|b| !loaded.batteries.contains_key(*b))
+        .collect();
+    if missing.is_empty() {
+        return Some(loaded);
+    }
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        eprintln!("{d}");
+    }
+    for battery in missing {
         eprintln!(
             "error: there is no valid battery `{battery}` in {}/batteries",
             forms.display()
         );
+    }
+    None
+}
+
+fn all_batteries(loaded: &library::Loaded) -> Vec<std::sync::Arc<svar::battery::Battery>> {
+    loaded
+        .batteries
+        .values()
+        .cloned()
+        .map(std::sync::Arc::new)
+        .collect()
+}
+
+fn run_demo(
+    windowed: bool,
+    forms: Option<PathBuf>,
+    battery: &str,
+    idle_seconds: Option<f64>,
+    started: std::time::Instant,
+) -> ExitCode {
+    let forms = forms_dir(forms);
+    let Some(loaded) = load_batteries(&forms, &[battery.to_owned()]) else {
         return ExitCode::from(1);
     };
+    let folder = std::env::temp_dir().join(format!("svar-demo-{}", uuid::Uuid::now_v7()));
+    let records = match svar::setup::demo_records(&folder, &forms, all_batteries(&loaded)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    eprintln!(
+        "svar: demo data in {} (bundles in its outbox open with assets/demo-keys/demo-identity.txt)",
+        folder.display()
+    );
+    let assets =
+        library::find_assets(&forms.join("x.json")).unwrap_or_else(|| forms.join("../assets"));
+    let config = svar::ui::Config {
+        battery: std::sync::Arc::new(loaded.batteries[battery].clone()),
+        assets,
+        clinic: "Svar demo clinic".into(),
+        demo: true,
+        idle_warn: idle_seconds.unwrap_or(90.0),
+        idle_countdown: 30.0,
+        thanks_seconds: 8.0,
+        default_lang: svar::text::Lang::Nb,
+        staff: demo_staff(&loaded),
+    };
+    open_kiosk(config, records, windowed, started)
+}
+
+fn run_configured(path: &Path, windowed: bool, started: std::time::Instant) -> ExitCode {
+    if !path.exists() {
+        eprintln!(
+            "error: there is no configuration {}; give one with --config, or try the demo with `svar run --demo`",
+            path.display()
+        );
+        return ExitCode::from(1);
+    }
+    let Some(config) = load_config(path) else {
+        return ExitCode::from(1);
+    };
+    let Some(loaded) = load_batteries(&config.forms, &config.batteries) else {
+        return ExitCode::from(1);
+    };
+    let records = match svar::setup::records_from_config(&config, all_batteries(&loaded)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let offered: Vec<std::sync::Arc<svar::battery::Battery>> = config
+        .batteries
+        .iter()
+        .map(|b| std::sync::Arc::new(loaded.batteries[b].clone()))
+        .collect();
+    let assets = library::find_assets(&config.forms.join("x.json"))
+        .unwrap_or_else(|| config.forms.join("../assets"));
+    let ui = svar::ui::Config {
+        battery: std::sync::Arc::clone(&offered[0]),
+        assets,
+        clinic: config.site_name.clone(),
+        demo: false,
+        idle_warn: config.idle_seconds,
+        idle_countdown: config.idle_countdown_seconds,
+        thanks_seconds: config.thanks_seconds,
+        default_lang: config.default_language,
+        staff: svar::ui::StaffSettings {
+            accounts: config.staff.clone(),
+            batteries: offered,
+            timepoints: config.timepoints.clone(),
+            study_id_pattern: config.study_id_pattern.clone(),
+            demo_pin: None,
+        },
+    };
+    open_kiosk(ui, records, windowed, started)
+}
+
+fn open_kiosk(
+    config: svar::ui::Config,
+    records: svar::ui::Records,
+    windowed: bool,
+    started: std::time::Instant,
+) -> ExitCode {
     let strings = match svar::i18n::Strings::load() {
         Ok(s) => s,
         Err(e) => {
@@ -369,28 +640,7 @@ fn run(
             return ExitCode::from(1);
         }
     };
-    let assets =
-        library::find_assets(&forms.join("x.json")).unwrap_or_else(|| forms.join("../assets"));
-    let config = svar::ui::Config {
-        battery: std::sync::Arc::new(found.clone()),
-        assets,
-        clinic: if demo {
-            "Svar demo clinic".into()
-        } else {
-            "Svar".into()
-        },
-        demo,
-        idle_warn: idle_seconds,
-        idle_countdown: 30.0,
-        thanks_seconds: 8.0,
-        default_lang: svar::text::Lang::Nb,
-        staff: if demo {
-            demo_staff(&loaded)
-        } else {
-            svar::ui::StaffSettings::default()
-        },
-    };
-    match svar::ui::run(config, strings, windowed, started) {
+    match svar::ui::run(config, strings, records, windowed, started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the kiosk window could not open: {e}");

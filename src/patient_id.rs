@@ -20,7 +20,8 @@ use regex::Regex;
 use std::fmt;
 
 /// What kind of identifier a [`PatientId`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum IdKind {
     /// A Norwegian fødselsnummer: DDMMYY, individnummer, two control digits.
     Fodselsnummer,
@@ -32,11 +33,49 @@ pub enum IdKind {
     /// A synthetic test number from Tenor, Skatteetaten's test-data registry: 80 added to the
     /// month (81–92), also on D-numbers. Never a real person; callers decide whether to accept
     /// it outside testing.
-    SyntheticTest,
+    Synthetic,
     /// A Danish CPR number (personnummer): DDMMYY and four digits.
     Cpr,
     /// A study id matched by a [`StudyIdPattern`].
-    StudyId,
+    Study,
+}
+
+impl IdKind {
+    /// Every kind, in the order help texts list them.
+    pub const ALL: [IdKind; 6] = [
+        IdKind::Fodselsnummer,
+        IdKind::DNumber,
+        IdKind::HNumber,
+        IdKind::Synthetic,
+        IdKind::Cpr,
+        IdKind::Study,
+    ];
+
+    /// The name used in bundles and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdKind::Fodselsnummer => "fodselsnummer",
+            IdKind::DNumber => "d_number",
+            IdKind::HNumber => "h_number",
+            IdKind::Synthetic => "synthetic",
+            IdKind::Cpr => "cpr",
+            IdKind::Study => "study",
+        }
+    }
+}
+
+impl std::str::FromStr for IdKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<IdKind, String> {
+        IdKind::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = IdKind::ALL.iter().map(|t| t.as_str()).collect();
+                format!("unknown id type; use one of {}", names.join(", "))
+            })
+    }
 }
 
 /// A checked patient identifier. National ids hold their digits only (no spaces or dash).
@@ -158,7 +197,7 @@ pub fn parse_norwegian(input: &str) -> Result<PatientId, IdError> {
     let d_number = day > 40;
     let day = if d_number { day - 40 } else { day };
     let (kind, month) = match (d_number, month) {
-        (_, 81..=92) => (IdKind::SyntheticTest, month - 80),
+        (_, 81..=92) => (IdKind::Synthetic, month - 80),
         (false, 41..=52) => (IdKind::HNumber, month - 40),
         // A D-number that is also an H-number is not issued: its month stays out of range.
         (true, _) => (IdKind::DNumber, month),
@@ -315,7 +354,7 @@ impl StudyIdPattern {
             return Err(IdError::NoMatch);
         }
         Ok(PatientId {
-            kind: IdKind::StudyId,
+            kind: IdKind::Study,
             value: input.to_owned(),
         })
     }
@@ -416,16 +455,16 @@ mod tests {
         );
         assert_eq!(
             kind_of(&first_valid("158385", 0..=499)),
-            Ok(IdKind::SyntheticTest)
+            Ok(IdKind::Synthetic)
         );
         assert_eq!(
             kind_of(&first_valid("319285", 0..=499)),
-            Ok(IdKind::SyntheticTest)
+            Ok(IdKind::Synthetic)
         );
         // Tenor's synthetic D-numbers carry both offsets.
         assert_eq!(
             kind_of(&first_valid("558385", 0..=499)),
-            Ok(IdKind::SyntheticTest)
+            Ok(IdKind::Synthetic)
         );
         // A D-number that is also an H-number is not issued.
         assert_eq!(
@@ -659,7 +698,7 @@ mod tests {
     fn study_ids_match_the_whole_input() {
         let pattern = StudyIdPattern::new(r"[A-Z]{2}-\d{4}").unwrap();
         let id = pattern.parse(" AB-1234 ").unwrap();
-        assert_eq!(id.kind(), IdKind::StudyId);
+        assert_eq!(id.kind(), IdKind::Study);
         assert_eq!(id.as_str(), "AB-1234");
         assert_eq!(pattern.parse("xAB-1234").unwrap_err(), IdError::NoMatch);
         assert_eq!(pattern.parse("AB-12345").unwrap_err(), IdError::NoMatch);

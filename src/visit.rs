@@ -13,6 +13,7 @@ use crate::bundle::{
     Timestamp,
 };
 use crate::form::ItemIx;
+use crate::score::Report;
 use crate::session::{AnswerOutcome, Missing, Nav, Session};
 use crate::store::{
     AnswerChange, Progress, SessionId, State, Store, StoreError, StoredMeta, StoredSession,
@@ -345,6 +346,17 @@ impl Visit {
         let asked = self.session.request_finish();
         self.save(store);
         asked
+    }
+
+    /// Confirms the finish and scores every form (see [`Session::confirm_finish`]); refused
+    /// while answers are unsaved.
+    pub fn confirm_finish(&mut self, store: &mut Store) -> Result<Vec<Report>, Vec<Missing>> {
+        if !self.save(store) {
+            return Err(Vec::new());
+        }
+        let reports = self.session.confirm_finish();
+        self.save(store);
+        reports
     }
 
     /// Ends the visit: saves what is left, fixes status and finish time in the store, wipes the

@@ -49,12 +49,38 @@ fn config(battery: &str) -> Config {
 /// The test staff member's PIN.
 const PIN: &str = "4711";
 
-fn kiosk(size: egui::Vec2) -> Harness<'static, KioskApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .build_eframe(|cc| KioskApp::new(cc, config("demo"), Strings::load().expect("locales")));
+/// The kiosk app under test and the folders it keeps and seals sessions in.
+struct Ui {
+    h: Harness<'static, KioskApp>,
+    files: common::Kiosk,
+}
+
+impl std::ops::Deref for Ui {
+    type Target = Harness<'static, KioskApp>;
+    fn deref(&self) -> &Self::Target {
+        &self.h
+    }
+}
+
+impl std::ops::DerefMut for Ui {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.h
+    }
+}
+
+fn kiosk(size: egui::Vec2) -> Ui {
+    let files = common::Kiosk::new();
+    let records = files.records();
+    let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
+        KioskApp::new(
+            cc,
+            config("demo"),
+            Strings::load().expect("locales"),
+            records,
+        )
+    });
     settle(&mut h);
-    h
+    Ui { h, files }
 }
 
 /// Runs frames until the UI is still (the kiosk schedules repaints for its timers).
@@ -472,6 +498,14 @@ fn the_idle_time_out_warns_then_clears_the_session() {
         h.query_by_label("3").is_none(),
         "nothing of the last patient is on screen"
     );
+    // What was answered before the time-out is sealed, marked as a time-out.
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1);
+    let bundle = h.files.open(&bundles[0]);
+    assert_eq!(bundle.status, svar::bundle::Status::Timeout);
+    assert_eq!(bundle.language, Lang::Da);
+    let pain = bundle.forms.iter().find(|f| f.id == "nrs_pain").unwrap();
+    assert_eq!(pain.answers["now"], serde_json::json!(3));
 }
 
 #[test]
@@ -632,6 +666,20 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         h.query_by_label_contains("HSCL").is_none(),
         "no score is ever shown to the patient"
     );
+    // The session is sealed into one bundle for the patient staff entered.
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1);
+    let bundle = h.files.open(&bundles[0]);
+    assert_eq!(bundle.status, svar::bundle::Status::Complete);
+    assert_eq!(bundle.patient.id, "15057510061");
+    assert_eq!(bundle.patient.id_type, svar::bundle::IdType::Fodselsnummer);
+    assert_eq!(bundle.timepoint, Some(svar::battery::Timepoint::Month6));
+    assert_eq!(bundle.language, Lang::En);
+    assert_eq!(
+        bundle.battery.as_ref().map(|b| b.id.as_str()),
+        Some("no_work_health_baseline")
+    );
+    assert!(h.state().kiosk.store().unsealed().unwrap().is_empty());
     wait(&mut h, 9.0);
     // Behind the PIN, staff see the scores with bands.
     tap(&mut h, "Ansatte");

@@ -10,11 +10,14 @@ pub mod widgets;
 
 use crate::answer::Answer;
 use crate::battery::Battery;
+use crate::bundle::{IdType, Meta, Patient, Status, Timestamp};
 use crate::form::ItemIx;
 use crate::i18n::Strings;
 use crate::idle::{IdleState, IdleTimer};
 use crate::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
+use crate::store::{DayEntry, State, Store};
 use crate::text::Lang;
+use crate::visit::{Sealer, Visit, VisitError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +45,21 @@ pub struct Config {
     pub default_lang: Lang,
     /// What staff mode offers.
     pub staff: StaffSettings,
+}
+
+/// Where the kiosk keeps and seals what patients answer.
+#[derive(Debug)]
+pub struct Records {
+    /// The local store.
+    pub store: Store,
+    /// Keys, outbox and form hashes for sealing.
+    pub sealer: Sealer,
+    /// Site id, recorded in bundles.
+    pub site: String,
+    /// Kiosk id, recorded in bundles.
+    pub kiosk: String,
+    /// The local time's offset from UTC, for staff lists (read once at start-up).
+    pub utc_offset: time::UtcOffset,
 }
 
 /// What staff mode offers.
@@ -138,13 +156,18 @@ pub struct Scratch {
 }
 
 /// Where forward goes after a jump from the review list: straight back to the list.
-fn forward(session: &mut Session, back_to_review: &mut bool) {
-    if std::mem::take(back_to_review) {
-        session.review();
+fn forward(visit: &mut Visit, store: &mut Store, back_to_review: &mut bool) {
+    if *back_to_review {
+        if visit.review(store) != Nav::Stayed {
+            *back_to_review = false;
+        }
     } else {
-        session.forward();
+        visit.forward(store);
     }
 }
+
+/// How often a session that could not be saved or sealed is tried again, in seconds.
+const RETRY_SECONDS: f64 = 30.0;
 
 /// An image in GPU memory with its size in pixels.
 type LoadedImage = (egui::TextureHandle, (u32, u32));
@@ -157,7 +180,16 @@ pub struct Kiosk {
     text_size: TextSize,
     high_contrast: bool,
     stage: Stage,
-    session: Option<Session>,
+    visit: Option<Visit>,
+    records: Records,
+    /// A visit that ended while the store could not be written: out of sight, kept in memory
+    /// until it can be saved.
+    held: Option<(Box<Visit>, Status)>,
+    /// Sessions in the store that are not sealed (interrupted, or waiting for the outbox).
+    waiting: Vec<DayEntry>,
+    /// The last storage or sealing problem, for staff.
+    problem: Option<String>,
+    next_retry: f64,
     idle: IdleTimer,
     clock_offset: f64,
     scratch: Scratch,
@@ -172,17 +204,23 @@ pub struct Kiosk {
 }
 
 impl Kiosk {
-    /// A kiosk on its welcome screen.
-    pub fn new(config: Config, strings: Strings) -> Kiosk {
+    /// A kiosk on its welcome screen. Sessions that ended but were not sealed before the last
+    /// stop are sealed now; interrupted ones wait for staff.
+    pub fn new(config: Config, strings: Strings, records: Records) -> Kiosk {
         let idle = IdleTimer::new(config.idle_warn, config.idle_countdown, 0.0);
-        Kiosk {
+        let mut kiosk = Kiosk {
             lang: config.default_lang,
             config,
             strings,
             text_size: TextSize::Normal,
             high_contrast: false,
             stage: Stage::Welcome,
-            session: None,
+            visit: None,
+            records,
+            held: None,
+            waiting: Vec::new(),
+            problem: None,
+            next_retry: 0.0,
             idle,
             clock_offset: 0.0,
             scratch: Scratch::default(),
@@ -194,7 +232,21 @@ impl Kiosk {
             back_to_review: false,
             staff: staff::StaffState::default(),
             close_requested: false,
+        };
+        let midnight = kiosk.start_of_today();
+        if let Err(e) = kiosk.records.store.forget_sealed_before(&midnight) {
+            kiosk.problem = Some(e.to_string());
         }
+        kiosk.retry(0.0);
+        kiosk
+    }
+
+    /// The start of the local day, as the store writes times (RFC 3339 UTC).
+    fn start_of_today(&self) -> String {
+        let offset = self.records.utc_offset;
+        let local = time::OffsetDateTime::now_utc().to_offset(offset);
+        let midnight = local.replace_time(time::Time::MIDNIGHT);
+        Timestamp::new(midnight).to_string()
     }
 
     /// The screen outside forms.
@@ -204,7 +256,27 @@ impl Kiosk {
 
     /// The session, while one runs.
     pub fn session(&self) -> Option<&Session> {
-        self.session.as_ref()
+        self.visit.as_ref().map(Visit::session)
+    }
+
+    /// The local store.
+    pub fn store(&self) -> &Store {
+        &self.records.store
+    }
+
+    /// Sessions in the store waiting for staff or for the outbox.
+    pub fn waiting(&self) -> &[DayEntry] {
+        &self.waiting
+    }
+
+    /// The last storage or sealing problem, for staff.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// Whether the running session has answers the store does not hold yet.
+    pub fn unsaved(&self) -> bool {
+        self.visit.as_ref().is_some_and(|v| v.problem().is_some()) || self.held.is_some()
     }
 
     /// The language shown.
@@ -230,9 +302,9 @@ impl Kiosk {
         self.strings.get(self.lang, id)
     }
 
-    /// Ends the session and forgets everything the patient entered.
+    /// Forgets everything the patient entered (the visit wipes its answers as it drops).
     fn clear_patient(&mut self) {
-        self.session = None;
+        self.visit = None;
         self.back_to_review = false;
         self.scratch = Scratch::default();
         self.shown = None;
@@ -253,14 +325,17 @@ impl Kiosk {
     pub fn apply(&mut self, intent: Intent, now: f64) {
         match intent {
             Intent::StartDemo => {
-                self.clear_patient();
-                self.session = Some(Session::new(Arc::clone(&self.config.battery), self.lang));
-                self.stage = Stage::Language;
+                let patient = Patient {
+                    id: "demo".into(),
+                    id_type: IdType::Study,
+                };
+                let battery = Arc::clone(&self.config.battery);
+                self.start_visit(battery, patient, None, now);
             }
             Intent::PickLanguage(lang) => {
                 self.lang = lang;
-                if let Some(s) = &mut self.session {
-                    s.set_lang(lang);
+                if let Some(v) = &mut self.visit {
+                    v.set_lang(&mut self.records.store, lang);
                 }
                 self.picker_open = false;
                 if self.stage == Stage::Language {
@@ -273,28 +348,32 @@ impl Kiosk {
             Intent::Next => self.next(),
             Intent::Back => {
                 self.scratch.advance_at = None;
-                if let Some(s) = &mut self.session
-                    && s.back() == Nav::Stayed
-                    && matches!(s.position(), Position::Intro { form: 0 })
+                if let Some(v) = &mut self.visit
+                    && v.back(&mut self.records.store) == Nav::Stayed
+                    && v.problem().is_none()
+                    && matches!(v.session().position(), Position::Intro { form: 0 })
                 {
                     self.stage = Stage::Language;
                 }
             }
             Intent::Answer(form, item, answer) => {
-                let Some(s) = &mut self.session else { return };
+                let Some(v) = &mut self.visit else { return };
+                let s = v.session();
                 let screen_moves_on = s
                     .current_screen()
                     .filter(|(_, screen)| auto_advances(s.form(form), screen))
                     .and(s.form(form).auto_advance);
-                if s.answer(form, item, answer.clone()) == AnswerOutcome::Accepted {
+                if v.answer(&mut self.records.store, form, item, answer.clone())
+                    == AnswerOutcome::Accepted
+                {
                     self.scratch.nudged = false;
                     self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
                 }
             }
             Intent::Keypad(form, item, key) => self.keypad(form, item, key),
             Intent::Keyboard(form, item, key) => {
-                let Some(s) = &mut self.session else { return };
-                let current = match s.answers(form).get(item) {
+                let Some(v) = &mut self.visit else { return };
+                let current = match v.session().answers(form).get(item) {
                     Some(Answer::Text(t)) => t.clone(),
                     _ => String::new(),
                 };
@@ -302,7 +381,7 @@ impl Kiosk {
                 self.scratch.shift = shift;
                 let answer = (!text.is_empty()).then_some(Answer::Text(text));
                 // Past the length limit the session refuses the key; the text stays as it was.
-                let _ = s.answer(form, item, answer);
+                let _ = v.answer(&mut self.records.store, form, item, answer);
             }
             Intent::SignatureConfirm(form, item) => {
                 let strokes = self
@@ -313,9 +392,13 @@ impl Kiosk {
                     .unwrap_or_default();
                 if strokes.iter().all(Vec::is_empty) {
                     self.scratch.pad_message = Some(self.tr("signature-empty"));
-                } else if let Some(s) = &mut self.session
-                    && s.answer(form, item, Some(Answer::Strokes(strokes)))
-                        == AnswerOutcome::Accepted
+                } else if let Some(v) = &mut self.visit
+                    && v.answer(
+                        &mut self.records.store,
+                        form,
+                        item,
+                        Some(Answer::Strokes(strokes)),
+                    ) == AnswerOutcome::Accepted
                 {
                     self.scratch.pad_message = Some(self.tr("signature-confirmed"));
                 }
@@ -323,36 +406,26 @@ impl Kiosk {
             Intent::SignatureClear(form, item) => {
                 self.scratch.pads.remove(&item);
                 self.scratch.pad_message = None;
-                if let Some(s) = &mut self.session {
-                    s.answer(form, item, None);
+                if let Some(v) = &mut self.visit {
+                    v.answer(&mut self.records.store, form, item, None);
                 }
             }
             Intent::GoTo(form, item) => {
-                if let Some(s) = &mut self.session {
-                    s.go_to(form, item);
+                if let Some(v) = &mut self.visit
+                    && v.go_to(&mut self.records.store, form, item) != Nav::Stayed
+                {
                     self.back_to_review = true;
                 }
             }
             Intent::Finish => {
-                if let Some(s) = &mut self.session {
-                    let _ = s.request_finish();
+                if let Some(v) = &mut self.visit {
+                    let _ = v.request_finish(&mut self.records.store);
                 }
             }
-            Intent::ConfirmFinish => {
-                if let Some(s) = &mut self.session
-                    && let Ok(reports) = s.confirm_finish()
-                {
-                    // The scores wait behind the staff PIN; the answers leave memory now.
-                    self.staff.last_result = Some(staff::summary(s, &reports));
-                    self.clear_patient();
-                    self.stage = Stage::Thanks {
-                        until: now + self.config.thanks_seconds,
-                    };
-                }
-            }
+            Intent::ConfirmFinish => self.confirm_finish(now),
             Intent::CancelFinish => {
-                if let Some(s) = &mut self.session {
-                    s.back();
+                if let Some(v) = &mut self.visit {
+                    v.back(&mut self.records.store);
                 }
             }
             Intent::StillHere => self.idle.touch(now),
@@ -362,7 +435,8 @@ impl Kiosk {
 
     fn next(&mut self) {
         self.scratch.advance_at = None;
-        let Some(s) = &mut self.session else { return };
+        let Some(v) = &mut self.visit else { return };
+        let s = v.session();
         if let Some((form, screen)) = s.current_screen() {
             let unanswered = screen
                 .items
@@ -374,11 +448,12 @@ impl Kiosk {
                 return;
             }
         }
-        forward(s, &mut self.back_to_review);
+        forward(v, &mut self.records.store, &mut self.back_to_review);
     }
 
     fn keypad(&mut self, form: usize, item: ItemIx, key: keypad::Key) {
-        let Some(s) = &mut self.session else { return };
+        let Some(v) = &mut self.visit else { return };
+        let store = &mut self.records.store;
         let entry = self.scratch.keypads.entry(item).or_default();
         keypad::apply(&mut entry.0, key);
         let (answer, problem) = match keypad::value(&entry.0) {
@@ -390,18 +465,141 @@ impl Kiosk {
         };
         entry.1 = problem;
         if let Some(a) = &answer
-            && let AnswerOutcome::Rejected(problem) = s.answer(form, item, Some(a.clone()))
+            && let AnswerOutcome::Rejected(problem) = v.answer(store, form, item, Some(a.clone()))
         {
             entry.1 = Some(question::problem_text(
                 &self.strings,
                 self.lang,
-                s.form(form).item(item),
+                v.session().form(form).item(item),
                 &problem,
             ));
-            s.answer(form, item, None);
+            v.answer(store, form, item, None);
         } else if answer.is_none() {
-            s.answer(form, item, None);
+            v.answer(store, form, item, None);
         }
+    }
+
+    /// Starts a visit for `patient` and hands the screen over (language first). If the store
+    /// cannot record it, staff see why and no session starts.
+    fn start_visit(
+        &mut self,
+        battery: Arc<Battery>,
+        patient: Patient,
+        timepoint: Option<crate::battery::Timepoint>,
+        now: f64,
+    ) -> bool {
+        self.clear_patient();
+        let meta = Meta {
+            bundle_id: uuid::Uuid::now_v7(),
+            site: self.records.site.clone(),
+            kiosk: self.records.kiosk.clone(),
+            patient,
+            timepoint,
+            arm: None,
+            consent: None,
+            started: Timestamp::now(),
+        };
+        let staff = self.staff.signed_in.clone();
+        match Visit::start(
+            &mut self.records.store,
+            battery,
+            self.lang,
+            meta,
+            staff.as_deref(),
+        ) {
+            Ok(visit) => {
+                self.visit = Some(visit);
+                self.idle.touch(now);
+                self.stage = Stage::Language;
+                true
+            }
+            Err(e) => {
+                self.problem = Some(self.store_message(&e));
+                false
+            }
+        }
+    }
+
+    fn confirm_finish(&mut self, now: f64) {
+        let Some(v) = &mut self.visit else { return };
+        let Ok(reports) = v.confirm_finish(&mut self.records.store) else {
+            return;
+        };
+        // The scores wait behind the staff PIN; the answers leave memory now.
+        self.staff.last_result = Some(staff::summary(v.session(), &reports));
+        if let Some(visit) = self.visit.take() {
+            self.end_visit(visit, Status::Complete, None);
+        }
+        self.clear_patient();
+        self.stage = Stage::Thanks {
+            until: now + self.config.thanks_seconds,
+        };
+    }
+
+    /// Ends a visit and seals it. If the store cannot be written the visit is held in memory,
+    /// out of sight, and tried again; if only sealing fails the session waits in the store.
+    /// Either way staff are told.
+    fn end_visit(&mut self, visit: Visit, status: Status, staff: Option<&str>) {
+        match visit.end(&mut self.records.store, status, &self.records.sealer, staff) {
+            Ok(Ok(_)) => self.problem = None,
+            Ok(Err(e)) => self.problem = Some(self.seal_message(&e)),
+            Err((visit, e)) => {
+                self.problem = Some(self.store_message(&e));
+                self.held = Some((visit, status));
+            }
+        }
+        self.refresh_waiting();
+    }
+
+    /// Tries again to save a held visit and to seal sessions waiting for the outbox.
+    fn retry(&mut self, now: f64) {
+        self.next_retry = now + RETRY_SECONDS;
+        if let Some((visit, status)) = self.held.take() {
+            self.end_visit(*visit, status, None);
+        }
+        match crate::visit::seal_ended(&mut self.records.store, &self.records.sealer) {
+            Ok(results) => {
+                if let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err()) {
+                    self.problem = Some(self.seal_message(e));
+                } else if !results.is_empty() && self.held.is_none() {
+                    self.problem = None;
+                }
+            }
+            Err(e) => self.problem = Some(self.store_message(&e)),
+        }
+        self.refresh_waiting();
+    }
+
+    fn unsealed_waiting(&self) -> bool {
+        self.waiting.iter().any(|e| e.state == State::Ending)
+    }
+
+    fn refresh_waiting(&mut self) {
+        match self.records.store.unsealed() {
+            Ok(waiting) => self.waiting = waiting,
+            Err(e) => self.problem = Some(self.store_message(&e)),
+        }
+    }
+
+    /// A staff message for a store failure: what to do in the kiosk's language, then the
+    /// technical reason (no patient data) for whoever fixes it.
+    fn store_message(&self, e: &crate::store::StoreError) -> String {
+        let id = if e.is_disk_full() {
+            "staff-problem-disk-full"
+        } else {
+            "staff-problem-store"
+        };
+        format!("{} ({e})", self.tr(id))
+    }
+
+    /// A staff message for a sealing failure.
+    fn seal_message(&self, e: &VisitError) -> String {
+        let id = if e.is_outbox_problem() {
+            "staff-problem-outbox"
+        } else {
+            "staff-problem-seal"
+        };
+        format!("{} ({e})", self.tr(id))
     }
 
     /// Per-frame housekeeping: idle time-out, thank-you time-out, moving on by itself.
@@ -411,20 +609,25 @@ impl Kiosk {
             Stage::Language | Stage::Session | Stage::Staff(_)
                 if self.idle.state(now) == IdleState::Expired =>
             {
-                // The next issue seals this as an abandoned bundle; here it is forgotten.
+                if let Some(visit) = self.visit.take() {
+                    self.end_visit(visit, Status::Timeout, None);
+                }
                 self.welcome_next_patient();
             }
             _ => {}
+        }
+        if now >= self.next_retry && (self.held.is_some() || self.unsealed_waiting()) {
+            self.retry(now);
         }
         if let Some(at) = self.scratch.advance_at
             && now >= at
         {
             self.scratch.advance_at = None;
-            if let Some(s) = &mut self.session {
-                forward(s, &mut self.back_to_review);
+            if let Some(v) = &mut self.visit {
+                forward(v, &mut self.records.store, &mut self.back_to_review);
             }
         }
-        let position = self.session.as_ref().map(Session::position);
+        let position = self.session().map(Session::position);
         if position != self.shown {
             self.scratch = Scratch::default();
             self.shown = position;
@@ -522,12 +725,17 @@ pub struct KioskApp {
 
 impl KioskApp {
     /// Sets fonts and builds the kiosk.
-    pub fn new(cc: &eframe::CreationContext<'_>, config: Config, strings: Strings) -> KioskApp {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        config: Config,
+        strings: Strings,
+        records: Records,
+    ) -> KioskApp {
         theme::install_fonts(&cc.egui_ctx);
         cc.egui_ctx
             .options_mut(|o| o.input_options.surrender_focus_on = egui::SurrenderFocusOn::Never);
         KioskApp {
-            kiosk: Kiosk::new(config, strings),
+            kiosk: Kiosk::new(config, strings, records),
             started: None,
         }
     }
@@ -555,6 +763,7 @@ impl eframe::App for KioskApp {
 pub fn run(
     config: Config,
     strings: Strings,
+    records: Records,
     windowed: bool,
     started: std::time::Instant,
 ) -> Result<(), eframe::Error> {
@@ -582,7 +791,7 @@ pub fn run(
         options,
         Box::new(move |cc| {
             Ok(Box::new(
-                KioskApp::new(cc, config, strings).report_startup(started),
+                KioskApp::new(cc, config, strings, records).report_startup(started),
             ))
         }),
     )

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Draws the current screen's items.
 pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
-    let Some(s) = &k.session else { return };
+    let Some(s) = k.session() else { return };
     let Some((form_ix, screen)) = s.current_screen() else {
         return;
     };

@@ -24,7 +24,7 @@ pub fn endonym(lang: Lang) -> &'static str {
 /// The whole kiosk screen.
 pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &mut Vec<Intent>) {
     let p = t.palette;
-    let position = k.session.as_ref().map(|s| s.position());
+    let position = k.session().map(|s| s.position());
     if k.config.demo {
         egui::Panel::top("ribbon")
             .frame(
@@ -166,23 +166,21 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     let p = t.palette;
     ui.horizontal(|ui| {
         let progress = k
-            .session
-            .as_ref()
+            .session()
             .filter(|_| k.stage == Stage::Session)
             .map(|s| s.progress());
-        let on_question = k
-            .session
-            .as_ref()
-            .and_then(|s| s.current_screen())
-            .is_some_and(|(f, screen)| {
-                let form = k.session.as_ref().map(|s| s.form(f));
-                screen.items.iter().any(|ix| {
-                    form.is_some_and(|form| {
-                        !matches!(form.item(*ix).kind, crate::form::ItemKind::Info { .. })
+        let on_question =
+            k.session()
+                .and_then(|s| s.current_screen())
+                .is_some_and(|(f, screen)| {
+                    let form = k.session().map(|s| s.form(f));
+                    screen.items.iter().any(|ix| {
+                        form.is_some_and(|form| {
+                            !matches!(form.item(*ix).kind, crate::form::ItemKind::Info { .. })
+                        })
                     })
-                })
-            });
-        let label = match (progress, k.session.as_ref().map(|s| s.position())) {
+                });
+        let label = match (progress, k.session().map(|s| s.position())) {
             (Some(pr), Some(Position::Screen { .. })) if on_question => k.strings.args(
                 k.lang,
                 "progress-question",
@@ -253,8 +251,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         });
     });
     if let Some(pr) = k
-        .session
-        .as_ref()
+        .session()
         .filter(|_| k.stage == Stage::Session)
         .map(|s| s.progress())
     {
@@ -275,13 +272,13 @@ impl Kiosk {
 
 fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     let w = 320.0_f32.min(tile_width(ui, t, 2));
-    let next_label = match k.session.as_ref().map(|s| s.position()) {
+    let next_label = match k.session().map(|s| s.position()) {
         Some(Position::Intro { .. }) => k.tr("intro-start"),
         Some(Position::Review) => k.tr("review-finish"),
         _ => k.tr("nav-next"),
     };
-    let next_enabled = match k.session.as_ref().map(|s| s.position()) {
-        Some(Position::Review) => k.session.as_ref().is_some_and(|s| s.missing().is_empty()),
+    let next_enabled = match k.session().map(|s| s.position()) {
+        Some(Position::Review) => k.session().is_some_and(|s| s.missing().is_empty()),
         _ => true,
     };
     ui.horizontal(|ui| {
@@ -291,10 +288,7 @@ fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if next_enabled && tile(ui, t, &next_label, None, Mark::None, true, w).clicked() {
                 out.push(
-                    if matches!(
-                        k.session.as_ref().map(|s| s.position()),
-                        Some(Position::Review)
-                    ) {
+                    if matches!(k.session().map(|s| s.position()), Some(Position::Review)) {
                         Intent::Finish
                     } else {
                         Intent::Next
@@ -389,7 +383,7 @@ fn language_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 }
 
 fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
-    let Some(s) = &k.session else { return };
+    let Some(s) = k.session() else { return };
     let f = s.form(form);
     title_ui(ui, t, f.title.get(k.lang));
     let count: usize = s
@@ -411,7 +405,7 @@ fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
 }
 
 fn review_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let Some(s) = &k.session else { return };
+    let Some(s) = k.session() else { return };
     title_ui(ui, t, &k.tr("review-title"));
     let missing = s.missing();
     if missing.is_empty() {

@@ -5,6 +5,7 @@ use super::theme::Tokens;
 use super::widgets::{Mark, keyboard, keypad, text, tile, tile_width};
 use super::{Intent, Kiosk, Stage};
 use crate::battery::Timepoint;
+use crate::bundle::Patient;
 use crate::i18n::{self, Arg};
 use crate::patient_id::{self, CprRule, PatientId, StudyIdPattern};
 use crate::score::Report;
@@ -13,6 +14,7 @@ use crate::staff::PinOutcome;
 use crate::text::Text;
 use egui::Ui;
 use std::sync::Arc;
+use zeroize::Zeroize;
 
 /// The staff screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,16 +251,17 @@ impl Kiosk {
                             .get(st.battery)
                             .cloned()
                             .unwrap_or_else(|| Arc::clone(&self.config.battery));
-                        st.patient = Some(id);
-                        st.session_timepoint =
-                            self.config.staff.timepoints.get(st.timepoint).copied();
-                        st.id_text.clear();
-                        st.signed_in = None;
-                        st.last_result = None;
-                        self.clear_patient();
-                        self.session = Some(Session::new(battery, self.lang));
-                        self.idle.touch(now);
-                        self.stage = Stage::Language;
+                        let timepoint = self.config.staff.timepoints.get(st.timepoint).copied();
+                        let patient = Patient {
+                            id: id.as_str().to_owned(),
+                            id_type: id.kind(),
+                        };
+                        if self.start_visit(battery, patient, timepoint, now) {
+                            let st = &mut self.staff;
+                            st.id_text.zeroize();
+                            st.signed_in = None;
+                            st.last_result = None;
+                        }
                     }
                     Err(reason) => {
                         st.id_problem = Some(self.strings.args(

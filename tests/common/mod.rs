@@ -91,24 +91,22 @@ impl Kiosk {
     pub fn at(dir: tempfile::TempDir) -> Kiosk {
         let outbox = dir.path().join("outbox");
         std::fs::create_dir_all(&outbox).expect("outbox");
-        let forms = root().join("forms");
-        let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
         Kiosk {
             data: dir.path().join("data"),
             key: dir.path().join("store.key"),
-            sealer: svar::visit::Sealer {
-                recipients: vec![svar::bundle::demo_recipient()],
-                device_key: svar::bundle::DeviceKey::demo(),
-                outbox,
-                hashes: svar::bundle::FormHashes::of_folder(&forms).expect("form hashes"),
-                batteries: loaded
-                    .batteries
-                    .values()
-                    .cloned()
-                    .map(std::sync::Arc::new)
-                    .collect(),
-            },
+            sealer: sealer(outbox),
             dir,
+        }
+    }
+
+    /// What the kiosk app needs to keep and seal sessions here.
+    pub fn records(&self) -> svar::ui::Records {
+        svar::ui::Records {
+            store: self.store(),
+            sealer: sealer(self.sealer.outbox.clone()),
+            site: "test_site".into(),
+            kiosk: "kiosk_1".into(),
+            utc_offset: time::UtcOffset::UTC,
         }
     }
 
@@ -146,6 +144,24 @@ impl Kiosk {
                 .expect("demo identity");
         svar::bundle::open(path, &identities, &svar::bundle::KioskKeys::demo())
             .expect("bundle opens")
+    }
+}
+
+/// Sealing to the demo keys into `outbox`, with every shipped battery.
+fn sealer(outbox: PathBuf) -> svar::visit::Sealer {
+    let forms = root().join("forms");
+    let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
+    svar::visit::Sealer {
+        recipients: vec![svar::bundle::demo_recipient()],
+        device_key: svar::bundle::DeviceKey::demo(),
+        outbox,
+        hashes: svar::bundle::FormHashes::of_folder(&forms).expect("form hashes"),
+        batteries: loaded
+            .batteries
+            .values()
+            .cloned()
+            .map(std::sync::Arc::new)
+            .collect(),
     }
 }
 
