@@ -69,7 +69,11 @@ impl std::ops::DerefMut for Ui {
 }
 
 fn kiosk(size: egui::Vec2) -> Ui {
-    let files = common::Kiosk::new();
+    kiosk_on(size, common::Kiosk::new())
+}
+
+/// The kiosk app started on folders that may hold stored sessions already.
+fn kiosk_on(size: egui::Vec2, files: common::Kiosk) -> Ui {
     let records = files.records();
     let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
         KioskApp::new(
@@ -236,12 +240,14 @@ fn answer_item(
     }
 }
 
-/// Answers every question on the screen shown, then moves on: by itself after a single tap
-/// (waiting out the visible confirmation), otherwise with Next.
+/// Answers every unanswered question on the screen shown, then moves on: by itself after a
+/// single tap (waiting out the visible confirmation), otherwise with Next.
 fn answer_screen(h: &mut Harness<'static, KioskApp>) {
     let (form_ix, items, form) = current(h).expect("a question screen");
     for ix in &items {
-        answer_item(h, &form, form_ix, *ix, items.len() > 1);
+        if answer(h, form_ix, *ix).is_none() {
+            answer_item(h, &form, form_ix, *ix, items.len() > 1);
+        }
     }
     wait(h, 1.0);
     if current(h).map(|c| c.1) == Some(items) {
@@ -717,4 +723,73 @@ fn five_wrong_pins_lock_the_pad() {
         ),
         "locked even for the right PIN"
     );
+}
+
+#[test]
+fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_list() {
+    // A session interrupted by a crash: three answers in the store, no end.
+    let files = common::Kiosk::new();
+    let given = {
+        let mut store = files.store();
+        let battery = files.demo();
+        let script = svar::bundle::answers_in_order(&battery, &common::demo_answers()).unwrap();
+        let mut visit =
+            svar::visit::Visit::start(&mut store, battery, Lang::Nb, common::meta(), None).unwrap();
+        for (form, item, answer) in script.iter().take(3).cloned() {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        script
+    };
+    let mut h = kiosk_on(egui::vec2(1280.0, 800.0), files);
+    assert!(
+        h.query_by_label(&tr(&h, "welcome-staff-attention"))
+            .is_some(),
+        "the welcome screen tells staff, without saying what"
+    );
+    tap(&mut h, "Ansatte");
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    tap(&mut h, "1 økt venter");
+    assert!(h.query_by_label_contains("avbrutt").is_some());
+    tap(&mut h, "Fortsett økten");
+    assert_eq!(h.state().kiosk.stage(), Stage::Session);
+    for (form, item, answer) in given.iter().take(3) {
+        assert_eq!(
+            h.state().kiosk.session().unwrap().answers(*form).get(*item),
+            Some(answer),
+            "answers given before the crash are back"
+        );
+    }
+    for _ in 0..300 {
+        match position(&h) {
+            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
+            Some(Position::Screen { .. }) => answer_screen(&mut h),
+            Some(Position::Review) => tap(&mut h, "Jeg er ferdig"),
+            Some(Position::Finish) => tap(&mut h, "Ja, send svarene mine"),
+            _ => break,
+        }
+    }
+    assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1, "one bundle for the resumed session");
+    assert_eq!(
+        h.files.open(&bundles[0]).status,
+        svar::bundle::Status::Complete
+    );
+    wait(&mut h, 9.0);
+    tap(&mut h, "Ansatte");
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    assert!(h.query_by_label_contains("venter").is_none());
+    tap(&mut h, "Dagens økter");
+    assert!(
+        h.query_by_label_contains("fullført – i utboksen").is_some(),
+        "today's list shows status and upload state"
+    );
+    assert!(
+        h.query_by_label_contains(common::PATIENT).is_none(),
+        "no patient id in the list"
+    );
+    let score_lines = h.query_all_by_label_contains(": ").count();
+    assert!(score_lines >= 5, "score lines are listed ({score_lines})");
 }

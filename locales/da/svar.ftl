@@ -153,3 +153,28 @@ staff-hand-over = Giv skærmen til patienten
 staff-summary-none = Ingen session er afsluttet, siden kiosken startede.
 staff-no-value = ingen værdi (for få svar)
 staff-flag = OBS: { $flag }
+
+welcome-staff-attention = Til personalet: der venter noget i personaletilstand.
+session-not-saved = Dit svar er ikke gemt endnu. Bed en af personalet om hjælp.
+staff-problem-disk-full = Disken er fuld: svarene kan ikke gemmes. Frigør plads; sessionen bevares, til det lykkes.
+staff-problem-store = Det lokale lager virker ikke. Sessionen bevares i hukommelsen, til det lykkes.
+staff-problem-outbox = Kan ikke skrive til udbakken (fuld disk eller skrivebeskyttet). Sessionen er gemt sikkert og forsegles, når det lykkes.
+staff-problem-seal = En session kunne ikke forsegles. Den er gemt sikkert.
+staff-waiting = { $count ->
+    [one] { $count } session venter
+   *[other] { $count } sessioner venter
+}
+staff-waiting-title = Afbrudte og ventende sessioner
+staff-waiting-none = Ingen sessioner venter.
+staff-resume = Fortsæt sessionen
+staff-seal-abandoned = Afslut og forsegl
+staff-seal-retry = Prøv at forsegle igen
+staff-today = Dagens sessioner
+staff-today-none = Ingen sessioner i dag.
+session-state-interrupted = afbrudt
+session-state-waiting = venter på forsegling
+session-state-abandoned = afsluttet før tid
+session-state-timeout = tidsudløb
+session-state-complete = gennemført
+upload-waiting = i udbakken
+upload-sent = sendt

@@ -153,3 +153,28 @@ staff-hand-over = Hand the screen to the patient
 staff-summary-none = No session has finished since the kiosk started.
 staff-no-value = no value (too few answers)
 staff-flag = Attention: { $flag }
+
+welcome-staff-attention = For staff: something is waiting in staff mode.
+session-not-saved = Your answer is not saved yet. Please ask a member of staff for help.
+staff-problem-disk-full = The disk is full: answers cannot be saved. Free some space; the session is kept until it works.
+staff-problem-store = The local store is not working. The session is kept in memory until it works.
+staff-problem-outbox = Cannot write to the outbox (disk full or not writable). The session is stored safely and will be sealed when it works.
+staff-problem-seal = A session could not be sealed. It is stored safely.
+staff-waiting = { $count ->
+    [one] { $count } session waiting
+   *[other] { $count } sessions waiting
+}
+staff-waiting-title = Interrupted and waiting sessions
+staff-waiting-none = No sessions are waiting.
+staff-resume = Resume the session
+staff-seal-abandoned = End and seal
+staff-seal-retry = Try sealing again
+staff-today = Today's sessions
+staff-today-none = No sessions today.
+session-state-interrupted = interrupted
+session-state-waiting = waiting to be sealed
+session-state-abandoned = ended early
+session-state-timeout = timed out
+session-state-complete = complete
+upload-waiting = in the outbox
+upload-sent = sent

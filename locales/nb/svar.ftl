@@ -153,3 +153,28 @@ staff-hand-over = Gi skjermen til pasienten
 staff-summary-none = Ingen økt er fullført siden kiosken startet.
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Obs: { $flag }
+
+welcome-staff-attention = Til de ansatte: noe venter i personalmodus.
+session-not-saved = Svaret ditt er ikke lagret ennå. Be en av de ansatte om hjelp.
+staff-problem-disk-full = Disken er full: svarene kan ikke lagres. Frigjør plass; økten beholdes til det går.
+staff-problem-store = Den lokale lagringen virker ikke. Økten beholdes i minnet til det går.
+staff-problem-outbox = Kan ikke skrive til utboksen (full disk eller ikke skrivbar). Økten er trygt lagret og forsegles når det går.
+staff-problem-seal = En økt kunne ikke forsegles. Den er trygt lagret.
+staff-waiting = { $count ->
+    [one] { $count } økt venter
+   *[other] { $count } økter venter
+}
+staff-waiting-title = Avbrutte og ventende økter
+staff-waiting-none = Ingen økter venter.
+staff-resume = Fortsett økten
+staff-seal-abandoned = Avslutt og forsegl
+staff-seal-retry = Prøv å forsegle igjen
+staff-today = Dagens økter
+staff-today-none = Ingen økter i dag.
+session-state-interrupted = avbrutt
+session-state-waiting = venter på forsegling
+session-state-abandoned = avsluttet før tiden
+session-state-timeout = tidsavbrudd
+session-state-complete = fullført
+upload-waiting = i utboksen
+upload-sent = sendt

@@ -153,3 +153,28 @@ staff-hand-over = Gi skjermen til pasienten
 staff-summary-none = Inga økt er fullført sidan kiosken starta.
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Merk: { $flag }
+
+welcome-staff-attention = Til dei tilsette: noko ventar i personalmodus.
+session-not-saved = Svaret ditt er ikkje lagra enno. Be ein av dei tilsette om hjelp.
+staff-problem-disk-full = Disken er full: svara kan ikkje lagrast. Frigjer plass; økta vert halden til det går.
+staff-problem-store = Den lokale lagringa verkar ikkje. Økta vert halden i minnet til det går.
+staff-problem-outbox = Kan ikkje skrive til utboksen (full disk eller ikkje skrivbar). Økta er trygt lagra og vert forsegla når det går.
+staff-problem-seal = Ei økt kunne ikkje forseglast. Ho er trygt lagra.
+staff-waiting = { $count ->
+    [one] { $count } økt ventar
+   *[other] { $count } økter ventar
+}
+staff-waiting-title = Avbrotne og ventande økter
+staff-waiting-none = Ingen økter ventar.
+staff-resume = Hald fram med økta
+staff-seal-abandoned = Avslutt og forsegl
+staff-seal-retry = Prøv å forsegle igjen
+staff-today = Økter i dag
+staff-today-none = Ingen økter i dag.
+session-state-interrupted = avbroten
+session-state-waiting = ventar på forsegling
+session-state-abandoned = avslutta før tida
+session-state-timeout = tidsavbrot
+session-state-complete = fullført
+upload-waiting = i utboksen
+upload-sent = sendt

@@ -189,6 +189,8 @@ pub struct Kiosk {
     waiting: Vec<DayEntry>,
     /// The last storage or sealing problem, for staff.
     problem: Option<String>,
+    /// Today's sessions, loaded when staff open the list.
+    today: Vec<DayEntry>,
     next_retry: f64,
     idle: IdleTimer,
     clock_offset: f64,
@@ -220,6 +222,7 @@ impl Kiosk {
             held: None,
             waiting: Vec::new(),
             problem: None,
+            today: Vec::new(),
             next_retry: 0.0,
             idle,
             clock_offset: 0.0,
@@ -274,6 +277,19 @@ impl Kiosk {
         self.problem.as_deref()
     }
 
+    /// Today's sessions as last loaded for staff.
+    pub fn today(&self) -> &[DayEntry] {
+        &self.today
+    }
+
+    fn load_today(&mut self) {
+        let since = self.start_of_today();
+        match self.records.store.since(&since) {
+            Ok(today) => self.today = today,
+            Err(e) => self.problem = Some(self.store_message(&e)),
+        }
+    }
+
     /// Whether the running session has answers the store does not hold yet.
     pub fn unsaved(&self) -> bool {
         self.visit.as_ref().is_some_and(|v| v.problem().is_some()) || self.held.is_some()
@@ -315,6 +331,7 @@ impl Kiosk {
     fn welcome_next_patient(&mut self) {
         self.clear_patient();
         self.staff.signed_in = None;
+        self.today.clear();
         self.stage = Stage::Welcome;
         self.lang = self.config.default_lang;
         self.text_size = TextSize::Normal;
@@ -574,7 +591,7 @@ impl Kiosk {
         self.waiting.iter().any(|e| e.state == State::Ending)
     }
 
-    fn refresh_waiting(&mut self) {
+    pub(crate) fn refresh_waiting(&mut self) {
         match self.records.store.unsealed() {
             Ok(waiting) => self.waiting = waiting,
             Err(e) => self.problem = Some(self.store_message(&e)),
@@ -593,7 +610,7 @@ impl Kiosk {
     }
 
     /// A staff message for a sealing failure.
-    fn seal_message(&self, e: &VisitError) -> String {
+    pub(crate) fn seal_message(&self, e: &VisitError) -> String {
         let id = if e.is_outbox_problem() {
             "staff-problem-outbox"
         } else {

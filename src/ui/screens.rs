@@ -52,7 +52,12 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
                     .fill(p.surface)
                     .inner_margin(Margin::symmetric(24, 10)),
             )
-            .show(ui, |ui| header_ui(ui, t, k, out));
+            .show(ui, |ui| {
+                header_ui(ui, t, k, out);
+                if k.unsaved() {
+                    text(ui, &k.tr("session-not-saved"), t.bold(t.body), p.warning);
+                }
+            });
     }
     let nav = matches!(
         position,
@@ -346,6 +351,15 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
     ui.add_space(t.pad * 4.0);
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        // Says only that something waits, never what: the patient may be reading.
+        if !k.waiting().is_empty() || k.problem().is_some() || k.unsaved() {
+            text(
+                ui,
+                &k.tr("welcome-staff-attention"),
+                t.font(t.small),
+                t.palette.warning,
+            );
+        }
         if tile(ui, t, &k.tr("staff-open"), None, Mark::None, false, 180.0).clicked() {
             out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
         }

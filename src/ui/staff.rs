@@ -5,13 +5,15 @@ use super::theme::Tokens;
 use super::widgets::{Mark, keyboard, keypad, text, tile, tile_width};
 use super::{Intent, Kiosk, Stage};
 use crate::battery::Timepoint;
-use crate::bundle::Patient;
+use crate::bundle::{Patient, Status};
 use crate::i18n::{self, Arg};
 use crate::patient_id::{self, CprRule, PatientId, StudyIdPattern};
 use crate::score::Report;
 use crate::session::Session;
 use crate::staff::PinOutcome;
+use crate::store::{DayEntry, SessionId, State};
 use crate::text::Text;
+use crate::visit::Visit;
 use egui::Ui;
 use std::sync::Arc;
 use zeroize::Zeroize;
@@ -27,6 +29,10 @@ pub enum Page {
     NewSession,
     /// Scores of the last finished session.
     LastResult,
+    /// Sessions interrupted by a restart or waiting to be sealed.
+    Waiting,
+    /// Today's sessions on this kiosk.
+    Today,
 }
 
 /// The kinds of patient id staff can enter.
@@ -64,6 +70,12 @@ pub enum StaffIntent {
     Timepoint(usize),
     /// Start the session and hand the screen over.
     HandOver,
+    /// Resume an interrupted session and hand the screen over.
+    Resume(SessionId),
+    /// End an interrupted session as abandoned and seal it.
+    SealAbandoned(SessionId),
+    /// Try sealing waiting sessions again.
+    RetrySeal,
     /// Close the kiosk.
     Leave,
     /// Back to the welcome screen.
@@ -214,7 +226,54 @@ impl Kiosk {
             }
             StaffIntent::Show(page) => {
                 if st.signed_in.is_some() {
+                    match page {
+                        Page::Today => self.load_today(),
+                        Page::Waiting => self.refresh_waiting(),
+                        _ => {}
+                    }
                     self.stage = Stage::Staff(page);
+                }
+            }
+            StaffIntent::Resume(id) => {
+                let Some(staff) = st.signed_in.clone() else {
+                    return;
+                };
+                match Visit::resume(
+                    &mut self.records.store,
+                    id,
+                    &self.records.sealer.batteries,
+                    Some(&staff),
+                ) {
+                    Ok(visit) => {
+                        self.clear_patient();
+                        self.lang = visit.session().lang();
+                        self.visit = Some(visit);
+                        self.staff.signed_in = None;
+                        self.idle.touch(now);
+                        self.stage = Stage::Session;
+                    }
+                    Err(e) => self.problem = Some(self.seal_message(&e)),
+                }
+                self.refresh_waiting();
+            }
+            StaffIntent::SealAbandoned(id) => {
+                let Some(staff) = st.signed_in.clone() else {
+                    return;
+                };
+                match crate::visit::abandon_stored(
+                    &mut self.records.store,
+                    id,
+                    &self.records.sealer,
+                    Some(&staff),
+                ) {
+                    Ok(_) => self.problem = None,
+                    Err(e) => self.problem = Some(self.seal_message(&e)),
+                }
+                self.refresh_waiting();
+            }
+            StaffIntent::RetrySeal => {
+                if st.signed_in.is_some() {
+                    self.retry(now);
                 }
             }
             StaffIntent::IdType(kind) => {
@@ -280,6 +339,7 @@ impl Kiosk {
             }
             StaffIntent::Close => {
                 st.signed_in = None;
+                self.today.clear();
                 st.pin.clear();
                 st.id_text.clear();
                 self.stage = Stage::Welcome;
@@ -336,23 +396,119 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
         }
         Page::Menu => {
             super::screens::title_ui(ui, t, &k.tr("staff-menu-title"));
+            if let Some(problem) = k.problem() {
+                text(ui, problem, t.bold(t.body), t.palette.warning);
+            }
+            if !k.waiting().is_empty() {
+                let label = k.strings.args(
+                    lang,
+                    "staff-waiting",
+                    &[("count", Arg::Num(k.waiting().len() as f64))],
+                );
+                if tile(ui, t, &label, None, Mark::None, true, full).clicked() {
+                    push(out, StaffIntent::Show(Page::Waiting));
+                }
+            }
             for (id, intent, primary) in [
                 (
                     "staff-new-session",
                     StaffIntent::Show(Page::NewSession),
-                    true,
+                    k.waiting().is_empty(),
                 ),
                 (
                     "staff-last-result",
                     StaffIntent::Show(Page::LastResult),
                     false,
                 ),
+                ("staff-today", StaffIntent::Show(Page::Today), false),
                 ("staff-close", StaffIntent::Close, false),
                 ("staff-leave", StaffIntent::Leave, false),
             ] {
                 if tile(ui, t, &k.tr(id), None, Mark::None, primary, full).clicked() {
                     push(out, intent);
                 }
+            }
+        }
+        Page::Waiting => {
+            super::screens::title_ui(ui, t, &k.tr("staff-waiting-title"));
+            if let Some(problem) = k.problem() {
+                text(ui, problem, t.bold(t.body), t.palette.warning);
+            }
+            if k.waiting().is_empty() {
+                text(
+                    ui,
+                    &k.tr("staff-waiting-none"),
+                    t.font(t.body),
+                    t.palette.text,
+                );
+            }
+            let half = tile_width(ui, t, 2);
+            for entry in k.waiting() {
+                text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
+                ui.horizontal(|ui| {
+                    if entry.state == State::Open {
+                        if tile(ui, t, &k.tr("staff-resume"), None, Mark::None, true, half)
+                            .clicked()
+                        {
+                            push(out, StaffIntent::Resume(entry.id));
+                        }
+                        if tile(
+                            ui,
+                            t,
+                            &k.tr("staff-seal-abandoned"),
+                            None,
+                            Mark::None,
+                            false,
+                            half,
+                        )
+                        .clicked()
+                        {
+                            push(out, StaffIntent::SealAbandoned(entry.id));
+                        }
+                    } else if tile(
+                        ui,
+                        t,
+                        &k.tr("staff-seal-retry"),
+                        None,
+                        Mark::None,
+                        true,
+                        half,
+                    )
+                    .clicked()
+                    {
+                        push(out, StaffIntent::RetrySeal);
+                    }
+                });
+                ui.add_space(t.gap);
+            }
+            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+                push(out, StaffIntent::Show(Page::Menu));
+            }
+        }
+        Page::Today => {
+            super::screens::title_ui(ui, t, &k.tr("staff-today"));
+            if k.today().is_empty() {
+                text(
+                    ui,
+                    &k.tr("staff-today-none"),
+                    t.font(t.body),
+                    t.palette.text,
+                );
+            }
+            for entry in k.today() {
+                text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
+                for (line, attention) in summary_lines(k, entry) {
+                    let color = if attention {
+                        t.palette.warning
+                    } else {
+                        t.palette.text
+                    };
+                    text(ui, &line, t.font(t.body), color);
+                }
+                ui.add_space(t.gap);
+            }
+            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+                push(out, StaffIntent::Show(Page::Menu));
             }
         }
         Page::NewSession => {
@@ -525,6 +681,96 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
             }
         }
     }
+}
+
+/// One line about a stored session: local time, battery, how it ended, where its bundle is.
+fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
+    let lang = k.lang;
+    let time = time::OffsetDateTime::parse(
+        &entry.opened,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map(|at| {
+        let local = at.to_offset(k.records.utc_offset);
+        format!("{:02}:{:02}", local.hour(), local.minute())
+    })
+    .unwrap_or_default();
+    let battery = k
+        .records
+        .sealer
+        .batteries
+        .iter()
+        .find(|b| b.id.as_str() == entry.battery)
+        .map_or_else(|| entry.battery.clone(), |b| b.title.get(lang).to_owned());
+    let state = match (entry.state, entry.status) {
+        (State::Open, _) => k.tr("session-state-interrupted"),
+        (State::Ending, _) => k.tr("session-state-waiting"),
+        (State::Sealed, Some(Status::Abandoned)) => k.tr("session-state-abandoned"),
+        (State::Sealed, Some(Status::Timeout)) => k.tr("session-state-timeout"),
+        (State::Sealed, _) => k.tr("session-state-complete"),
+    };
+    let upload = match &entry.bundle_file {
+        Some(file) if k.records.sealer.outbox.join(file).exists() => {
+            format!(" – {}", k.tr("upload-waiting"))
+        }
+        Some(_) => format!(" – {}", k.tr("upload-sent")),
+        None => String::new(),
+    };
+    format!("{time}  {battery} – {state}{upload}")
+}
+
+/// Score lines of a sealed session's stored summary (no answers), with whether each asks for
+/// attention.
+fn summary_lines(k: &Kiosk, entry: &DayEntry) -> Vec<(String, bool)> {
+    let lang = k.lang;
+    let Some(forms) = entry.summary.as_ref().and_then(serde_json::Value::as_array) else {
+        return Vec::new();
+    };
+    let form_of = |id: &str| {
+        k.records
+            .sealer
+            .batteries
+            .iter()
+            .flat_map(|b| &b.forms)
+            .map(|m| &m.form)
+            .find(|f| f.id.as_str() == id)
+            .cloned()
+    };
+    let mut lines = Vec::new();
+    for summary in forms {
+        let id = summary["form"].as_str().unwrap_or_default();
+        let form = form_of(id);
+        let scores = summary["scores"].as_object().into_iter().flatten();
+        for (score_id, record) in scores {
+            let label = form
+                .as_ref()
+                .and_then(|f| f.scores.iter().find(|s| s.id.as_str() == score_id))
+                .map_or_else(|| score_id.clone(), |s| s.label.get(lang).to_owned());
+            let value = record["value"].as_f64().map_or_else(
+                || k.tr("staff-no-value"),
+                |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
+            );
+            let band = record["band"]
+                .as_str()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default();
+            let attention = record["severity"].as_str().is_some_and(|s| s != "none");
+            lines.push((format!("{label}: {value}{band}"), attention));
+        }
+        for flag in summary["flags"].as_array().into_iter().flatten() {
+            let flag = flag.as_str().unwrap_or_default();
+            let label = form
+                .as_ref()
+                .and_then(|f| f.flags.iter().find(|x| x.id.as_str() == flag))
+                .map_or_else(|| flag.to_owned(), |x| x.label.get(lang).to_owned());
+            lines.push((
+                k.strings
+                    .args(lang, "staff-flag", &[("flag", Arg::Text(label))]),
+                true,
+            ));
+        }
+    }
+    lines
 }
 
 /// The message id naming a time point.
