@@ -572,3 +572,146 @@ fn rebuild(
     }
     Ok((session, times))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::{IdType, Patient};
+    use crate::session::Nav;
+
+    fn demo_battery() -> Arc<Battery> {
+        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        let loaded = crate::library::load_paths(&[forms], None);
+        Arc::new(loaded.batteries["demo"].clone())
+    }
+
+    fn meta() -> Meta {
+        Meta {
+            bundle_id: uuid::Uuid::now_v7(),
+            site: "s".into(),
+            kiosk: "k".into(),
+            patient: Patient {
+                id: "01017012345".into(),
+                id_type: IdType::Synthetic,
+            },
+            timepoint: None,
+            arm: None,
+            consent: None,
+            started: Timestamp::now(),
+        }
+    }
+
+    /// Answers to most of the demo battery: more than one database page holds.
+    fn script(battery: &Battery) -> Vec<(usize, ItemIx, Answer)> {
+        let hscl: serde_json::Map<String, Value> = (1..=25)
+            .map(|i| (format!("q{i}"), json!(1 + i % 4)))
+            .collect();
+        let phq: serde_json::Map<String, Value> =
+            (1..=9).map(|i| (format!("q{i}"), json!(i % 4))).collect();
+        crate::bundle::answers_in_order(
+            battery,
+            &json!({
+                "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},
+                "about_you": {"occupation": "Fyrvokter på Lindesnes fyr, nattskift og helg"},
+                "hscl25": hscl,
+                "phq9": phq,
+                "was": {"q1": 7},
+            }),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_full_disk_keeps_every_answer_in_memory_and_the_screen_still_until_space_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
+        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let battery = demo_battery();
+        let script = script(&battery);
+        let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
+        let (first, rest) = script.split_at(3);
+        for (form, item, answer) in first.iter().cloned() {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        assert!(visit.problem().is_none());
+        store.simulate_full_disk(true);
+        let mut refused = 0;
+        for (form, item, answer) in rest.iter().cloned() {
+            assert_eq!(
+                visit.answer(&mut store, form, item, Some(answer)),
+                AnswerOutcome::Accepted,
+                "the answer is taken in memory"
+            );
+            if visit.problem().is_some() {
+                refused += 1;
+            }
+        }
+        assert!(refused > 0, "the full disk refused writes");
+        let problem = visit.problem().unwrap();
+        assert!(problem.is_disk_full(), "{problem}");
+        assert!(!problem.to_string().contains("01017012345"));
+        assert_eq!(
+            visit.forward(&mut store),
+            Nav::Stayed,
+            "no moving on unsaved"
+        );
+        for (form, item, answer) in &script {
+            assert_eq!(visit.session().answers(*form).get(*item), Some(answer));
+        }
+        store.simulate_full_disk(false);
+        assert!(visit.save(&mut store), "saved once space returns");
+        assert!(visit.problem().is_none());
+        assert_eq!(store.load(visit.id()).unwrap().answers.len(), script.len());
+    }
+
+    #[test]
+    fn ending_on_a_full_disk_hands_the_visit_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
+        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let battery = demo_battery();
+        let hashes =
+            FormHashes::of_folder(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms"))
+                .unwrap();
+        let sealer = Sealer {
+            recipients: vec![bundle::demo_recipient()],
+            device_key: DeviceKey::demo(),
+            outbox: dir.path().to_owned(),
+            hashes,
+            batteries: vec![Arc::clone(&battery)],
+        };
+        let script = script(&battery);
+        let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
+        store.simulate_full_disk(true);
+        for (form, item, answer) in script.iter().cloned() {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        assert!(visit.problem().is_some());
+        let (visit, problem) = visit
+            .end(&mut store, Status::Timeout, &sealer, None)
+            .unwrap_err();
+        assert!(problem.is_disk_full(), "{problem}");
+        for (form, item, answer) in &script {
+            assert_eq!(visit.session().answers(*form).get(*item), Some(answer));
+        }
+        store.simulate_full_disk(false);
+        let sealed = visit
+            .end(&mut store, Status::Timeout, &sealer, None)
+            .unwrap()
+            .unwrap();
+        let bundle = crate::bundle::open(
+            &sealed.path,
+            &crate::bundle::Identities::load(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("assets/demo-keys/demo-identity.txt"),
+            )
+            .unwrap(),
+            &crate::bundle::KioskKeys::demo(),
+        )
+        .unwrap();
+        let hscl = bundle.forms.iter().find(|f| f.id == "hscl25").unwrap();
+        assert_eq!(hscl.answers.len(), 25, "nothing was lost");
+        let total: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
+        assert_eq!(total, script.len());
+    }
+}

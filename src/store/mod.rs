@@ -380,6 +380,36 @@ impl Store {
         Ok(())
     }
 
+    /// Simulates a full disk: caps the database's size and fills every free page, so that
+    /// any write needing a new page fails as on a full disk. `false` lifts it.
+    #[cfg(test)]
+    pub(crate) fn simulate_full_disk(&self, full: bool) {
+        if full {
+            let count: i64 = self
+                .conn
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .expect("page count");
+            self.conn
+                .pragma_update(None, "max_page_count", count + 8)
+                .expect("max_page_count");
+            self.conn
+                .execute_batch("CREATE TABLE IF NOT EXISTS test_filler (x BLOB)")
+                .expect("filler");
+            while self
+                .conn
+                .execute("INSERT INTO test_filler VALUES (zeroblob(512))", [])
+                .is_ok()
+            {}
+        } else {
+            self.conn
+                .pragma_update(None, "max_page_count", i64::from(u32::MAX))
+                .expect("max_page_count");
+            self.conn
+                .execute_batch("DROP TABLE IF EXISTS test_filler")
+                .expect("filler");
+        }
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
