@@ -142,6 +142,9 @@ enum Command {
         #[arg(long)]
         forms: Option<PathBuf>,
     },
+    /// Hash a staff PIN (4–8 digits, read from standard input) for the configuration's
+    /// `pin_hash`; the PIN itself is never stored.
+    PinHash,
     /// Check a configuration file; print each problem as PATH:LINE:COL: error[CODE]: message.
     Config {
         #[command(subcommand)]
@@ -224,6 +227,7 @@ fn main() -> ExitCode {
                 run_configured(&config_path(config), windowed, started)
             }
         }
+        Command::PinHash => pin_hash(),
         Command::Config {
             command: ConfigCommand::Check { config },
         } => config_check(&config_path(config)),
@@ -396,6 +400,29 @@ fn forms_dir(given: Option<PathBuf>) -> PathBuf {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")
         }
     })
+}
+
+fn pin_hash() -> ExitCode {
+    let mut line = String::new();
+    if let Err(e) = std::io::stdin().read_line(&mut line) {
+        eprintln!("error: cannot read the PIN from standard input: {e}");
+        return ExitCode::from(1);
+    }
+    let pin = line.trim();
+    if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!("error: a PIN is 4 to 8 digits");
+        return ExitCode::from(2);
+    }
+    match svar::staff::hash_pin(pin) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot hash the PIN: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// The configuration file: the one given, else `SVAR_CONFIG`, else `/etc/svar/svar.toml`.

@@ -179,3 +179,131 @@ fn a_battery_without_the_form_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(common::stderr(&out).contains("does not include the form `phq9`"));
 }
+
+/// Runs `svar` with standard input.
+fn svar_with_input(args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = |name: &str| d.join(name).to_string_lossy().into_owned();
+    // The receiving site's key and the kiosk's device key.
+    let out = common::svar(&["keygen", "--out", &path("site.key")]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let recipient = common::stdout(&out).trim().to_owned();
+    let out = common::svar(&["keygen", "--device", "--out", &path("device.key")]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    // A PIN hash for a nurse; a PIN that is not 4–8 digits is refused.
+    assert_eq!(
+        svar_with_input(&["pin-hash"], "12a4\n").status.code(),
+        Some(2)
+    );
+    let out = svar_with_input(&["pin-hash"], "4711\n");
+    assert!(out.status.success());
+    let hash = common::stdout(&out).trim().to_owned();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("4711"));
+    let example = std::fs::read_to_string(common::root().join("docs/svar.example.toml")).unwrap();
+    let pin_line = example.lines().find(|l| l.starts_with("pin_hash")).unwrap();
+    let config = example
+        .replace(
+            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            &recipient,
+        )
+        .replace("/var/lib/svar", &path("data"))
+        .replace(
+            "/usr/share/svar/forms",
+            &common::root().join("forms").to_string_lossy(),
+        )
+        .replace(pin_line, &format!("pin_hash = \"{hash}\""));
+    std::fs::write(d.join("svar.toml"), &config).unwrap();
+    let out = common::svar(&["config", "check", &path("svar.toml")]);
+    assert!(out.status.success(), "{}", common::stdout(&out));
+    assert!(
+        common::stderr(&out).contains("ok (site unn_tromso"),
+        "{}",
+        common::stderr(&out)
+    );
+    // A mistake is reported at its line, as `svar validate` does.
+    std::fs::write(
+        d.join("bad.toml"),
+        config.replace("\"demo\"]", "\"no_such_battery\"]"),
+    )
+    .unwrap();
+    let out = common::svar(&["config", "check", &path("bad.toml")]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("batteries"))
+        .unwrap()
+        + 1;
+    assert!(
+        common::stdout(&out).contains(&format!("bad.toml:{line}:")),
+        "{}",
+        common::stdout(&out)
+    );
+    assert!(common::stdout(&out).contains("unknown-battery"));
+}
+
+#[test]
+fn audit_verify_reports_an_intact_log_and_a_tampered_one() {
+    let k = common::Kiosk::new();
+    {
+        let mut store = k.store();
+        let mut visit = svar::visit::Visit::start(
+            &mut store,
+            k.demo(),
+            svar::text::Lang::Nb,
+            common::meta(),
+            Some("nurse_kari"),
+        )
+        .unwrap();
+        let script = svar::bundle::answers_in_order(&k.demo(), &common::demo_answers()).unwrap();
+        for (form, item, answer) in script.into_iter().take(4) {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        visit
+            .end(&mut store, svar::bundle::Status::Abandoned, &k.sealer, None)
+            .unwrap()
+            .unwrap();
+    }
+    let data = k.data.to_string_lossy().into_owned();
+    let key = k.key.to_string_lossy().into_owned();
+    let out = common::svar(&["audit", "verify", "--data", &data, "--store-key", &key]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stdout(&out).contains("intact: 4 row(s)"));
+    let out = common::svar(&["audit", "list", "--data", &data, "--store-key", &key]);
+    let listing = common::stdout(&out);
+    assert!(listing.contains("session_started") && listing.contains("nurse_kari"));
+    assert!(!listing.contains(common::PATIENT));
+    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET staff = 'nobody' WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let out = common::svar(&["audit", "verify", "--data", &data, "--store-key", &key]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("audit row 2 was altered"),
+        "{}",
+        common::stderr(&out)
+    );
+}
