@@ -1166,16 +1166,26 @@ fn envelope(bundle: &Bundle, signer: &DeviceKey) -> Result<Vec<u8>, SealError> {
 
 /// Writes `bytes` to `folder/name` so that the name only ever shows a complete file: write a
 /// hidden temporary file in the same folder, flush it to disk, rename it, then flush the
-/// folder so the rename itself survives a power cut. The temporary file is removed on failure;
-/// one left by a process killed while writing is overwritten.
-fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+/// folder so the rename itself survives a power cut. The temporary file is removed on failure.
+/// An existing `folder/name` is replaced.
+pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let target = folder.join(name);
     let temp = folder.join(format!(".{name}.tmp"));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&temp)?;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+    };
+    let mut file = match create() {
+        // A crash during an earlier write of the same name left its temporary file: the name
+        // is this function's, so remove it (a link is removed, never followed) and start over.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&temp)?;
+            create()?
+        }
+        other => other?,
+    };
     let written = file
         .write_all(bytes)
         .and_then(|()| file.sync_all())

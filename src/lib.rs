@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod condition;
 pub mod config;
 pub mod diag;
+pub mod export;
 pub mod expr;
 pub mod form;
 pub mod i18n;

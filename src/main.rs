@@ -170,6 +170,33 @@ enum Command {
         /// The bundle file (*.svar.age).
         bundle: PathBuf,
     },
+    /// Decrypt and check every bundle of a folder and write them for analysis: one CSV per
+    /// form with a codebook, or JSON Lines.
+    ///
+    /// Bundles that do not open (truncated, tampered with, wrong key, unsigned, not enrolled,
+    /// not a bundle) are skipped, each named on standard error with the reason; the others
+    /// are still written. Prints the files written. Exits 1 when any bundle was skipped.
+    Export {
+        /// The age identity file (as written by `svar keygen` or `age-keygen`).
+        #[arg(long)]
+        identity: PathBuf,
+        /// A folder of enrolled kiosk public keys (*.pub; default: the demo device key).
+        #[arg(long)]
+        kiosk_keys: Option<PathBuf>,
+        /// What to write: `csv` (DIR/<form id>.csv and DIR/codebook.csv) or `jsonl`
+        /// (DIR/bundles.jsonl).
+        #[arg(long, value_parser = parse_serde::<svar::export::Format>)]
+        format: svar::export::Format,
+        /// The folder to write to (created if missing; files of the same name are replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// The forms folder, for column order, labels and values (default: forms/ here, else
+        /// the one this build was made from).
+        #[arg(long)]
+        forms: Option<PathBuf>,
+        /// The folder of bundle files (*.svar.age).
+        bundle_dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -290,6 +317,21 @@ fn main() -> ExitCode {
             kiosk_keys,
             bundle,
         } => open(&identity, kiosk_keys.as_deref(), &bundle),
+        Command::Export {
+            identity,
+            kiosk_keys,
+            format,
+            out,
+            forms,
+            bundle_dir,
+        } => export(
+            &identity,
+            kiosk_keys.as_deref(),
+            &forms_dir(forms),
+            format,
+            &out,
+            &bundle_dir,
+        ),
     }
 }
 
@@ -884,6 +926,46 @@ fn open(identity: &Path, kiosk_keys: Option<&Path>, path: &Path) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(1)
         }
+    }
+}
+
+fn export(
+    identity: &Path,
+    kiosk_keys: Option<&Path>,
+    forms: &Path,
+    format: svar::export::Format,
+    out: &Path,
+    bundle_dir: &Path,
+) -> ExitCode {
+    let exported = receiver_keys(identity, kiosk_keys)
+        .map_err(|e| e.to_string())
+        .and_then(|(identities, kiosk)| {
+            svar::export::run(bundle_dir, &identities, &kiosk, Some(forms), format, out)
+                .map_err(|e| e.to_string())
+        });
+    let report = match exported {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    for skipped in &report.skipped {
+        // The reason names the file; like every open error it carries no patient data.
+        eprintln!("skipped: {}", skipped.reason);
+    }
+    for path in &report.written {
+        println!("{}", path.display());
+    }
+    eprintln!(
+        "exported {} bundles, skipped {}",
+        report.exported,
+        report.skipped.len()
+    );
+    if report.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

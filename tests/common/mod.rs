@@ -46,14 +46,19 @@ pub const PATIENT: &str = "01017012345";
 /// A distinctive text answer that must never appear in an outbox file.
 pub const OCCUPATION: &str = "Fyrvokter Zebulon";
 
-/// Complete answers to the demo battery.
+/// Complete answers to the demo battery, with [`OCCUPATION`] as the free-text answer.
 pub fn demo_answers() -> Value {
+    answers_with_occupation(OCCUPATION)
+}
+
+/// Complete answers to the demo battery, with `occupation` as the free-text answer.
+pub fn answers_with_occupation(occupation: &str) -> Value {
     let hscl: serde_json::Map<String, Value> = (1..=25)
         .map(|i| (format!("q{i}"), json!(1 + i % 2)))
         .collect();
     json!({
         "consent": {"consent": 1, "signature": [[[0.1, 0.2], [0.3, 0.4]]]},
-        "about_you": {"birth_date": "1970-01-01", "occupation": OCCUPATION, "employed": 1,
+        "about_you": {"birth_date": "1970-01-01", "occupation": occupation, "employed": 1,
                       "weekly_hours": 37.5, "health_today": 62, "sleep": [1, 3]},
         "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},
         "nmq": {"trouble_12m": ["neck", "low_back"], "prevented_neck": 1, "trouble_7d_neck": 0,

@@ -1,0 +1,821 @@
+//! Exporting a folder of sealed bundles for analysis (`svar export`).
+//!
+//! Every `*.svar.age` file of a folder is opened with [`bundle::open`] (decrypted and its
+//! signature checked). The good ones are written either as one wide CSV file per form with a
+//! codebook describing every column ([`Format::Csv`]), or as JSON Lines, one bundle a line
+//! ([`Format::Jsonl`]). Files that do not open are skipped and listed in the [`Report`]: an
+//! export never drops a bundle without saying so. The layout is documented in
+//! `docs/bundle.md`.
+//!
+//! Output files are written whole to a temporary name and then renamed, so a crash never
+//! leaves a half-written file under a final name.
+
+use crate::battery::Timepoint;
+use crate::bundle::{
+    self, Bundle, FormHashes, FormRecord, HashError, IdType, Identities, KioskKeys, OpenError,
+    Status,
+};
+use crate::form::{Form, Item, ItemKind};
+use crate::library;
+use crate::score::number_json;
+use crate::text::Lang;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What `svar export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// One wide CSV file per form (`<form id>.csv`) and `codebook.csv`.
+    Csv,
+    /// `bundles.jsonl`: one bundle a line, as JSON.
+    Jsonl,
+}
+
+/// A bundle file that was not exported, and why.
+#[derive(Debug)]
+pub struct Skipped {
+    /// The file.
+    pub file: PathBuf,
+    /// Why it did not open; its message names the file and never carries patient data.
+    pub reason: OpenError,
+}
+
+/// What an export did.
+#[derive(Debug)]
+pub struct Report {
+    /// How many bundles were exported.
+    pub exported: usize,
+    /// The files that were skipped, in file name order.
+    pub skipped: Vec<Skipped>,
+    /// The files written, in the order written.
+    pub written: Vec<PathBuf>,
+}
+
+/// Why an export could not be done at all. Messages name paths, never answers or patient ids.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The bundle folder could not be listed.
+    #[error("{}: cannot list the bundle folder: {source}", dir.display())]
+    ListBundles {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The forms folder is not a folder.
+    #[error("{}: the forms folder does not exist or is not a folder", dir.display())]
+    FormsFolder {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A form file could not be read to compare its hash with the bundles'.
+    #[error(transparent)]
+    FormHash(#[from] HashError),
+    /// The output folder could not be created.
+    #[error("{}: cannot create the output folder: {source}", dir.display())]
+    CreateOut {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// An output file could not be written.
+    #[error("{}: cannot write the file: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// The codebook note of signature columns.
+pub const SIGNATURE_NOTE: &str =
+    "the number of strokes drawn; the strokes themselves are only in the JSONL export";
+
+/// The codebook note of every column of a form that the forms folder does not have.
+pub const UNKNOWN_FORM_NOTE: &str = "form file not found in the forms folder";
+
+/// The codebook note of an item or score that bundles have but the form file does not.
+const NOT_IN_FORM_NOTE: &str = "not in the form file in the forms folder";
+
+/// Exports every `*.svar.age` file of `bundle_dir` to `out_dir` (created if missing).
+///
+/// Files are opened in file name order with `identities` and checked against the `kiosk`
+/// keys; those that fail are listed in [`Report::skipped`] and the rest are still written.
+/// Rows and lines are ordered by `finished`, then `bundle_id`. For CSV, `forms` is the folder
+/// the form files are looked up in by id (for item order, labels and values); `None` uses
+/// what the bundles hold alone. JSON Lines needs no form files.
+pub fn run(
+    bundle_dir: &Path,
+    identities: &Identities,
+    kiosk: &KioskKeys,
+    forms: Option<&Path>,
+    format: Format,
+    out_dir: &Path,
+) -> Result<Report, ExportError> {
+    let files = bundle_files(bundle_dir)?;
+    // Load the forms before the slow part, so a wrong --forms fails at once.
+    let library = match format {
+        Format::Csv => FormLibrary::load(forms)?,
+        Format::Jsonl => FormLibrary::default(),
+    };
+    std::fs::create_dir_all(out_dir).map_err(|source| ExportError::CreateOut {
+        dir: out_dir.to_owned(),
+        source,
+    })?;
+    let mut bundles = Vec::with_capacity(files.len());
+    let mut skipped = Vec::new();
+    for file in files {
+        match bundle::open(&file, identities, kiosk) {
+            Ok(b) => bundles.push(b),
+            Err(reason) => skipped.push(Skipped { file, reason }),
+        }
+    }
+    bundles.sort_by_key(|b| (b.finished, b.bundle_id));
+    let written = match format {
+        Format::Jsonl => {
+            let name = "bundles.jsonl";
+            let bytes = jsonl(&bundles).map_err(|source| ExportError::Write {
+                path: out_dir.join(name),
+                source,
+            })?;
+            vec![write_file(out_dir, name, &bytes)?]
+        }
+        Format::Csv => write_csv(&bundles, &library, out_dir)?,
+    };
+    Ok(Report {
+        exported: bundles.len(),
+        skipped,
+        written,
+    })
+}
+
+/// The `*.svar.age` files of a folder, sorted. Temporary files (`.….svar.age.tmp`) do not
+/// match, so a bundle being written is never read half-way.
+fn bundle_files(dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
+    let fail = |source| ExportError::ListBundles {
+        dir: dir.to_owned(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(fail)? {
+        let entry = entry.map_err(fail)?;
+        // Bytes, not `to_str`: a name that is not UTF-8 is still reported, never passed over.
+        if entry
+            .file_name()
+            .as_encoded_bytes()
+            .ends_with(bundle::EXTENSION.as_bytes())
+        {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename.
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, ExportError> {
+    bundle::write_atomically(dir, name, bytes).map_err(|source| ExportError::Write {
+        path: dir.join(name),
+        source,
+    })
+}
+
+/// The bundles as JSON Lines: each bundle as `serde_json` writes a [`Bundle`], then `\n`.
+fn jsonl(bundles: &[Bundle]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for b in bundles {
+        serde_json::to_writer(&mut out, b)?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// The form files of the forms folder, by id, with the hashes of their files.
+#[derive(Default)]
+struct FormLibrary {
+    forms: BTreeMap<String, Arc<Form>>,
+    hashes: FormHashes,
+}
+
+impl FormLibrary {
+    fn load(dir: Option<&Path>) -> Result<FormLibrary, ExportError> {
+        let Some(dir) = dir else {
+            return Ok(FormLibrary::default());
+        };
+        if !dir.is_dir() {
+            return Err(ExportError::FormsFolder {
+                dir: dir.to_owned(),
+            });
+        }
+        // Forms that do not load count as not found; `svar validate` says why.
+        let loaded = library::load_paths(&[dir.to_owned()], None);
+        Ok(FormLibrary {
+            forms: loaded.forms,
+            hashes: FormHashes::of_folder(dir)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+// ---------------------------------------------------------------------------------------------
+
+/// The columns every form's CSV starts with, about the bundle and the form record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meta {
+    BundleId,
+    PatientId,
+    PatientIdType,
+    Site,
+    Kiosk,
+    Battery,
+    BatteryVersion,
+    Timepoint,
+    Arm,
+    Consent,
+    Language,
+    Started,
+    Finished,
+    Status,
+    FormVersion,
+    FormSha256,
+}
+
+impl Meta {
+    const ALL: [Meta; 16] = [
+        Meta::BundleId,
+        Meta::PatientId,
+        Meta::PatientIdType,
+        Meta::Site,
+        Meta::Kiosk,
+        Meta::Battery,
+        Meta::BatteryVersion,
+        Meta::Timepoint,
+        Meta::Arm,
+        Meta::Consent,
+        Meta::Language,
+        Meta::Started,
+        Meta::Finished,
+        Meta::Status,
+        Meta::FormVersion,
+        Meta::FormSha256,
+    ];
+
+    /// Column name, codebook type and codebook label.
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Meta::BundleId => ("bundle_id", "uuid", "Bundle id (UUID v7)"),
+            Meta::PatientId => ("patient_id", "text", "Patient identifier as entered"),
+            Meta::PatientIdType => ("patient_id_type", "choice", "Kind of patient identifier"),
+            Meta::Site => ("site", "text", "Site id"),
+            Meta::Kiosk => ("kiosk", "text", "Kiosk id"),
+            Meta::Battery => ("battery", "text", "Battery id (empty for a single form)"),
+            Meta::BatteryVersion => ("battery_version", "text", "Battery version"),
+            Meta::Timepoint => ("timepoint", "choice", "Visit"),
+            Meta::Arm => ("arm", "text", "Study arm"),
+            Meta::Consent => ("consent", "boolean", "Consent as recorded by staff"),
+            Meta::Language => ("language", "choice", "Language the patient answered in"),
+            Meta::Started => ("started", "time", "When the session started (UTC)"),
+            Meta::Finished => ("finished", "time", "When the session ended (UTC)"),
+            Meta::Status => ("status", "choice", "How the session ended"),
+            Meta::FormVersion => ("form_version", "text", "Form version"),
+            Meta::FormSha256 => ("form_sha256", "text", "SHA-256 of the form file used"),
+        }
+    }
+
+    /// The codebook's `values` for columns with a fixed set of values.
+    fn values(self) -> String {
+        match self {
+            Meta::PatientIdType => options(IdType::ALL.map(IdType::as_str)),
+            Meta::Timepoint => options(
+                [
+                    Timepoint::Baseline,
+                    Timepoint::Month6,
+                    Timepoint::Month12,
+                    Timepoint::Screening,
+                ]
+                .map(|t| serde_name(&t)),
+            ),
+            Meta::Consent => options(["true", "false"]),
+            Meta::Language => options(Lang::ALL.map(Lang::code)),
+            Meta::Status => options(
+                [Status::Complete, Status::Abandoned, Status::Timeout].map(|s| serde_name(&s)),
+            ),
+            Meta::Started | Meta::Finished => "RFC 3339, to the second".into(),
+            _ => String::new(),
+        }
+    }
+
+    fn cell(self, b: &Bundle, record: &FormRecord) -> String {
+        let battery = b.battery.as_ref();
+        match self {
+            Meta::BundleId => b.bundle_id.to_string(),
+            Meta::PatientId => b.patient.id.clone(),
+            Meta::PatientIdType => b.patient.id_type.as_str().into(),
+            Meta::Site => b.site.clone(),
+            Meta::Kiosk => b.kiosk.clone(),
+            Meta::Battery => battery.map(|r| r.id.clone()).unwrap_or_default(),
+            Meta::BatteryVersion => battery.map(|r| r.version.clone()).unwrap_or_default(),
+            Meta::Timepoint => b.timepoint.map(|t| serde_name(&t)).unwrap_or_default(),
+            Meta::Arm => b.arm.clone().unwrap_or_default(),
+            Meta::Consent => b.consent.map(|c| c.to_string()).unwrap_or_default(),
+            Meta::Language => b.language.code().into(),
+            Meta::Started => b.started.to_string(),
+            Meta::Finished => b.finished.to_string(),
+            Meta::Status => serde_name(&b.status),
+            Meta::FormVersion => record.version.clone(),
+            Meta::FormSha256 => record.sha256.clone(),
+        }
+    }
+}
+
+/// The name a unit enum variant has in bundles (`month_6`, `timeout`, …).
+fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+/// Values for the codebook, joined with ` | `.
+fn options<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> String {
+    let values: Vec<String> = values.into_iter().map(|v| v.as_ref().to_owned()).collect();
+    values.join(" | ")
+}
+
+/// A number as a JSON number: `.` for decimals, whole numbers without a fraction.
+fn number_cell(value: f64) -> String {
+    number_json(value).to_string()
+}
+
+/// An answer (as an answers file gives it) as one CSV cell.
+///
+/// Numbers are written as JSON numbers and texts and dates (`YYYY-MM-DD`) as they are. A list
+/// of values (multiple choice, body-map regions) is joined with `;`; a list of lists is a
+/// signature's strokes and is written as how many there are. An empty list is an empty cell.
+fn answer_cell(answer: &Value) -> String {
+    match answer {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number_cell),
+        Value::String(text) => text.clone(),
+        Value::Array(strokes) if !strokes.is_empty() && strokes.iter().all(Value::is_array) => {
+            strokes.len().to_string()
+        }
+        Value::Array(values) => {
+            let cells: Vec<String> = values.iter().map(answer_cell).collect();
+            cells.join(";")
+        }
+        // Not an answer shape the format has; kept whole rather than lost.
+        Value::Object(_) => answer.to_string(),
+    }
+}
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Meta(Meta),
+    Item(String),
+    Score(String),
+    Band(String),
+    Flags,
+}
+
+impl Source {
+    /// The codebook `kind`.
+    fn kind(&self) -> &'static str {
+        match self {
+            Source::Meta(_) => "meta",
+            Source::Item(_) => "item",
+            Source::Score(_) => "score",
+            Source::Band(_) => "band",
+            Source::Flags => "flags",
+        }
+    }
+
+    fn cell(&self, b: &Bundle, record: &FormRecord) -> String {
+        match self {
+            Source::Meta(m) => m.cell(b, record),
+            Source::Item(id) => record.answers.get(id).map(answer_cell).unwrap_or_default(),
+            Source::Score(id) => record
+                .scores
+                .get(id)
+                .and_then(|s| s.value)
+                .map(number_cell)
+                .unwrap_or_default(),
+            Source::Band(id) => record
+                .scores
+                .get(id)
+                .and_then(|s| s.band.clone())
+                .unwrap_or_default(),
+            Source::Flags => record.flags.join(";"),
+        }
+    }
+}
+
+/// A column of a form's CSV.
+#[derive(Debug)]
+struct Column {
+    name: String,
+    source: Source,
+}
+
+/// One form's rows: the form file when the forms folder has it, and the records in row order.
+struct FormTable<'a> {
+    id: &'a str,
+    form: Option<&'a Form>,
+    rows: Vec<(&'a Bundle, &'a FormRecord)>,
+}
+
+impl FormTable<'_> {
+    /// Item ids: the form file's answerable items in order, then those only bundles have,
+    /// sorted.
+    fn item_ids(&self) -> Vec<String> {
+        let ids = self
+            .form
+            .map(|f| {
+                f.items
+                    .iter()
+                    .filter(|i| !matches!(i.kind, ItemKind::Info { .. }))
+                    .map(|i| i.id.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        then_seen(ids, self.rows.iter().flat_map(|(_, r)| r.answers.keys()))
+    }
+
+    /// Score ids: the form file's in order, then those only bundles have, sorted.
+    fn score_ids(&self) -> Vec<String> {
+        let ids = self
+            .form
+            .map(|f| f.scores.iter().map(|s| s.id.to_string()).collect())
+            .unwrap_or_default();
+        then_seen(ids, self.rows.iter().flat_map(|(_, r)| r.scores.keys()))
+    }
+
+    /// The columns in order. An item, score or band whose plain name is already a column
+    /// (the consent form's `consent` item and the `consent` column, an item and a score with
+    /// the same id) is written `<kind>:<name>`: ids have no `:`, so that name is free.
+    fn columns(&self) -> Vec<Column> {
+        let mut columns: Vec<Column> = Meta::ALL
+            .iter()
+            .map(|&m| Column {
+                name: m.describe().0.to_owned(),
+                source: Source::Meta(m),
+            })
+            .collect();
+        let mut used: HashSet<String> = columns.iter().map(|c| c.name.clone()).collect();
+        used.insert("flags".into());
+        let mut add = |name: String, source: Source| {
+            let mut unique = name.clone();
+            let mut n = 1;
+            while used.contains(&unique) {
+                // Only a bundle that names an item `item:x` could get here twice.
+                unique = match n {
+                    1 => format!("{}:{name}", source.kind()),
+                    _ => format!("{}:{name}#{n}", source.kind()),
+                };
+                n += 1;
+            }
+            used.insert(unique.clone());
+            columns.push(Column {
+                name: unique,
+                source,
+            });
+        };
+        for id in self.item_ids() {
+            add(id.clone(), Source::Item(id));
+        }
+        for id in self.score_ids() {
+            add(id.clone(), Source::Score(id.clone()));
+            add(format!("{id}_band"), Source::Band(id));
+        }
+        columns.push(Column {
+            name: "flags".into(),
+            source: Source::Flags,
+        });
+        columns
+    }
+
+    /// The CSV file: header, then one row per record.
+    fn csv(&self, columns: &[Column]) -> io::Result<Vec<u8>> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(columns.iter().map(|c| c.name.as_str()))?;
+        for (b, record) in &self.rows {
+            out.write_record(columns.iter().map(|c| c.source.cell(b, record)))?;
+        }
+        out.into_inner().map_err(|e| e.into_error())
+    }
+
+    /// The codebook rows of this form: `form, column, kind, type, label, values, notes`.
+    fn codebook(&self, columns: &[Column], hashes: &FormHashes) -> Vec<[String; 7]> {
+        columns
+            .iter()
+            .map(|c| {
+                let (kind_type, label, values, notes) = self.describe(&c.source, hashes);
+                [
+                    self.id.to_owned(),
+                    c.name.clone(),
+                    c.source.kind().to_owned(),
+                    kind_type,
+                    label,
+                    values,
+                    notes,
+                ]
+            })
+            .collect()
+    }
+
+    /// A column's type, label, values and notes.
+    fn describe(&self, source: &Source, hashes: &FormHashes) -> (String, String, String, String) {
+        let missing_note = || match self.form {
+            None => UNKNOWN_FORM_NOTE.to_owned(),
+            Some(_) => NOT_IN_FORM_NOTE.to_owned(),
+        };
+        let form = self.form;
+        match source {
+            Source::Meta(m) => {
+                let (_, kind_type, label) = m.describe();
+                let notes = match m {
+                    Meta::FormSha256 => self.other_file_note(hashes),
+                    _ => String::new(),
+                };
+                (kind_type.into(), label.into(), m.values(), notes)
+            }
+            Source::Item(id) => match form.and_then(|f| f.item_ix(id).map(|ix| f.item(ix))) {
+                Some(item) => {
+                    let (values, notes) = item_values(item);
+                    (item.kind.type_name().into(), en(&item.text), values, notes)
+                }
+                None => (
+                    "unknown".into(),
+                    String::new(),
+                    String::new(),
+                    missing_note(),
+                ),
+            },
+            Source::Score(id) => {
+                match form.and_then(|f| f.score_ix(id).map(|ix| &f.scores[ix.0])) {
+                    Some(score) => (
+                        "number".into(),
+                        en(&score.label),
+                        format!(
+                            "{} to {}",
+                            number_cell(score.range.0),
+                            number_cell(score.range.1)
+                        ),
+                        "empty when too few items were answered to score".into(),
+                    ),
+                    None => (
+                        "number".into(),
+                        String::new(),
+                        String::new(),
+                        missing_note(),
+                    ),
+                }
+            }
+            Source::Band(id) => {
+                let score = form.and_then(|f| f.score_ix(id).map(|ix| &f.scores[ix.0]));
+                let mut values: Vec<String> = score
+                    .map(|s| {
+                        s.bands
+                            .iter()
+                            .map(|b| format!("{}={}", b.id, en(&b.label)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let known: HashSet<&str> = score
+                    .map(|s| s.bands.iter().map(|b| b.id.as_str()).collect())
+                    .unwrap_or_default();
+                let seen: BTreeSet<&str> = self
+                    .rows
+                    .iter()
+                    .filter_map(|(_, r)| r.scores.get(id)?.band.as_deref())
+                    .filter(|band| !known.contains(band))
+                    .collect();
+                values.extend(seen.into_iter().map(str::to_owned));
+                let label = score.map(|s| format!("Band of: {}", en(&s.label)));
+                let overridden = self
+                    .rows
+                    .iter()
+                    .filter(|(_, r)| r.band_overrides.contains_key(id))
+                    .count();
+                let mut notes = Vec::new();
+                if score.is_none() {
+                    notes.push(missing_note());
+                }
+                if overridden > 0 {
+                    notes.push(format!(
+                        "{overridden} bundle(s) used a battery's study-specific cut-offs \
+                         instead of the form's bands (see band_overrides in the JSONL export)"
+                    ));
+                }
+                (
+                    "choice".into(),
+                    label.unwrap_or_default(),
+                    options(values),
+                    notes.join("; "),
+                )
+            }
+            Source::Flags => {
+                let values = form
+                    .map(|f| {
+                        options(
+                            f.flags
+                                .iter()
+                                .map(|fl| format!("{}={}", fl.id, en(&fl.label))),
+                        )
+                    })
+                    .unwrap_or_default();
+                let mut notes = "ids of the flags raised, joined with ;".to_owned();
+                if form.is_none() {
+                    notes = format!("{notes}; {UNKNOWN_FORM_NOTE}");
+                }
+                (
+                    "list".into(),
+                    "Flags raised by the answers".into(),
+                    values,
+                    notes,
+                )
+            }
+        }
+    }
+
+    /// A note when bundles were made with another file of this form than the forms folder's,
+    /// whose labels and values the codebook gives.
+    fn other_file_note(&self, hashes: &FormHashes) -> String {
+        let Some(ours) = hashes.get(self.id) else {
+            return String::new();
+        };
+        let other = self.rows.iter().filter(|(_, r)| r.sha256 != ours).count();
+        if other == 0 {
+            return String::new();
+        }
+        format!(
+            "{other} of {} bundle(s) were made with another file of this form than the one in \
+             the forms folder, which the labels and values here come from",
+            self.rows.len()
+        )
+    }
+}
+
+/// `ids` followed by the `seen` ids it lacks, sorted and each once.
+fn then_seen<'a>(mut ids: Vec<String>, seen: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let known: HashSet<String> = ids.iter().cloned().collect();
+    let extra: BTreeSet<&String> = seen.filter(|id| !known.contains(*id)).collect();
+    ids.extend(extra.into_iter().cloned());
+    ids
+}
+
+/// A text in English (or the form's first language when it has no English).
+fn en(text: &crate::text::Text) -> String {
+    text.get(Lang::En).to_owned()
+}
+
+/// The codebook's values and notes of an item.
+fn item_values(item: &Item) -> (String, String) {
+    let range = |min: String, max: String| format!("{min} to {max}");
+    let pairs = |choices: &[crate::form::Choice]| {
+        options(
+            choices
+                .iter()
+                .map(|c| format!("{}={}", number_cell(c.value), en(&c.label))),
+        )
+    };
+    match &item.kind {
+        ItemKind::SingleChoice { options, .. } => (pairs(options), String::new()),
+        ItemKind::MultipleChoice { options, .. } => {
+            (pairs(options), "the values chosen, joined with ;".into())
+        }
+        ItemKind::YesNo => ("0=no | 1=yes".into(), String::new()),
+        ItemKind::Rating { min, max, .. } => {
+            (range(min.to_string(), max.to_string()), String::new())
+        }
+        ItemKind::Slider { min, max, .. } => {
+            (range(number_cell(*min), number_cell(*max)), String::new())
+        }
+        ItemKind::Number {
+            min,
+            max,
+            decimals,
+            unit,
+        } => {
+            let mut notes = format!("up to {decimals} decimal(s)");
+            if let Some(unit) = unit {
+                notes = format!("{notes}; unit: {}", en(unit));
+            }
+            (range(number_cell(*min), number_cell(*max)), notes)
+        }
+        ItemKind::Text { max_length } => (
+            String::new(),
+            format!("free text, at most {max_length} characters"),
+        ),
+        ItemKind::Date { min, max } => {
+            let show = |d: &Option<crate::answer::Date>| d.map_or("any".into(), |d| d.to_string());
+            let values = if min.is_some() || max.is_some() {
+                range(show(min), show(max))
+            } else {
+                String::new()
+            };
+            (values, "YYYY-MM-DD".into())
+        }
+        ItemKind::BodyMap { regions, .. } => (
+            options(regions.iter().map(|r| format!("{}={}", r.id, en(&r.label)))),
+            "the regions chosen, joined with ;".into(),
+        ),
+        ItemKind::Signature => (String::new(), SIGNATURE_NOTE.into()),
+        ItemKind::Info { .. } => (String::new(), String::new()),
+    }
+}
+
+/// Writes one CSV per form and the codebook; returns the files written.
+fn write_csv(
+    bundles: &[Bundle],
+    library: &FormLibrary,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut tables: BTreeMap<&str, FormTable> = BTreeMap::new();
+    for b in bundles {
+        for record in &b.forms {
+            tables
+                .entry(record.id.as_str())
+                .or_insert_with(|| FormTable {
+                    id: record.id.as_str(),
+                    form: library.forms.get(&record.id).map(|f| f.as_ref()),
+                    rows: Vec::new(),
+                })
+                .rows
+                .push((b, record));
+        }
+    }
+    let mut written = Vec::with_capacity(tables.len() + 1);
+    let mut codebook = csv::Writer::from_writer(Vec::new());
+    let codebook_path = out_dir.join("codebook.csv");
+    let codebook_failed = |source: io::Error| ExportError::Write {
+        path: codebook_path.clone(),
+        source,
+    };
+    codebook
+        .write_record(["form", "column", "kind", "type", "label", "values", "notes"])
+        .map_err(|e| codebook_failed(e.into()))?;
+    for (id, table) in &tables {
+        let name = format!("{id}.csv");
+        let columns = table.columns();
+        let bytes = table.csv(&columns).map_err(|source| ExportError::Write {
+            path: out_dir.join(&name),
+            source,
+        })?;
+        written.push(write_file(out_dir, &name, &bytes)?);
+        for row in table.codebook(&columns, &library.hashes) {
+            codebook
+                .write_record(&row)
+                .map_err(|e| codebook_failed(e.into()))?;
+        }
+    }
+    let bytes = codebook
+        .into_inner()
+        .map_err(|e| codebook_failed(e.into_error()))?;
+    written.push(write_file(out_dir, "codebook.csv", &bytes)?);
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_are_json_numbers_with_a_point_and_no_needless_fraction() {
+        assert_eq!(answer_cell(&json!(2)), "2");
+        assert_eq!(answer_cell(&json!(2.0)), "2");
+        assert_eq!(answer_cell(&json!(37.5)), "37.5");
+        assert_eq!(answer_cell(&json!(-0.25)), "-0.25");
+        assert_eq!(number_cell(1e6), "1000000");
+        assert_eq!(number_cell(0.1 + 0.2), "0.30000000000000004");
+    }
+
+    #[test]
+    fn lists_join_with_semicolons_and_strokes_are_counted() {
+        assert_eq!(answer_cell(&json!([1, 3])), "1;3");
+        assert_eq!(answer_cell(&json!([0.5, 2])), "0.5;2");
+        assert_eq!(answer_cell(&json!(["neck", "low_back"])), "neck;low_back");
+        let strokes = json!([[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.5]], [[0.0, 1.0]]]);
+        assert_eq!(answer_cell(&strokes), "3");
+        assert_eq!(answer_cell(&json!([])), "");
+    }
+
+    #[test]
+    fn texts_and_dates_are_kept_as_they_are_and_null_is_empty() {
+        let text = "Fisker, \"sjef\"\nandre linje;";
+        assert_eq!(answer_cell(&json!(text)), text);
+        assert_eq!(answer_cell(&json!("2024-02-29")), "2024-02-29");
+        assert_eq!(answer_cell(&Value::Null), "");
+    }
+}
