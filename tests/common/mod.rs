@@ -70,11 +70,25 @@ pub fn answers_with_occupation(occupation: &str) -> Value {
     })
 }
 
+/// The folder that holds a test kiosk: removed on drop when the fixture owns it, kept when it
+/// belongs to someone else (a crash-test child works in its parent's folder).
+pub struct Root {
+    path: PathBuf,
+    _owned: Option<tempfile::TempDir>,
+}
+
+impl Root {
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 /// A kiosk's folders for store tests: a data folder, a store key kept outside it, an outbox,
 /// and the shipped demo battery sealed to the demo keys.
 pub struct Kiosk {
-    /// Holds everything; removed on drop.
-    pub dir: tempfile::TempDir,
+    /// Holds everything.
+    pub dir: Root,
     /// The store's folder.
     pub data: PathBuf,
     /// The store key file (outside the data folder).
@@ -92,8 +106,24 @@ impl Kiosk {
         kiosk
     }
 
-    /// The folders under `dir`, which may hold a store already.
+    /// The folders under `dir`, which may hold a store already; removed with the kiosk.
     pub fn at(dir: tempfile::TempDir) -> Kiosk {
+        Kiosk::with_root(Root {
+            path: dir.path().to_owned(),
+            _owned: Some(dir),
+        })
+    }
+
+    /// The folders under `folder`, which someone else owns and removes (a crash-test child
+    /// working in its parent's folder, which must outlive it).
+    pub fn borrowed(folder: &Path) -> Kiosk {
+        Kiosk::with_root(Root {
+            path: folder.to_owned(),
+            _owned: None,
+        })
+    }
+
+    fn with_root(dir: Root) -> Kiosk {
         let outbox = dir.path().join("outbox");
         std::fs::create_dir_all(&outbox).expect("outbox");
         Kiosk {
