@@ -351,6 +351,9 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
     ui.add_space(t.pad * 4.0);
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        if tile(ui, t, &k.tr("staff-open"), None, Mark::None, false, 180.0).clicked() {
+            out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
+        }
         // Says only that something waits, never what: the patient may be reading.
         if !k.waiting().is_empty() || k.problem().is_some() || k.unsaved() {
             text(
@@ -359,9 +362,6 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
                 t.font(t.small),
                 t.palette.warning,
             );
-        }
-        if tile(ui, t, &k.tr("staff-open"), None, Mark::None, false, 180.0).clicked() {
-            out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
         }
     });
 }
