@@ -1606,7 +1606,7 @@ mod tests {
             kiosk: "kiosk".into(),
             app_version: "0".into(),
             patient: Patient {
-                id: "01017012345".into(),
+                id: "01817010055".into(),
                 id_type: IdType::Synthetic,
             },
             battery: None,

@@ -98,9 +98,10 @@ enum Command {
     ///
     /// The answers file maps form id to an answers object as `svar score` reads it. Every
     /// required question needs an answer. Exits 2 when an answer is unknown, out of range or
-    /// of the wrong type, or a required answer is missing; 1 on other errors. Without
-    /// --recipient and --device-key the demo keys are used (not for patient data). The patient
-    /// id is recorded as given; it is not checked yet.
+    /// of the wrong type, a required answer is missing or the patient id is not valid for its
+    /// type; 1 on other errors. With --config the site's keys, ids, outbox and forms are used
+    /// (flags override them); without it the embedded demo default (demo keys, not for
+    /// patient data).
     Fill {
         /// The battery to fill in.
         #[arg(long, conflicts_with = "form", required_unless_present = "form")]
@@ -126,21 +127,26 @@ enum Command {
         /// An age public key (age1…) to encrypt to; repeat for several (default: the demo key).
         #[arg(long = "recipient", value_parser = parse_recipient)]
         recipients: Vec<age::x25519::Recipient>,
-        /// The folder to write the bundle to (created if missing).
-        #[arg(long, default_value = "outbox")]
-        outbox: PathBuf,
+        /// The folder to write the bundle to (created if missing; default: the configuration's
+        /// outbox, else `outbox`).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
         /// The kiosk's signing key (default: the demo device key).
         #[arg(long)]
         device_key: Option<PathBuf>,
-        /// Site id recorded in the bundle.
-        #[arg(long, default_value = "demo")]
-        site: String,
-        /// Kiosk id recorded in the bundle.
-        #[arg(long, default_value = "demo")]
-        kiosk: String,
-        /// The forms folder (default: forms/ here, else the one this build was made from).
+        /// Site id recorded in the bundle (default: the configuration's, else `demo`).
+        #[arg(long)]
+        site: Option<String>,
+        /// Kiosk id recorded in the bundle (default: the configuration's, else `demo`).
+        #[arg(long)]
+        kiosk: Option<String>,
+        /// The forms folder (default: the configuration's, else forms/ here, else the one this
+        /// build was made from).
         #[arg(long)]
         forms: Option<PathBuf>,
+        /// The kiosk configuration to take keys, ids, outbox, forms and the study id pattern from.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Hash a staff PIN (4–8 digits, read from standard input) for the configuration's
     /// `pin_hash`; the PIN itself is never stored.
@@ -283,25 +289,50 @@ fn main() -> ExitCode {
             site,
             kiosk,
             forms,
+            config,
         } => {
+            let config = match config.as_deref().map(load_config) {
+                Some(None) => return ExitCode::from(1),
+                Some(Some(c)) => Some(c),
+                None => None,
+            };
+            let pattern = config.as_ref().and_then(|c| c.study_id_pattern.clone());
+            let patient = match check_patient(&patient, id_type, pattern.as_deref()) {
+                Ok(p) => p,
+                Err(message) => {
+                    eprintln!("error: --patient: {message}");
+                    return ExitCode::from(2);
+                }
+            };
             let meta = svar::bundle::Meta {
                 bundle_id: uuid::Uuid::now_v7(),
-                site,
-                kiosk,
-                patient: svar::bundle::Patient {
-                    id: patient,
-                    id_type,
-                },
+                site: site
+                    .or_else(|| config.as_ref().map(|c| c.site_id.clone()))
+                    .unwrap_or_else(|| "demo".into()),
+                kiosk: kiosk
+                    .or_else(|| config.as_ref().map(|c| c.kiosk_id.clone()))
+                    .unwrap_or_else(|| "demo".into()),
+                patient,
                 timepoint,
                 arm: None,
                 consent: None,
                 started: svar::bundle::Timestamp::now(),
             };
             let sealing = Sealing {
-                recipients,
-                device_key,
-                outbox,
+                recipients: if recipients.is_empty() {
+                    config
+                        .as_ref()
+                        .map(|c| c.recipients.clone())
+                        .unwrap_or_default()
+                } else {
+                    recipients
+                },
+                device_key: device_key.or_else(|| config.as_ref().map(|c| c.device_key.clone())),
+                outbox: outbox
+                    .or_else(|| config.as_ref().map(|c| c.outbox.clone()))
+                    .unwrap_or_else(|| PathBuf::from("outbox")),
             };
+            let forms = forms.or_else(|| config.as_ref().map(|c| c.forms.clone()));
             fill(
                 forms_dir(forms),
                 battery,
@@ -793,6 +824,36 @@ fn keygen(out: &Path, device: bool) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Checks a patient id given on the command line against its declared type. The message never
+/// repeats the id.
+fn check_patient(
+    id: &str,
+    kind: svar::bundle::IdType,
+    study_pattern: Option<&str>,
+) -> Result<svar::bundle::Patient, String> {
+    use svar::patient_id::{self, CprRule, IdKind, StudyIdPattern};
+    let checked = match kind {
+        IdKind::Fodselsnummer | IdKind::DNumber | IdKind::HNumber | IdKind::Synthetic => {
+            patient_id::parse_norwegian(id).map_err(|e| e.to_string())?
+        }
+        IdKind::Cpr => patient_id::parse_cpr(id, CprRule::DateOnly).map_err(|e| e.to_string())?,
+        IdKind::Study => StudyIdPattern::new(study_pattern.unwrap_or(".+"))
+            .and_then(|p| p.parse(id))
+            .map_err(|e| e.to_string())?,
+    };
+    if checked.kind() != kind {
+        return Err(format!(
+            "the number is a valid {}, not a {} (check --id-type)",
+            checked.kind().as_str(),
+            kind.as_str()
+        ));
+    }
+    Ok(svar::bundle::Patient {
+        id: checked.as_str().to_owned(),
+        id_type: kind,
+    })
 }
 
 /// Where and how `svar fill` seals.

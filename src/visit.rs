@@ -591,7 +591,7 @@ mod tests {
             site: "s".into(),
             kiosk: "k".into(),
             patient: Patient {
-                id: "01017012345".into(),
+                id: "01817010055".into(),
                 id_type: IdType::Synthetic,
             },
             timepoint: None,
@@ -649,7 +649,7 @@ mod tests {
         assert!(refused > 0, "the full disk refused writes");
         let problem = visit.problem().unwrap();
         assert!(problem.is_disk_full(), "{problem}");
-        assert!(!problem.to_string().contains("01017012345"));
+        assert!(!problem.to_string().contains("01817010055"));
         assert_eq!(
             visit.forward(&mut store),
             Nav::Stayed,

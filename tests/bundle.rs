@@ -719,3 +719,112 @@ fn keygen_writes_standard_keys_and_never_overwrites() {
     ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
 }
+
+#[test]
+fn fill_checks_the_patient_id_against_its_type_without_repeating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = write_json(dir.path(), "answers.json", &demo_answers());
+    let outbox = dir.path().join("outbox");
+    let run = |patient: &str, id_type: &str| {
+        common::svar(&[
+            "fill",
+            "--battery",
+            "demo",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--patient",
+            patient,
+            "--id-type",
+            id_type,
+            "--outbox",
+            outbox.to_str().unwrap(),
+        ])
+    };
+    // A mistyped control digit, a valid fødselsnummer declared as a D-number, a short CPR number.
+    for (patient, id_type, reason) in [
+        ("15057510062", "fodselsnummer", "control digit"),
+        ("15057510061", "d_number", "not a d_number"),
+        ("3113", "cpr", ""),
+    ] {
+        let out = run(patient, id_type);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{patient}: {err}");
+        assert!(err.contains("--patient"), "{err}");
+        assert!(err.contains(reason), "{err}");
+        assert!(!err.contains(patient), "the id is never repeated: {err}");
+    }
+    assert!(!outbox.exists() || std::fs::read_dir(&outbox).unwrap().count() == 0);
+    let out = run("15057510061", "fodselsnummer");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+}
+
+#[test]
+fn fill_with_a_configuration_uses_the_sites_ids_keys_and_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let recipient = common::stdout(&common::svar(&[
+        "keygen",
+        "--out",
+        d.join("site.key").to_str().unwrap(),
+    ]))
+    .trim()
+    .to_owned();
+    let device = d.join("device.key");
+    assert!(
+        common::svar(&["keygen", "--device", "--out", device.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let hash = svar::staff::hash_pin("4711").unwrap();
+    let config = format!(
+        r#"recipients = ["{recipient}"]
+device_key = "device.key"
+[site]
+id = "haukeland"
+name = "Haukeland"
+kiosk_id = "kiosk_7"
+[data]
+folder = "data"
+[kiosk]
+forms = "{}"
+batteries = ["demo"]
+[[staff]]
+id = "n"
+name = "N"
+pin_hash = "{hash}"
+"#,
+        common::root().join("forms").display()
+    );
+    std::fs::write(d.join("svar.toml"), config).unwrap();
+    let answers = write_json(d, "answers.json", &demo_answers());
+    let out = common::svar(&[
+        "fill",
+        "--config",
+        d.join("svar.toml").to_str().unwrap(),
+        "--battery",
+        "demo",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--patient",
+        PATIENT,
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(!common::stderr(&out).contains("demo keys"));
+    let file = PathBuf::from(common::stdout(&out).trim());
+    assert_eq!(file.parent().unwrap(), d.join("data").join("outbox"));
+    // Sealed to the site's key and signed with this kiosk's device key, not the demo ones.
+    let identities = Identities::load(&d.join("site.key")).unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    std::fs::copy(d.join("device.key.pub"), keys.path().join("kiosk_7.pub")).unwrap();
+    let bundle = bundle::open(
+        &file,
+        &identities,
+        &KioskKeys::load_folder(keys.path()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (bundle.site.as_str(), bundle.kiosk.as_str()),
+        ("haukeland", "kiosk_7")
+    );
+    assert!(open_lib(&file).is_err(), "the demo identity cannot open it");
+}

@@ -13,7 +13,7 @@ use svar::bundle::{
 use svar::export::{self, Format};
 use svar::text::Lang;
 
-const PATIENT_1: &str = "01017012345";
+const PATIENT_1: &str = "01817010055";
 const PATIENT_2: &str = "02027054321";
 /// A text answer with a comma, a quote and a newline: CSV must quote it and read it back whole.
 const OCCUPATION: &str = "Fisker, \"skipper\"\nog bonde";

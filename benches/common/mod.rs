@@ -35,7 +35,7 @@ pub fn demo_bundle() -> Bundle {
         site: "bench".into(),
         kiosk: "bench".into(),
         patient: Patient {
-            id: "01017012345".into(),
+            id: "01817010055".into(),
             id_type: IdType::Synthetic,
         },
         timepoint: None,

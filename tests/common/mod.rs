@@ -42,7 +42,7 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A patient id that must never appear in an outbox file or an error message.
-pub const PATIENT: &str = "01017012345";
+pub const PATIENT: &str = "01817010055";
 /// A distinctive text answer that must never appear in an outbox file.
 pub const OCCUPATION: &str = "Fyrvokter Zebulon";
 
