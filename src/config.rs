@@ -37,6 +37,8 @@ pub struct Config {
     pub batteries: Vec<String>,
     /// Time points staff may choose.
     pub timepoints: Vec<Timepoint>,
+    /// Study arms staff may record (none: not asked).
+    pub arms: Vec<String>,
     /// Staff who may open staff mode.
     pub staff: Vec<StaffAccount>,
     /// Pattern study ids must match, if the site uses study ids.
@@ -89,6 +91,8 @@ struct RawKiosk {
     batteries: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     timepoints: Vec<Timepoint>,
+    #[serde(default)]
+    arms: Vec<String>,
     #[serde(default)]
     default_language: Option<Lang>,
     #[serde(default)]
@@ -369,6 +373,7 @@ impl Config {
             } else {
                 kiosk.timepoints.clone()
             },
+            arms: kiosk.arms.clone(),
             staff,
             study_id_pattern: raw.study_id_pattern.map(Spanned::into_inner),
             default_language: kiosk.default_language.unwrap_or(Lang::Nb),

@@ -720,6 +720,7 @@ fn run_configured(path: &Path, windowed: bool, started: std::time::Instant) -> E
             accounts: config.staff.clone(),
             batteries: offered,
             timepoints: config.timepoints.clone(),
+            arms: config.arms.clone(),
             study_id_pattern: config.study_id_pattern.clone(),
             demo_pin: None,
         },
@@ -776,6 +777,7 @@ fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
             svar::battery::Timepoint::Month6,
             svar::battery::Timepoint::Month12,
         ],
+        arms: vec!["A".into(), "B".into(), "C".into()],
         study_id_pattern: Some("^[A-Z]{2,4}-[0-9]{3,6}$".into()),
         demo_pin: Some(pin),
     }

@@ -20,6 +20,8 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("pin", Arg::Text("1234".into())),
         ("flag", Arg::Text("Selvmordstanker".into())),
         ("reason", Arg::Text("kontrollsifrene stemmer ikke".into())),
+        ("expected", Arg::Num(11.0)),
+        ("found", Arg::Num(10.0)),
     ]
 }
 

@@ -40,6 +40,7 @@ fn config(battery: &str) -> Config {
                 svar::battery::Timepoint::Baseline,
                 svar::battery::Timepoint::Month6,
             ],
+            arms: vec!["Team".into(), "Usual care".into()],
             study_id_pattern: Some("^NWH-[0-9]{4}$".into()),
             demo_pin: None,
         },
@@ -641,11 +642,16 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         "a wrong number does not start a session"
     );
     assert!(
-        h.query_by_label_contains("Denne ID-en er ikke gyldig")
-            .is_some()
+        h.query_by_label(
+            "Denne ID-en er ikke gyldig: kontrollsifrene stemmer ikke: trolig er et siffer tastet feil."
+        )
+        .is_some(),
+        "the reason is given in the kiosk's language"
     );
     tap(&mut h, "Tøm");
     type_digits(&mut h, "15057510061");
+    tap(&mut h, "Usual care");
+    tap(&mut h, "Gitt");
     tap(&mut h, "Gi skjermen til pasienten");
     assert_eq!(
         h.state().kiosk.stage(),
@@ -680,6 +686,8 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     assert_eq!(bundle.patient.id, "15057510061");
     assert_eq!(bundle.patient.id_type, svar::bundle::IdType::Fodselsnummer);
     assert_eq!(bundle.timepoint, Some(svar::battery::Timepoint::Month6));
+    assert_eq!(bundle.arm.as_deref(), Some("Usual care"));
+    assert_eq!(bundle.consent, Some(true));
     assert_eq!(bundle.language, Lang::En);
     assert_eq!(
         bundle.battery.as_ref().map(|b| b.id.as_str()),

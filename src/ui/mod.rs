@@ -71,6 +71,8 @@ pub struct StaffSettings {
     pub batteries: Vec<Arc<Battery>>,
     /// Time points offered.
     pub timepoints: Vec<crate::battery::Timepoint>,
+    /// Study arms staff may record (none: not asked).
+    pub arms: Vec<String>,
     /// Pattern of study ids, when the site uses them.
     pub study_id_pattern: Option<String>,
     /// The demo's PIN, shown on the demo ribbon.
@@ -347,7 +349,7 @@ impl Kiosk {
                     id_type: IdType::Study,
                 };
                 let battery = Arc::clone(&self.config.battery);
-                self.start_visit(battery, patient, None, now);
+                self.start_visit(battery, patient, staff::VisitDetails::default(), now);
             }
             Intent::PickLanguage(lang) => {
                 self.lang = lang;
@@ -502,7 +504,7 @@ impl Kiosk {
         &mut self,
         battery: Arc<Battery>,
         patient: Patient,
-        timepoint: Option<crate::battery::Timepoint>,
+        visit: staff::VisitDetails,
         now: f64,
     ) -> bool {
         self.clear_patient();
@@ -511,9 +513,9 @@ impl Kiosk {
             site: self.records.site.clone(),
             kiosk: self.records.kiosk.clone(),
             patient,
-            timepoint,
-            arm: None,
-            consent: None,
+            timepoint: visit.timepoint,
+            arm: visit.arm,
+            consent: visit.consent,
             started: Timestamp::now(),
         };
         let staff = self.staff.signed_in.clone();

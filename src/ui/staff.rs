@@ -7,7 +7,7 @@ use super::{Intent, Kiosk, Stage};
 use crate::battery::Timepoint;
 use crate::bundle::{Patient, Status};
 use crate::i18n::{self, Arg};
-use crate::patient_id::{self, CprRule, PatientId, StudyIdPattern};
+use crate::patient_id::{self, CprRule, IdError, PatientId, StudyIdPattern};
 use crate::score::Report;
 use crate::session::Session;
 use crate::staff::PinOutcome;
@@ -47,6 +47,17 @@ pub enum IdType {
     Study,
 }
 
+/// What staff record about a visit besides the patient.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VisitDetails {
+    /// The time point.
+    pub timepoint: Option<Timepoint>,
+    /// The study arm.
+    pub arm: Option<String>,
+    /// Whether consent was given, when staff recorded it.
+    pub consent: Option<bool>,
+}
+
 /// Taps on staff screens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StaffIntent {
@@ -68,6 +79,10 @@ pub enum StaffIntent {
     Battery(usize),
     /// Choose a time point.
     Timepoint(usize),
+    /// Choose a study arm (`None`: not recorded).
+    Arm(Option<usize>),
+    /// Record consent (`None`: not recorded).
+    Consent(Option<bool>),
     /// Start the session and hand the screen over.
     HandOver,
     /// Resume an interrupted session and hand the screen over.
@@ -120,6 +135,8 @@ pub struct StaffState {
     shift: bool,
     battery: usize,
     timepoint: usize,
+    arm: Option<usize>,
+    consent: Option<bool>,
     /// The patient of the running session.
     pub patient: Option<PatientId>,
     /// The time point of the running session.
@@ -180,16 +197,37 @@ pub fn summary(session: &Session, reports: &[Report]) -> Vec<FormResult> {
 }
 
 /// Checks a patient id of the chosen kind.
-fn check_id(kind: IdType, text: &str, pattern: Option<&str>) -> Result<PatientId, String> {
+fn check_id(kind: IdType, text: &str, pattern: Option<&str>) -> Result<PatientId, IdError> {
     match kind {
-        IdType::Norwegian => patient_id::parse_norwegian(text).map_err(|e| e.to_string()),
+        IdType::Norwegian => patient_id::parse_norwegian(text),
         // Numbers issued since 2007 may fail the old modulus-11 rule, so only the date is required.
-        IdType::Cpr => patient_id::parse_cpr(text, CprRule::DateOnly).map_err(|e| e.to_string()),
-        IdType::Study => {
-            let pattern =
-                StudyIdPattern::new(pattern.unwrap_or(".+")).map_err(|e| e.to_string())?;
-            pattern.parse(text).map_err(|e| e.to_string())
-        }
+        IdType::Cpr => patient_id::parse_cpr(text, CprRule::DateOnly),
+        IdType::Study => StudyIdPattern::new(pattern.unwrap_or(".+"))?.parse(text),
+    }
+}
+
+/// Why an id was refused, in the kiosk's language (the id itself is never repeated).
+fn id_reason(k: &Kiosk, error: &IdError) -> String {
+    let lang = k.lang;
+    match error {
+        IdError::Empty => k.tr("id-error-empty"),
+        IdError::NotDigits { .. } => k.tr("id-error-not-digits"),
+        IdError::WrongLength {
+            expected, found, ..
+        } => k.strings.args(
+            lang,
+            "id-error-length",
+            &[
+                ("expected", Arg::Num(*expected as f64)),
+                ("found", Arg::Num(*found as f64)),
+            ],
+        ),
+        IdError::MisplacedDash => k.tr("id-error-dash"),
+        IdError::NoSuchDate => k.tr("id-error-date"),
+        IdError::NoCentury => k.tr("id-error-century"),
+        IdError::ControlDigits | IdError::Modulus11 => k.tr("id-error-control"),
+        IdError::BadPattern(_) => k.tr("id-error-pattern"),
+        IdError::NoMatch => k.tr("id-error-no-match"),
     }
 }
 
@@ -293,6 +331,8 @@ impl Kiosk {
             }
             StaffIntent::Battery(b) => st.battery = b,
             StaffIntent::Timepoint(t) => st.timepoint = t,
+            StaffIntent::Arm(a) => st.arm = a,
+            StaffIntent::Consent(c) => st.consent = c,
             StaffIntent::HandOver => {
                 if st.signed_in.is_none() {
                     return;
@@ -310,20 +350,27 @@ impl Kiosk {
                             .get(st.battery)
                             .cloned()
                             .unwrap_or_else(|| Arc::clone(&self.config.battery));
-                        let timepoint = self.config.staff.timepoints.get(st.timepoint).copied();
+                        let details = VisitDetails {
+                            timepoint: self.config.staff.timepoints.get(st.timepoint).copied(),
+                            arm: st.arm.and_then(|a| self.config.staff.arms.get(a).cloned()),
+                            consent: st.consent,
+                        };
                         let patient = Patient {
                             id: id.as_str().to_owned(),
                             id_type: id.kind(),
                         };
-                        if self.start_visit(battery, patient, timepoint, now) {
+                        if self.start_visit(battery, patient, details, now) {
                             let st = &mut self.staff;
                             st.id_text.zeroize();
                             st.signed_in = None;
                             st.last_result = None;
+                            st.arm = None;
+                            st.consent = None;
                         }
                     }
-                    Err(reason) => {
-                        st.id_problem = Some(self.strings.args(
+                    Err(error) => {
+                        let reason = id_reason(self, &error);
+                        self.staff.id_problem = Some(self.strings.args(
                             self.lang,
                             "staff-id-invalid",
                             &[("reason", Arg::Text(reason))],
@@ -607,6 +654,53 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
                     }
                 });
             }
+            if !k.config.staff.arms.is_empty() {
+                text(ui, &k.tr("staff-arm"), t.bold(t.body), t.palette.text);
+                let choices: Vec<(Option<usize>, String)> =
+                    std::iter::once((None, k.tr("staff-not-recorded")))
+                        .chain(
+                            k.config
+                                .staff
+                                .arms
+                                .iter()
+                                .enumerate()
+                                .map(|(n, arm)| (Some(n), arm.clone())),
+                        )
+                        .collect();
+                let w = tile_width(ui, t, choices.len().min(4));
+                ui.horizontal_wrapped(|ui| {
+                    for (choice, label) in &choices {
+                        if tile(ui, t, label, None, Mark::Radio(st.arm == *choice), false, w)
+                            .clicked()
+                        {
+                            push(out, StaffIntent::Arm(*choice));
+                        }
+                    }
+                });
+            }
+            text(ui, &k.tr("staff-consent"), t.bold(t.body), t.palette.text);
+            let w = tile_width(ui, t, 3);
+            ui.horizontal(|ui| {
+                for (choice, id) in [
+                    (None, "staff-not-recorded"),
+                    (Some(true), "staff-consent-yes"),
+                    (Some(false), "staff-consent-no"),
+                ] {
+                    if tile(
+                        ui,
+                        t,
+                        &k.tr(id),
+                        None,
+                        Mark::Radio(st.consent == choice),
+                        false,
+                        w,
+                    )
+                    .clicked()
+                    {
+                        push(out, StaffIntent::Consent(choice));
+                    }
+                }
+            });
             ui.add_space(t.gap);
             if tile(
                 ui,
