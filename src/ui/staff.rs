@@ -813,55 +813,69 @@ fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
     format!("{time}  {battery} – {state}{upload}")
 }
 
-/// Score lines of a sealed session's stored summary (no answers), with whether each asks for
-/// attention.
+/// Lines of a sealed session's stored summary (no answers): each form's title, then its
+/// scores in the form's order with band names, then its flags; with whether a line asks for
+/// attention. Bands a battery replaced are looked up in that battery.
 fn summary_lines(k: &Kiosk, entry: &DayEntry) -> Vec<(String, bool)> {
     let lang = k.lang;
     let Some(forms) = entry.summary.as_ref().and_then(serde_json::Value::as_array) else {
         return Vec::new();
     };
-    let form_of = |id: &str| {
-        k.records
-            .sealer
-            .batteries
-            .iter()
-            .flat_map(|b| &b.forms)
-            .map(|m| &m.form)
-            .find(|f| f.id.as_str() == id)
-            .cloned()
-    };
+    let battery = k
+        .records
+        .sealer
+        .batteries
+        .iter()
+        .find(|b| b.id.as_str() == entry.battery);
     let mut lines = Vec::new();
     for summary in forms {
         let id = summary["form"].as_str().unwrap_or_default();
-        let form = form_of(id);
-        let scores = summary["scores"].as_object().into_iter().flatten();
-        for (score_id, record) in scores {
-            let label = form
-                .as_ref()
-                .and_then(|f| f.scores.iter().find(|s| s.id.as_str() == score_id))
-                .map_or_else(|| score_id.clone(), |s| s.label.get(lang).to_owned());
+        let Some(member) = battery.and_then(|b| b.member(id)) else {
+            continue;
+        };
+        let form = &member.form;
+        let scores = &summary["scores"];
+        let flags: Vec<&str> = summary["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        if form.scores.is_empty() && flags.is_empty() {
+            continue;
+        }
+        lines.push((form.title.get(lang).to_owned(), false));
+        for (n, score) in form.scores.iter().enumerate() {
+            let record = &scores[score.id.as_str()];
             let value = record["value"].as_f64().map_or_else(
                 || k.tr("staff-no-value"),
                 |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
             );
+            let bands = member
+                .overrides
+                .iter()
+                .find(|o| o.score.0 == n)
+                .map_or(&score.bands, |o| &o.bands);
             let band = record["band"]
                 .as_str()
-                .map(|b| format!(" ({b})"))
+                .and_then(|b| bands.iter().find(|band| band.id.as_str() == b))
+                .map(|b| format!(" – {}", b.label.get(lang)))
                 .unwrap_or_default();
             let attention = record["severity"].as_str().is_some_and(|s| s != "none");
-            lines.push((format!("{label}: {value}{band}"), attention));
-        }
-        for flag in summary["flags"].as_array().into_iter().flatten() {
-            let flag = flag.as_str().unwrap_or_default();
-            let label = form
-                .as_ref()
-                .and_then(|f| f.flags.iter().find(|x| x.id.as_str() == flag))
-                .map_or_else(|| flag.to_owned(), |x| x.label.get(lang).to_owned());
             lines.push((
-                k.strings
-                    .args(lang, "staff-flag", &[("flag", Arg::Text(label))]),
-                true,
+                format!("    {}: {value}{band}", score.label.get(lang)),
+                attention,
             ));
+        }
+        for flag in flags {
+            if let Some(f) = form.flags.iter().find(|f| f.id.as_str() == flag) {
+                let line = k.strings.args(
+                    lang,
+                    "staff-flag",
+                    &[("flag", Arg::Text(f.label.get(lang).to_owned()))],
+                );
+                lines.push((format!("    {line}"), true));
+            }
         }
     }
     lines
