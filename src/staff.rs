@@ -47,6 +47,11 @@ pub struct PinLock {
 }
 
 impl PinLock {
+    /// Whether the pad is locked at clock time `now`.
+    pub fn locked(&self, now: f64) -> bool {
+        self.locked_until.is_some_and(|until| now < until)
+    }
+
     /// Checks a PIN at clock time `now` (seconds) against the staff accounts.
     pub fn attempt(&mut self, staff: &[StaffAccount], pin: &str, now: f64) -> PinOutcome {
         if let Some(until) = self.locked_until {

@@ -694,6 +694,15 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         Some("no_work_health_baseline")
     );
     assert!(h.state().kiosk.store().unsealed().unwrap().is_empty());
+    let audit = h.state().kiosk.store().audit_log().unwrap();
+    let signed_in = audit.iter().find(|r| r.event == "staff_signed_in").unwrap();
+    assert_eq!(signed_in.staff.as_deref(), Some("nurse1"));
+    let started = audit.iter().find(|r| r.event == "session_started").unwrap();
+    assert_eq!(started.staff.as_deref(), Some("nurse1"));
+    assert_eq!(
+        h.state().kiosk.store().verify_audit().unwrap(),
+        Ok(audit.len() as i64)
+    );
     wait(&mut h, 9.0);
     // Behind the PIN, staff see the scores with bands.
     tap(&mut h, "Ansatte");
@@ -731,6 +740,21 @@ fn five_wrong_pins_lock_the_pad() {
         ),
         "locked even for the right PIN"
     );
+    let events: Vec<String> = h
+        .state()
+        .kiosk
+        .store()
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert_eq!(
+        events.iter().filter(|e| *e == "pin_locked").count(),
+        1,
+        "the lock is audited once: {events:?}"
+    );
+    assert!(!events.contains(&"staff_signed_in".to_owned()));
 }
 
 #[test]

@@ -589,6 +589,13 @@ impl Kiosk {
         self.refresh_waiting();
     }
 
+    /// Appends to the audit log; a failure is shown to staff (the action itself goes on).
+    fn audit(&mut self, event: crate::store::AuditEvent, staff: Option<&str>) {
+        if let Err(e) = self.records.store.audit(event, None, staff, None) {
+            self.problem = Some(self.store_message(&e));
+        }
+    }
+
     fn unsealed_waiting(&self) -> bool {
         self.waiting.iter().any(|e| e.state == State::Ending)
     }

@@ -11,7 +11,7 @@ use crate::patient_id::{self, CprRule, IdError, PatientId, StudyIdPattern};
 use crate::score::Report;
 use crate::session::Session;
 use crate::staff::PinOutcome;
-use crate::store::{DayEntry, SessionId, State};
+use crate::store::{AuditEvent, DayEntry, SessionId, State};
 use crate::text::Text;
 use crate::visit::Visit;
 use egui::Ui;
@@ -242,8 +242,19 @@ impl Kiosk {
             }
             StaffIntent::PinKey(key) => keypad::apply(&mut st.pin, key),
             StaffIntent::SubmitPin => {
+                let was_locked = st.lock.locked(now);
                 let outcome = st.lock.attempt(&self.config.staff.accounts, &st.pin, now);
-                st.pin.clear();
+                st.pin.zeroize();
+                // The audit log records who opened staff mode and when the pad locked.
+                let event = match &outcome {
+                    PinOutcome::Accepted(id) => Some((AuditEvent::StaffSignedIn, Some(id.clone()))),
+                    PinOutcome::Locked { .. } if !was_locked => Some((AuditEvent::PinLocked, None)),
+                    _ => None,
+                };
+                if let Some((event, staff)) = event {
+                    self.audit(event, staff.as_deref());
+                }
+                let st = &mut self.staff;
                 st.pin_message = match outcome {
                     PinOutcome::Accepted(id) => {
                         st.signed_in = Some(id);
@@ -379,7 +390,8 @@ impl Kiosk {
                 }
             }
             StaffIntent::Leave => {
-                if st.signed_in.is_some() {
+                if let Some(staff) = st.signed_in.clone() {
+                    self.audit(AuditEvent::KioskLeft, Some(&staff));
                     self.allow_close = true;
                     self.close_requested = true;
                 }
