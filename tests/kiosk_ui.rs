@@ -740,15 +740,7 @@ fn five_wrong_pins_lock_the_pad() {
         ),
         "locked even for the right PIN"
     );
-    let events: Vec<String> = h
-        .state()
-        .kiosk
-        .store()
-        .audit_log()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event)
-        .collect();
+    let events = common::audit_events(h.state().kiosk.store());
     assert_eq!(
         events.iter().filter(|e| *e == "pin_locked").count(),
         1,

@@ -110,12 +110,7 @@ fn a_visit_is_committed_answer_by_answer_and_sealed_into_one_bundle() {
     assert!(summary.to_string().contains("hscl25"));
     assert!(!summary.to_string().contains(OCCUPATION));
     assert_no_plaintext(&k, "after sealing");
-    let events: Vec<String> = store
-        .audit_log()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event)
-        .collect();
+    let events = common::audit_events(&store);
     assert_eq!(
         events,
         [
@@ -166,12 +161,7 @@ fn an_interrupted_visit_resumes_where_it_left_off_and_seals_every_answer() {
     assert_eq!(bundle.language, Lang::Da);
     let answered: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
     assert_eq!(answered, given.len());
-    let events: Vec<String> = store
-        .audit_log()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event)
-        .collect();
+    let events = common::audit_events(&store);
     assert!(events.contains(&"session_resumed".to_owned()), "{events:?}");
     assert_eq!(k.bundles().len(), 1);
 }
@@ -238,12 +228,7 @@ fn an_unwritable_outbox_keeps_the_session_until_sealing_succeeds() {
         answers_in_order(&k.demo(), &demo_answers()).unwrap().len()
     );
     assert!(store.unsealed().unwrap().is_empty());
-    let events: Vec<String> = store
-        .audit_log()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event)
-        .collect();
+    let events = common::audit_events(&store);
     assert_eq!(events.iter().filter(|e| *e == "seal_failed").count(), 2);
     assert_eq!(store.verify_audit().unwrap(), Ok(events.len() as i64));
 }

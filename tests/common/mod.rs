@@ -216,3 +216,13 @@ pub fn meta() -> svar::bundle::Meta {
         started: svar::bundle::Timestamp::now(),
     }
 }
+
+/// The events of a store's audit log, in order.
+pub fn audit_events(store: &svar::store::Store) -> Vec<String> {
+    store
+        .audit_log()
+        .expect("the audit log reads")
+        .into_iter()
+        .map(|r| r.event)
+        .collect()
+}
