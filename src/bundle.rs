@@ -412,7 +412,8 @@ fn hash_folder(dir: &Path, hashes: &mut FormHashes) -> Result<(), HashError> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lower-case hex, as bundles and receipts write SHA-256 digests.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -19,6 +19,7 @@ pub mod id;
 pub mod idle;
 pub mod library;
 pub mod patient_id;
+pub mod receive;
 pub mod schema;
 pub mod score;
 pub mod session;

@@ -203,6 +203,24 @@ enum Command {
         /// The folder of bundle files (*.svar.age).
         bundle_dir: PathBuf,
     },
+    /// Receive bundles that kiosks upload (docs/upload.md) and store each once with a receipt.
+    ///
+    /// Plain HTTP: run it behind a TLS-terminating reverse proxy. Logs one line per request
+    /// on standard error; stops after the requests in flight on SIGTERM or Ctrl-C.
+    Receive {
+        /// The address and port to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: String,
+        /// The folder to store bundles and receipts in (must exist).
+        #[arg(long)]
+        store: PathBuf,
+        /// The bearer tokens uploaders may use: one a line, optionally `kiosk_id:token`.
+        #[arg(long)]
+        tokens: PathBuf,
+        /// The largest body accepted, in bytes; larger ones get 413.
+        #[arg(long, default_value_t = svar::receive::DEFAULT_MAX_BYTES)]
+        max_bytes: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -363,6 +381,18 @@ fn main() -> ExitCode {
             &out,
             &bundle_dir,
         ),
+        Command::Receive {
+            listen,
+            store,
+            tokens,
+            max_bytes,
+        } => match svar::receive::run(&listen, &store, &tokens, max_bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

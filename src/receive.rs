@@ -1,0 +1,554 @@
+//! `svar receive`: the HTTP service kiosks upload sealed bundles to (see `docs/upload.md`).
+//!
+//! The receiver never decrypts: it checks the uploader's bearer token, the bundle id and the
+//! body's SHA-256, and stores each bundle once in a [`Store`]. A bundle is stored when its
+//! receipt exists; the receipt is written after the bundle and only ever once, so a repeat
+//! gets the original receipt back and several receivers can share one store.
+
+use crate::bundle::{EXTENSION, Timestamp, hex, write_atomically};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+/// The default request body limit: 16 MiB, far above any bundle a kiosk makes.
+pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// What the receiver answers for a stored bundle (see `docs/upload.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The bundle id.
+    pub bundle_id: Uuid,
+    /// SHA-256 of the stored bytes, lower-case hex.
+    pub sha256: String,
+    /// The stored file's size in bytes.
+    pub size: u64,
+    /// When the bundle was first stored.
+    pub stored: Timestamp,
+}
+
+/// What storing a bundle did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now.
+    Created(Receipt),
+    /// Already stored with the same SHA-256: the original receipt.
+    Repeat(Receipt),
+    /// The id is taken by different bytes.
+    Conflict,
+}
+
+/// A store failure. Messages name files and folders of the store, never bundle content.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Reading or writing the store failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A receipt in the store is not a receipt.
+    #[error("{}: not a valid receipt", path.display())]
+    BadReceipt {
+        /// The receipt file.
+        path: PathBuf,
+    },
+}
+
+/// Where bundles are kept. A folder now; an object store can implement the same contract
+/// later: `put` must store the bytes before the receipt and create the receipt at most once,
+/// even when several receivers put the same id at the same time.
+pub trait Store: Send + Sync + 'static {
+    /// Stores `bytes` (whose SHA-256 is `sha256`, lower-case hex) as bundle `id` unless the id
+    /// is already stored.
+    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError>;
+
+    /// Whether the store can be written to now.
+    fn check_writable(&self) -> Result<(), StoreError>;
+}
+
+/// A store folder: `<id>.svar.age` and, once it is complete, `<id>.receipt.json`.
+///
+/// Exclusivity comes from hard links: each writer stages its file under a unique hidden name
+/// and links it to the final name, which fails when the name exists. So the first complete
+/// bundle file for an id wins and only one receipt is ever made, across threads, processes
+/// and receivers sharing the folder (the file system must support hard links).
+#[derive(Debug, Clone)]
+pub struct FolderStore {
+    dir: PathBuf,
+}
+
+impl FolderStore {
+    /// A store in `dir`, which must exist.
+    pub fn new(dir: impl Into<PathBuf>) -> FolderStore {
+        FolderStore { dir: dir.into() }
+    }
+
+    fn io(&self, path: &FsPath) -> impl FnOnce(io::Error) -> StoreError {
+        let path = path.to_owned();
+        move |source| StoreError::Io { path, source }
+    }
+
+    fn bundle_path(&self, id: Uuid) -> PathBuf {
+        self.dir.join(format!("{id}{EXTENSION}"))
+    }
+
+    fn receipt_path(&self, id: Uuid) -> PathBuf {
+        self.dir.join(format!("{id}.receipt.json"))
+    }
+
+    fn read_receipt(&self, id: Uuid) -> Result<Option<Receipt>, StoreError> {
+        let path = self.receipt_path(id);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|_| StoreError::BadReceipt { path }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(&path)(e)),
+        }
+    }
+
+    /// Writes `bytes` completely under a unique hidden name, then links it to `name`. Returns
+    /// false when `name` already exists (and leaves it alone).
+    fn create_once(&self, name: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+        let staged_name = format!(".{name}.{}.part", Uuid::now_v7());
+        let staged =
+            write_atomically(&self.dir, &staged_name, bytes).map_err(self.io(&self.dir))?;
+        let target = self.dir.join(name);
+        let linked = std::fs::hard_link(&staged, &target);
+        // The staged name was only a way to get a complete file under `name`.
+        std::fs::remove_file(&staged).map_err(self.io(&staged))?;
+        match linked {
+            Ok(()) => {
+                // Make the new name itself survive a power cut.
+                std::fs::File::open(&self.dir)
+                    .and_then(|d| d.sync_all())
+                    .map_err(self.io(&self.dir))?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(self.io(&target)(e)),
+        }
+    }
+
+    /// Makes the receipt for a complete bundle file, or returns the one another writer made.
+    fn receipt_once(&self, receipt: Receipt) -> Result<Stored, StoreError> {
+        let json = serde_json::to_vec(&receipt).map_err(|e| StoreError::Io {
+            path: self.receipt_path(receipt.bundle_id),
+            source: io::Error::other(e),
+        })?;
+        let name = format!("{}.receipt.json", receipt.bundle_id);
+        if self.create_once(&name, &json)? {
+            return Ok(Stored::Created(receipt));
+        }
+        match self.read_receipt(receipt.bundle_id)? {
+            Some(theirs) if theirs.sha256 == receipt.sha256 => Ok(Stored::Repeat(theirs)),
+            Some(_) => Ok(Stored::Conflict),
+            None => Err(StoreError::BadReceipt {
+                path: self.receipt_path(receipt.bundle_id),
+            }),
+        }
+    }
+}
+
+impl Store for FolderStore {
+    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
+        if let Some(receipt) = self.read_receipt(id)? {
+            return Ok(if receipt.sha256 == sha256 {
+                Stored::Repeat(receipt)
+            } else {
+                Stored::Conflict
+            });
+        }
+        let receipt = Receipt {
+            bundle_id: id,
+            sha256: sha256.to_owned(),
+            size: bytes.len() as u64,
+            stored: Timestamp::now(),
+        };
+        if self.create_once(&format!("{id}{EXTENSION}"), bytes)? {
+            return self.receipt_once(receipt);
+        }
+        // A bundle file is there already: another writer's, complete but maybe not yet
+        // receipted (in flight, or it stopped in between). The same bytes may finish the job.
+        let path = self.bundle_path(id);
+        let theirs = std::fs::read(&path).map_err(self.io(&path))?;
+        if hex(&Sha256::digest(&theirs)) == sha256 {
+            self.receipt_once(receipt)
+        } else {
+            Ok(Stored::Conflict)
+        }
+    }
+
+    fn check_writable(&self) -> Result<(), StoreError> {
+        let probe = self.dir.join(format!(".health-{}.probe", Uuid::now_v7()));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+            .map_err(self.io(&probe))?;
+        std::fs::remove_file(&probe).map_err(self.io(&probe))
+    }
+}
+
+/// The bearer tokens uploaders may use, each with the kiosk id it was issued to, if any.
+pub struct Tokens(Vec<(Option<String>, [u8; 32])>);
+
+/// Why the token file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TokensError {
+    /// The file could not be read.
+    #[error("{}: cannot read the token file: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The file holds no token, so no one could upload.
+    #[error("{}: the token file holds no token", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl Tokens {
+    /// Tokens from text: one a line, optionally `kiosk_id:token`; blank lines and lines
+    /// starting with `#` are skipped.
+    pub fn parse(text: &str) -> Tokens {
+        Tokens(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|line| match line.split_once(':') {
+                    Some((kiosk, token)) => (Some(kiosk.to_owned()), token),
+                    None => (None, line),
+                })
+                .map(|(kiosk, token)| (kiosk, Sha256::digest(token.as_bytes()).into()))
+                .collect(),
+        )
+    }
+
+    /// Tokens from a file as [`Tokens::parse`] reads it.
+    pub fn load(path: &FsPath) -> Result<Tokens, TokensError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TokensError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let tokens = Tokens::parse(&text);
+        if tokens.0.is_empty() {
+            return Err(TokensError::Empty {
+                path: path.to_owned(),
+            });
+        }
+        Ok(tokens)
+    }
+
+    /// The matching entry's kiosk id (`Some(None)` for a token without one), or `None` when
+    /// `token` is not known. Every entry is compared, in constant time, on hashes of equal
+    /// length, so the timing tells nothing about the tokens.
+    fn check(&self, token: &str) -> Option<Option<&str>> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let mut found = None;
+        for (kiosk, known) in &self.0 {
+            if bool::from(known.ct_eq(&digest)) && found.is_none() {
+                found = Some(kiosk.as_deref());
+            }
+        }
+        found
+    }
+}
+
+/// Why a `PUT` was refused; each maps to its status in `docs/upload.md`.
+#[derive(Debug, thiserror::Error)]
+enum PutError {
+    #[error("missing or wrong bearer token")]
+    Unauthorized,
+    #[error("the bundle id is not a lower-case hyphenated UUID")]
+    BadId,
+    #[error("X-Svar-Sha256 is missing or not 64 lower-case hex digits")]
+    BadChecksumHeader,
+    #[error("the body's SHA-256 is not X-Svar-Sha256")]
+    ChecksumMismatch,
+    #[error("the body is over the limit of {0} bytes")]
+    TooLarge(usize),
+    #[error("the body could not be read")]
+    Body,
+    #[error("this bundle id is stored with a different SHA-256")]
+    Conflict,
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+    #[error("the store task failed")]
+    Task,
+}
+
+impl PutError {
+    fn status(&self) -> StatusCode {
+        match self {
+            PutError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PutError::BadId
+            | PutError::BadChecksumHeader
+            | PutError::ChecksumMismatch
+            | PutError::Body => StatusCode::BAD_REQUEST,
+            PutError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            PutError::Conflict => StatusCode::CONFLICT,
+            PutError::Store(_) | PutError::Task => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A note for the request's log line, carried from the handler to the logger.
+#[derive(Clone)]
+struct LogNote(String);
+
+impl IntoResponse for PutError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // Store details (paths, OS errors) go to the log, not to the uploader.
+        let public = match self {
+            PutError::Store(_) | PutError::Task => "the receiver could not store the bundle".into(),
+            ref e => e.to_string(),
+        };
+        let mut response =
+            (status, axum::Json(serde_json::json!({ "error": public }))).into_response();
+        response.extensions_mut().insert(LogNote(self.to_string()));
+        response
+    }
+}
+
+struct App {
+    store: Arc<dyn Store>,
+    tokens: Tokens,
+    max_bytes: usize,
+}
+
+/// The receiver's routes: `PUT /bundles/{bundle_id}` and `GET /health`, with a log line per
+/// request on standard error. Bodies over `max_bytes` are refused with 413.
+pub fn router(store: Arc<dyn Store>, tokens: Tokens, max_bytes: usize) -> Router {
+    let app = Arc::new(App {
+        store,
+        tokens,
+        max_bytes,
+    });
+    Router::new()
+        .route("/bundles/{bundle_id}", put(put_bundle))
+        .route("/health", get(health))
+        .layer(DefaultBodyLimit::max(max_bytes))
+        .layer(middleware::from_fn(log_request))
+        .with_state(app)
+}
+
+async fn put_bundle(
+    State(app): State<Arc<App>>,
+    Path(raw_id): Path<String>,
+    request: Request,
+) -> Result<(StatusCode, axum::Json<Receipt>), PutError> {
+    // The token is checked before the body is read, so strangers cannot make us read it.
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(PutError::Unauthorized)?;
+    app.tokens.check(token).ok_or(PutError::Unauthorized)?;
+    let id = Uuid::parse_str(&raw_id)
+        .ok()
+        .filter(|id| id.to_string() == raw_id)
+        .ok_or(PutError::BadId)?;
+    let claimed = checksum_header(request.headers()).ok_or(PutError::BadChecksumHeader)?;
+    let body = Bytes::from_request(request, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            PutError::TooLarge(app.max_bytes)
+        } else {
+            PutError::Body
+        }
+    })?;
+    let sha256 = hex(&Sha256::digest(&body));
+    if sha256 != claimed {
+        return Err(PutError::ChecksumMismatch);
+    }
+    let store = Arc::clone(&app.store);
+    let stored = tokio::task::spawn_blocking(move || store.put(id, &body, &sha256))
+        .await
+        .map_err(|_| PutError::Task)??;
+    match stored {
+        Stored::Created(receipt) => Ok((StatusCode::CREATED, axum::Json(receipt))),
+        Stored::Repeat(receipt) => Ok((StatusCode::OK, axum::Json(receipt))),
+        Stored::Conflict => Err(PutError::Conflict),
+    }
+}
+
+fn checksum_header(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get("x-svar-sha256")?.to_str().ok()?;
+    (value.len() == 64
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    .then(|| value.to_owned())
+}
+
+async fn health(State(app): State<Arc<App>>) -> Response {
+    let store = Arc::clone(&app.store);
+    match tokio::task::spawn_blocking(move || store.check_writable()).await {
+        Ok(Ok(())) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
+        outcome => {
+            let note = match outcome {
+                Ok(Err(e)) => e.to_string(),
+                _ => "the health check task failed".into(),
+            };
+            let mut response = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response();
+            response.extensions_mut().insert(LogNote(note));
+            response
+        }
+    }
+}
+
+/// Logs one line per request: method, path (the bundle id is the only variable part),
+/// kiosk id if given, status, declared body size and duration. Bundles are encrypted and the
+/// receiver has no key, so nothing logged here can hold patient data.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = printable(request.uri().path(), 200);
+    let kiosk = request
+        .headers()
+        .get("x-svar-kiosk")
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "-".to_owned(), |k| printable(k, 64));
+    let size = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "-".to_owned(), |s| printable(s, 20));
+    let response = next.run(request).await;
+    let note = response
+        .extensions()
+        .get::<LogNote>()
+        .map(|n| format!(" ({})", n.0))
+        .unwrap_or_default();
+    eprintln!(
+        "{} {method} {path} kiosk={kiosk} status={} bytes={size} ms={}{note}",
+        Timestamp::now(),
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+/// `text` cut to `max` characters with anything but visible ASCII replaced, so a client
+/// cannot forge log lines.
+fn printable(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect()
+}
+
+/// Why the receiver could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    /// The token file.
+    #[error(transparent)]
+    Tokens(#[from] TokensError),
+    /// The store folder is missing or not a folder.
+    #[error("{}: the store folder does not exist or is not a folder", .0.display())]
+    StoreFolder(PathBuf),
+    /// The async runtime could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(io::Error),
+    /// The address could not be listened on.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// Serving failed.
+    #[error("the server failed: {0}")]
+    Serve(io::Error),
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
+/// flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Runs a receiver on `listen` (`ADDR:PORT`) storing into the folder `store` with the tokens
+/// of `tokens_file`, until SIGTERM or Ctrl-C.
+pub fn run(
+    listen: &str,
+    store: &FsPath,
+    tokens_file: &FsPath,
+    max_bytes: usize,
+) -> Result<(), ReceiveError> {
+    let tokens = Tokens::load(tokens_file)?;
+    if !store.is_dir() {
+        return Err(ReceiveError::StoreFolder(store.to_owned()));
+    }
+    let router = router(Arc::new(FolderStore::new(store)), tokens, max_bytes);
+    let runtime = tokio::runtime::Runtime::new().map_err(ReceiveError::Runtime)?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| ReceiveError::Listen {
+                addr: listen.to_owned(),
+                source,
+            })?;
+        if let Ok(addr) = listener.local_addr() {
+            eprintln!(
+                "svar receive: listening on {addr}, storing in {}",
+                store.display()
+            );
+        }
+        serve(listener, router, stop_signal())
+            .await
+            .map_err(ReceiveError::Serve)
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM (what service managers send to stop a service).
+async fn stop_signal() {
+    let terminate = async {
+        #[cfg(unix)]
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            // Without a SIGTERM handler Ctrl-C still stops the receiver.
+            Err(_) => std::future::pending::<()>().await,
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    eprintln!("svar receive: stopping after the requests in flight");
+}
