@@ -382,3 +382,75 @@ fn tokens_files_need_a_token() {
         .expect("an empty token file is refused");
     assert!(error.to_string().contains("holds no token"), "{error}");
 }
+
+#[test]
+fn the_command_serves_logs_each_request_and_stops_on_sigterm() {
+    let (dir, store, outbox) = folders();
+    let tokens = dir.path().join("tokens");
+    std::fs::write(&tokens, TOKENS).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args(["receive", "--listen", "127.0.0.1:0", "--store"])
+        .arg(&store)
+        .arg("--tokens")
+        .arg(&tokens)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let addr: SocketAddr = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // A client of the child's port: the in-process server is not started.
+    let client = Server {
+        addr,
+        stop: None,
+        thread: None,
+    };
+    let (id, bytes) = sealed(&outbox);
+    assert_eq!(client.put(&id, &bytes).status, 201);
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains(&format!(
+            "PUT /bundles/{id} kiosk=kiosk_1 status=201 bytes={}",
+            bytes.len()
+        )),
+        "{log}"
+    );
+    assert!(log.contains("stopping"), "{log}");
+    assert!(!log.contains(common::PATIENT));
+}
+
+#[test]
+fn the_command_reports_a_missing_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-tokens");
+    let out = common::svar(&[
+        "receive",
+        "--listen",
+        "127.0.0.1:0",
+        "--store",
+        dir.path().to_str().unwrap(),
+        "--tokens",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("cannot read the token file"),
+        "{}",
+        common::stderr(&out)
+    );
+}
