@@ -352,20 +352,44 @@ pub fn router(store: Arc<dyn Store>, tokens: Tokens, max_bytes: usize) -> Router
         .with_state(app)
 }
 
+/// The kiosk id of the token an upload used, for the request's log line.
+#[derive(Clone)]
+struct TokenKiosk(String);
+
 async fn put_bundle(
     State(app): State<Arc<App>>,
     Path(raw_id): Path<String>,
     request: Request,
+) -> Response {
+    let mut kiosk = None;
+    let mut response = store_upload(&app, &raw_id, request, &mut kiosk)
+        .await
+        .into_response();
+    if let Some(kiosk) = kiosk {
+        response.extensions_mut().insert(TokenKiosk(kiosk));
+    }
+    response
+}
+
+/// Checks and stores one upload; `kiosk` is set to the token's kiosk id once the token is known.
+async fn store_upload(
+    app: &App,
+    raw_id: &str,
+    request: Request,
+    kiosk: &mut Option<String>,
 ) -> Result<(StatusCode, axum::Json<Receipt>), PutError> {
     // The token is checked before the body is read, so strangers cannot make us read it.
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token)
         .ok_or(PutError::Unauthorized)?;
-    app.tokens.check(token).ok_or(PutError::Unauthorized)?;
-    let id = Uuid::parse_str(&raw_id)
+    let token_kiosk = app.tokens.check(token).ok_or(PutError::Unauthorized)?;
+    *kiosk = token_kiosk.map(str::to_owned);
+    let id = Uuid::parse_str(raw_id)
         .ok()
         .filter(|id| id.to_string() == raw_id)
         .ok_or(PutError::BadId)?;
@@ -422,23 +446,30 @@ async fn health(State(app): State<Arc<App>>) -> Response {
 }
 
 /// Logs one line per request: method, path (the bundle id is the only variable part),
-/// kiosk id if given, status, declared body size and duration. Bundles are encrypted and the
+/// kiosk id (the token's, else the one the uploader names), status, declared body size and
+/// duration. Bundles are encrypted and the
 /// receiver has no key, so nothing logged here can hold patient data.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = printable(request.uri().path(), 200);
-    let kiosk = request
+    let named_kiosk = request
         .headers()
         .get("x-svar-kiosk")
         .and_then(|v| v.to_str().ok())
-        .map_or_else(|| "-".to_owned(), |k| printable(k, 64));
+        .map(|k| printable(k, 64));
     let size = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .map_or_else(|| "-".to_owned(), |s| printable(s, 20));
     let response = next.run(request).await;
+    let kiosk = response
+        .extensions()
+        .get::<TokenKiosk>()
+        .map(|k| printable(&k.0, 64))
+        .or(named_kiosk)
+        .unwrap_or_else(|| "-".to_owned());
     let note = response
         .extensions()
         .get::<LogNote>()

@@ -388,7 +388,7 @@ fn the_command_serves_logs_each_request_and_stops_on_sigterm() {
     let (dir, store, outbox) = folders();
     let tokens = dir.path().join("tokens");
     std::fs::write(&tokens, TOKENS).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
         .args(["receive", "--listen", "127.0.0.1:0", "--store"])
         .arg(&store)
         .arg("--tokens")
@@ -396,7 +396,8 @@ fn the_command_serves_logs_each_request_and_stops_on_sigterm() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut child = KillOnDrop(child);
+    let mut stderr = std::io::BufReader::new(child.0.stderr.take().unwrap());
     let mut line = String::new();
     std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
     let addr: SocketAddr = line
@@ -415,11 +416,11 @@ fn the_command_serves_logs_each_request_and_stops_on_sigterm() {
     assert_eq!(client.put(&id, &bytes).status, 201);
 
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = child.0.wait().unwrap();
     let mut log = String::new();
     stderr.read_to_string(&mut log).unwrap();
     assert!(status.success(), "{log}");
@@ -453,4 +454,15 @@ fn the_command_reports_a_missing_token_file() {
         "{}",
         common::stderr(&out)
     );
+}
+
+/// A child process that is killed if a failing test leaves it running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // Already ended when the test passed; the error then is expected.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
