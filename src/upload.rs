@@ -11,6 +11,7 @@
 //! Nothing here reads a bundle's content: errors and statuses name files and targets only.
 
 use crate::bundle::{EXTENSION, write_atomically};
+use crate::config::UploadTarget;
 use crate::store::{AuditEvent, SessionId, Store};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -53,6 +54,22 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target an `[[upload]]` block names, reading its token file.
+    pub fn from_config(config: &UploadTarget) -> Result<Target, TargetError> {
+        Ok(match config {
+            UploadTarget::Folder { path } => Target::Folder { path: path.clone() },
+            UploadTarget::Https {
+                url,
+                token_file,
+                ca_file,
+            } => Target::Https {
+                url: url.clone(),
+                token: read_token(token_file, url)?,
+                ca: ca_file.clone(),
+            },
+        })
+    }
+
     /// The kind, as in `svar.toml` and the audit log: `folder` or `https`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -86,9 +103,34 @@ impl fmt::Debug for Target {
     }
 }
 
+/// Reads a bearer token file: its first line, trimmed.
+pub fn read_token(path: &Path, url: &str) -> Result<String, TargetError> {
+    let bad = |reason: &str| TargetError::Token {
+        path: path.to_owned(),
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(&e.to_string()))?;
+    let token = text.lines().next().unwrap_or_default().trim();
+    if token.is_empty() {
+        return Err(bad("the file is empty"));
+    }
+    Ok(token.to_owned())
+}
+
 /// A target that cannot be used as configured.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
+    /// The token file cannot be read or is empty (the message never quotes it).
+    #[error("{}: cannot read the token for {url}: {reason}", path.display())]
+    Token {
+        /// The token file.
+        path: PathBuf,
+        /// The target's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The URL does not parse, or sends the token in clear text over a network.
     #[error("{url}: not a usable receiver URL: {reason}")]
     BadUrl {
@@ -479,6 +521,7 @@ impl Uploader {
                         state.status.delivered_last_run += 1;
                         state.status.delivered_total += 1;
                         state.status.last_success = Some(now);
+                        state.status.unauthorized = false;
                         Outcome::Delivered
                     }
                     Err(error) => Outcome::Stuck { error },
@@ -491,7 +534,10 @@ impl Uploader {
                     } else {
                         entry.bad_requests = 0;
                     }
-                    state.status.unauthorized = verdicts.contains(&Verdict::Unauthorized);
+                    // Cleared only by a delivery: a 500 says nothing about the token.
+                    if verdicts.contains(&Verdict::Unauthorized) {
+                        state.status.unauthorized = true;
+                    }
                     state.status.last_error = errors.first().map(ToString::to_string);
                     let permanent = verdicts.iter().position(|v| *v == Verdict::Quarantine);
                     let worn_out = entry.bad_requests >= BAD_REQUESTS_BEFORE_QUARANTINE;
