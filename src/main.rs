@@ -585,13 +585,14 @@ fn config_check(path: &Path) -> ExitCode {
     match load_config(path) {
         Some(config) => {
             eprintln!(
-                "{}: ok (site {}, kiosk {}, {} battery(ies), {} staff account(s), {} recipient(s))",
+                "{}: ok (site {}, kiosk {}, {} battery(ies), {} staff account(s), {} recipient(s), {} upload target(s))",
                 path.display(),
                 config.site_id,
                 config.kiosk_id,
                 config.batteries.len(),
                 config.staff.len(),
-                config.recipients.len()
+                config.recipients.len(),
+                config.upload.len()
             );
             ExitCode::SUCCESS
         }
