@@ -599,7 +599,11 @@ impl Uploader {
             }
             let receipt = self.deliver(connected, target, file, name, id, &bytes, &sha256);
             match receipt {
-                Ok(r) if r.bundle_id == id && r.sha256.eq_ignore_ascii_case(&sha256) => {
+                Ok(r)
+                    if r.bundle_id == id
+                        && r.sha256.eq_ignore_ascii_case(&sha256)
+                        && r.size == bytes.len() as u64 =>
+                {
                     entry.delivered.insert(ix);
                     if let Some(store) = audit.as_deref_mut() {
                         // The log is a record, not a gate: a failed append must not undo a
@@ -822,33 +826,36 @@ pub struct Handle {
 }
 
 impl Handle {
-    /// The status after the latest pass; never waits for a pass to finish.
+    /// The status after the latest pass. Never waits for a pass: the thread holds the lock
+    /// only to copy a finished pass's status in.
     pub fn status(&self) -> Status {
-        match self.status.try_lock() {
-            Ok(s) => s.clone(),
-            // The thread is copying a new status in: the previous one would do, but a clone
-            // after a blocking lock takes only as long as that copy.
-            Err(_) => self.status.lock().map(|s| s.clone()).unwrap_or_default(),
+        self.status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Asks the thread to stop and waits until its current pass is over (at most the HTTPS
+    /// time-out per file and target).
+    pub fn stop(mut self) {
+        self.signal();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 
-    /// Asks the thread to stop after the current pass and waits for it.
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
+    fn signal(&self) {
         self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
+        if let Some(thread) = &self.thread {
             thread.thread().unpark();
-            let _ = thread.join();
         }
     }
 }
 
 impl Drop for Handle {
+    /// Asks the thread to stop without waiting: closing the kiosk must not wait on the network.
     fn drop(&mut self) {
-        self.halt();
+        self.signal();
     }
 }
 

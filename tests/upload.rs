@@ -535,3 +535,44 @@ fn svar_upload_runs_one_pass_and_exits_1_when_anything_failed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!stderr(&out).contains(TOKEN));
 }
+
+#[test]
+fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
+    let kiosk = Kiosk::new();
+    let server = Server::start();
+    server.always(Fault::Status(400));
+    let (path, _) = seal(&kiosk);
+    let outbox = &kiosk.sealer.outbox;
+    // No bundle id in the name: it cannot be addressed, so it cannot be delivered.
+    std::fs::write(outbox.join("20261201T120000Z-junk.svar.age"), b"x").unwrap();
+    // A write in progress is none of the uploader's business.
+    let temp = outbox.join(".20261201T120000Z-x.svar.age.tmp");
+    std::fs::write(&temp, b"partial").unwrap();
+    let up = uploader(vec![server.target()]);
+    let mut state = state();
+    let mut now = t0();
+    for pass in 1..=5 {
+        let report = up.run_once(outbox, &mut state, now, None);
+        let bundle = report
+            .files
+            .iter()
+            .find(|(name, _)| name.as_str() == path.file_name().unwrap())
+            .unwrap();
+        if pass < 5 {
+            assert!(matches!(bundle.1, Outcome::Failed { .. }), "{report:?}");
+            assert!(path.exists());
+            now = state.retry_of(&bundle.0).map(|(_, next)| next).unwrap();
+        } else {
+            assert!(
+                matches!(bundle.1, Outcome::Quarantined { .. }),
+                "{report:?}"
+            );
+        }
+    }
+    let quarantine = outbox.join(svar::upload::QUARANTINE);
+    assert!(quarantine.join(path.file_name().unwrap()).is_file());
+    assert!(quarantine.join("20261201T120000Z-junk.svar.age").is_file());
+    assert!(temp.is_file());
+    assert_eq!(state.status.quarantined, 2);
+    assert_eq!(state.status.pending, 0);
+}
