@@ -51,6 +51,27 @@ pub struct Config {
     pub idle_countdown_seconds: f64,
     /// Seconds the thank-you screen shows.
     pub thanks_seconds: f64,
+    /// Where `svar upload` and the kiosk deliver the outbox (`[[upload]]`; none: not uploaded).
+    pub upload: Vec<UploadTarget>,
+}
+
+/// One `[[upload]]` block: where bundles are delivered (see `docs/upload.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadTarget {
+    /// `kind = "folder"`: a mounted share or a removable disk.
+    Folder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// `kind = "https"`: a receiver.
+    Https {
+        /// The receiver's base URL.
+        url: String,
+        /// The file holding the bearer token (kept out of `svar.toml`, which is not secret).
+        token_file: PathBuf,
+        /// An extra CA certificate (PEM) for a clinic's own CA.
+        ca_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -66,6 +87,22 @@ struct RawConfig {
     staff: Spanned<Vec<RawStaff>>,
     #[serde(default)]
     study_id_pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    upload: Vec<Spanned<RawUpload>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpload {
+    kind: Spanned<String>,
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+    #[serde(default)]
+    token_file: Option<Spanned<PathBuf>>,
+    #[serde(default)]
+    ca_file: Option<Spanned<PathBuf>>,
+    #[serde(default)]
+    path: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize)]
@@ -349,6 +386,11 @@ impl Config {
                 format!("the study id pattern is not a valid regular expression: {e}"),
             );
         }
+        let upload = raw
+            .upload
+            .iter()
+            .filter_map(|u| upload_target(&mut c, u, &resolve))
+            .collect();
         if !c.found.is_empty() {
             return Err(c.found);
         }
@@ -380,8 +422,100 @@ impl Config {
             idle_seconds,
             idle_countdown_seconds,
             thanks_seconds,
+            upload,
         })
     }
+}
+
+/// Checks one `[[upload]]` block; `None` when it has problems (reported in `c`).
+fn upload_target(
+    c: &mut Check,
+    raw: &Spanned<RawUpload>,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Option<UploadTarget> {
+    let u = raw.get_ref();
+    let before = c.found.len();
+    let at = raw.span().start;
+    let kind = u.kind.get_ref().as_str();
+    // Each kind's fields; a field of another kind is a mistake worth saying, not ignoring.
+    // (field, given) the kind needs; (field, where it is, if given) that it must not have.
+    type Needed<'a> = &'a [(&'a str, bool)];
+    type Foreign<'a> = &'a [(&'a str, Option<usize>)];
+    let (needed, foreign): (Needed, Foreign) = match kind {
+        "https" => (
+            &[
+                ("url", u.url.is_some()),
+                ("token_file", u.token_file.is_some()),
+            ],
+            &[("path", u.path.as_ref().map(|p| p.span().start))],
+        ),
+        "folder" => (
+            &[("path", u.path.is_some())],
+            &[
+                ("url", u.url.as_ref().map(|p| p.span().start)),
+                ("token_file", u.token_file.as_ref().map(|p| p.span().start)),
+                ("ca_file", u.ca_file.as_ref().map(|p| p.span().start)),
+            ],
+        ),
+        _ => {
+            c.error(
+                u.kind.span().start,
+                "bad-upload-kind",
+                format!("`{kind}` is not an upload kind: use \"https\" or \"folder\""),
+            );
+            return None;
+        }
+    };
+    for (field, present) in needed {
+        if !present {
+            c.error(
+                at,
+                "missing-field",
+                format!("an upload of kind `{kind}` needs `{field}`"),
+            );
+        }
+    }
+    for (field, span) in foreign {
+        if let Some(span) = span {
+            c.error(
+                *span,
+                "wrong-field",
+                format!("`{field}` does not apply to an upload of kind `{kind}`"),
+            );
+        }
+    }
+    if let Some(url) = &u.url
+        && let Err(e) = crate::upload::check_url(url.get_ref())
+    {
+        c.error(url.span().start, "bad-url", e.to_string());
+    }
+    let file = |c: &mut Check, value: &Option<Spanned<PathBuf>>, code: &'static str| {
+        let value = value.as_ref()?;
+        let path = resolve(value.get_ref());
+        if !path.is_file() {
+            c.error(
+                value.span().start,
+                code,
+                format!("there is no file {}", path.display()),
+            );
+        }
+        Some(path)
+    };
+    let token_file = file(c, &u.token_file, "missing-token-file");
+    let ca_file = file(c, &u.ca_file, "missing-ca-file");
+    if c.found.len() > before {
+        return None;
+    }
+    Some(match kind {
+        "folder" => UploadTarget::Folder {
+            path: resolve(u.path.as_ref()?.get_ref()),
+        },
+        _ => UploadTarget::Https {
+            url: u.url.as_ref()?.get_ref().clone(),
+            token_file: token_file?,
+            ca_file,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -466,6 +600,57 @@ pin_hash = "{hash}"
             (found[0].code, found[0].position.line),
             ("store-key-in-data", 2)
         );
+    }
+
+    #[test]
+    fn upload_targets_load_with_paths_from_the_file_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        std::fs::write(dir.path().join("token"), "t").unwrap();
+        let text = format!(
+            "{}\n[[upload]]\nkind = \"https\"\nurl = \"https://svar.example.org\"\ntoken_file = \"token\"\n\n[[upload]]\nkind = \"folder\"\npath = \"/media/usb\"\n",
+            sample(dir.path())
+        );
+        let config = Config::from_text(&path, &text).expect("loads");
+        assert_eq!(
+            config.upload,
+            [
+                UploadTarget::Https {
+                    url: "https://svar.example.org".into(),
+                    token_file: dir.path().join("token"),
+                    ca_file: None,
+                },
+                UploadTarget::Folder {
+                    path: "/media/usb".into()
+                }
+            ]
+        );
+        let without = Config::from_text(&path, &sample(dir.path())).expect("loads");
+        assert!(without.upload.is_empty());
+    }
+
+    #[test]
+    fn upload_problems_are_reported_at_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let base = sample(dir.path());
+        let lines = base.lines().count();
+        let text = format!(
+            "{base}\n[[upload]]\nkind = \"https\"\nurl = \"http://svar.example.org\"\ntoken_file = \"nope\"\npath = \"x\"\n\n[[upload]]\nkind = \"s3\"\n\n[[upload]]\nkind = \"folder\"\n"
+        );
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
+        let at = |n: usize| lines + 1 + n;
+        for expected in [
+            ("bad-url", at(3)),
+            ("missing-token-file", at(4)),
+            ("wrong-field", at(5)),
+            ("bad-upload-kind", at(8)),
+            ("missing-field", at(10)),
+        ] {
+            assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
+        }
+        assert_eq!(codes.len(), 5, "{codes:?}");
     }
 
     #[test]

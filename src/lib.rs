@@ -29,4 +29,5 @@ pub mod staff;
 pub mod store;
 pub mod text;
 pub mod ui;
+pub mod upload;
 pub mod visit;

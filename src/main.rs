@@ -221,6 +221,34 @@ enum Command {
         #[arg(long, default_value_t = svar::receive::DEFAULT_MAX_BYTES)]
         max_bytes: usize,
     },
+    /// Deliver the outbox's sealed bundles once (for a cron job or a systemd timer) and print
+    /// what happened; see docs/upload.md.
+    ///
+    /// A bundle leaves the outbox only when every target has confirmed it with a matching
+    /// checksum. Targets are the --to-folder and --to-url flags, else the configuration's
+    /// `[[upload]]` blocks. With a configuration, deliveries are recorded in the audit log.
+    /// Exits 0 when nothing failed, 1 when a delivery failed or a bundle was quarantined.
+    Upload {
+        /// The configuration (outbox, `[[upload]]` targets, kiosk id, audit log). Default:
+        /// SVAR_CONFIG, else /etc/svar/svar.toml, when no target flag is given.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The outbox (default: the configuration's).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// Copy bundles to this folder (a mounted share or removable disk); repeatable.
+        #[arg(long)]
+        to_folder: Vec<PathBuf>,
+        /// Deliver to this receiver's base URL.
+        #[arg(long, requires = "token_file")]
+        to_url: Option<String>,
+        /// The file holding the receiver's bearer token.
+        #[arg(long, requires = "to_url")]
+        token_file: Option<PathBuf>,
+        /// An extra CA certificate (PEM) to trust for --to-url.
+        #[arg(long, requires = "to_url")]
+        ca_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -293,6 +321,36 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Keygen { out, device } => keygen(&out, device),
+        Command::Upload {
+            config,
+            outbox,
+            to_folder,
+            to_url,
+            token_file,
+            ca_file,
+        } => {
+            let mut flags: Vec<svar::config::UploadTarget> = to_folder
+                .into_iter()
+                .map(|path| svar::config::UploadTarget::Folder { path })
+                .collect();
+            if let (Some(url), Some(token_file)) = (to_url, token_file) {
+                flags.push(svar::config::UploadTarget::Https {
+                    url,
+                    token_file,
+                    ca_file,
+                });
+            }
+            // The configuration is needed unless the flags say everything.
+            let config = if config.is_some() || flags.is_empty() || outbox.is_none() {
+                match load_config(&config_path(config)) {
+                    Some(c) => Some(c),
+                    None => return ExitCode::from(1),
+                }
+            } else {
+                None
+            };
+            upload(config, outbox, flags)
+        }
         Command::Fill {
             battery,
             form,
@@ -557,13 +615,14 @@ fn config_check(path: &Path) -> ExitCode {
     match load_config(path) {
         Some(config) => {
             eprintln!(
-                "{}: ok (site {}, kiosk {}, {} battery(ies), {} staff account(s), {} recipient(s))",
+                "{}: ok (site {}, kiosk {}, {} battery(ies), {} staff account(s), {} recipient(s), {} upload target(s))",
                 path.display(),
                 config.site_id,
                 config.kiosk_id,
                 config.batteries.len(),
                 config.staff.len(),
-                config.recipients.len()
+                config.recipients.len(),
+                config.upload.len()
             );
             ExitCode::SUCCESS
         }
@@ -823,6 +882,102 @@ fn parse_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> 
 fn parse_recipient(text: &str) -> Result<age::x25519::Recipient, String> {
     text.parse()
         .map_err(|e| format!("not an age public key (age1…): {e}"))
+}
+
+fn upload(
+    config: Option<svar::config::Config>,
+    outbox: Option<PathBuf>,
+    flags: Vec<svar::config::UploadTarget>,
+) -> ExitCode {
+    use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
+    let wanted = match (&config, flags.is_empty()) {
+        (Some(c), true) => c.upload.clone(),
+        _ => flags,
+    };
+    if wanted.is_empty() {
+        eprintln!(
+            "error: no upload target: give --to-folder or --to-url, or [[upload]] in the configuration"
+        );
+        return ExitCode::from(1);
+    }
+    let Some(outbox) = outbox.or_else(|| config.as_ref().map(|c| c.outbox.clone())) else {
+        eprintln!("error: give --outbox or --config");
+        return ExitCode::from(1);
+    };
+    let targets = match wanted.iter().map(Target::from_config).collect() {
+        Ok(targets) => targets,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let kiosk = config.as_ref().map(|c| c.kiosk_id.clone());
+    let uploader = match Uploader::new(targets, Timeouts::default(), Backoff::default(), kiosk) {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Deliveries are recorded when the kiosk's store is there; uploading does not need it.
+    let mut store = config.as_ref().and_then(|c| {
+        if !c.data_folder.join(svar::store::DB_FILE).is_file() {
+            return None;
+        }
+        let key = svar::store::StoreKey::load(&c.store_key).ok()?;
+        match svar::store::Store::open(&c.data_folder, key) {
+            Ok(store) => Some(store),
+            Err(e) => {
+                eprintln!("warning: deliveries are not recorded in the audit log: {e}");
+                None
+            }
+        }
+    });
+    let mut state = State::new(svar::upload::clock_jitter());
+    let report = uploader.run_once(
+        &outbox,
+        &mut state,
+        std::time::SystemTime::now(),
+        store.as_mut(),
+    );
+    if let Some(e) = &report.outbox_error {
+        eprintln!("error: {e}");
+    }
+    let (mut failed, mut quarantined) = (0, 0);
+    for (name, outcome) in &report.files {
+        match outcome {
+            Outcome::Delivered => println!("delivered {name}"),
+            // A fresh state has no back-off to wait out.
+            Outcome::Waiting { .. } => {}
+            Outcome::Failed { errors, .. } => {
+                failed += 1;
+                for e in errors {
+                    eprintln!("error: {e}");
+                }
+            }
+            Outcome::Quarantined { error } => {
+                quarantined += 1;
+                eprintln!("error: {error}; moved to {}", svar::upload::QUARANTINE);
+            }
+            Outcome::Stuck { error } => {
+                failed += 1;
+                eprintln!("error: {name}: cannot tidy the outbox: {error}");
+            }
+        }
+    }
+    if state.status.unauthorized {
+        eprintln!("error: a receiver refused the token: check the token file");
+    }
+    println!(
+        "delivered {}, failed {failed}, quarantined {quarantined}, left in the outbox {}",
+        report.delivered(),
+        state.status.pending
+    );
+    if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn keygen(out: &Path, device: bool) -> ExitCode {

@@ -232,12 +232,15 @@ fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
             "/usr/share/svar/forms",
             &common::root().join("forms").to_string_lossy(),
         )
-        .replace(pin_line, &format!("pin_hash = \"{hash}\""));
+        .replace(pin_line, &format!("pin_hash = \"{hash}\""))
+        .replace("/etc/svar/upload.token", &path("upload.token"));
+    std::fs::write(d.join("upload.token"), "token\n").unwrap();
     std::fs::write(d.join("svar.toml"), &config).unwrap();
     let out = common::svar(&["config", "check", &path("svar.toml")]);
     assert!(out.status.success(), "{}", common::stdout(&out));
     assert!(
-        common::stderr(&out).contains("ok (site unn_tromso"),
+        common::stderr(&out).contains("ok (site unn_tromso")
+            && common::stderr(&out).contains("1 upload target(s)"),
         "{}",
         common::stderr(&out)
     );

@@ -1,0 +1,962 @@
+//! Carrying sealed bundles from the outbox to where they are received (`docs/upload.md`).
+//!
+//! [`Uploader::run_once`] goes through the outbox's `*.svar.age` files, oldest first, and
+//! delivers each to every [`Target`]. A file leaves the outbox only when every target has
+//! answered with a receipt whose SHA-256 and bundle id match the local file: a wrong receipt is
+//! a failure to retry, never a reason to delete. Failures wait with exponential back-off and
+//! full jitter ([`Backoff`]); permanent rejections move the file to `outbox/quarantine/` for
+//! staff. [`spawn`] runs passes on a background thread for the kiosk.
+//!
+//! The clock and the random numbers come from the caller, so tests can check the back-off.
+//! Nothing here reads a bundle's content: errors and statuses name files and targets only.
+
+use crate::bundle::{EXTENSION, write_atomically};
+use crate::config::UploadTarget;
+use crate::store::{AuditEvent, SessionId, Store};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+use uuid::Uuid;
+
+/// The folder under the outbox that permanently rejected files are moved to.
+pub const QUARANTINE: &str = "quarantine";
+
+/// After this many `400 Bad Request` answers in a row a file is quarantined: one damaged
+/// transfer is worth retrying, a file the receiver always refuses is not.
+const BAD_REQUESTS_BEFORE_QUARANTINE: u32 = 5;
+
+/// Where bundles are delivered.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A mounted share or a removable disk: the file is copied atomically and read back; the
+    /// read-back's checksum is the receipt.
+    Folder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A receiver (`svar receive`) speaking `docs/upload.md`.
+    Https {
+        /// The base URL; bundles go to `{url}/bundles/{id}`.
+        url: String,
+        /// The bearer token.
+        token: String,
+        /// An extra CA certificate (PEM) to trust besides the system's and the public roots.
+        ca: Option<PathBuf>,
+    },
+    // An S3 (object store) target belongs here, with its own arm in `Connected`.
+}
+
+impl Target {
+    /// The target an `[[upload]]` block names, reading its token file.
+    pub fn from_config(config: &UploadTarget) -> Result<Target, TargetError> {
+        Ok(match config {
+            UploadTarget::Folder { path } => Target::Folder { path: path.clone() },
+            UploadTarget::Https {
+                url,
+                token_file,
+                ca_file,
+            } => Target::Https {
+                url: url.clone(),
+                token: read_token(token_file, url)?,
+                ca: ca_file.clone(),
+            },
+        })
+    }
+
+    /// The kind, as in `svar.toml` and the audit log: `folder` or `https`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Folder { .. } => "folder",
+            Target::Https { .. } => "https",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Folder { path } => write!(f, "folder {}", path.display()),
+            Target::Https { url, .. } => write!(f, "{url}"),
+        }
+    }
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The token is a secret: keep it out of logs and panic messages.
+        match self {
+            Target::Folder { path } => f.debug_struct("Folder").field("path", path).finish(),
+            Target::Https { url, ca, .. } => f
+                .debug_struct("Https")
+                .field("url", url)
+                .field("token", &"<hidden>")
+                .field("ca", ca)
+                .finish(),
+        }
+    }
+}
+
+/// Reads a bearer token file: its first line, trimmed.
+pub fn read_token(path: &Path, url: &str) -> Result<String, TargetError> {
+    let bad = |reason: &str| TargetError::Token {
+        path: path.to_owned(),
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(&e.to_string()))?;
+    let token = text.lines().next().unwrap_or_default().trim();
+    if token.is_empty() {
+        return Err(bad("the file is empty"));
+    }
+    Ok(token.to_owned())
+}
+
+/// A target that cannot be used as configured.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// The token file cannot be read or is empty (the message never quotes it).
+    #[error("{}: cannot read the token for {url}: {reason}", path.display())]
+    Token {
+        /// The token file.
+        path: PathBuf,
+        /// The target's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The URL does not parse, or sends the token in clear text over a network.
+    #[error("{url}: not a usable receiver URL: {reason}")]
+    BadUrl {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The extra CA file cannot be read or holds no PEM certificate.
+    #[error("{}: cannot use this CA certificate for {url}: {reason}", path.display())]
+    BadCa {
+        /// The CA file.
+        path: PathBuf,
+        /// The target's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The HTTP client cannot be made.
+    #[error("{url}: cannot set up the HTTPS client: {reason}")]
+    Client {
+        /// The target's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Why one file did not reach one target.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The outbox file cannot be read.
+    #[error("{}: cannot read: {source}", file.display())]
+    Read {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The file name has no bundle id (`<UTC>-<uuid>.svar.age`), so it cannot be addressed.
+    #[error("{}: the name has no bundle id", file.display())]
+    NoBundleId {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Copying to a folder target failed.
+    #[error("{}: cannot copy to {target}: {source}", file.display())]
+    Copy {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The request did not get an answer (connection refused or cut, time-out, TLS).
+    #[error("{}: no answer from {target}: {reason}", file.display())]
+    Transport {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The receiver answered with a status other than 200 or 201.
+    #[error("{}: {target} answered {status}", file.display())]
+    Status {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The receipt is not JSON of the documented shape.
+    #[error("{}: {target} sent a receipt that does not read", file.display())]
+    BadReceipt {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+    },
+    /// The receipt names another bundle or another checksum than the local file's.
+    #[error("{}: the receipt from {target} does not match the file", file.display())]
+    ReceiptMismatch {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+    },
+}
+
+impl DeliveryError {
+    /// What the uploader does about it (the table in `docs/upload.md`).
+    fn verdict(&self) -> Verdict {
+        match self {
+            DeliveryError::NoBundleId { .. } => Verdict::Quarantine,
+            DeliveryError::Status { status, .. } => match status {
+                400 => Verdict::BadRequest,
+                401 => Verdict::Unauthorized,
+                408 | 429 => Verdict::Retry,
+                402..=499 => Verdict::Quarantine,
+                _ => Verdict::Retry,
+            },
+            _ => Verdict::Retry,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Retry,
+    BadRequest,
+    Unauthorized,
+    Quarantine,
+}
+
+/// A receiver's receipt (`docs/upload.md`); a folder target makes its own from the read-back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Receipt {
+    /// The bundle stored.
+    pub bundle_id: Uuid,
+    /// SHA-256 of what was stored, lower-case hex.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// Exponential back-off with full jitter: before try `n + 1` after `n` failures, wait a random
+/// time between zero and `min(cap, base · factorⁿ⁻¹)`. The jitter keeps a clinic's kiosks from
+/// all retrying at the same moment after the receiver comes back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backoff {
+    /// The longest wait after the first failure.
+    pub base: Duration,
+    /// How much the longest wait grows with each further failure.
+    pub factor: f64,
+    /// The longest wait ever.
+    pub cap: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Backoff {
+        Backoff {
+            base: Duration::from_secs(5),
+            factor: 2.0,
+            cap: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Backoff {
+    /// The longest wait after `failures` failures (at least one).
+    pub fn ceiling(&self, failures: u32) -> Duration {
+        let exponent = failures.saturating_sub(1).min(64) as i32;
+        let secs = self.base.as_secs_f64() * self.factor.powi(exponent);
+        Duration::from_secs_f64(secs.min(self.cap.as_secs_f64()))
+    }
+
+    /// The wait after `failures` failures, for a random `fraction` in `[0, 1]`.
+    pub fn delay(&self, failures: u32, fraction: f64) -> Duration {
+        self.ceiling(failures).mul_f64(fraction.clamp(0.0, 1.0))
+    }
+}
+
+/// Random fractions in `[0, 1]` for the jitter.
+pub type Jitter = Box<dyn FnMut() -> f64 + Send>;
+
+/// Jitter from a small generator (splitmix64) seeded by the clock: the jitter only spreads
+/// kiosks apart, it guards no secret.
+pub fn clock_jitter() -> Jitter {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut state = nanos ^ u64::from(std::process::id()).rotate_left(32);
+    Box::new(move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
+/// What staff see about uploading: counts, times and the last error, never patient data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    /// Bundles in the outbox after the last pass.
+    pub pending: usize,
+    /// Bundles delivered to every target and removed in the last pass.
+    pub delivered_last_run: usize,
+    /// Bundles delivered since the uploader started.
+    pub delivered_total: usize,
+    /// Files in `outbox/quarantine/`.
+    pub quarantined: usize,
+    /// When a bundle was last delivered everywhere.
+    pub last_success: Option<SystemTime>,
+    /// The last failure (names a file and a target).
+    pub last_error: Option<String>,
+    /// A receiver refused the token (`401`): the configuration needs fixing.
+    pub unauthorized: bool,
+}
+
+/// What the uploader remembers between passes.
+pub struct State {
+    files: HashMap<String, FileState>,
+    jitter: Jitter,
+    /// The status after the last pass.
+    pub status: Status,
+}
+
+#[derive(Debug, Default)]
+struct FileState {
+    failures: u32,
+    bad_requests: u32,
+    next_try: Option<SystemTime>,
+    /// Targets (by index) that returned a matching receipt: not sent again.
+    delivered: HashSet<usize>,
+}
+
+impl State {
+    /// A fresh state drawing jitter from `jitter`.
+    pub fn new(jitter: Jitter) -> State {
+        State {
+            files: HashMap::new(),
+            jitter,
+            status: Status::default(),
+        }
+    }
+
+    /// How many times `file` (its name) has failed in a row, and when it is tried next.
+    pub fn retry_of(&self, file: &str) -> Option<(u32, SystemTime)> {
+        let f = self.files.get(file)?;
+        Some((f.failures, f.next_try?))
+    }
+}
+
+/// What became of one outbox file in a pass.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Every target has it; the local file was removed.
+    Delivered,
+    /// Still backing off from an earlier failure.
+    Waiting {
+        /// The next try.
+        until: SystemTime,
+    },
+    /// Some target failed; tried again later.
+    Failed {
+        /// What went wrong, one per failing target.
+        errors: Vec<DeliveryError>,
+        /// The next try.
+        retry_at: SystemTime,
+    },
+    /// Permanently rejected: moved to `outbox/quarantine/`.
+    Quarantined {
+        /// Why.
+        error: DeliveryError,
+    },
+    /// Delivered (or not) but the outbox could not be tidied: the file stays.
+    Stuck {
+        /// Why.
+        error: io::Error,
+    },
+}
+
+/// One pass's result.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Each file looked at, by name, oldest first.
+    pub files: Vec<(String, Outcome)>,
+    /// Why the outbox itself could not be read, if it could not.
+    pub outbox_error: Option<String>,
+}
+
+impl Report {
+    /// Whether anything failed or was quarantined (waiting files do not count).
+    pub fn failed(&self) -> bool {
+        self.outbox_error.is_some()
+            || self.files.iter().any(|(_, o)| {
+                matches!(
+                    o,
+                    Outcome::Failed { .. } | Outcome::Quarantined { .. } | Outcome::Stuck { .. }
+                )
+            })
+    }
+
+    /// How many files were delivered.
+    pub fn delivered(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Delivered))
+            .count()
+    }
+}
+
+/// Time limits for HTTPS targets.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// To open the connection.
+    pub connect: Duration,
+    /// For the whole request, body and answer included.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            total: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A target made ready: HTTPS targets hold their client.
+enum Connected {
+    Folder(PathBuf),
+    Https {
+        base: String,
+        token: String,
+        client: reqwest::blocking::Client,
+    },
+}
+
+/// Delivers outbox files to a fixed set of targets.
+pub struct Uploader {
+    targets: Vec<(Target, Connected)>,
+    backoff: Backoff,
+    kiosk: Option<String>,
+}
+
+impl Uploader {
+    /// Sets up `targets` (HTTPS clients with `timeouts`; `kiosk` is sent as `X-Svar-Kiosk`).
+    pub fn new(
+        targets: Vec<Target>,
+        timeouts: Timeouts,
+        backoff: Backoff,
+        kiosk: Option<String>,
+    ) -> Result<Uploader, TargetError> {
+        let targets = targets
+            .into_iter()
+            .map(|t| connect(&t, timeouts).map(|c| (t, c)))
+            .collect::<Result<_, _>>()?;
+        Ok(Uploader {
+            targets,
+            backoff,
+            kiosk,
+        })
+    }
+
+    /// One pass over `outbox` at time `now`: every due file to every target (see the module
+    /// documentation). With `audit`, each delivery to a target is recorded as
+    /// `bundle_uploaded` with the bundle id and the target's kind.
+    pub fn run_once(
+        &self,
+        outbox: &Path,
+        state: &mut State,
+        now: SystemTime,
+        mut audit: Option<&mut Store>,
+    ) -> Report {
+        let mut report = Report::default();
+        let names = match outbox_files(outbox) {
+            Ok(names) => names,
+            Err(e) => {
+                let message = format!("{}: cannot read the outbox: {e}", outbox.display());
+                state.status.last_error = Some(message.clone());
+                report.outbox_error = Some(message);
+                return report;
+            }
+        };
+        // Forget files that are gone (delivered by another pass, or removed by hand).
+        state.files.retain(|name, _| names.contains(name));
+        state.status.delivered_last_run = 0;
+        for name in names {
+            let file = outbox.join(&name);
+            let entry = state.files.entry(name.clone()).or_default();
+            if let Some(until) = entry.next_try.filter(|t| *t > now) {
+                report.files.push((name, Outcome::Waiting { until }));
+                continue;
+            }
+            let outcome = self.deliver_file(&file, &name, entry, audit.as_deref_mut());
+            let outcome = match outcome {
+                Ok(()) => match remove_durably(outbox, &file) {
+                    Ok(()) => {
+                        state.files.remove(&name);
+                        state.status.delivered_last_run += 1;
+                        state.status.delivered_total += 1;
+                        state.status.last_success = Some(now);
+                        state.status.unauthorized = false;
+                        Outcome::Delivered
+                    }
+                    Err(error) => Outcome::Stuck { error },
+                },
+                Err(errors) => {
+                    let verdicts: Vec<Verdict> =
+                        errors.iter().map(DeliveryError::verdict).collect();
+                    if verdicts.contains(&Verdict::BadRequest) {
+                        entry.bad_requests += 1;
+                    } else {
+                        entry.bad_requests = 0;
+                    }
+                    // Cleared only by a delivery: a 500 says nothing about the token.
+                    if verdicts.contains(&Verdict::Unauthorized) {
+                        state.status.unauthorized = true;
+                    }
+                    state.status.last_error = errors.first().map(ToString::to_string);
+                    let permanent = verdicts.iter().position(|v| *v == Verdict::Quarantine);
+                    let worn_out = entry.bad_requests >= BAD_REQUESTS_BEFORE_QUARANTINE;
+                    if permanent.is_some() || worn_out {
+                        let at = permanent.unwrap_or_else(|| {
+                            verdicts
+                                .iter()
+                                .position(|v| *v == Verdict::BadRequest)
+                                .unwrap_or(0)
+                        });
+                        let error = errors.into_iter().nth(at).expect("an error per verdict");
+                        match quarantine(outbox, &name) {
+                            Ok(()) => {
+                                state.files.remove(&name);
+                                Outcome::Quarantined { error }
+                            }
+                            Err(error) => Outcome::Stuck { error },
+                        }
+                    } else {
+                        entry.failures += 1;
+                        let wait = self.backoff.delay(entry.failures, (state.jitter)());
+                        let retry_at = now + wait;
+                        entry.next_try = Some(retry_at);
+                        Outcome::Failed { errors, retry_at }
+                    }
+                }
+            };
+            report.files.push((name, outcome));
+        }
+        state.status.pending = outbox_files(outbox).map_or(0, |n| n.len());
+        state.status.quarantined = count_files(&outbox.join(QUARANTINE));
+        report
+    }
+
+    /// Sends `file` to every target that has not got it yet; `Ok` once all have.
+    fn deliver_file(
+        &self,
+        file: &Path,
+        name: &str,
+        entry: &mut FileState,
+        mut audit: Option<&mut Store>,
+    ) -> Result<(), Vec<DeliveryError>> {
+        let id = bundle_id(name).ok_or_else(|| {
+            vec![DeliveryError::NoBundleId {
+                file: file.to_owned(),
+            }]
+        })?;
+        let bytes = std::fs::read(file).map_err(|source| {
+            vec![DeliveryError::Read {
+                file: file.to_owned(),
+                source,
+            }]
+        })?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let mut errors = Vec::new();
+        for (ix, (target, connected)) in self.targets.iter().enumerate() {
+            if entry.delivered.contains(&ix) {
+                continue;
+            }
+            let receipt = self.deliver(connected, target, file, name, id, &bytes, &sha256);
+            match receipt {
+                Ok(r)
+                    if r.bundle_id == id
+                        && r.sha256.eq_ignore_ascii_case(&sha256)
+                        && r.size == bytes.len() as u64 =>
+                {
+                    entry.delivered.insert(ix);
+                    if let Some(store) = audit.as_deref_mut() {
+                        // The log is a record, not a gate: a failed append must not undo a
+                        // delivery the receiver already confirmed.
+                        let _ = store.audit(
+                            AuditEvent::BundleUploaded,
+                            Some(SessionId(id)),
+                            None,
+                            Some(target.kind()),
+                        );
+                    }
+                }
+                Ok(_) => errors.push(DeliveryError::ReceiptMismatch {
+                    file: file.to_owned(),
+                    target: target.to_string(),
+                }),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn deliver(
+        &self,
+        connected: &Connected,
+        target: &Target,
+        file: &Path,
+        name: &str,
+        id: Uuid,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Receipt, DeliveryError> {
+        let file = file.to_owned();
+        match connected {
+            Connected::Folder(folder) => {
+                let copy = |source| DeliveryError::Copy {
+                    file: file.clone(),
+                    target: target.to_string(),
+                    source,
+                };
+                let written = write_atomically(folder, name, bytes).map_err(copy)?;
+                // Reading back is what makes the copy's checksum a receipt: it shows what the
+                // disk holds, not what we meant to write.
+                let back = std::fs::read(&written).map_err(copy)?;
+                Ok(Receipt {
+                    bundle_id: id,
+                    sha256: hex(&Sha256::digest(&back)),
+                    size: back.len() as u64,
+                })
+            }
+            Connected::Https {
+                base,
+                token,
+                client,
+            } => {
+                let mut request = client
+                    .put(format!("{base}/bundles/{}", id.as_hyphenated()))
+                    .bearer_auth(token)
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .header("X-Svar-Sha256", sha256)
+                    .body(bytes.to_vec());
+                if let Some(kiosk) = &self.kiosk {
+                    request = request.header("X-Svar-Kiosk", kiosk);
+                }
+                let transport = |e: reqwest::Error| DeliveryError::Transport {
+                    file: file.clone(),
+                    target: target.to_string(),
+                    // Without the URL: it is in `target` already.
+                    reason: transport_reason(&e),
+                };
+                let response = request.send().map_err(transport)?;
+                let status = response.status().as_u16();
+                if status != 200 && status != 201 {
+                    return Err(DeliveryError::Status {
+                        file,
+                        target: target.to_string(),
+                        status,
+                    });
+                }
+                let body = response.bytes().map_err(transport)?;
+                serde_json::from_slice(&body).map_err(|_| DeliveryError::BadReceipt {
+                    file,
+                    target: target.to_string(),
+                })
+            }
+        }
+    }
+}
+
+/// A transport error's kind and cause, without the URL.
+fn transport_reason(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else {
+        "the connection failed"
+    };
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{kind}: {cause}"),
+        None => kind.to_owned(),
+    }
+}
+
+fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError> {
+    match target {
+        Target::Folder { path } => Ok(Connected::Folder(path.clone())),
+        Target::Https { url, token, ca } => {
+            check_url(url)?;
+            let mut builder = reqwest::blocking::Client::builder()
+                .connect_timeout(timeouts.connect)
+                .timeout(timeouts.total)
+                .use_rustls_tls();
+            if let Some(path) = ca {
+                let bad = |reason: String| TargetError::BadCa {
+                    path: path.clone(),
+                    url: url.clone(),
+                    reason,
+                };
+                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                    .map_err(|_| bad("not a PEM certificate".into()))?;
+                if certs.is_empty() {
+                    return Err(bad("no certificate in the file".into()));
+                }
+                for cert in certs {
+                    builder = builder.add_root_certificate(cert);
+                }
+            }
+            let client = builder.build().map_err(|e| TargetError::Client {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+            Ok(Connected::Https {
+                base: url.trim_end_matches('/').to_owned(),
+                token: token.clone(),
+                client,
+            })
+        }
+    }
+}
+
+/// Accepts `https://` URLs, and `http://` only to this machine (tests, a local relay): the
+/// token must not cross a network in clear text.
+pub fn check_url(url: &str) -> Result<(), TargetError> {
+    let bad = |reason: &str| TargetError::BadUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad("use https: plain http is only for this machine")),
+        _ => Err(bad("use an https:// URL")),
+    }
+}
+
+/// The bundle id in an outbox file name `<UTC>-<uuid>.svar.age`.
+pub fn bundle_id(name: &str) -> Option<Uuid> {
+    let stem = name.strip_suffix(EXTENSION)?;
+    let id = stem.get(stem.len().checked_sub(36)?..)?;
+    Uuid::parse_str(id).ok()
+}
+
+/// The names of the outbox's bundles, oldest first (names start with the UTC time). Hidden
+/// temporary files of a write in progress are left alone.
+fn outbox_files(outbox: &Path) -> io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(outbox)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(EXTENSION) && !name.starts_with('.') && entry.file_type()?.is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn count_files(folder: &Path) -> usize {
+    std::fs::read_dir(folder).map_or(0, |entries| entries.filter_map(Result::ok).count())
+}
+
+/// Removes a delivered file and flushes the folder, so the removal survives a power cut.
+fn remove_durably(outbox: &Path, file: &Path) -> io::Result<()> {
+    std::fs::remove_file(file)?;
+    std::fs::File::open(outbox)?.sync_all()
+}
+
+/// Moves `outbox/name` to `outbox/quarantine/name` in one rename and flushes both folders.
+fn quarantine(outbox: &Path, name: &str) -> io::Result<()> {
+    let folder = outbox.join(QUARANTINE);
+    std::fs::create_dir_all(&folder)?;
+    std::fs::rename(outbox.join(name), folder.join(name))?;
+    std::fs::File::open(&folder)?.sync_all()?;
+    std::fs::File::open(outbox)?.sync_all()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A running background uploader.
+pub struct Handle {
+    stop: Arc<AtomicBool>,
+    status: Arc<Mutex<Status>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Handle {
+    /// The status after the latest pass. Never waits for a pass: the thread holds the lock
+    /// only to copy a finished pass's status in.
+    pub fn status(&self) -> Status {
+        self.status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Asks the thread to stop and waits until its current pass is over (at most the HTTPS
+    /// time-out per file and target).
+    pub fn stop(mut self) {
+        self.signal();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    fn signal(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = &self.thread {
+            thread.thread().unpark();
+        }
+    }
+}
+
+impl Drop for Handle {
+    /// Asks the thread to stop without waiting: closing the kiosk must not wait on the network.
+    fn drop(&mut self) {
+        self.signal();
+    }
+}
+
+/// Runs a pass over `outbox` every `interval` on a background thread until the handle is
+/// stopped or dropped. The caller never waits on the network: it reads [`Handle::status`].
+pub fn spawn(outbox: PathBuf, uploader: Uploader, interval: Duration) -> Handle {
+    let stop = Arc::new(AtomicBool::new(false));
+    let status = Arc::new(Mutex::new(Status::default()));
+    let thread = {
+        let stop = Arc::clone(&stop);
+        let status = Arc::clone(&status);
+        std::thread::spawn(move || {
+            let mut state = State::new(clock_jitter());
+            while !stop.load(Ordering::SeqCst) {
+                uploader.run_once(&outbox, &mut state, SystemTime::now(), None);
+                if let Ok(mut shared) = status.lock() {
+                    *shared = state.status.clone();
+                }
+                // Files wait out their own back-off inside `run_once`; this only paces passes.
+                let until = std::time::Instant::now() + interval;
+                while !stop.load(Ordering::SeqCst) {
+                    let left = until.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    std::thread::park_timeout(left);
+                }
+            }
+        })
+    };
+    Handle {
+        stop,
+        status,
+        thread: Some(thread),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_cap_and_jitter_stays_below_the_ceiling() {
+        let b = Backoff::default();
+        assert_eq!(b.ceiling(1), Duration::from_secs(5));
+        assert_eq!(b.ceiling(2), Duration::from_secs(10));
+        assert_eq!(b.ceiling(8), Duration::from_secs(640));
+        assert_eq!(b.ceiling(9), Duration::from_secs(900));
+        assert_eq!(b.ceiling(500), Duration::from_secs(900));
+        assert_eq!(b.delay(3, 0.5), Duration::from_secs(10));
+        assert_eq!(b.delay(3, 7.0), Duration::from_secs(20));
+        let mut j = clock_jitter();
+        assert!((0..1000).map(|_| j()).all(|f| (0.0..=1.0).contains(&f)));
+    }
+
+    #[test]
+    fn bundle_ids_come_from_file_names() {
+        let id = "019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b";
+        let name = format!("20261123T114205Z-{id}.svar.age");
+        assert_eq!(bundle_id(&name), Some(Uuid::parse_str(id).unwrap()));
+        assert_eq!(bundle_id("x.svar.age"), None);
+        assert_eq!(bundle_id(&format!("20261123T114205Z-{id}.json")), None);
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        assert!(check_url("https://svar.example.org/api").is_ok());
+        assert!(check_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_url("http://localhost:8080").is_ok());
+        assert!(check_url("http://svar.example.org").is_err());
+        assert!(check_url("ftp://svar.example.org").is_err());
+        assert!(check_url("not a url").is_err());
+    }
+
+    #[test]
+    fn statuses_follow_the_protocol_table() {
+        let v = |status| {
+            DeliveryError::Status {
+                file: "f".into(),
+                target: "t".into(),
+                status,
+            }
+            .verdict()
+        };
+        assert_eq!(v(400), Verdict::BadRequest);
+        assert_eq!(v(401), Verdict::Unauthorized);
+        for s in [408, 429, 500, 502, 503] {
+            assert_eq!(v(s), Verdict::Retry, "{s}");
+        }
+        for s in [403, 404, 409, 413, 422] {
+            assert_eq!(v(s), Verdict::Quarantine, "{s}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let t = Target::Https {
+            url: "https://x".into(),
+            token: "s3cret".into(),
+            ca: None,
+        };
+        assert!(!format!("{t:?}").contains("s3cret"));
+    }
+}
