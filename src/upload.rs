@@ -447,6 +447,16 @@ impl Default for Timeouts {
     }
 }
 
+/// The outbox file being delivered.
+#[derive(Clone, Copy)]
+struct Local<'a> {
+    file: &'a Path,
+    name: &'a str,
+    id: Uuid,
+    bytes: &'a [u8],
+    sha256: &'a str,
+}
+
 /// A target made ready: HTTPS targets hold their client.
 enum Connected {
     Folder(PathBuf),
@@ -593,11 +603,18 @@ impl Uploader {
         })?;
         let sha256 = hex(&Sha256::digest(&bytes));
         let mut errors = Vec::new();
-        for (ix, (target, connected)) in self.targets.iter().enumerate() {
+        for (ix, (target, _)) in self.targets.iter().enumerate() {
             if entry.delivered.contains(&ix) {
                 continue;
             }
-            let receipt = self.deliver(connected, target, file, name, id, &bytes, &sha256);
+            let local = Local {
+                file,
+                name,
+                id,
+                bytes: &bytes,
+                sha256: &sha256,
+            };
+            let receipt = self.deliver(&self.targets[ix], &local);
             match receipt {
                 Ok(r)
                     if r.bundle_id == id
@@ -630,17 +647,19 @@ impl Uploader {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Sends one file to one target and returns the target's receipt, unchecked.
     fn deliver(
         &self,
-        connected: &Connected,
-        target: &Target,
-        file: &Path,
-        name: &str,
-        id: Uuid,
-        bytes: &[u8],
-        sha256: &str,
+        (target, connected): &(Target, Connected),
+        local: &Local,
     ) -> Result<Receipt, DeliveryError> {
+        let Local {
+            file,
+            name,
+            id,
+            bytes,
+            sha256,
+        } = *local;
         let file = file.to_owned();
         match connected {
             Connected::Folder(folder) => {

@@ -576,3 +576,33 @@ fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
     assert_eq!(state.status.quarantined, 2);
     assert_eq!(state.status.pending, 0);
 }
+
+#[test]
+fn an_unusable_ca_file_or_url_is_named_when_the_uploader_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate").unwrap();
+    let make = |url: &str, ca: Option<PathBuf>| {
+        Uploader::new(
+            vec![Target::Https {
+                url: url.into(),
+                token: TOKEN.into(),
+                ca,
+            }],
+            Timeouts::default(),
+            Backoff::default(),
+            None,
+        )
+        .err()
+        .map(|e| e.to_string())
+    };
+    let err = make("https://svar.example.org", Some(ca.clone())).unwrap();
+    assert!(
+        err.contains("ca.pem") && err.contains("svar.example.org"),
+        "{err}"
+    );
+    let err = make("http://svar.example.org", None).unwrap();
+    assert!(err.contains("https"), "{err}");
+    assert!(!err.contains(TOKEN));
+    assert_eq!(make("https://svar.example.org", None), None);
+}
