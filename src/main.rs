@@ -212,8 +212,33 @@ enum Command {
         #[arg(long)]
         listen: String,
         /// The folder to store bundles and receipts in (must exist).
-        #[arg(long)]
-        store: PathBuf,
+        #[arg(
+            long,
+            required_unless_present = "s3_endpoint",
+            conflicts_with = "s3_endpoint"
+        )]
+        store: Option<PathBuf>,
+        /// An S3-compatible service to store in instead of a folder, e.g.
+        /// https://s3.eu-north-1.amazonaws.com; credentials come from AWS_ACCESS_KEY_ID and
+        /// AWS_SECRET_ACCESS_KEY unless given as flags.
+        #[arg(long, requires = "s3_bucket")]
+        s3_endpoint: Option<String>,
+        /// The bucket (must exist).
+        #[arg(long, requires = "s3_endpoint")]
+        s3_bucket: Option<String>,
+        /// The key prefix bundles and receipts go under.
+        #[arg(long, requires = "s3_endpoint", default_value = "")]
+        s3_prefix: String,
+        /// The region requests are signed for.
+        #[arg(long, requires = "s3_endpoint", default_value = "us-east-1")]
+        s3_region: String,
+        /// The access key id (default: AWS_ACCESS_KEY_ID).
+        #[arg(long, requires = "s3_endpoint")]
+        s3_access_key_id: Option<String>,
+        /// The secret access key (default: AWS_SECRET_ACCESS_KEY, which keeps it out of the
+        /// process list).
+        #[arg(long, requires = "s3_endpoint")]
+        s3_secret_access_key: Option<String>,
         /// The bearer tokens uploaders may use: one a line, optionally `kiosk_id:token`.
         #[arg(long)]
         tokens: PathBuf,
@@ -442,16 +467,67 @@ fn main() -> ExitCode {
         Command::Receive {
             listen,
             store,
+            s3_endpoint,
+            s3_bucket,
+            s3_prefix,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key,
             tokens,
             max_bytes,
-        } => match svar::receive::run(&listen, &store, &tokens, max_bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
+        } => {
+            let choice = match (store, s3_endpoint, s3_bucket) {
+                (Some(dir), _, _) => Ok(svar::receive::StoreChoice::Folder(dir)),
+                (None, Some(endpoint), Some(bucket)) => s3_config(
+                    endpoint,
+                    bucket,
+                    s3_prefix,
+                    s3_region,
+                    s3_access_key_id,
+                    s3_secret_access_key,
+                )
+                .map(svar::receive::StoreChoice::S3),
+                // clap requires --store or both S3 flags.
+                _ => Err("give --store DIR or --s3-endpoint URL --s3-bucket B".to_owned()),
+            };
+            match choice.and_then(|store| {
+                svar::receive::run(&listen, &store, &tokens, max_bytes).map_err(|e| e.to_string())
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
     }
+}
+
+/// The S3 store's settings from `svar receive`'s flags, with credentials from the environment
+/// where no flag gives them.
+fn s3_config(
+    endpoint: String,
+    bucket: String,
+    prefix: String,
+    region: String,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+) -> Result<svar::receive::S3Config, String> {
+    let credential = |flag: Option<String>, var: &str| {
+        flag.or_else(|| std::env::var(var).ok())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("the S3 store needs {var} (or its --s3-… flag)"))
+    };
+    Ok(svar::receive::S3Config {
+        // A plain-HTTP endpoint is only ever given on purpose (a local MinIO, tests).
+        allow_http: endpoint.starts_with("http://"),
+        endpoint,
+        bucket,
+        prefix,
+        region,
+        access_key_id: credential(access_key_id, "AWS_ACCESS_KEY_ID")?,
+        secret_access_key: credential(secret_access_key, "AWS_SECRET_ACCESS_KEY")?,
+    })
 }
 
 fn validate(paths: &[PathBuf], assets: Option<&Path>) -> ExitCode {

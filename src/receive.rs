@@ -22,6 +22,9 @@ use std::time::Instant;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+mod s3;
+pub use s3::{S3Config, S3Store};
+
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
@@ -66,11 +69,34 @@ pub enum StoreError {
         /// The receipt file.
         path: PathBuf,
     },
+    /// A request to the S3 store failed.
+    #[error("s3 object {key}: {source}")]
+    S3 {
+        /// The object's key (empty when no object was involved).
+        key: String,
+        /// Why.
+        source: object_store::Error,
+    },
+    /// A receipt object in the S3 store is not a receipt.
+    #[error("s3 object {key}: not a valid receipt")]
+    BadS3Receipt {
+        /// The receipt's key.
+        key: String,
+    },
+    /// An object that existed a moment ago is gone: someone deletes from the store.
+    #[error("s3 object {key}: vanished while storing")]
+    S3Vanished {
+        /// The object's key.
+        key: String,
+    },
+    /// The S3 store was used outside a tokio runtime, which its requests need.
+    #[error("the S3 store was used outside a tokio runtime")]
+    NoRuntime,
 }
 
-/// Where bundles are kept. A folder now; an object store can implement the same contract
-/// later: `put` must store the bytes before the receipt and create the receipt at most once,
-/// even when several receivers put the same id at the same time.
+/// Where bundles are kept: a folder ([`FolderStore`]) or an S3 bucket ([`S3Store`]). `put`
+/// must store the bytes before the receipt and create the receipt at most once, even when
+/// several receivers put the same id at the same time.
 pub trait Store: Send + Sync + 'static {
     /// Stores `bytes` (whose SHA-256 is `sha256`, lower-case hex) as bundle `id` unless the id
     /// is already stored.
@@ -502,6 +528,9 @@ pub enum ReceiveError {
     /// The store folder is missing or not a folder.
     #[error("{}: the store folder does not exist or is not a folder", .0.display())]
     StoreFolder(PathBuf),
+    /// The S3 store could not be set up.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// The async runtime could not start.
     #[error("cannot start the runtime: {0}")]
     Runtime(io::Error),
@@ -530,19 +559,32 @@ pub async fn serve(
         .await
 }
 
-/// Runs a receiver on `listen` (`ADDR:PORT`) storing into the folder `store` with the tokens
-/// of `tokens_file`, until SIGTERM or Ctrl-C.
+/// Which store `svar receive` writes to.
+#[derive(Debug, Clone)]
+pub enum StoreChoice {
+    /// A folder, which must exist.
+    Folder(PathBuf),
+    /// An S3-compatible bucket, which must exist.
+    S3(S3Config),
+}
+
+/// Runs a receiver on `listen` (`ADDR:PORT`) storing into `store` with the tokens of
+/// `tokens_file`, until SIGTERM or Ctrl-C.
 pub fn run(
     listen: &str,
-    store: &FsPath,
+    store: &StoreChoice,
     tokens_file: &FsPath,
     max_bytes: usize,
 ) -> Result<(), ReceiveError> {
     let tokens = Tokens::load(tokens_file)?;
-    if !store.is_dir() {
-        return Err(ReceiveError::StoreFolder(store.to_owned()));
-    }
-    let router = router(Arc::new(FolderStore::new(store)), tokens, max_bytes);
+    let (store, place): (Arc<dyn Store>, String) = match store {
+        StoreChoice::Folder(dir) if !dir.is_dir() => {
+            return Err(ReceiveError::StoreFolder(dir.to_owned()));
+        }
+        StoreChoice::Folder(dir) => (Arc::new(FolderStore::new(dir)), dir.display().to_string()),
+        StoreChoice::S3(config) => (Arc::new(S3Store::new(config)?), config.to_string()),
+    };
+    let router = router(store, tokens, max_bytes);
     let runtime = tokio::runtime::Runtime::new().map_err(ReceiveError::Runtime)?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
@@ -552,10 +594,7 @@ pub fn run(
                 source,
             })?;
         if let Ok(addr) = listener.local_addr() {
-            eprintln!(
-                "svar receive: listening on {addr}, storing in {}",
-                store.display()
-            );
+            eprintln!("svar receive: listening on {addr}, storing in {place}");
         }
         serve(listener, router, stop_signal())
             .await

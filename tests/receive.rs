@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use svar::bundle::{self, hex};
-use svar::receive::{self, FolderStore, Tokens};
+use svar::receive::{self, FolderStore, S3Config, S3Store, Store, Tokens};
 
 /// The token file the test receivers use: one token with a kiosk id, one without.
 const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\nplain-token\n";
@@ -29,14 +29,14 @@ impl Server {
     }
 
     fn with_limit(store: &Path, max_bytes: usize) -> Server {
+        Server::with_store(Arc::new(FolderStore::new(store)), max_bytes)
+    }
+
+    fn with_store(store: Arc<dyn Store>, max_bytes: usize) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = receive::router(
-            Arc::new(FolderStore::new(store)),
-            Tokens::parse(TOKENS),
-            max_bytes,
-        );
+        let router = receive::router(store, Tokens::parse(TOKENS), max_bytes);
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -57,31 +57,12 @@ impl Server {
 
     /// Sends one request and returns the status and the JSON body (`null` when empty).
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).unwrap();
-        // The receiver may answer (413, 401) before reading the whole body.
-        let _ = stream.write_all(body);
-        let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw);
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("no HTTP status in {text:?}"));
-        let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        let (status, body) = http(self.addr, method, path, headers, body);
+        let body = String::from_utf8_lossy(&body);
         let json = if body.is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body:?}"))
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body:?}"))
         };
         Reply { status, json }
     }
@@ -118,6 +99,41 @@ impl Drop for Server {
             }
         }
     }
+}
+
+/// Sends one plain HTTP/1.1 request to `addr`; returns the status and the raw body.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The receiver may answer (413, 401) before reading the whole body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP status in {head:?}"));
+    (status, raw[split + 4..].to_vec())
 }
 
 #[derive(Debug)]
@@ -465,4 +481,184 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A moto S3 server (`pip install "moto[server]"`) on a free loopback port; killed on drop.
+struct Moto {
+    addr: SocketAddr,
+    _child: KillOnDrop,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let importable = std::process::Command::new("python3")
+            .args(["-c", "import moto.server"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            importable,
+            "the S3 store tests need moto: pip install \"moto[server]\" (CI installs it)"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let mut child = KillOnDrop(child);
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        // moto takes a second or two to import; it is ready when it answers.
+        while TcpStream::connect(addr).is_err() {
+            if let Ok(Some(status)) = child.0.try_wait() {
+                panic!("moto server exited early: {status}");
+            }
+            assert!(std::time::Instant::now() < deadline, "moto never answered");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Moto {
+            addr,
+            _child: child,
+        }
+    }
+
+    fn create_bucket(&self, bucket: &str) {
+        let (status, body) = http(self.addr, "PUT", &format!("/{bucket}"), &[], b"");
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    }
+
+    fn config(&self, bucket: &str) -> S3Config {
+        S3Config {
+            endpoint: format!("http://{}", self.addr),
+            bucket: bucket.to_owned(),
+            prefix: "svar/in".to_owned(),
+            region: "us-east-1".to_owned(),
+            access_key_id: "testing".to_owned(),
+            secret_access_key: "testing".to_owned(),
+            allow_http: true,
+        }
+    }
+
+    /// An S3 store on `bucket` under `svar/in`, as a receiver would configure it.
+    fn store(&self, bucket: &str) -> Arc<dyn Store> {
+        Arc::new(S3Store::new(&self.config(bucket)).unwrap())
+    }
+
+    /// The bytes of object `name` under the store's prefix, if there is one. Read with signed
+    /// requests, as moto refuses anonymous reads of private objects.
+    fn object(&self, bucket: &str, name: &str) -> Option<Vec<u8>> {
+        use object_store::ObjectStoreExt;
+        let config = self.config(bucket);
+        let client = object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(config.endpoint)
+            .with_bucket_name(config.bucket)
+            .with_region(config.region)
+            .with_access_key_id(config.access_key_id)
+            .with_secret_access_key(config.secret_access_key)
+            .with_allow_http(true)
+            .build()
+            .unwrap();
+        let key = object_store::path::Path::from(format!("{}/{name}", config.prefix));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            match client.get(&key).await {
+                Ok(result) => Some(result.bytes().await.unwrap().to_vec()),
+                Err(object_store::Error::NotFound { .. }) => None,
+                Err(e) => panic!("{key}: {e}"),
+            }
+        })
+    }
+}
+
+#[test]
+fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
+    let moto = Moto::start();
+    moto.create_bucket("bundles");
+    let server = Server::with_store(moto.store("bundles"), receive::DEFAULT_MAX_BYTES);
+    let (_dir, _store, outbox) = folders();
+    let (id, bytes) = sealed(&outbox);
+
+    let first = server.put(&id, &bytes);
+    assert_eq!(first.status, 201, "{first:?}");
+    assert_eq!(first.json["sha256"], sha256(&bytes).as_str());
+    assert_eq!(
+        moto.object("bundles", &format!("{id}.svar.age")),
+        Some(bytes.clone())
+    );
+    let receipt: Value = serde_json::from_slice(
+        &moto
+            .object("bundles", &format!("{id}.receipt.json"))
+            .expect("a receipt object"),
+    )
+    .unwrap();
+    assert_eq!(receipt, first.json);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = server.put(&id, &bytes);
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.json, first.json, "the original receipt");
+
+    let (_, other) = sealed(&outbox);
+    let reply = server.put(&id, &other);
+    assert_eq!(reply.status, 409, "{reply:?}");
+    assert_eq!(
+        moto.object("bundles", &format!("{id}.svar.age")),
+        Some(bytes)
+    );
+
+    let health = server.request("GET", "/health", &[], b"");
+    assert_eq!(health.status, 200, "{health:?}");
+    let missing = Server::with_store(moto.store("no-such-bucket"), receive::DEFAULT_MAX_BYTES);
+    assert_eq!(missing.request("GET", "/health", &[], b"").status, 503);
+}
+
+#[test]
+fn two_receivers_on_one_bucket_store_a_bundle_once() {
+    let moto = Moto::start();
+    moto.create_bucket("shared");
+    let a = Server::with_store(moto.store("shared"), receive::DEFAULT_MAX_BYTES);
+    let b = Server::with_store(moto.store("shared"), receive::DEFAULT_MAX_BYTES);
+    let (_dir, _store, outbox) = folders();
+    let (id, bytes) = sealed(&outbox);
+    let replies: Vec<Reply> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let server = if i % 2 == 0 { &a } else { &b };
+                let (id, bytes) = (&id, &bytes);
+                s.spawn(move || server.put(id, bytes))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let created = replies.iter().filter(|r| r.status == 201).count();
+    assert_eq!(created, 1, "{replies:?}");
+    assert!(replies.iter().all(|r| r.status == 201 || r.status == 200));
+    assert!(replies.iter().all(|r| r.json == replies[0].json));
+    let receipt: Value = serde_json::from_slice(
+        &moto
+            .object("shared", &format!("{id}.receipt.json"))
+            .expect("a receipt object"),
+    )
+    .unwrap();
+    assert_eq!(receipt, replies[0].json);
+    assert_eq!(
+        moto.object("shared", &format!("{id}.svar.age")),
+        Some(bytes)
+    );
 }

@@ -1,0 +1,212 @@
+//! [`S3Store`]: bundles and receipts as objects of an S3-compatible bucket (AWS S3, MinIO,
+//! Ceph RGW), with the same contract as the folder store.
+
+use super::{Receipt, Store, StoreError, Stored};
+use crate::bundle::{EXTENSION, Timestamp, hex};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use uuid::Uuid;
+
+/// Where an [`S3Store`] keeps its objects and how it signs in.
+#[derive(Clone)]
+pub struct S3Config {
+    /// The service's URL, e.g. `https://s3.eu-north-1.amazonaws.com` or a MinIO server's.
+    pub endpoint: String,
+    /// The bucket, which must exist.
+    pub bucket: String,
+    /// The key prefix the objects go under (`""` for the bucket's root).
+    pub prefix: String,
+    /// The region requests are signed for (`us-east-1` suits most non-AWS servers).
+    pub region: String,
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// Whether a plain `http://` endpoint is accepted (loopback tests, a local MinIO).
+    pub allow_http: bool,
+}
+
+// The secret must not reach logs through `{:?}`.
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("region", &self.region)
+            .field("allow_http", &self.allow_http)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3 bucket {} at {}", self.bucket, self.endpoint)?;
+        if !self.prefix.is_empty() {
+            write!(f, " under {}", self.prefix)?;
+        }
+        Ok(())
+    }
+}
+
+/// A bucket store: `<prefix>/<id>.svar.age` and, once it is complete, `<prefix>/<id>.receipt.json`.
+///
+/// Exclusivity comes from conditional creates (`If-None-Match: *`): the bundle object and the
+/// receipt are each created only if absent, so the first complete upload of an id wins and
+/// only one receipt is ever made, also across receivers sharing the bucket. The server must
+/// support conditional writes (AWS S3, MinIO, Ceph RGW and moto do).
+///
+/// [`Store`] is synchronous and runs on the receiver's blocking threads, so each call drives
+/// its requests on the tokio runtime it is called from.
+#[derive(Debug)]
+pub struct S3Store {
+    client: AmazonS3,
+    prefix: ObjectPath,
+}
+
+impl S3Store {
+    /// A store for `config`. Nothing is requested yet: a wrong endpoint or bucket shows on
+    /// the first request (and in the health check).
+    pub fn new(config: &S3Config) -> Result<S3Store, StoreError> {
+        let client = AmazonS3Builder::new()
+            .with_endpoint(&config.endpoint)
+            .with_bucket_name(&config.bucket)
+            .with_region(&config.region)
+            .with_access_key_id(&config.access_key_id)
+            .with_secret_access_key(&config.secret_access_key)
+            .with_allow_http(config.allow_http)
+            .build()
+            .map_err(|source| StoreError::S3 {
+                key: String::new(),
+                source,
+            })?;
+        Ok(S3Store {
+            client,
+            prefix: ObjectPath::from(config.prefix.as_str()),
+        })
+    }
+
+    fn key(&self, name: &str) -> ObjectPath {
+        self.prefix.clone().join(name)
+    }
+
+    /// Runs `future` to completion on the calling thread's runtime.
+    fn block_on<T>(
+        &self,
+        future: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
+        handle.block_on(future)
+    }
+
+    /// The object's bytes, or `None` when there is no such object.
+    async fn read(&self, key: &ObjectPath) -> Result<Option<Vec<u8>>, StoreError> {
+        let fetched = match self.client.get(key).await {
+            Ok(result) => result.bytes().await,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => Err(e),
+        };
+        fetched.map(|b| Some(b.to_vec())).map_err(s3_error(key))
+    }
+
+    async fn read_receipt(&self, id: Uuid) -> Result<Option<Receipt>, StoreError> {
+        let key = self.key(&format!("{id}.receipt.json"));
+        match self.read(&key).await? {
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|_| StoreError::BadS3Receipt {
+                        key: key.to_string(),
+                    })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Creates `key` with `bytes` unless it exists. Returns false when it exists (and leaves
+    /// it alone).
+    async fn create_once(&self, key: &ObjectPath, bytes: Vec<u8>) -> Result<bool, StoreError> {
+        let options = PutOptions::from(PutMode::Create);
+        match self
+            .client
+            .put_opts(key, PutPayload::from(bytes), options)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(false),
+            Err(e) => Err(s3_error(key)(e)),
+        }
+    }
+
+    async fn put_async(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
+        if let Some(receipt) = self.read_receipt(id).await? {
+            return Ok(judge(receipt, sha256));
+        }
+        let bundle = self.key(&format!("{id}{EXTENSION}"));
+        // Whoever created it (us or another writer), the bundle object is then read back: a
+        // receipt is only made for stored bytes that are ours.
+        self.create_once(&bundle, bytes.to_vec()).await?;
+        let stored = self
+            .read(&bundle)
+            .await?
+            .ok_or_else(|| StoreError::S3Vanished {
+                key: bundle.to_string(),
+            })?;
+        if stored.len() != bytes.len() || hex(&Sha256::digest(&stored)) != sha256 {
+            return Ok(Stored::Conflict);
+        }
+        let receipt = Receipt {
+            bundle_id: id,
+            sha256: sha256.to_owned(),
+            size: bytes.len() as u64,
+            stored: Timestamp::now(),
+        };
+        let key = self.key(&format!("{id}.receipt.json"));
+        let json = serde_json::to_vec(&receipt).map_err(|_| StoreError::BadS3Receipt {
+            key: key.to_string(),
+        })?;
+        if self.create_once(&key, json).await? {
+            return Ok(Stored::Created(receipt));
+        }
+        match self.read_receipt(id).await? {
+            Some(theirs) => Ok(judge(theirs, sha256)),
+            None => Err(StoreError::S3Vanished {
+                key: key.to_string(),
+            }),
+        }
+    }
+}
+
+/// A stored receipt's answer to an upload whose SHA-256 is `sha256`.
+fn judge(receipt: Receipt, sha256: &str) -> Stored {
+    if receipt.sha256 == sha256 {
+        Stored::Repeat(receipt)
+    } else {
+        Stored::Conflict
+    }
+}
+
+fn s3_error(key: &ObjectPath) -> impl FnOnce(object_store::Error) -> StoreError {
+    let key = key.to_string();
+    move |source| StoreError::S3 { key, source }
+}
+
+impl Store for S3Store {
+    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
+        self.block_on(self.put_async(id, bytes, sha256))
+    }
+
+    fn check_writable(&self) -> Result<(), StoreError> {
+        self.block_on(async {
+            let probe = self.key(&format!(".health-{}.probe", Uuid::now_v7()));
+            self.client
+                .put(&probe, PutPayload::from_static(b"ok"))
+                .await
+                .map_err(s3_error(&probe))?;
+            self.client.delete(&probe).await.map_err(s3_error(&probe))
+        })
+    }
+}
