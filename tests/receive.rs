@@ -490,16 +490,22 @@ struct Moto {
 }
 
 impl Moto {
-    fn start() -> Moto {
+    /// Starts moto; `None` (with a note) when it is not installed, except on CI, which must
+    /// install it (`.ci/run` does and sets `CI`).
+    fn start() -> Option<Moto> {
         let importable = std::process::Command::new("python3")
             .args(["-c", "import moto.server"])
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        assert!(
-            importable,
-            "the S3 store tests need moto: pip install \"moto[server]\" (CI installs it)"
-        );
+        if !importable {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the S3 store tests need moto: pip install \"moto[server]\" (.ci/run installs it)"
+            );
+            eprintln!("note: moto is not installed; skipping the S3 store test");
+            return None;
+        }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -529,10 +535,10 @@ impl Moto {
             assert!(std::time::Instant::now() < deadline, "moto never answered");
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        Moto {
+        Some(Moto {
             addr,
             _child: child,
-        }
+        })
     }
 
     fn create_bucket(&self, bucket: &str) {
@@ -588,7 +594,7 @@ impl Moto {
 
 #[test]
 fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
-    let moto = Moto::start();
+    let Some(moto) = Moto::start() else { return };
     moto.create_bucket("bundles");
     let server = Server::with_store(moto.store("bundles"), receive::DEFAULT_MAX_BYTES);
     let (_dir, _store, outbox) = folders();
@@ -630,7 +636,7 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
 
 #[test]
 fn two_receivers_on_one_bucket_store_a_bundle_once() {
-    let moto = Moto::start();
+    let Some(moto) = Moto::start() else { return };
     moto.create_bucket("shared");
     let a = Server::with_store(moto.store("shared"), receive::DEFAULT_MAX_BYTES);
     let b = Server::with_store(moto.store("shared"), receive::DEFAULT_MAX_BYTES);
