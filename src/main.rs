@@ -965,7 +965,7 @@ fn upload(
     outbox: Option<PathBuf>,
     flags: Vec<svar::config::UploadTarget>,
 ) -> ExitCode {
-    use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
+    use svar::upload::{Outcome, State, Uploader};
     let wanted = match (&config, flags.is_empty()) {
         (Some(c), true) => c.upload.clone(),
         _ => flags,
@@ -980,15 +980,8 @@ fn upload(
         eprintln!("error: give --outbox or --config");
         return ExitCode::from(1);
     };
-    let targets = match wanted.iter().map(Target::from_config).collect() {
-        Ok(targets) => targets,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
     let kiosk = config.as_ref().map(|c| c.kiosk_id.clone());
-    let uploader = match Uploader::new(targets, Timeouts::default(), Backoff::default(), kiosk) {
+    let uploader = match Uploader::from_config(&wanted, kiosk) {
         Ok(u) => u,
         Err(e) => {
             eprintln!("error: {e}");

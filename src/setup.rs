@@ -37,6 +37,9 @@ pub enum SetupError {
     /// The form files could not be hashed.
     #[error(transparent)]
     Hash(#[from] HashError),
+    /// An upload target could not be set up (token file, CA file, URL).
+    #[error(transparent)]
+    Upload(#[from] crate::upload::TargetError),
     /// The outbox could not be made.
     #[error("{}: cannot create the outbox: {source}", path.display())]
     Outbox {
@@ -111,15 +114,28 @@ pub fn records(settings: RecordsSettings<'_>) -> Result<Records, SetupError> {
         site: settings.site.to_owned(),
         kiosk: settings.kiosk.to_owned(),
         utc_offset: local_offset(),
+        upload: None,
     })
 }
 
-/// The records of a configured kiosk.
+/// How often the kiosk's background uploader looks at the outbox.
+pub const UPLOAD_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The records of a configured kiosk, with a background uploader when the configuration names
+/// `[[upload]]` targets.
 pub fn records_from_config(
     config: &Config,
     batteries: Vec<Arc<Battery>>,
 ) -> Result<Records, SetupError> {
-    records(RecordsSettings {
+    let uploader = if config.upload.is_empty() {
+        None
+    } else {
+        Some(crate::upload::Uploader::from_config(
+            &config.upload,
+            Some(config.kiosk_id.clone()),
+        )?)
+    };
+    let mut records = records(RecordsSettings {
         site: &config.site_id,
         kiosk: &config.kiosk_id,
         data: &config.data_folder,
@@ -129,7 +145,10 @@ pub fn records_from_config(
         device_key: DeviceKey::load(&config.device_key)?,
         forms: &config.forms,
         batteries,
-    })
+    })?;
+    records.upload =
+        uploader.map(|u| crate::upload::spawn(config.outbox.clone(), u, UPLOAD_INTERVAL));
+    Ok(records)
 }
 
 /// The demo's records in `folder`: `data/`, `outbox/` and a fresh `store.key` beside them,

@@ -493,6 +493,19 @@ impl Uploader {
         })
     }
 
+    /// An uploader for a configuration's `[[upload]]` blocks with the default time-outs and
+    /// back-off (token files are read now).
+    pub fn from_config(
+        targets: &[crate::config::UploadTarget],
+        kiosk: Option<String>,
+    ) -> Result<Uploader, TargetError> {
+        let targets = targets
+            .iter()
+            .map(Target::from_config)
+            .collect::<Result<_, _>>()?;
+        Uploader::new(targets, Timeouts::default(), Backoff::default(), kiosk)
+    }
+
     /// One pass over `outbox` at time `now`: every due file to every target (see the module
     /// documentation). With `audit`, each delivery to a target is recorded as
     /// `bundle_uploaded` with the bundle id and the target's kind.
@@ -842,6 +855,12 @@ pub struct Handle {
     stop: Arc<AtomicBool>,
     status: Arc<Mutex<Status>>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle").finish_non_exhaustive()
+    }
 }
 
 impl Handle {

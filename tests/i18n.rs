@@ -22,6 +22,9 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("reason", Arg::Text("kontrollsifrene stemmer ikke".into())),
         ("expected", Arg::Num(11.0)),
         ("found", Arg::Num(10.0)),
+        ("pending", Arg::Num(count)),
+        ("delivered", Arg::Num(count)),
+        ("quarantined", Arg::Num(count)),
     ]
 }
 

@@ -76,6 +76,11 @@ fn kiosk(size: egui::Vec2) -> Ui {
 /// The kiosk app started on folders that may hold stored sessions already.
 fn kiosk_on(size: egui::Vec2, files: common::Kiosk) -> Ui {
     let records = files.records();
+    kiosk_with(size, files, records)
+}
+
+/// The kiosk app with these records (store, sealing, uploader) on `files`.
+fn kiosk_with(size: egui::Vec2, files: common::Kiosk, records: svar::ui::Records) -> Ui {
     let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
         KioskApp::new(
             cc,
@@ -816,4 +821,72 @@ fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_lis
     );
     let score_lines = h.query_all_by_label_contains(": ").count();
     assert!(score_lines >= 5, "score lines are listed ({score_lines})");
+}
+
+#[test]
+fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
+    let files = common::Kiosk::new();
+    {
+        let mut store = files.store();
+        let mut visit =
+            svar::visit::Visit::start(&mut store, files.demo(), Lang::Nb, common::meta(), None)
+                .unwrap();
+        let script =
+            svar::bundle::answers_in_order(&files.demo(), &common::demo_answers()).unwrap();
+        for (form, item, answer) in script.into_iter().take(5) {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        visit
+            .end(
+                &mut store,
+                svar::bundle::Status::Abandoned,
+                &files.sealer,
+                None,
+            )
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(files.bundles().len(), 1);
+    let share = files.dir.path().join("share");
+    std::fs::create_dir_all(&share).unwrap();
+    let uploader = svar::upload::Uploader::from_config(
+        &[svar::config::UploadTarget::Folder {
+            path: share.clone(),
+        }],
+        Some("kiosk_1".into()),
+    )
+    .unwrap();
+    let mut records = files.records();
+    records.upload = Some(svar::upload::spawn(
+        files.sealer.outbox.clone(),
+        uploader,
+        std::time::Duration::from_millis(50),
+    ));
+    let mut h = kiosk_with(egui::vec2(1280.0, 800.0), files, records);
+    // The uploader runs on its own thread: wait (in real time) for its first pass.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h
+        .state()
+        .kiosk
+        .upload_status()
+        .is_none_or(|s| s.delivered_total == 0)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was delivered"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        h.files.bundles().is_empty(),
+        "delivered bundles leave the outbox"
+    );
+    assert_eq!(std::fs::read_dir(&share).unwrap().count(), 1);
+    tap(&mut h, "Ansatte");
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    assert!(
+        h.query_by_label("Opplasting: 0 venter, 1 levert, 0 i karantene.")
+            .is_some()
+    );
 }

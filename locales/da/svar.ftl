@@ -192,3 +192,5 @@ staff-consent = Samtykke til studiet
 staff-not-recorded = Ikke registreret
 staff-consent-yes = Givet
 staff-consent-no = Ikke givet
+staff-upload-status = Upload: { $pending } venter, { $delivered } leveret, { $quarantined } i karantæne.
+staff-upload-unauthorized = Modtageren afviser kioskens nøgle (token): konfigurationen skal rettes.

@@ -192,3 +192,5 @@ staff-consent = Consent to the study
 staff-not-recorded = Not recorded
 staff-consent-yes = Given
 staff-consent-no = Not given
+staff-upload-status = Upload: { $pending } waiting, { $delivered } delivered, { $quarantined } in quarantine.
+staff-upload-unauthorized = The receiver refuses this kiosk's token: the configuration needs fixing.

@@ -192,3 +192,5 @@ staff-consent = Samtykke til studien
 staff-not-recorded = Ikke registrert
 staff-consent-yes = Gitt
 staff-consent-no = Ikke gitt
+staff-upload-status = Opplasting: { $pending } venter, { $delivered } levert, { $quarantined } i karantene.
+staff-upload-unauthorized = Mottakeren avviser kioskens nøkkel (token): konfigurasjonen må rettes.

@@ -192,3 +192,5 @@ staff-consent = Samtykke til studien
 staff-not-recorded = Ikkje registrert
 staff-consent-yes = Gitt
 staff-consent-no = Ikkje gitt
+staff-upload-status = Opplasting: { $pending } ventar, { $delivered } levert, { $quarantined } i karantene.
+staff-upload-unauthorized = Mottakaren avviser nøkkelen (token) til kiosken: konfigurasjonen må rettast.

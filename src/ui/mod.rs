@@ -60,6 +60,8 @@ pub struct Records {
     pub kiosk: String,
     /// The local time's offset from UTC, for staff lists (read once at start-up).
     pub utc_offset: time::UtcOffset,
+    /// The background uploader, when the configuration names upload targets.
+    pub upload: Option<crate::upload::Handle>,
 }
 
 /// What staff mode offers.
@@ -277,6 +279,14 @@ impl Kiosk {
     /// The last storage or sealing problem, for staff.
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
+    }
+
+    /// The background uploader's latest status, when there is one.
+    pub fn upload_status(&self) -> Option<crate::upload::Status> {
+        self.records
+            .upload
+            .as_ref()
+            .map(crate::upload::Handle::status)
     }
 
     /// Today's sessions as last loaded for staff.

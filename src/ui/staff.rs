@@ -458,6 +458,32 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
             if let Some(problem) = k.problem() {
                 text(ui, problem, t.bold(t.body), t.palette.warning);
             }
+            if let Some(status) = k.upload_status() {
+                let line = k.strings.args(
+                    lang,
+                    "staff-upload-status",
+                    &[
+                        ("pending", Arg::Num(status.pending as f64)),
+                        ("delivered", Arg::Num(status.delivered_total as f64)),
+                        ("quarantined", Arg::Num(status.quarantined as f64)),
+                    ],
+                );
+                let trouble = status.quarantined > 0 || status.last_error.is_some();
+                let color = if trouble {
+                    t.palette.warning
+                } else {
+                    t.palette.text
+                };
+                text(ui, &line, t.font(t.body), color);
+                if status.unauthorized {
+                    text(
+                        ui,
+                        &k.tr("staff-upload-unauthorized"),
+                        t.bold(t.body),
+                        t.palette.warning,
+                    );
+                }
+            }
             if !k.waiting().is_empty() {
                 let label = k.strings.args(
                     lang,

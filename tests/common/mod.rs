@@ -142,6 +142,7 @@ impl Kiosk {
             site: "test_site".into(),
             kiosk: "kiosk_1".into(),
             utc_offset: time::UtcOffset::UTC,
+            upload: None,
         }
     }
 
