@@ -1018,6 +1018,7 @@ fn upload(
             Outcome::Delivered => println!("delivered {name}"),
             // A fresh state has no back-off to wait out.
             Outcome::Waiting { .. } => {}
+            Outcome::NotSealed => println!("waiting for the kiosk to finish sealing {name}"),
             Outcome::Failed { errors, .. } => {
                 failed += 1;
                 for e in errors {

@@ -146,8 +146,16 @@ pub fn records_from_config(
         forms: &config.forms,
         batteries,
     })?;
-    records.upload =
-        uploader.map(|u| crate::upload::spawn(config.outbox.clone(), u, UPLOAD_INTERVAL));
+    records.upload = match uploader {
+        // Its own connection: the store is shared with the kiosk through SQLite's locking.
+        Some(u) => Some(crate::upload::spawn(
+            config.outbox.clone(),
+            u,
+            UPLOAD_INTERVAL,
+            Some(open_store(&config.data_folder, &config.store_key)?),
+        )),
+        None => None,
+    };
     Ok(records)
 }
 

@@ -392,6 +392,8 @@ pub enum Outcome {
         /// Why.
         error: DeliveryError,
     },
+    /// The kiosk's store has not finished sealing this session: the file waits for it.
+    NotSealed,
     /// Delivered (or not) but the outbox could not be tidied: the file stays.
     Stuck {
         /// Why.
@@ -534,6 +536,14 @@ impl Uploader {
             let entry = state.files.entry(name.clone()).or_default();
             if let Some(until) = entry.next_try.filter(|t| *t > now) {
                 report.files.push((name, Outcome::Waiting { until }));
+                continue;
+            }
+            if let (Some(store), Some(id)) = (audit.as_deref(), bundle_id(&name))
+                && store
+                    .holds_unsealed(crate::store::SessionId(id))
+                    .unwrap_or(true)
+            {
+                report.files.push((name, Outcome::NotSealed));
                 continue;
             }
             let outcome = self.deliver_file(&file, &name, entry, audit.as_deref_mut());
@@ -899,7 +909,14 @@ impl Drop for Handle {
 
 /// Runs a pass over `outbox` every `interval` on a background thread until the handle is
 /// stopped or dropped. The caller never waits on the network: it reads [`Handle::status`].
-pub fn spawn(outbox: PathBuf, uploader: Uploader, interval: Duration) -> Handle {
+/// With `store` (its own connection to the kiosk's store), deliveries are audited and bundles
+/// of sessions the kiosk has not finished sealing wait.
+pub fn spawn(
+    outbox: PathBuf,
+    uploader: Uploader,
+    interval: Duration,
+    mut store: Option<Store>,
+) -> Handle {
     let stop = Arc::new(AtomicBool::new(false));
     let status = Arc::new(Mutex::new(Status::default()));
     let thread = {
@@ -908,7 +925,7 @@ pub fn spawn(outbox: PathBuf, uploader: Uploader, interval: Duration) -> Handle 
         std::thread::spawn(move || {
             let mut state = State::new(clock_jitter());
             while !stop.load(Ordering::SeqCst) {
-                uploader.run_once(&outbox, &mut state, SystemTime::now(), None);
+                uploader.run_once(&outbox, &mut state, SystemTime::now(), store.as_mut());
                 if let Ok(mut shared) = status.lock() {
                     *shared = state.status.clone();
                 }

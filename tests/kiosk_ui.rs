@@ -861,6 +861,7 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
         files.sealer.outbox.clone(),
         uploader,
         std::time::Duration::from_millis(50),
+        Some(files.store()),
     ));
     let mut h = kiosk_with(egui::vec2(1280.0, 800.0), files, records);
     // The uploader runs on its own thread: wait (in real time) for its first pass.
@@ -882,6 +883,8 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
         "delivered bundles leave the outbox"
     );
     assert_eq!(std::fs::read_dir(&share).unwrap().count(), 1);
+    let events = common::audit_events(h.state().kiosk.store());
+    assert!(events.contains(&"bundle_uploaded".to_owned()), "{events:?}");
     tap(&mut h, "Ansatte");
     type_digits(&mut h, PIN);
     tap(&mut h, "Åpne");

@@ -477,6 +477,7 @@ fn the_background_runner_reports_status_and_stops() {
         kiosk.sealer.outbox.clone(),
         uploader(vec![server.target()]),
         Duration::from_millis(50),
+        None,
     );
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while handle.status().delivered_total < 2 {

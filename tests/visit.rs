@@ -384,3 +384,22 @@ fn a_timed_out_visit_is_sealed_with_what_was_answered() {
         7
     );
 }
+
+#[test]
+fn the_store_holds_back_bundles_of_sessions_it_has_not_finished_sealing() {
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_some(&k, &mut store, &mut v, 2);
+    let id = v.id();
+    assert!(store.holds_unsealed(id).unwrap(), "open");
+    v.end(&mut store, Status::Complete, &k.sealer, None)
+        .unwrap()
+        .unwrap();
+    assert!(!store.holds_unsealed(id).unwrap(), "sealed");
+    let other = svar::store::SessionId(uuid::Uuid::now_v7());
+    assert!(
+        !store.holds_unsealed(other).unwrap(),
+        "not this kiosk's session"
+    );
+}

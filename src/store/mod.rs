@@ -518,6 +518,18 @@ impl Store {
         }
     }
 
+    /// Whether this store holds the session and has not finished sealing it: its bundle, if
+    /// already in the outbox, must not leave before the store records it sealed (after a crash
+    /// the kiosk checks the outbox for it). Bundles of other sessions (e.g. `svar fill`) are
+    /// not held.
+    pub fn holds_unsealed(&self, id: SessionId) -> Result<bool, StoreError> {
+        match self.state(id) {
+            Ok(state) => Ok(state != State::Sealed),
+            Err(StoreError::NoSession { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Saves changed answers of an open session in one transaction: `Some` sets or replaces an
     /// answer, `None` removes it.
     pub fn save_answers(
