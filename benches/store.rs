@@ -2,11 +2,12 @@
 //! `synchronous=FULL`, so the write has reached the disk when the call returns), as the kiosk
 //! does before every screen moves on.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
 use std::sync::Arc;
 use svar::answer::Answer;
-use svar::bundle::{IdType, Meta, Patient, Timestamp};
 use svar::form::ItemIx;
 use svar::store::{Store, StoreKey};
 use svar::text::Lang;
@@ -22,20 +23,8 @@ fn commit_answer(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).expect("bench folder");
     let key = StoreKey::create(&dir.join("store.key")).expect("store key");
     let mut store = Store::open(&dir.join("data"), key).expect("store");
-    let meta = Meta {
-        bundle_id: uuid::Uuid::now_v7(),
-        site: "bench".into(),
-        kiosk: "bench".into(),
-        patient: Patient {
-            id: "01817010055".into(),
-            id_type: IdType::Synthetic,
-        },
-        timepoint: None,
-        arm: None,
-        consent: None,
-        started: Timestamp::now(),
-    };
-    let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta, None).expect("visit");
+    let mut visit =
+        Visit::start(&mut store, battery, Lang::Nb, common::meta(), None).expect("visit");
     let form = (0..visit.session().battery().forms.len())
         .find(|f| visit.session().form(*f).id.as_str() == "hscl25")
         .expect("hscl25 in the demo battery");

@@ -1,5 +1,8 @@
 //! Set-up shared by the benchmarks.
 
+// Each bench uses part of this module.
+#![allow(dead_code)]
+
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,6 +12,23 @@ use svar::{library, text::Lang};
 /// The repository's `forms/` folder.
 pub fn forms() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms")
+}
+
+/// Who and when for a bench session: a synthetic patient, a fresh bundle id.
+pub fn meta() -> Meta {
+    Meta {
+        bundle_id: uuid::Uuid::now_v7(),
+        site: "bench".into(),
+        kiosk: "bench".into(),
+        patient: Patient {
+            id: "01817010055".into(),
+            id_type: IdType::Synthetic,
+        },
+        timepoint: None,
+        arm: None,
+        consent: None,
+        started: Timestamp::now(),
+    }
 }
 
 /// A completed demo-battery bundle with a fixed, realistic set of answers.
@@ -30,24 +50,11 @@ pub fn demo_bundle() -> Bundle {
         "phq9": {"q1": 1, "q2": 2, "q3": 0, "q4": 1, "q5": 0, "q6": 1, "q7": 0, "q8": 0, "q9": 0},
         "was": {"q1": 7}
     });
-    let meta = Meta {
-        bundle_id: uuid::Uuid::now_v7(),
-        site: "bench".into(),
-        kiosk: "bench".into(),
-        patient: Patient {
-            id: "01817010055".into(),
-            id_type: IdType::Synthetic,
-        },
-        timepoint: None,
-        arm: None,
-        consent: None,
-        started: Timestamp::now(),
-    };
     bundle::fill(
         Subject::Battery(battery),
         Lang::Nb,
         &answers,
-        &meta,
+        &meta(),
         &hashes,
     )
     .expect("the bench answers are complete")

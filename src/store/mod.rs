@@ -58,6 +58,9 @@ CREATE TABLE answers (
 );
 ";
 
+/// Turns a SQLite error into [`StoreError::Sql`] naming the database.
+type SqlError<'a> = dyn Fn(rusqlite::Error) -> StoreError + 'a;
+
 /// A session's id; the bundle it is sealed into has the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SessionId(pub Uuid);
@@ -360,22 +363,13 @@ impl Store {
             });
         }
         if version == 0 {
-            let path = self.path.clone();
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(sql)?;
-            tx.execute_batch(SCHEMA).map_err(sql)?;
-            tx.execute_batch(audit::SCHEMA).map_err(sql)?;
-            audit::append(&tx, &self.key, AuditEvent::StoreCreated, None, None, None)
-                .map_err(sql)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-                .map_err(sql)?;
-            tx.commit().map_err(sql)?;
+            self.write(|tx, key, sql| {
+                tx.execute_batch(SCHEMA).map_err(sql)?;
+                tx.execute_batch(audit::SCHEMA).map_err(sql)?;
+                audit::append(tx, key, AuditEvent::StoreCreated, None, None, None).map_err(sql)?;
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                    .map_err(sql)
+            })?;
         }
         Ok(())
     }
@@ -415,12 +409,13 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` in one immediate transaction, committed before returning.
+    /// Runs `f` in one immediate transaction, committed before returning. `f` gets the
+    /// transaction, the key and the conversion of SQLite errors into [`StoreError::Sql`].
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>, &StoreKey) -> Result<T, StoreError>,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &StoreKey, &SqlError<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let path = self.path.clone();
+        let path = &self.path;
         let sql = |source| StoreError::Sql {
             path: path.clone(),
             source,
@@ -429,7 +424,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        let out = f(&tx, &self.key)?;
+        let out = f(&tx, &self.key, &sql)?;
         tx.commit().map_err(sql)?;
         Ok(out)
     }
@@ -447,12 +442,7 @@ impl Store {
                 session: id,
                 what: "session record",
             })?);
-        let path = self.path.clone();
-        self.write(|tx, key| {
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
+        self.write(|tx, key, sql| {
             let sid = id.to_string();
             tx.execute(
                 "INSERT INTO sessions (id, opened, battery, state, meta, progress) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
@@ -539,11 +529,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.require(id, &[State::Open], "answered")?;
         let path = self.path.clone();
-        self.write(|tx, key| {
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
+        self.write(|tx, key, sql| {
             let sid = id.to_string();
             for AnswerChange { form, item, value } in changes {
                 match value {
@@ -587,8 +573,7 @@ impl Store {
     /// Saves where the patient is and in which language.
     pub fn save_progress(&mut self, id: SessionId, progress: Progress) -> Result<(), StoreError> {
         self.require(id, &[State::Open], "moved on")?;
-        let path = self.path.clone();
-        self.write(|tx, key| {
+        self.write(|tx, key, sql| {
             tx.execute(
                 "UPDATE sessions SET progress = ?2 WHERE id = ?1",
                 params![
@@ -596,7 +581,7 @@ impl Store {
                     key.encrypt(&place_progress(id), &progress_json(progress))
                 ],
             )
-            .map_err(|source| StoreError::Sql { path, source })?;
+            .map_err(sql)?;
             Ok(())
         })
     }
@@ -628,12 +613,7 @@ impl Store {
                 });
             }
         }
-        let path = self.path.clone();
-        self.write(|tx, key| {
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
+        self.write(|tx, key, sql| {
             tx.execute(
                 "UPDATE sessions SET state = 'ending', status = ?2, finished = ?3 WHERE id = ?1",
                 params![id.to_string(), status.as_str(), finished.to_string()],
@@ -752,12 +732,7 @@ impl Store {
 
     /// Records a failed sealing attempt (shown to staff); the session stays as it is.
     pub fn seal_failed(&mut self, id: SessionId, reason: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx, key| {
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
+        self.write(|tx, key, sql| {
             tx.execute(
                 "UPDATE sessions SET seal_error = ?2 WHERE id = ?1",
                 params![id.to_string(), reason],
@@ -793,12 +768,7 @@ impl Store {
                     what: "score summary",
                 })?,
             );
-        let path = self.path.clone();
-        self.write(|tx, key| {
-            let sql = |source| StoreError::Sql {
-                path: path.clone(),
-                source,
-            };
+        self.write(|tx, key, sql| {
             let sid = id.to_string();
             tx.execute("DELETE FROM answers WHERE session = ?1", [&sid])
                 .map_err(sql)?;
@@ -916,13 +886,12 @@ impl Store {
     /// Forgets sealed sessions started before `before` (RFC 3339 UTC): today's list only needs
     /// today. Their audit rows stay.
     pub fn forget_sealed_before(&mut self, before: &str) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        self.write(|tx, _| {
+        self.write(|tx, _, sql| {
             tx.execute(
                 "DELETE FROM sessions WHERE state = 'sealed' AND opened < ?1",
                 [before],
             )
-            .map_err(|source| StoreError::Sql { path, source })
+            .map_err(sql)
         })
     }
 
@@ -934,11 +903,9 @@ impl Store {
         staff: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         let session = session.map(|s| s.to_string());
-        self.write(|tx, key| {
-            audit::append(tx, key, event, session.as_deref(), staff, detail)
-                .map_err(|source| StoreError::Sql { path, source })
+        self.write(|tx, key, sql| {
+            audit::append(tx, key, event, session.as_deref(), staff, detail).map_err(sql)
         })
     }
 
