@@ -30,9 +30,9 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
     };
     // The demo's records in a folder that outlives the bench run's kiosks.
     let folder = std::env::temp_dir().join(format!("svar-bench-ui-{}", std::process::id()));
-    let batteries = loaded.batteries.values().cloned().map(Arc::new).collect();
     let records =
-        svar::setup::demo_records(&folder, &root().join("forms"), batteries).expect("demo records");
+        svar::setup::demo_records(&folder, &root().join("forms"), loaded.shared_batteries())
+            .expect("demo records");
     let mut kiosk = Kiosk::new(config, Strings::load().expect("locales"), records);
     kiosk.apply(Intent::StartDemo, 0.0);
     kiosk.apply(Intent::PickLanguage(Lang::Nb), 0.0);

@@ -28,6 +28,11 @@ impl Loaded {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
+
+    /// Every battery that loaded, shared (as sessions and sealing hold them).
+    pub fn shared_batteries(&self) -> Vec<Arc<Battery>> {
+        self.batteries.values().cloned().map(Arc::new).collect()
+    }
 }
 
 /// True for files read as batteries: those in a folder named `batteries`.

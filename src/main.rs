@@ -796,15 +796,6 @@ fn load_batteries(forms: &Path, wanted: &[String]) -> Option<library::Loaded> {
     None
 }
 
-fn all_batteries(loaded: &library::Loaded) -> Vec<std::sync::Arc<svar::battery::Battery>> {
-    loaded
-        .batteries
-        .values()
-        .cloned()
-        .map(std::sync::Arc::new)
-        .collect()
-}
-
 fn run_demo(
     windowed: bool,
     forms: Option<PathBuf>,
@@ -817,7 +808,7 @@ fn run_demo(
         return ExitCode::from(1);
     };
     let folder = std::env::temp_dir().join(format!("svar-demo-{}", uuid::Uuid::now_v7()));
-    let records = match svar::setup::demo_records(&folder, &forms, all_batteries(&loaded)) {
+    let records = match svar::setup::demo_records(&folder, &forms, loaded.shared_batteries()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -858,7 +849,7 @@ fn run_configured(path: &Path, windowed: bool, started: std::time::Instant) -> E
     let Some(loaded) = load_batteries(&config.forms, &config.batteries) else {
         return ExitCode::from(1);
     };
-    let records = match svar::setup::records_from_config(&config, all_batteries(&loaded)) {
+    let records = match svar::setup::records_from_config(&config, loaded.shared_batteries()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -931,12 +922,7 @@ fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
         .unwrap_or_default();
     svar::ui::StaffSettings {
         accounts,
-        batteries: loaded
-            .batteries
-            .values()
-            .cloned()
-            .map(std::sync::Arc::new)
-            .collect(),
+        batteries: loaded.shared_batteries(),
         timepoints: vec![
             svar::battery::Timepoint::Baseline,
             svar::battery::Timepoint::Month6,

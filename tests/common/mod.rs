@@ -192,12 +192,7 @@ fn sealer(outbox: PathBuf) -> svar::visit::Sealer {
         device_key: svar::bundle::DeviceKey::demo(),
         outbox,
         hashes: svar::bundle::FormHashes::of_folder(&forms).expect("form hashes"),
-        batteries: loaded
-            .batteries
-            .values()
-            .cloned()
-            .map(std::sync::Arc::new)
-            .collect(),
+        batteries: loaded.shared_batteries(),
     }
 }
 
