@@ -5,7 +5,7 @@ mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::sync::Arc;
 use svar::answer::Answer;
 use svar::form::{Form, ItemIx, ItemKind};
@@ -891,5 +891,20 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
     assert!(
         h.query_by_label("Opplasting: 0 venter, 1 levert, 0 i karantene.")
             .is_some()
+    );
+    // The last delivery happened a moment ago: staff see today's local time, not a date.
+    // (A text label keeps its words in the accesskit value.)
+    let last = h
+        .query_by_label_contains("Sist levert: ")
+        .expect("the last delivery time is shown")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    let clock = last
+        .trim_start_matches("Sist levert: ")
+        .trim_end_matches('.');
+    assert!(
+        clock.len() == 5 && clock.as_bytes()[2] == b':',
+        "a time of day: {last}"
     );
 }

@@ -194,3 +194,5 @@ staff-consent-yes = Gitt
 staff-consent-no = Ikke gitt
 staff-upload-status = Opplasting: { $pending } venter, { $delivered } levert, { $quarantined } i karantene.
 staff-upload-unauthorized = Mottakeren avviser kioskens nøkkel (token): konfigurasjonen må rettes.
+staff-upload-last = Sist levert: { $when }.
+staff-upload-never = Ingenting er levert siden kiosken startet.

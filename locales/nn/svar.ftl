@@ -194,3 +194,5 @@ staff-consent-yes = Gitt
 staff-consent-no = Ikkje gitt
 staff-upload-status = Opplasting: { $pending } ventar, { $delivered } levert, { $quarantined } i karantene.
 staff-upload-unauthorized = Mottakaren avviser nøkkelen (token) til kiosken: konfigurasjonen må rettast.
+staff-upload-last = Sist levert: { $when }.
+staff-upload-never = Ingenting er levert sidan kiosken starta.

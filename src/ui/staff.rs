@@ -475,6 +475,18 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
                     t.palette.text
                 };
                 text(ui, &line, t.font(t.body), color);
+                let last = match status.last_success {
+                    Some(at) => k.strings.args(
+                        lang,
+                        "staff-upload-last",
+                        &[("when", Arg::Text(local_when(k, at.into())))],
+                    ),
+                    None => k.tr("staff-upload-never"),
+                };
+                text(ui, &last, t.font(t.body), t.palette.text);
+                if let Some(error) = &status.last_error {
+                    text(ui, error, t.font(t.small), t.palette.warning);
+                }
                 if status.unauthorized {
                     text(
                         ui,
@@ -815,6 +827,24 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
     }
 }
 
+/// A moment in the kiosk's local time: `14:05` today, `28.11.2026 14:05` on another day.
+fn local_when(k: &Kiosk, at: time::OffsetDateTime) -> String {
+    let offset = k.records.utc_offset;
+    let local = at.to_offset(offset);
+    let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+    if local.date() == time::OffsetDateTime::now_utc().to_offset(offset).date() {
+        clock
+    } else {
+        let d = local.date();
+        format!(
+            "{:02}.{:02}.{} {clock}",
+            d.day(),
+            u8::from(d.month()),
+            d.year()
+        )
+    }
+}
+
 /// One line about a stored session: local time, battery, how it ended, where its bundle is.
 fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
     let lang = k.lang;
@@ -822,10 +852,7 @@ fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
         &entry.opened,
         &time::format_description::well_known::Rfc3339,
     )
-    .map(|at| {
-        let local = at.to_offset(k.records.utc_offset);
-        format!("{:02}:{:02}", local.hour(), local.minute())
-    })
+    .map(|at| local_when(k, at))
     .unwrap_or_default();
     let battery = k
         .records
