@@ -205,8 +205,10 @@ enum Command {
     },
     /// Receive bundles that kiosks upload (docs/upload.md) and store each once with a receipt.
     ///
-    /// Plain HTTP: run it behind a TLS-terminating reverse proxy. Logs one line per request
-    /// on standard error; stops after the requests in flight on SIGTERM or Ctrl-C.
+    /// Plain HTTP behind a TLS-terminating reverse proxy, or TLS itself with --tls-cert and
+    /// --tls-key (and with --client-ca, only kiosks with a certificate from that CA may
+    /// connect). Logs one line per request on standard error; stops after the requests in
+    /// flight on SIGTERM or Ctrl-C.
     Receive {
         /// The address and port to listen on, e.g. 127.0.0.1:8080.
         #[arg(long)]
@@ -240,8 +242,18 @@ enum Command {
         #[arg(long, requires = "s3_endpoint")]
         s3_secret_access_key: Option<String>,
         /// The bearer tokens uploaders may use: one a line, optionally `kiosk_id:token`.
-        #[arg(long)]
-        tokens: PathBuf,
+        /// Optional with --client-ca, where the kiosk's certificate is its credential.
+        #[arg(long, required_unless_present = "client_ca")]
+        tokens: Option<PathBuf>,
+        /// Serve TLS with this certificate chain (PEM, the receiver's own certificate first).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Require a client certificate signed by this CA (PEM) on every connection.
+        #[arg(long, requires = "tls_cert")]
+        client_ca: Option<PathBuf>,
         /// The largest body accepted, in bytes; larger ones get 413.
         #[arg(long, default_value_t = svar::receive::DEFAULT_MAX_BYTES)]
         max_bytes: usize,
@@ -474,8 +486,18 @@ fn main() -> ExitCode {
             s3_access_key_id,
             s3_secret_access_key,
             tokens,
+            tls_cert,
+            tls_key,
+            client_ca,
             max_bytes,
         } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| svar::receive::TlsFiles {
+                    cert,
+                    key,
+                    client_ca,
+                });
             let choice = match (store, s3_endpoint, s3_bucket) {
                 (Some(dir), _, _) => Ok(svar::receive::StoreChoice::Folder(dir)),
                 (None, Some(endpoint), Some(bucket)) => s3_config(
@@ -491,7 +513,14 @@ fn main() -> ExitCode {
                 _ => Err("give --store DIR or --s3-endpoint URL --s3-bucket B".to_owned()),
             };
             match choice.and_then(|store| {
-                svar::receive::run(&listen, &store, &tokens, max_bytes).map_err(|e| e.to_string())
+                svar::receive::run(&svar::receive::Settings {
+                    listen,
+                    store,
+                    tokens,
+                    tls,
+                    max_bytes,
+                })
+                .map_err(|e| e.to_string())
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

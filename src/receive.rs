@@ -23,7 +23,9 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 mod s3;
+mod tls;
 pub use s3::{S3Config, S3Store};
+pub use tls::{TlsError, TlsFiles, TlsListener};
 
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -356,18 +358,33 @@ impl IntoResponse for PutError {
     }
 }
 
+/// Who may upload.
+pub enum Access {
+    /// Holders of one of these bearer tokens.
+    Tokens(Tokens),
+    /// Anyone who got through the TLS handshake, which required a client certificate from
+    /// the configured CA: only for a router served on such a [`TlsListener`].
+    ClientCertificate,
+}
+
+impl From<Tokens> for Access {
+    fn from(tokens: Tokens) -> Access {
+        Access::Tokens(tokens)
+    }
+}
+
 struct App {
     store: Arc<dyn Store>,
-    tokens: Tokens,
+    access: Access,
     max_bytes: usize,
 }
 
 /// The receiver's routes: `PUT /bundles/{bundle_id}` and `GET /health`, with a log line per
 /// request on standard error. Bodies over `max_bytes` are refused with 413.
-pub fn router(store: Arc<dyn Store>, tokens: Tokens, max_bytes: usize) -> Router {
+pub fn router(store: Arc<dyn Store>, access: impl Into<Access>, max_bytes: usize) -> Router {
     let app = Arc::new(App {
         store,
-        tokens,
+        access: access.into(),
         max_bytes,
     });
     Router::new()
@@ -405,16 +422,18 @@ async fn store_upload(
     kiosk: &mut Option<String>,
 ) -> Result<(StatusCode, axum::Json<Receipt>), PutError> {
     // The token is checked before the body is read, so strangers cannot make us read it.
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-        .map(|(_, token)| token)
-        .ok_or(PutError::Unauthorized)?;
-    let token_kiosk = app.tokens.check(token).ok_or(PutError::Unauthorized)?;
-    *kiosk = token_kiosk.map(str::to_owned);
+    if let Access::Tokens(tokens) = &app.access {
+        let token = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+            .map(|(_, token)| token)
+            .ok_or(PutError::Unauthorized)?;
+        let token_kiosk = tokens.check(token).ok_or(PutError::Unauthorized)?;
+        *kiosk = token_kiosk.map(str::to_owned);
+    }
     let id = Uuid::parse_str(raw_id)
         .ok()
         .filter(|id| id.to_string() == raw_id)
@@ -545,15 +564,25 @@ pub enum ReceiveError {
     /// Serving failed.
     #[error("the server failed: {0}")]
     Serve(io::Error),
+    /// The TLS files.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// Neither tokens nor client certificates would be checked.
+    #[error("give a token file, or a client CA so that kiosks must present certificates")]
+    NoAccessCheck,
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
-/// flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
+/// Serves `router` on `listener` (plain TCP or a [`TlsListener`]) until `shutdown` completes,
+/// then finishes the requests in flight.
+pub async fn serve<L>(
+    listener: L,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()> {
+) -> io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
@@ -568,37 +597,69 @@ pub enum StoreChoice {
     S3(S3Config),
 }
 
-/// Runs a receiver on `listen` (`ADDR:PORT`) storing into `store` with the tokens of
-/// `tokens_file`, until SIGTERM or Ctrl-C.
-pub fn run(
-    listen: &str,
-    store: &StoreChoice,
-    tokens_file: &FsPath,
-    max_bytes: usize,
-) -> Result<(), ReceiveError> {
-    let tokens = Tokens::load(tokens_file)?;
-    let (store, place): (Arc<dyn Store>, String) = match store {
+/// What `svar receive` is told.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `ADDR:PORT` to listen on.
+    pub listen: String,
+    /// Where bundles go.
+    pub store: StoreChoice,
+    /// The bearer token file; `None` only with a client CA.
+    pub tokens: Option<PathBuf>,
+    /// TLS, when the receiver is not behind a TLS-terminating proxy.
+    pub tls: Option<TlsFiles>,
+    /// The request body limit.
+    pub max_bytes: usize,
+}
+
+/// Runs a receiver as `settings` say, until SIGTERM or Ctrl-C.
+pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
+    let requires_certificates = settings
+        .tls
+        .as_ref()
+        .is_some_and(|tls| tls.client_ca.is_some());
+    let access = match &settings.tokens {
+        Some(file) => Access::Tokens(Tokens::load(file)?),
+        None if requires_certificates => Access::ClientCertificate,
+        None => return Err(ReceiveError::NoAccessCheck),
+    };
+    let tls = settings
+        .tls
+        .as_ref()
+        .map(TlsFiles::server_config)
+        .transpose()?;
+    let (store, place): (Arc<dyn Store>, String) = match &settings.store {
         StoreChoice::Folder(dir) if !dir.is_dir() => {
             return Err(ReceiveError::StoreFolder(dir.to_owned()));
         }
         StoreChoice::Folder(dir) => (Arc::new(FolderStore::new(dir)), dir.display().to_string()),
         StoreChoice::S3(config) => (Arc::new(S3Store::new(config)?), config.to_string()),
     };
-    let router = router(store, tokens, max_bytes);
+    let router = router(store, access, settings.max_bytes);
     let runtime = tokio::runtime::Runtime::new().map_err(ReceiveError::Runtime)?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
+        let listener = tokio::net::TcpListener::bind(&settings.listen)
             .await
             .map_err(|source| ReceiveError::Listen {
-                addr: listen.to_owned(),
+                addr: settings.listen.clone(),
                 source,
             })?;
+        let tls_note = match (&tls, requires_certificates) {
+            (None, _) => "",
+            (Some(_), false) => ", with TLS",
+            (Some(_), true) => ", with TLS requiring client certificates",
+        };
         if let Ok(addr) = listener.local_addr() {
-            eprintln!("svar receive: listening on {addr}, storing in {place}");
+            eprintln!("svar receive: listening on {addr}, storing in {place}{tls_note}");
         }
-        serve(listener, router, stop_signal())
-            .await
-            .map_err(ReceiveError::Serve)
+        match tls {
+            Some(config) => {
+                let listener = TlsListener::new(listener, config).map_err(ReceiveError::Serve)?;
+                serve(listener, router, stop_signal()).await
+            }
+            None => serve(listener, router, stop_signal()).await,
+        }
+        .map_err(ReceiveError::Serve)
     })
 }
 

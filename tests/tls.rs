@@ -1,0 +1,251 @@
+//! `svar receive` serving TLS itself: the uploader trusts the receiver through a configured CA,
+//! and with `--client-ca` only kiosks holding a certificate from that CA get a connection.
+//! Certificates are made for each test (a CA for the receiver, one for kiosks).
+
+mod common;
+
+use common::Kiosk;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime};
+use svar::upload::{Backoff, State, Target, Timeouts, Uploader};
+
+const TOKEN: &str = "tls-test-token";
+
+/// A certificate and its key, as PEM files.
+struct Pem {
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// A CA that issues certificates; its own certificate is written to `cert`.
+struct Ca {
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+    cert: PathBuf,
+}
+
+impl Ca {
+    fn new(dir: &Path, name: &str) -> Ca {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, format!("{name} test CA"));
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let path = dir.join(format!("{name}-ca.pem"));
+        std::fs::write(&path, cert.pem()).unwrap();
+        Ca {
+            issuer: rcgen::Issuer::new(params, key),
+            cert: path,
+        }
+    }
+
+    /// A leaf certificate for `names` (DNS names or IP addresses).
+    fn issue(&self, dir: &Path, file: &str, names: &[&str]) -> Pem {
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let params = rcgen::CertificateParams::new(names).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        let pem = Pem {
+            cert: dir.join(format!("{file}.pem")),
+            key: dir.join(format!("{file}.key")),
+        };
+        std::fs::write(&pem.cert, cert.pem()).unwrap();
+        std::fs::write(&pem.key, key.serialize_pem()).unwrap();
+        pem
+    }
+}
+
+/// A `svar receive` process; killed on drop.
+struct Receiver {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `svar receive` on a free port with `args` after the store; waits for its
+/// "listening on ADDR" line.
+fn receiver(store: &Path, args: &[&std::ffi::OsStr]) -> Receiver {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args(["receive", "--listen", "127.0.0.1:0", "--store"])
+        .arg(store)
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("svar receive starts");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // Keep reading its log so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    Receiver { child, addr }
+}
+
+fn uploader(target: Target) -> Uploader {
+    Uploader::new(
+        vec![target],
+        Timeouts {
+            connect: Duration::from_secs(5),
+            total: Duration::from_secs(10),
+        },
+        Backoff::default(),
+        None,
+    )
+    .unwrap()
+}
+
+fn fill(kiosk: &Kiosk) -> PathBuf {
+    let filled = svar::bundle::fill(
+        svar::bundle::Subject::Battery(kiosk.demo()),
+        svar::text::Lang::Nb,
+        &common::demo_answers(),
+        &common::meta(),
+        &kiosk.sealer.hashes,
+    )
+    .unwrap();
+    svar::bundle::seal(
+        &filled.bundle,
+        &kiosk.sealer.recipients,
+        &kiosk.sealer.device_key,
+        &kiosk.sealer.outbox,
+    )
+    .unwrap()
+}
+
+fn stored(store: &Path) -> usize {
+    std::fs::read_dir(store)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".svar.age")
+        })
+        .count()
+}
+
+#[test]
+fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ca = Ca::new(d, "site");
+    let server = ca.issue(d, "receiver", &["localhost", "127.0.0.1"]);
+    let store = d.join("store");
+    std::fs::create_dir(&store).unwrap();
+    let tokens = d.join("tokens");
+    std::fs::write(&tokens, format!("kiosk_1:{TOKEN}\n")).unwrap();
+    let r = receiver(
+        &store,
+        &[
+            "--tokens".as_ref(),
+            tokens.as_os_str(),
+            "--tls-cert".as_ref(),
+            server.cert.as_os_str(),
+            "--tls-key".as_ref(),
+            server.key.as_os_str(),
+        ],
+    );
+    let kiosk = Kiosk::new();
+    let bundle = fill(&kiosk);
+    let url = format!("https://localhost:{}", r.addr.port());
+    let mut state = State::new(Box::new(|| 1.0));
+
+    // Without the site's CA the receiver is a stranger: nothing is sent, nothing deleted.
+    let untrusted = uploader(Target::Https {
+        url: url.clone(),
+        token: TOKEN.to_owned(),
+        ca: None,
+    });
+    let report = untrusted.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None);
+    assert!(report.failed(), "{report:?}");
+    assert!(bundle.exists());
+    assert_eq!(stored(&store), 0);
+
+    let trusted = uploader(Target::Https {
+        url,
+        token: TOKEN.to_owned(),
+        ca: Some(ca.cert.clone()),
+    });
+    let mut state = State::new(Box::new(|| 1.0));
+    let report = trusted.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None);
+    assert!(!report.failed(), "{report:?}");
+    assert_eq!(report.delivered(), 1);
+    assert!(!bundle.exists(), "deleted after its receipt");
+    assert_eq!(stored(&store), 1);
+}
+
+#[test]
+fn with_a_client_ca_only_kiosks_holding_its_certificate_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let site = Ca::new(d, "site");
+    let server = site.issue(d, "receiver", &["localhost"]);
+    let kiosks = Ca::new(d, "kiosks");
+    let kiosk_cert = kiosks.issue(d, "kiosk_1", &["kiosk_1.clinic.example"]);
+    let stranger = Ca::new(d, "stranger").issue(d, "stranger", &["kiosk_1.clinic.example"]);
+    let store = d.join("store");
+    std::fs::create_dir(&store).unwrap();
+    // No token file: the certificate is the kiosk's credential.
+    let r = receiver(
+        &store,
+        &[
+            "--tls-cert".as_ref(),
+            server.cert.as_os_str(),
+            "--tls-key".as_ref(),
+            server.key.as_os_str(),
+            "--client-ca".as_ref(),
+            kiosks.cert.as_os_str(),
+        ],
+    );
+    let url = format!("https://localhost:{}/health", r.addr.port());
+    let client = |identity: Option<&Pem>| {
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(&site.cert).unwrap()).unwrap();
+        let mut builder = reqwest::blocking::Client::builder()
+            .use_rustls_tls()
+            .add_root_certificate(ca);
+        if let Some(pem) = identity {
+            let mut both = std::fs::read(&pem.cert).unwrap();
+            both.extend(std::fs::read(&pem.key).unwrap());
+            builder = builder.identity(reqwest::Identity::from_pem(&both).unwrap());
+        }
+        builder.build().unwrap()
+    };
+    assert!(
+        client(None).get(&url).send().is_err(),
+        "no certificate, no connection"
+    );
+    assert!(
+        client(Some(&stranger)).get(&url).send().is_err(),
+        "a certificate from another CA is refused"
+    );
+    let ok = client(Some(&kiosk_cert)).get(&url).send().unwrap();
+    assert_eq!(ok.status(), 200);
+}
+
+#[test]
+fn a_receiver_without_tokens_or_client_ca_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args(["receive", "--listen", "127.0.0.1:0", "--store"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(common::stderr(&out).contains("--tokens"));
+}
