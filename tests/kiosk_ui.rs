@@ -725,6 +725,33 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
 }
 
 #[test]
+fn staff_leave_kiosk_mode_and_the_window_closes() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    tap(&mut h, "Ansatte");
+    type_digits(&mut h, PIN);
+    tap(&mut h, "Åpne");
+    h.get_by_label("Avslutt kioskmodus").click();
+    h.step();
+    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+    // The close that follows is let through, not cancelled.
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(!commands.contains(&egui::ViewportCommand::CancelClose));
+    let events = common::audit_events(h.state().kiosk.store());
+    assert!(events.contains(&"kiosk_left".to_owned()), "{events:?}");
+}
+
+#[test]
 fn five_wrong_pins_lock_the_pad() {
     let mut h = kiosk(egui::vec2(1280.0, 800.0));
     tap(&mut h, "Ansatte");

@@ -699,6 +699,10 @@ impl Kiosk {
         for intent in intents {
             self.apply(intent, now);
         }
+        // Staff left kiosk mode: the window closes (guard_window lets this close through).
+        if std::mem::take(&mut self.close_requested) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         let mut wake = self.idle.next_change(now);
         if let Some(at) = self.scratch.advance_at {
             wake = wake.min((at - now).max(0.0));
