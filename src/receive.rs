@@ -23,7 +23,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 mod s3;
-pub use s3::{S3Config, S3Store};
+pub use s3::{S3Config, S3Store, bundle_object_key};
 
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
