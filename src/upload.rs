@@ -1258,6 +1258,72 @@ mod tests {
     }
 
     #[test]
+    fn s3_credentials_are_two_keys_and_errors_never_quote_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s3.keys");
+        let read = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            read_s3_credentials(&path, "https://s3.example.org")
+        };
+        let keys =
+            read("# kiosk 3\naccess_key_id = AKID\n\nsecret_access_key = s3cret=x\n").unwrap();
+        assert_eq!(keys.access_key_id, "AKID");
+        assert_eq!(keys.secret_access_key, "s3cret=x");
+        for bad in [
+            "access_key_id = AKID\n",
+            "secret_access_key = s3cret\n",
+            "access_key_id = AKID\nsecret_access_key =\n",
+            "access_key_id = AKID\nsecret = s3cret\n",
+            "AKID s3cret\n",
+        ] {
+            let e = read(bad).err().expect(bad).to_string();
+            assert!(!e.contains("s3cret") && !e.contains("AKID"), "{e}");
+        }
+    }
+
+    #[test]
+    fn s3_errors_follow_the_protocol_table() {
+        let v = |e: object_store::Error| {
+            s3_failure(e, Path::new("f"), &Target::Folder { path: "t".into() }).verdict()
+        };
+        let source = || "x".into();
+        let path = String::new;
+        assert_eq!(
+            v(object_store::Error::PermissionDenied {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Unauthorized
+        );
+        assert_eq!(
+            v(object_store::Error::Unauthenticated {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Unauthorized
+        );
+        assert_eq!(
+            v(object_store::Error::NotFound {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Retry
+        );
+        assert_eq!(
+            v(object_store::Error::Generic {
+                store: "S3",
+                source: source()
+            }),
+            Verdict::Retry
+        );
+        let conflict = DeliveryError::Conflict {
+            file: "f".into(),
+            target: "t".into(),
+        };
+        assert_eq!(conflict.verdict(), Verdict::Quarantine);
+    }
+
+    #[test]
     fn debug_hides_the_token() {
         let t = Target::Https {
             url: "https://x".into(),
