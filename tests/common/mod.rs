@@ -185,6 +185,27 @@ impl Kiosk {
     }
 }
 
+/// Seals a real bundle of the demo battery into the kiosk's outbox; its path and bytes.
+pub fn seal(kiosk: &Kiosk) -> (PathBuf, Vec<u8>) {
+    let filled = svar::bundle::fill(
+        svar::bundle::Subject::Battery(kiosk.demo()),
+        svar::text::Lang::Nb,
+        &demo_answers(),
+        &meta(),
+        &kiosk.sealer.hashes,
+    )
+    .unwrap();
+    let path = svar::bundle::seal(
+        &filled.bundle,
+        &kiosk.sealer.recipients,
+        &kiosk.sealer.device_key,
+        &kiosk.sealer.outbox,
+    )
+    .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
 /// Sealing to the demo keys into `outbox`, with every shipped battery.
 fn sealer(outbox: PathBuf) -> svar::visit::Sealer {
     let forms = root().join("forms");

@@ -22,6 +22,16 @@ impl Moto {
     /// Starts moto; `None` (with a note) when it is not installed, except on CI, which must
     /// install it (`.ci/run` does and sets `CI`).
     pub fn start() -> Option<Moto> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Moto::start_on(port)
+    }
+
+    /// Starts moto on `port` (see [`Moto::start`]).
+    pub fn start_on(port: u16) -> Option<Moto> {
         let importable = std::process::Command::new("python3")
             .args(["-c", "import moto.server"])
             .stderr(std::process::Stdio::null())
@@ -35,11 +45,6 @@ impl Moto {
             eprintln!("note: moto is not installed; skipping the S3 test");
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let child = std::process::Command::new("python3")
             .args([
                 "-m",
