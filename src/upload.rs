@@ -900,13 +900,19 @@ impl Uploader {
                     };
                     // Reading back is what makes the checksum a receipt: it shows what the
                     // bucket holds, not what we meant to send.
-                    let back = client
-                        .get(&key)
-                        .await
-                        .map_err(failed)?
-                        .bytes()
-                        .await
-                        .map_err(failed)?;
+                    let read_back = async { client.get(&key).await?.bytes().await };
+                    let back = match read_back.await {
+                        Ok(back) => back,
+                        // Not the bucket missing (the put went through): the object is gone.
+                        Err(object_store::Error::NotFound { .. }) => {
+                            return Err(DeliveryError::Store {
+                                file: file.clone(),
+                                target: target.to_string(),
+                                reason: "the object was gone when read back".into(),
+                            });
+                        }
+                        Err(e) => return Err(failed(e)),
+                    };
                     let receipt = Receipt {
                         bundle_id: id,
                         sha256: hex(&Sha256::digest(&back)),
@@ -932,7 +938,7 @@ fn s3_failure(error: object_store::Error, file: &Path, target: &Target) -> Deliv
     match error {
         object_store::Error::Unauthenticated { .. }
         | object_store::Error::PermissionDenied { .. } => DeliveryError::Refused { file, target },
-        // Only a put can be answered 404, and a put is refused that way for want of a bucket.
+        // Reads handle their own 404: a put is refused that way only for want of a bucket.
         object_store::Error::NotFound { .. } => DeliveryError::NoBucket { file, target },
         e => DeliveryError::Store {
             file,
