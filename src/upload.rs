@@ -1337,5 +1337,18 @@ mod tests {
             ca: None,
         };
         assert!(!format!("{t:?}").contains("s3cret"));
+        let t = Target::S3 {
+            config: S3Config {
+                endpoint: "https://x".into(),
+                bucket: "b".into(),
+                prefix: String::new(),
+                region: "us-east-1".into(),
+                access_key_id: "AKID".into(),
+                secret_access_key: "s3cret".into(),
+                allow_http: false,
+            },
+            ca: None,
+        };
+        assert!(!format!("{t:?} {t}").contains("s3cret"));
     }
 }
