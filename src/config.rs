@@ -72,7 +72,26 @@ pub enum UploadTarget {
         /// An extra CA certificate (PEM) for a clinic's own CA.
         ca_file: Option<PathBuf>,
     },
+    /// `kind = "s3"`: a bucket of an S3-compatible object store.
+    S3 {
+        /// The service's URL (`https://`, or `http://` to this machine only).
+        endpoint: String,
+        /// The bucket, which must exist.
+        bucket: String,
+        /// The key prefix the bundles go under (`""`: the bucket's root).
+        prefix: String,
+        /// The region requests are signed for.
+        region: String,
+        /// The file holding the access key id and secret (kept out of `svar.toml`).
+        credentials_file: PathBuf,
+        /// An extra CA certificate (PEM) for a clinic's own CA.
+        ca_file: Option<PathBuf>,
+    },
 }
+
+/// The region an `s3` upload signs for when `svar.toml` names none; most servers other
+/// than AWS accept it.
+pub const DEFAULT_S3_REGION: &str = "us-east-1";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +122,16 @@ struct RawUpload {
     ca_file: Option<Spanned<PathBuf>>,
     #[serde(default)]
     path: Option<Spanned<PathBuf>>,
+    #[serde(default)]
+    endpoint: Option<Spanned<String>>,
+    #[serde(default)]
+    bucket: Option<Spanned<String>>,
+    #[serde(default)]
+    prefix: Option<Spanned<String>>,
+    #[serde(default)]
+    region: Option<Spanned<String>>,
+    #[serde(default)]
+    credentials_file: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize)]
@@ -437,37 +466,45 @@ fn upload_target(
     let before = c.found.len();
     let at = raw.span().start;
     let kind = u.kind.get_ref().as_str();
-    // Each kind's fields; a field of another kind is a mistake worth saying, not ignoring.
-    // (field, given) the kind needs; (field, where it is, if given) that it must not have.
-    type Needed<'a> = &'a [(&'a str, bool)];
-    type Foreign<'a> = &'a [(&'a str, Option<usize>)];
-    let (needed, foreign): (Needed, Foreign) = match kind {
-        "https" => (
-            &[
-                ("url", u.url.is_some()),
-                ("token_file", u.token_file.is_some()),
-            ],
-            &[("path", u.path.as_ref().map(|p| p.span().start))],
+    // Each kind's fields, with where they are if given; a field of another kind is a mistake
+    // worth saying, not ignoring.
+    let given = |f: &Option<Spanned<String>>| f.as_ref().map(|f| f.span().start);
+    let given_path = |f: &Option<Spanned<PathBuf>>| f.as_ref().map(|f| f.span().start);
+    let https = [
+        ("url", given(&u.url)),
+        ("token_file", given_path(&u.token_file)),
+    ];
+    let s3 = [
+        ("endpoint", given(&u.endpoint)),
+        ("bucket", given(&u.bucket)),
+        ("prefix", given(&u.prefix)),
+        ("region", given(&u.region)),
+        ("credentials_file", given_path(&u.credentials_file)),
+    ];
+    let folder = [("path", given_path(&u.path))];
+    let ca = [("ca_file", given_path(&u.ca_file))];
+    let (needed, foreign): (&[&str], Vec<_>) = match kind {
+        "https" => (&["url", "token_file"], [&folder[..], &s3].concat()),
+        "s3" => (
+            &["endpoint", "bucket", "credentials_file"],
+            [&https[..], &folder].concat(),
         ),
-        "folder" => (
-            &[("path", u.path.is_some())],
-            &[
-                ("url", u.url.as_ref().map(|p| p.span().start)),
-                ("token_file", u.token_file.as_ref().map(|p| p.span().start)),
-                ("ca_file", u.ca_file.as_ref().map(|p| p.span().start)),
-            ],
-        ),
+        "folder" => (&["path"], [&https[..], &s3, &ca].concat()),
         _ => {
             c.error(
                 u.kind.span().start,
                 "bad-upload-kind",
-                format!("`{kind}` is not an upload kind: use \"https\" or \"folder\""),
+                format!("`{kind}` is not an upload kind: use \"https\", \"s3\" or \"folder\""),
             );
             return None;
         }
     };
-    for (field, present) in needed {
-        if !present {
+    let all = [&https[..], &s3, &folder].concat();
+    for field in needed {
+        if all
+            .iter()
+            .any(|(name, place)| name == field && place.is_none())
+        {
             c.error(
                 at,
                 "missing-field",
@@ -478,16 +515,16 @@ fn upload_target(
     for (field, span) in foreign {
         if let Some(span) = span {
             c.error(
-                *span,
+                span,
                 "wrong-field",
                 format!("`{field}` does not apply to an upload of kind `{kind}`"),
             );
         }
     }
-    if let Some(url) = &u.url
-        && let Err(e) = crate::upload::check_url(url.get_ref())
-    {
-        c.error(url.span().start, "bad-url", e.to_string());
+    for url in [&u.url, &u.endpoint].into_iter().flatten() {
+        if let Err(e) = crate::upload::check_url(url.get_ref()) {
+            c.error(url.span().start, "bad-url", e.to_string());
+        }
     }
     let file = |c: &mut Check, value: &Option<Spanned<PathBuf>>, code: &'static str| {
         let value = value.as_ref()?;
@@ -503,12 +540,28 @@ fn upload_target(
     };
     let token_file = file(c, &u.token_file, "missing-token-file");
     let ca_file = file(c, &u.ca_file, "missing-ca-file");
+    let credentials_file = file(c, &u.credentials_file, "missing-credentials-file");
     if c.found.len() > before {
         return None;
     }
     Some(match kind {
         "folder" => UploadTarget::Folder {
             path: resolve(u.path.as_ref()?.get_ref()),
+        },
+        "s3" => UploadTarget::S3 {
+            endpoint: u.endpoint.as_ref()?.get_ref().clone(),
+            bucket: u.bucket.as_ref()?.get_ref().clone(),
+            prefix: u
+                .prefix
+                .as_ref()
+                .map(|p| p.get_ref().clone())
+                .unwrap_or_default(),
+            region: u
+                .region
+                .as_ref()
+                .map_or_else(|| DEFAULT_S3_REGION.to_owned(), |r| r.get_ref().clone()),
+            credentials_file: credentials_file?,
+            ca_file,
         },
         _ => UploadTarget::Https {
             url: u.url.as_ref()?.get_ref().clone(),
@@ -636,7 +689,7 @@ pin_hash = "{hash}"
         let base = sample(dir.path());
         let lines = base.lines().count();
         let text = format!(
-            "{base}\n[[upload]]\nkind = \"https\"\nurl = \"http://svar.example.org\"\ntoken_file = \"nope\"\npath = \"x\"\n\n[[upload]]\nkind = \"s3\"\n\n[[upload]]\nkind = \"folder\"\n"
+            "{base}\n[[upload]]\nkind = \"https\"\nurl = \"http://svar.example.org\"\ntoken_file = \"nope\"\npath = \"x\"\n\n[[upload]]\nkind = \"ftp\"\n\n[[upload]]\nkind = \"folder\"\n"
         );
         let found = Config::from_text(&path, &text).unwrap_err();
         let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
@@ -651,6 +704,63 @@ pin_hash = "{hash}"
             assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
         }
         assert_eq!(codes.len(), 5, "{codes:?}");
+    }
+
+    #[test]
+    fn an_s3_upload_loads_with_defaults_for_prefix_and_region() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        std::fs::write(dir.path().join("s3.keys"), "k").unwrap();
+        let block = "\n[[upload]]\nkind = \"s3\"\nendpoint = \"https://s3.example.org\"\nbucket = \"svar\"\ncredentials_file = \"s3.keys\"\n";
+        let text = format!("{}{block}", sample(dir.path()));
+        let config = Config::from_text(&path, &text).expect("loads");
+        assert_eq!(
+            config.upload,
+            [UploadTarget::S3 {
+                endpoint: "https://s3.example.org".into(),
+                bucket: "svar".into(),
+                prefix: String::new(),
+                region: DEFAULT_S3_REGION.into(),
+                credentials_file: dir.path().join("s3.keys"),
+                ca_file: None,
+            }]
+        );
+        let full = text.replace(
+            "bucket = \"svar\"\n",
+            "bucket = \"svar\"\nprefix = \"kiosks/03\"\nregion = \"eu-north-1\"\n",
+        );
+        let config = Config::from_text(&path, &full).expect("loads");
+        assert!(matches!(
+            &config.upload[0],
+            UploadTarget::S3 { prefix, region, .. } if prefix == "kiosks/03" && region == "eu-north-1"
+        ));
+    }
+
+    #[test]
+    fn s3_upload_problems_are_reported_at_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let base = sample(dir.path());
+        let lines = base.lines().count();
+        let text = format!(
+            "{base}\n[[upload]]\nkind = \"s3\"\nendpoint = \"http://s3.example.org\"\ntoken_file = \"t\"\ncredentials_file = \"nope\"\n\n[[upload]]\nkind = \"folder\"\npath = \"/media/usb\"\nbucket = \"b\"\n"
+        );
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
+        let at = |n: usize| lines + 1 + n;
+        for expected in [
+            ("missing-field", at(1)),
+            ("bad-url", at(3)),
+            ("wrong-field", at(4)),
+            ("missing-token-file", at(4)),
+            ("missing-credentials-file", at(5)),
+            ("wrong-field", at(10)),
+        ] {
+            assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
+        }
+        assert_eq!(codes.len(), 6, "{codes:?}");
+        let missing = found.iter().find(|d| d.code == "missing-field").unwrap();
+        assert!(missing.message.contains("`bucket`"), "{}", missing.message);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 mod s3;
 mod tls;
-pub use s3::{S3Config, S3Store};
+pub use s3::{S3Config, S3Store, bundle_object_key};
 pub use tls::{TlsError, TlsFiles, TlsListener};
 
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.

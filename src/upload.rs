@@ -12,7 +12,13 @@
 
 use crate::bundle::{EXTENSION, write_atomically};
 use crate::config::UploadTarget;
+use crate::receive::{S3Config, bundle_object_key};
 use crate::store::{AuditEvent, SessionId, Store};
+use object_store::aws::AmazonS3;
+use object_store::path::Path as ObjectPath;
+use object_store::{
+    ClientOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -50,7 +56,14 @@ pub enum Target {
         /// An extra CA certificate (PEM) to trust besides the system's and the public roots.
         ca: Option<PathBuf>,
     },
-    // An S3 (object store) target belongs here, with its own arm in `Connected`.
+    /// A bucket of an S3-compatible object store: each bundle is created once at
+    /// `<prefix>/<id>.svar.age` and read back; the read-back's checksum is the receipt.
+    S3 {
+        /// Where and how to sign in (the endpoint's scheme decides `allow_http`).
+        config: S3Config,
+        /// An extra CA certificate (PEM) to trust besides the system's and the public roots.
+        ca: Option<PathBuf>,
+    },
 }
 
 impl Target {
@@ -67,14 +80,37 @@ impl Target {
                 token: read_token(token_file, url)?,
                 ca: ca_file.clone(),
             },
+            UploadTarget::S3 {
+                endpoint,
+                bucket,
+                prefix,
+                region,
+                credentials_file,
+                ca_file,
+            } => {
+                let keys = read_s3_credentials(credentials_file, endpoint)?;
+                Target::S3 {
+                    config: S3Config {
+                        endpoint: endpoint.clone(),
+                        bucket: bucket.clone(),
+                        prefix: prefix.clone(),
+                        region: region.clone(),
+                        access_key_id: keys.access_key_id,
+                        secret_access_key: keys.secret_access_key,
+                        allow_http: endpoint.starts_with("http://"),
+                    },
+                    ca: ca_file.clone(),
+                }
+            }
         })
     }
 
-    /// The kind, as in `svar.toml` and the audit log: `folder` or `https`.
+    /// The kind, as in `svar.toml` and the audit log: `folder`, `https` or `s3`.
     pub fn kind(&self) -> &'static str {
         match self {
             Target::Folder { .. } => "folder",
             Target::Https { .. } => "https",
+            Target::S3 { .. } => "s3",
         }
     }
 }
@@ -84,6 +120,7 @@ impl fmt::Display for Target {
         match self {
             Target::Folder { path } => write!(f, "folder {}", path.display()),
             Target::Https { url, .. } => write!(f, "{url}"),
+            Target::S3 { config, .. } => write!(f, "{config}"),
         }
     }
 }
@@ -97,6 +134,12 @@ impl fmt::Debug for Target {
                 .debug_struct("Https")
                 .field("url", url)
                 .field("token", &"<hidden>")
+                .field("ca", ca)
+                .finish(),
+            // `S3Config`'s own `Debug` leaves the secret out.
+            Target::S3 { config, ca } => f
+                .debug_struct("S3")
+                .field("config", config)
                 .field("ca", ca)
                 .finish(),
         }
@@ -118,6 +161,52 @@ pub fn read_token(path: &Path, url: &str) -> Result<String, TargetError> {
     Ok(token.to_owned())
 }
 
+/// The keys an S3 credentials file holds.
+struct S3Keys {
+    access_key_id: String,
+    secret_access_key: String,
+}
+
+/// Reads an S3 credentials file: `access_key_id = …` and `secret_access_key = …` lines;
+/// blank lines and `#` comments are skipped (`docs/upload.md`).
+fn read_s3_credentials(path: &Path, endpoint: &str) -> Result<S3Keys, TargetError> {
+    let bad = |reason: String| TargetError::Credentials {
+        path: path.to_owned(),
+        endpoint: endpoint.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let (mut id, mut secret) = (None, None);
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        // The message names the line, never its value: it may hold the secret.
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(bad(format!("line {}: not `key = value`", n + 1)));
+        };
+        let slot = match key.trim() {
+            "access_key_id" => &mut id,
+            "secret_access_key" => &mut secret,
+            _ => return Err(bad(format!("line {}: unknown key", n + 1))),
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(bad(format!("line {}: the value is empty", n + 1)));
+        }
+        *slot = Some(value.to_owned());
+    }
+    match (id, secret) {
+        (Some(access_key_id), Some(secret_access_key)) => Ok(S3Keys {
+            access_key_id,
+            secret_access_key,
+        }),
+        (None, _) => Err(bad("no `access_key_id`".into())),
+        (_, None) => Err(bad("no `secret_access_key`".into())),
+    }
+}
+
 /// A target that cannot be used as configured.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -128,6 +217,17 @@ pub enum TargetError {
         path: PathBuf,
         /// The target's URL.
         url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The S3 credentials file cannot be read or is not of the documented form (the message
+    /// never quotes it).
+    #[error("{}: cannot read the S3 credentials for {endpoint}: {reason}", path.display())]
+    Credentials {
+        /// The credentials file.
+        path: PathBuf,
+        /// The target's endpoint.
+        endpoint: String,
         /// What is wrong.
         reason: String,
     },
@@ -149,7 +249,7 @@ pub enum TargetError {
         /// What is wrong.
         reason: String,
     },
-    /// The HTTP client cannot be made.
+    /// The HTTP client (or, for S3, its runtime) cannot be made.
     #[error("{url}: cannot set up the HTTPS client: {reason}")]
     Client {
         /// The target's URL.
@@ -206,6 +306,40 @@ pub enum DeliveryError {
         /// The HTTP status.
         status: u16,
     },
+    /// The object store refused the credentials (S3 `401` or `403`).
+    #[error("{}: {target} refused the credentials", file.display())]
+    Refused {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+    },
+    /// The bucket does not exist (or the endpoint is not an S3 service).
+    #[error("{}: {target}: there is no such bucket", file.display())]
+    NoBucket {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+    },
+    /// The bucket already holds other bytes under this bundle's name.
+    #[error("{}: {target} already holds a different object for this bundle", file.display())]
+    Conflict {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+    },
+    /// Any other object-store failure (no answer, time-out, server error).
+    #[error("{}: {target} failed: {reason}", file.display())]
+    Store {
+        /// The file.
+        file: PathBuf,
+        /// The target.
+        target: String,
+        /// What happened.
+        reason: String,
+    },
     /// The receipt is not JSON of the documented shape.
     #[error("{}: {target} sent a receipt that does not read", file.display())]
     BadReceipt {
@@ -228,7 +362,10 @@ impl DeliveryError {
     /// What the uploader does about it (the table in `docs/upload.md`).
     fn verdict(&self) -> Verdict {
         match self {
-            DeliveryError::NoBundleId { .. } => Verdict::Quarantine,
+            DeliveryError::NoBundleId { .. } | DeliveryError::Conflict { .. } => {
+                Verdict::Quarantine
+            }
+            DeliveryError::Refused { .. } => Verdict::Unauthorized,
             DeliveryError::Status { status, .. } => match status {
                 400 => Verdict::BadRequest,
                 401 => Verdict::Unauthorized,
@@ -459,13 +596,19 @@ struct Local<'a> {
     sha256: &'a str,
 }
 
-/// A target made ready: HTTPS targets hold their client.
+/// A target made ready: HTTPS targets hold their client, S3 targets theirs and the small
+/// runtime its requests run on (the uploader runs on a plain thread).
 enum Connected {
     Folder(PathBuf),
     Https {
         base: String,
         token: String,
         client: reqwest::blocking::Client,
+    },
+    S3 {
+        client: AmazonS3,
+        prefix: ObjectPath,
+        runtime: tokio::runtime::Runtime,
     },
 }
 
@@ -736,7 +879,72 @@ impl Uploader {
                     target: target.to_string(),
                 })
             }
+            Connected::S3 {
+                client,
+                prefix,
+                runtime,
+            } => {
+                let key = bundle_object_key(prefix, id);
+                let failed = |e: object_store::Error| s3_failure(e, &file, target);
+                runtime.block_on(async {
+                    // A conditional create: a repeat (an earlier pass whose removal did not
+                    // happen) finds the object there and is judged by its bytes below.
+                    let options = PutOptions::from(PutMode::Create);
+                    let created = match client
+                        .put_opts(&key, PutPayload::from(bytes.to_vec()), options)
+                        .await
+                    {
+                        Ok(_) => true,
+                        Err(object_store::Error::AlreadyExists { .. }) => false,
+                        Err(e) => return Err(failed(e)),
+                    };
+                    // Reading back is what makes the checksum a receipt: it shows what the
+                    // bucket holds, not what we meant to send.
+                    let read_back = async { client.get(&key).await?.bytes().await };
+                    let back = match read_back.await {
+                        Ok(back) => back,
+                        // Not the bucket missing (the put went through): the object is gone.
+                        Err(object_store::Error::NotFound { .. }) => {
+                            return Err(DeliveryError::Store {
+                                file: file.clone(),
+                                target: target.to_string(),
+                                reason: "the object was gone when read back".into(),
+                            });
+                        }
+                        Err(e) => return Err(failed(e)),
+                    };
+                    let receipt = Receipt {
+                        bundle_id: id,
+                        sha256: hex(&Sha256::digest(&back)),
+                        size: back.len() as u64,
+                    };
+                    if !created && receipt.sha256 != sha256 {
+                        return Err(DeliveryError::Conflict {
+                            file: file.clone(),
+                            target: target.to_string(),
+                        });
+                    }
+                    Ok(receipt)
+                })
+            }
         }
+    }
+}
+
+/// What an object-store error means for the uploader: refused credentials and a missing
+/// bucket get their own errors, the rest (no answer, server errors) is retried.
+fn s3_failure(error: object_store::Error, file: &Path, target: &Target) -> DeliveryError {
+    let (file, target) = (file.to_owned(), target.to_string());
+    match error {
+        object_store::Error::Unauthenticated { .. }
+        | object_store::Error::PermissionDenied { .. } => DeliveryError::Refused { file, target },
+        // Reads handle their own 404: a put is refused that way only for want of a bucket.
+        object_store::Error::NotFound { .. } => DeliveryError::NoBucket { file, target },
+        e => DeliveryError::Store {
+            file,
+            target,
+            reason: e.to_string(),
+        },
     }
 }
 
@@ -788,6 +996,56 @@ fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError
                 base: url.trim_end_matches('/').to_owned(),
                 token: token.clone(),
                 client,
+            })
+        }
+        Target::S3 { config, ca } => {
+            let url = &config.endpoint;
+            check_url(url)?;
+            let client_error = |reason: String| TargetError::Client {
+                url: url.clone(),
+                reason,
+            };
+            let mut options = ClientOptions::new()
+                .with_connect_timeout(timeouts.connect)
+                .with_timeout(timeouts.total)
+                .with_allow_http(config.allow_http);
+            if let Some(path) = ca {
+                let bad = |reason: String| TargetError::BadCa {
+                    path: path.clone(),
+                    url: url.clone(),
+                    reason,
+                };
+                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                let certs = object_store::Certificate::from_pem_bundle(&pem)
+                    .map_err(|_| bad("not a PEM certificate".into()))?;
+                if certs.is_empty() {
+                    return Err(bad("no certificate in the file".into()));
+                }
+                for cert in certs {
+                    options = options.with_root_certificate(cert);
+                }
+            }
+            // The uploader has its own back-off between passes: one quick retry of a
+            // request is enough, and a pass must not hang for minutes on a dead server.
+            let retry = RetryConfig {
+                max_retries: 1,
+                retry_timeout: timeouts.total,
+                ..RetryConfig::default()
+            };
+            let client = config
+                .builder()
+                .with_client_options(options)
+                .with_retry(retry)
+                .build()
+                .map_err(|e| client_error(e.to_string()))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| client_error(e.to_string()))?;
+            Ok(Connected::S3 {
+                client,
+                prefix: config.prefix_path(),
+                runtime,
             })
         }
     }
@@ -1006,6 +1264,72 @@ mod tests {
     }
 
     #[test]
+    fn s3_credentials_are_two_keys_and_errors_never_quote_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s3.keys");
+        let read = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            read_s3_credentials(&path, "https://s3.example.org")
+        };
+        let keys =
+            read("# kiosk 3\naccess_key_id = AKID\n\nsecret_access_key = s3cret=x\n").unwrap();
+        assert_eq!(keys.access_key_id, "AKID");
+        assert_eq!(keys.secret_access_key, "s3cret=x");
+        for bad in [
+            "access_key_id = AKID\n",
+            "secret_access_key = s3cret\n",
+            "access_key_id = AKID\nsecret_access_key =\n",
+            "access_key_id = AKID\nsecret = s3cret\n",
+            "AKID s3cret\n",
+        ] {
+            let e = read(bad).err().expect(bad).to_string();
+            assert!(!e.contains("s3cret") && !e.contains("AKID"), "{e}");
+        }
+    }
+
+    #[test]
+    fn s3_errors_follow_the_protocol_table() {
+        let v = |e: object_store::Error| {
+            s3_failure(e, Path::new("f"), &Target::Folder { path: "t".into() }).verdict()
+        };
+        let source = || "x".into();
+        let path = String::new;
+        assert_eq!(
+            v(object_store::Error::PermissionDenied {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Unauthorized
+        );
+        assert_eq!(
+            v(object_store::Error::Unauthenticated {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Unauthorized
+        );
+        assert_eq!(
+            v(object_store::Error::NotFound {
+                path: path(),
+                source: source()
+            }),
+            Verdict::Retry
+        );
+        assert_eq!(
+            v(object_store::Error::Generic {
+                store: "S3",
+                source: source()
+            }),
+            Verdict::Retry
+        );
+        let conflict = DeliveryError::Conflict {
+            file: "f".into(),
+            target: "t".into(),
+        };
+        assert_eq!(conflict.verdict(), Verdict::Quarantine);
+    }
+
+    #[test]
     fn debug_hides_the_token() {
         let t = Target::Https {
             url: "https://x".into(),
@@ -1013,5 +1337,18 @@ mod tests {
             ca: None,
         };
         assert!(!format!("{t:?}").contains("s3cret"));
+        let t = Target::S3 {
+            config: S3Config {
+                endpoint: "https://x".into(),
+                bucket: "b".into(),
+                prefix: String::new(),
+                region: "us-east-1".into(),
+                access_key_id: "AKID".into(),
+                secret_access_key: "s3cret".into(),
+                allow_http: false,
+            },
+            ca: None,
+        };
+        assert!(!format!("{t:?} {t}").contains("s3cret"));
     }
 }

@@ -3,14 +3,16 @@
 
 mod common;
 
+use common::moto::Moto;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use svar::bundle::{self, hex};
-use svar::receive::{self, FolderStore, S3Config, S3Store, Store, Tokens};
+use svar::receive::{self, FolderStore, Store, Tokens};
 
 /// The token file the test receivers use: one token with a kiosk id, one without.
 const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\nplain-token\n";
@@ -57,7 +59,7 @@ impl Server {
 
     /// Sends one request and returns the status and the JSON body (`null` when empty).
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        let (status, body) = http(self.addr, method, path, headers, body);
+        let (status, body) = common::http(self.addr, method, path, headers, body);
         let body = String::from_utf8_lossy(&body);
         let json = if body.is_empty() {
             Value::Null
@@ -99,41 +101,6 @@ impl Drop for Server {
             }
         }
     }
-}
-
-/// Sends one plain HTTP/1.1 request to `addr`; returns the status and the raw body.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    // The receiver may answer (413, 401) before reading the whole body.
-    let _ = stream.write_all(body);
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(&raw)));
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP status in {head:?}"));
-    (status, raw[split + 4..].to_vec())
 }
 
 #[derive(Debug)]
@@ -412,7 +379,7 @@ fn the_command_serves_logs_each_request_and_stops_on_sigterm() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut child = KillOnDrop(child);
+    let mut child = common::KillOnDrop(child);
     let mut stderr = std::io::BufReader::new(child.0.stderr.take().unwrap());
     let mut line = String::new();
     std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
@@ -470,126 +437,6 @@ fn the_command_reports_a_missing_token_file() {
         "{}",
         common::stderr(&out)
     );
-}
-
-/// A child process that is killed if a failing test leaves it running.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        // Already ended when the test passed; the error then is expected.
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A moto S3 server (`pip install "moto[server]"`) on a free loopback port; killed on drop.
-struct Moto {
-    addr: SocketAddr,
-    _child: KillOnDrop,
-}
-
-impl Moto {
-    /// Starts moto; `None` (with a note) when it is not installed, except on CI, which must
-    /// install it (`.ci/run` does and sets `CI`).
-    fn start() -> Option<Moto> {
-        let importable = std::process::Command::new("python3")
-            .args(["-c", "import moto.server"])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !importable {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "the S3 store tests need moto: pip install \"moto[server]\" (.ci/run installs it)"
-            );
-            eprintln!("note: moto is not installed; skipping the S3 store test");
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 runs");
-        let mut child = KillOnDrop(child);
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        // moto takes a second or two to import; it is ready when it answers.
-        while TcpStream::connect(addr).is_err() {
-            if let Ok(Some(status)) = child.0.try_wait() {
-                panic!("moto server exited early: {status}");
-            }
-            assert!(std::time::Instant::now() < deadline, "moto never answered");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        Some(Moto {
-            addr,
-            _child: child,
-        })
-    }
-
-    fn create_bucket(&self, bucket: &str) {
-        let (status, body) = http(self.addr, "PUT", &format!("/{bucket}"), &[], b"");
-        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    }
-
-    fn config(&self, bucket: &str) -> S3Config {
-        S3Config {
-            endpoint: format!("http://{}", self.addr),
-            bucket: bucket.to_owned(),
-            prefix: "svar/in".to_owned(),
-            region: "us-east-1".to_owned(),
-            access_key_id: "testing".to_owned(),
-            secret_access_key: "testing".to_owned(),
-            allow_http: true,
-        }
-    }
-
-    /// An S3 store on `bucket` under `svar/in`, as a receiver would configure it.
-    fn store(&self, bucket: &str) -> Arc<dyn Store> {
-        Arc::new(S3Store::new(&self.config(bucket)).unwrap())
-    }
-
-    /// The bytes of object `name` under the store's prefix, if there is one. Read with signed
-    /// requests, as moto refuses anonymous reads of private objects.
-    fn object(&self, bucket: &str, name: &str) -> Option<Vec<u8>> {
-        use object_store::ObjectStoreExt;
-        let config = self.config(bucket);
-        let client = object_store::aws::AmazonS3Builder::new()
-            .with_endpoint(config.endpoint)
-            .with_bucket_name(config.bucket)
-            .with_region(config.region)
-            .with_access_key_id(config.access_key_id)
-            .with_secret_access_key(config.secret_access_key)
-            .with_allow_http(true)
-            .build()
-            .unwrap();
-        let key = object_store::path::Path::from(format!("{}/{name}", config.prefix));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            match client.get(&key).await {
-                Ok(result) => Some(result.bytes().await.unwrap().to_vec()),
-                Err(object_store::Error::NotFound { .. }) => None,
-                Err(e) => panic!("{key}: {e}"),
-            }
-        })
-    }
 }
 
 #[test]

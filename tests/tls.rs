@@ -109,24 +109,6 @@ fn uploader(target: Target) -> Uploader {
     .unwrap()
 }
 
-fn fill(kiosk: &Kiosk) -> PathBuf {
-    let filled = svar::bundle::fill(
-        svar::bundle::Subject::Battery(kiosk.demo()),
-        svar::text::Lang::Nb,
-        &common::demo_answers(),
-        &common::meta(),
-        &kiosk.sealer.hashes,
-    )
-    .unwrap();
-    svar::bundle::seal(
-        &filled.bundle,
-        &kiosk.sealer.recipients,
-        &kiosk.sealer.device_key,
-        &kiosk.sealer.outbox,
-    )
-    .unwrap()
-}
-
 fn stored(store: &Path) -> usize {
     std::fs::read_dir(store)
         .unwrap()
@@ -162,7 +144,7 @@ fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
         ],
     );
     let kiosk = Kiosk::new();
-    let bundle = fill(&kiosk);
+    let (bundle, _) = common::seal(&kiosk);
     let url = format!("https://localhost:{}", r.addr.port());
     let mut state = State::new(Box::new(|| 1.0));
 

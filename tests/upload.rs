@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Kiosk, demo_answers, meta, stderr, stdout};
+use common::{Kiosk, seal, stderr, stdout};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -203,27 +203,6 @@ fn store(received: &Mutex<Received>, id: &str, body: Vec<u8>) {
         r.stored.insert(id.to_owned(), body);
         *r.stores.entry(id.to_owned()).or_default() += 1;
     }
-}
-
-/// Seals a real bundle of the demo battery into the kiosk's outbox; its path and bytes.
-fn seal(kiosk: &Kiosk) -> (PathBuf, Vec<u8>) {
-    let filled = svar::bundle::fill(
-        svar::bundle::Subject::Battery(kiosk.demo()),
-        svar::text::Lang::Nb,
-        &demo_answers(),
-        &meta(),
-        &kiosk.sealer.hashes,
-    )
-    .unwrap();
-    let path = svar::bundle::seal(
-        &filled.bundle,
-        &kiosk.sealer.recipients,
-        &kiosk.sealer.device_key,
-        &kiosk.sealer.outbox,
-    )
-    .unwrap();
-    let bytes = std::fs::read(&path).unwrap();
-    (path, bytes)
 }
 
 fn id_of(path: &Path) -> String {

@@ -11,7 +11,7 @@ use std::fmt;
 use uuid::Uuid;
 
 /// Where an [`S3Store`] keeps its objects and how it signs in.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct S3Config {
     /// The service's URL, e.g. `https://s3.eu-north-1.amazonaws.com` or a MinIO server's.
     pub endpoint: String,
@@ -40,6 +40,31 @@ impl fmt::Debug for S3Config {
             .field("allow_http", &self.allow_http)
             .finish_non_exhaustive()
     }
+}
+
+impl S3Config {
+    /// A client builder for this bucket, endpoint and credentials; callers add their own
+    /// client options (the kiosk's uploader sets time-outs and a CA).
+    pub fn builder(&self) -> AmazonS3Builder {
+        AmazonS3Builder::new()
+            .with_endpoint(&self.endpoint)
+            .with_bucket_name(&self.bucket)
+            .with_region(&self.region)
+            .with_access_key_id(&self.access_key_id)
+            .with_secret_access_key(&self.secret_access_key)
+            .with_allow_http(self.allow_http)
+    }
+
+    /// The key prefix as an object path (`""` is the bucket's root).
+    pub fn prefix_path(&self) -> ObjectPath {
+        ObjectPath::from(self.prefix.as_str())
+    }
+}
+
+/// Where bundle `id` is kept under `prefix`: `<prefix>/<id>.svar.age`, the same name for a
+/// receiver's store and a kiosk uploading straight to a bucket.
+pub fn bundle_object_key(prefix: &ObjectPath, id: Uuid) -> ObjectPath {
+    prefix.clone().join(format!("{id}{EXTENSION}"))
 }
 
 impl fmt::Display for S3Config {
@@ -71,21 +96,13 @@ impl S3Store {
     /// A store for `config`. Nothing is requested yet: a wrong endpoint or bucket shows on
     /// the first request (and in the health check).
     pub fn new(config: &S3Config) -> Result<S3Store, StoreError> {
-        let client = AmazonS3Builder::new()
-            .with_endpoint(&config.endpoint)
-            .with_bucket_name(&config.bucket)
-            .with_region(&config.region)
-            .with_access_key_id(&config.access_key_id)
-            .with_secret_access_key(&config.secret_access_key)
-            .with_allow_http(config.allow_http)
-            .build()
-            .map_err(|source| StoreError::S3 {
-                key: String::new(),
-                source,
-            })?;
+        let client = config.builder().build().map_err(|source| StoreError::S3 {
+            key: String::new(),
+            source,
+        })?;
         Ok(S3Store {
             client,
-            prefix: ObjectPath::from(config.prefix.as_str()),
+            prefix: config.prefix_path(),
         })
     }
 
@@ -145,7 +162,7 @@ impl S3Store {
         if let Some(receipt) = self.read_receipt(id).await? {
             return Ok(judge(receipt, sha256));
         }
-        let bundle = self.key(&format!("{id}{EXTENSION}"));
+        let bundle = bundle_object_key(&self.prefix, id);
         // Whoever created it (us or another writer), the bundle object is then read back: a
         // receipt is only made for stored bytes that are ours.
         self.create_once(&bundle, bytes.to_vec()).await?;

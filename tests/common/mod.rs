@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod moto;
+
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -183,6 +185,27 @@ impl Kiosk {
     }
 }
 
+/// Seals a real bundle of the demo battery into the kiosk's outbox; its path and bytes.
+pub fn seal(kiosk: &Kiosk) -> (PathBuf, Vec<u8>) {
+    let filled = svar::bundle::fill(
+        svar::bundle::Subject::Battery(kiosk.demo()),
+        svar::text::Lang::Nb,
+        &demo_answers(),
+        &meta(),
+        &kiosk.sealer.hashes,
+    )
+    .unwrap();
+    let path = svar::bundle::seal(
+        &filled.bundle,
+        &kiosk.sealer.recipients,
+        &kiosk.sealer.device_key,
+        &kiosk.sealer.outbox,
+    )
+    .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
 /// Sealing to the demo keys into `outbox`, with every shipped battery.
 fn sealer(outbox: PathBuf) -> svar::visit::Sealer {
     let forms = root().join("forms");
@@ -221,4 +244,51 @@ pub fn audit_events(store: &svar::store::Store) -> Vec<String> {
         .into_iter()
         .map(|r| r.event)
         .collect()
+}
+
+/// Sends one plain HTTP/1.1 request to `addr`; returns the status and the raw body.
+pub fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The receiver may answer (413, 401) before reading the whole body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP status in {head:?}"));
+    (status, raw[split + 4..].to_vec())
+}
+
+/// A child process that is killed if a failing test leaves it running.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // Already ended when the test passed; the error then is expected.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
