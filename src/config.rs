@@ -63,14 +63,17 @@ pub enum UploadTarget {
         /// The folder.
         path: PathBuf,
     },
-    /// `kind = "https"`: a receiver.
+    /// `kind = "https"`: a receiver. At least one of the token and the client certificate.
     Https {
         /// The receiver's base URL.
         url: String,
         /// The file holding the bearer token (kept out of `svar.toml`, which is not secret).
-        token_file: PathBuf,
+        token_file: Option<PathBuf>,
         /// An extra CA certificate (PEM) for a clinic's own CA.
         ca_file: Option<PathBuf>,
+        /// The kiosk's client certificate chain and private key (one PEM file), for receivers
+        /// that require client certificates.
+        client_cert_file: Option<PathBuf>,
     },
     /// `kind = "s3"`: a bucket of an S3-compatible object store.
     S3 {
@@ -120,6 +123,8 @@ struct RawUpload {
     token_file: Option<Spanned<PathBuf>>,
     #[serde(default)]
     ca_file: Option<Spanned<PathBuf>>,
+    #[serde(default)]
+    client_cert_file: Option<Spanned<PathBuf>>,
     #[serde(default)]
     path: Option<Spanned<PathBuf>>,
     #[serde(default)]
@@ -473,6 +478,7 @@ fn upload_target(
     let https = [
         ("url", given(&u.url)),
         ("token_file", given_path(&u.token_file)),
+        ("client_cert_file", given_path(&u.client_cert_file)),
     ];
     let s3 = [
         ("endpoint", given(&u.endpoint)),
@@ -484,7 +490,7 @@ fn upload_target(
     let folder = [("path", given_path(&u.path))];
     let ca = [("ca_file", given_path(&u.ca_file))];
     let (needed, foreign): (&[&str], Vec<_>) = match kind {
-        "https" => (&["url", "token_file"], [&folder[..], &s3].concat()),
+        "https" => (&["url"], [&folder[..], &s3].concat()),
         "s3" => (
             &["endpoint", "bucket", "credentials_file"],
             [&https[..], &folder].concat(),
@@ -511,6 +517,13 @@ fn upload_target(
                 format!("an upload of kind `{kind}` needs `{field}`"),
             );
         }
+    }
+    if kind == "https" && u.token_file.is_none() && u.client_cert_file.is_none() {
+        c.error(
+            at,
+            "missing-field",
+            "an upload of kind `https` needs `token_file`, `client_cert_file` or both".to_owned(),
+        );
     }
     for (field, span) in foreign {
         if let Some(span) = span {
@@ -541,6 +554,7 @@ fn upload_target(
     let token_file = file(c, &u.token_file, "missing-token-file");
     let ca_file = file(c, &u.ca_file, "missing-ca-file");
     let credentials_file = file(c, &u.credentials_file, "missing-credentials-file");
+    let client_cert_file = file(c, &u.client_cert_file, "missing-client-cert-file");
     if c.found.len() > before {
         return None;
     }
@@ -565,8 +579,9 @@ fn upload_target(
         },
         _ => UploadTarget::Https {
             url: u.url.as_ref()?.get_ref().clone(),
-            token_file: token_file?,
+            token_file,
             ca_file,
+            client_cert_file,
         },
     })
 }
@@ -656,6 +671,30 @@ pin_hash = "{hash}"
     }
 
     #[test]
+    fn an_https_upload_takes_a_token_a_client_certificate_or_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        std::fs::write(dir.path().join("kiosk.pem"), "pem").unwrap();
+        let block = |fields: &str| {
+            format!(
+                "{}\n[[upload]]\nkind = \"https\"\nurl = \"https://svar.example.org\"\n{fields}",
+                sample(dir.path())
+            )
+        };
+        let config = Config::from_text(&path, &block("client_cert_file = \"kiosk.pem\"\n"))
+            .expect("a certificate alone will do");
+        assert!(matches!(
+            &config.upload[0],
+            UploadTarget::Https { token_file: None, client_cert_file: Some(f), .. }
+                if f == &dir.path().join("kiosk.pem")
+        ));
+        let found = Config::from_text(&path, &block("")).unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, "missing-field");
+        assert!(found[0].message.contains("client_cert_file"), "{found:?}");
+    }
+
+    #[test]
     fn upload_targets_load_with_paths_from_the_file_folder() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("svar.toml");
@@ -670,8 +709,9 @@ pin_hash = "{hash}"
             [
                 UploadTarget::Https {
                     url: "https://svar.example.org".into(),
-                    token_file: dir.path().join("token"),
+                    token_file: Some(dir.path().join("token")),
                     ca_file: None,
+                    client_cert_file: None,
                 },
                 UploadTarget::Folder {
                     path: "/media/usb".into()

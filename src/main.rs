@@ -276,8 +276,8 @@ enum Command {
         /// Copy bundles to this folder (a mounted share or removable disk); repeatable.
         #[arg(long)]
         to_folder: Vec<PathBuf>,
-        /// Deliver to this receiver's base URL.
-        #[arg(long, requires = "token_file")]
+        /// Deliver to this receiver's base URL (with --token-file, --client-cert-file or both).
+        #[arg(long)]
         to_url: Option<String>,
         /// The file holding the receiver's bearer token.
         #[arg(long, requires = "to_url")]
@@ -285,6 +285,9 @@ enum Command {
         /// An extra CA certificate (PEM) to trust for --to-url.
         #[arg(long, requires = "to_url")]
         ca_file: Option<PathBuf>,
+        /// This kiosk's client certificate chain and private key (one PEM file) for --to-url.
+        #[arg(long, requires = "to_url")]
+        client_cert_file: Option<PathBuf>,
     },
 }
 
@@ -365,16 +368,22 @@ fn main() -> ExitCode {
             to_url,
             token_file,
             ca_file,
+            client_cert_file,
         } => {
             let mut flags: Vec<svar::config::UploadTarget> = to_folder
                 .into_iter()
                 .map(|path| svar::config::UploadTarget::Folder { path })
                 .collect();
-            if let (Some(url), Some(token_file)) = (to_url, token_file) {
+            if let Some(url) = to_url {
+                if token_file.is_none() && client_cert_file.is_none() {
+                    eprintln!("error: --to-url needs --token-file, --client-cert-file or both");
+                    return ExitCode::from(2);
+                }
                 flags.push(svar::config::UploadTarget::Https {
                     url,
                     token_file,
                     ca_file,
+                    client_cert_file,
                 });
             }
             // The configuration is needed unless the flags say everything.

@@ -51,10 +51,13 @@ pub enum Target {
     Https {
         /// The base URL; bundles go to `{url}/bundles/{id}`.
         url: String,
-        /// The bearer token.
-        token: String,
+        /// The bearer token, unless the client certificate alone is the credential.
+        token: Option<String>,
         /// An extra CA certificate (PEM) to trust besides the system's and the public roots.
         ca: Option<PathBuf>,
+        /// This kiosk's certificate chain and private key (one PEM file), presented to
+        /// receivers that require client certificates.
+        client_cert: Option<PathBuf>,
     },
     /// A bucket of an S3-compatible object store: each bundle is created once at
     /// `<prefix>/<id>.svar.age` and read back; the read-back's checksum is the receipt.
@@ -75,10 +78,15 @@ impl Target {
                 url,
                 token_file,
                 ca_file,
+                client_cert_file,
             } => Target::Https {
                 url: url.clone(),
-                token: read_token(token_file, url)?,
+                token: token_file
+                    .as_ref()
+                    .map(|file| read_token(file, url))
+                    .transpose()?,
                 ca: ca_file.clone(),
+                client_cert: client_cert_file.clone(),
             },
             UploadTarget::S3 {
                 endpoint,
@@ -130,11 +138,17 @@ impl fmt::Debug for Target {
         // The token is a secret: keep it out of logs and panic messages.
         match self {
             Target::Folder { path } => f.debug_struct("Folder").field("path", path).finish(),
-            Target::Https { url, ca, .. } => f
+            Target::Https {
+                url,
+                token,
+                ca,
+                client_cert,
+            } => f
                 .debug_struct("Https")
                 .field("url", url)
-                .field("token", &"<hidden>")
+                .field("token", &token.as_ref().map(|_| "<hidden>"))
                 .field("ca", ca)
+                .field("client_cert", client_cert)
                 .finish(),
             // `S3Config`'s own `Debug` leaves the secret out.
             Target::S3 { config, ca } => f
@@ -243,6 +257,17 @@ pub enum TargetError {
     #[error("{}: cannot use this CA certificate for {url}: {reason}", path.display())]
     BadCa {
         /// The CA file.
+        path: PathBuf,
+        /// The target's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The client certificate file cannot be read or is not a certificate chain and key (the
+    /// message never quotes it).
+    #[error("{}: cannot use this client certificate for {url}: {reason}", path.display())]
+    BadClientCert {
+        /// The client certificate file.
         path: PathBuf,
         /// The target's URL.
         url: String,
@@ -602,7 +627,7 @@ enum Connected {
     Folder(PathBuf),
     Https {
         base: String,
-        token: String,
+        token: Option<String>,
         client: reqwest::blocking::Client,
     },
     S3 {
@@ -851,12 +876,14 @@ impl Uploader {
             } => {
                 let mut request = client
                     .put(format!("{base}/bundles/{}", id.as_hyphenated()))
-                    .bearer_auth(token)
                     .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
                     .header("X-Svar-Sha256", sha256)
                     .body(bytes.to_vec());
                 if let Some(kiosk) = &self.kiosk {
                     request = request.header("X-Svar-Kiosk", kiosk);
+                }
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
                 }
                 let transport = |e: reqwest::Error| DeliveryError::Transport {
                     file: file.clone(),
@@ -966,7 +993,12 @@ fn transport_reason(e: &reqwest::Error) -> String {
 fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError> {
     match target {
         Target::Folder { path } => Ok(Connected::Folder(path.clone())),
-        Target::Https { url, token, ca } => {
+        Target::Https {
+            url,
+            token,
+            ca,
+            client_cert,
+        } => {
             check_url(url)?;
             let mut builder = reqwest::blocking::Client::builder()
                 .connect_timeout(timeouts.connect)
@@ -987,6 +1019,18 @@ fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError
                 for cert in certs {
                     builder = builder.add_root_certificate(cert);
                 }
+            }
+            if let Some(path) = client_cert {
+                let bad = |reason: String| TargetError::BadClientCert {
+                    path: path.clone(),
+                    url: url.clone(),
+                    reason,
+                };
+                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                let identity = reqwest::Identity::from_pem(&pem).map_err(|_| {
+                    bad("not a PEM certificate chain followed by its private key".into())
+                })?;
+                builder = builder.identity(identity);
             }
             let client = builder.build().map_err(|e| TargetError::Client {
                 url: url.clone(),
@@ -1333,8 +1377,9 @@ mod tests {
     fn debug_hides_the_token() {
         let t = Target::Https {
             url: "https://x".into(),
-            token: "s3cret".into(),
+            token: Some("s3cret".into()),
             ca: None,
+            client_cert: None,
         };
         assert!(!format!("{t:?}").contains("s3cret"));
         let t = Target::S3 {

@@ -14,10 +14,12 @@ use svar::upload::{Backoff, State, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "tls-test-token";
 
-/// A certificate and its key, as PEM files.
+/// A certificate and its key, as PEM files, and both in one file (as a kiosk's
+/// `client_cert_file`).
 struct Pem {
     cert: PathBuf,
     key: PathBuf,
+    both: PathBuf,
 }
 
 /// A CA that issues certificates; its own certificate is written to `cert`.
@@ -52,9 +54,11 @@ impl Ca {
         let pem = Pem {
             cert: dir.join(format!("{file}.pem")),
             key: dir.join(format!("{file}.key")),
+            both: dir.join(format!("{file}-with-key.pem")),
         };
         std::fs::write(&pem.cert, cert.pem()).unwrap();
         std::fs::write(&pem.key, key.serialize_pem()).unwrap();
+        std::fs::write(&pem.both, cert.pem() + &key.serialize_pem()).unwrap();
         pem
     }
 }
@@ -151,8 +155,9 @@ fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
     // Without the site's CA the receiver is a stranger: nothing is sent, nothing deleted.
     let untrusted = uploader(Target::Https {
         url: url.clone(),
-        token: TOKEN.to_owned(),
+        token: Some(TOKEN.to_owned()),
         ca: None,
+        client_cert: None,
     });
     let report = untrusted.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None);
     assert!(report.failed(), "{report:?}");
@@ -161,8 +166,9 @@ fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
 
     let trusted = uploader(Target::Https {
         url,
-        token: TOKEN.to_owned(),
+        token: Some(TOKEN.to_owned()),
         ca: Some(ca.cert.clone()),
+        client_cert: None,
     });
     let mut state = State::new(Box::new(|| 1.0));
     let report = trusted.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None);
@@ -195,29 +201,51 @@ fn with_a_client_ca_only_kiosks_holding_its_certificate_connect() {
             kiosks.cert.as_os_str(),
         ],
     );
-    let url = format!("https://localhost:{}/health", r.addr.port());
-    let client = |identity: Option<&Pem>| {
-        let ca = reqwest::Certificate::from_pem(&std::fs::read(&site.cert).unwrap()).unwrap();
-        let mut builder = reqwest::blocking::Client::builder()
-            .use_rustls_tls()
-            .add_root_certificate(ca);
-        if let Some(pem) = identity {
-            let mut both = std::fs::read(&pem.cert).unwrap();
-            both.extend(std::fs::read(&pem.key).unwrap());
-            builder = builder.identity(reqwest::Identity::from_pem(&both).unwrap());
-        }
-        builder.build().unwrap()
+    let url = format!("https://localhost:{}", r.addr.port());
+    let kiosk = Kiosk::new();
+    let (bundle, bytes) = common::seal(&kiosk);
+    let attempt = |client_cert: Option<&Pem>| {
+        let up = uploader(Target::Https {
+            url: url.clone(),
+            token: None,
+            ca: Some(site.cert.clone()),
+            client_cert: client_cert.map(|pem| pem.both.clone()),
+        });
+        let mut state = State::new(Box::new(|| 1.0));
+        up.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None)
     };
-    assert!(
-        client(None).get(&url).send().is_err(),
-        "no certificate, no connection"
+    // A file that is not a certificate and key is named when the uploader is made.
+    let junk = d.join("junk.pem");
+    std::fs::write(&junk, "-----BEGIN NOTHING-----\nsecret\n").unwrap();
+    let err = Uploader::new(
+        vec![Target::Https {
+            url: url.clone(),
+            token: None,
+            ca: None,
+            client_cert: Some(junk),
+        }],
+        Timeouts::default(),
+        Backoff::default(),
+        None,
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(err.contains("junk.pem") && !err.contains("secret"), "{err}");
+    for (who, cert) in [("no certificate", None), ("another CA's", Some(&stranger))] {
+        let report = attempt(cert);
+        assert!(report.failed(), "{who}: {report:?}");
+        assert!(bundle.exists(), "{who}: kept");
+        assert_eq!(stored(&store), 0, "{who}: refused at the handshake");
+    }
+    let report = attempt(Some(&kiosk_cert));
+    assert!(!report.failed(), "{report:?}");
+    assert!(!bundle.exists(), "deleted after its receipt");
+    let id = svar::upload::bundle_id(&bundle.file_name().unwrap().to_string_lossy()).unwrap();
+    assert_eq!(
+        std::fs::read(store.join(format!("{id}.svar.age"))).unwrap(),
+        bytes
     );
-    assert!(
-        client(Some(&stranger)).get(&url).send().is_err(),
-        "a certificate from another CA is refused"
-    );
-    let ok = client(Some(&kiosk_cert)).get(&url).send().unwrap();
-    assert_eq!(ok.status(), 200);
 }
 
 #[test]

@@ -91,8 +91,9 @@ impl Server {
     fn target(&self) -> Target {
         Target::Https {
             url: self.url.clone(),
-            token: TOKEN.into(),
+            token: Some(TOKEN.into()),
             ca: None,
+            client_cert: None,
         }
     }
 
@@ -566,8 +567,9 @@ fn an_unusable_ca_file_or_url_is_named_when_the_uploader_is_made() {
         Uploader::new(
             vec![Target::Https {
                 url: url.into(),
-                token: TOKEN.into(),
+                token: Some(TOKEN.into()),
                 ca,
+                client_cert: None,
             }],
             Timeouts::default(),
             Backoff::default(),
