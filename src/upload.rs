@@ -984,7 +984,15 @@ fn transport_reason(e: &reqwest::Error) -> String {
     } else {
         "the connection failed"
     };
-    match std::error::Error::source(e) {
+    // The innermost cause says what happened ("Connection refused", "invalid peer
+    // certificate: UnknownIssuer"); the layers above it only say where.
+    let mut cause = std::error::Error::source(e);
+    let mut innermost = None;
+    while let Some(c) = cause {
+        innermost = Some(c);
+        cause = c.source();
+    }
+    match innermost {
         Some(cause) => format!("{kind}: {cause}"),
         None => kind.to_owned(),
     }
