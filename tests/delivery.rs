@@ -23,12 +23,7 @@ fn bundles_reach_the_real_receiver_once_through_a_restart_and_a_repeat() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let outbox = d.join("outbox");
-    let store = d.join("store");
-    std::fs::create_dir_all(&store).unwrap();
-    let tokens = d.join("tokens");
-    std::fs::write(&tokens, format!("{TOKEN}\n")).unwrap();
-    let token_file = d.join("token");
-    std::fs::write(&token_file, TOKEN.split_once(':').unwrap().1).unwrap();
+    let (store, tokens, token_file) = receiver_files(d);
     let answers = d.join("answers.json");
     std::fs::write(&answers, common::demo_answers().to_string()).unwrap();
     for _ in 0..3 {
