@@ -6,7 +6,8 @@ pub mod moto;
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -246,6 +247,63 @@ pub fn audit_events(store: &svar::store::Store) -> Vec<String> {
         .collect()
 }
 
+/// Seals `n` bundles of one completed demo-battery session, each under its own bundle id, into
+/// `outbox` (created if missing); their file names and bytes, oldest first. Filling once and
+/// sealing many is what makes thousands of real bundles affordable.
+pub fn seal_demo_bundles(outbox: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
+    std::fs::create_dir_all(outbox).expect("outbox");
+    let sealer = sealer(outbox.to_owned());
+    let demo = sealer
+        .batteries
+        .iter()
+        .find(|b| b.id.as_str() == "demo")
+        .cloned()
+        .expect("demo battery");
+    let filled = svar::bundle::fill(
+        svar::bundle::Subject::Battery(demo),
+        svar::text::Lang::Nb,
+        &demo_answers(),
+        &meta(),
+        &sealer.hashes,
+    )
+    .expect("the demo answers are complete")
+    .bundle;
+    (0..n)
+        .map(|_| {
+            let mut bundle = filled.clone();
+            bundle.bundle_id = uuid::Uuid::now_v7();
+            let path = svar::bundle::seal(&bundle, &sealer.recipients, &sealer.device_key, outbox)
+                .expect("sealed");
+            let name = path
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("sealed file reads"))
+        })
+        .collect()
+}
+
+/// The `*.svar.age` files directly in `dir`, sorted.
+pub fn bundle_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("folder exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(svar::bundle::EXTENSION))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A port on loopback that nothing listens on (for a moment).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("an address")
+        .port()
+}
+
 /// Sends one plain HTTP/1.1 request to `addr`; returns the status and the raw body.
 pub fn http(
     addr: std::net::SocketAddr,
@@ -291,4 +349,52 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Starts `svar receive` on `127.0.0.1:port` storing in the folder `store`, and waits until it
+/// listens.
+pub fn start_receiver(port: u16, store: &Path, tokens: &Path) -> KillOnDrop {
+    let child = Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args([
+            "receive",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--store",
+        ])
+        .arg(store)
+        .arg("--tokens")
+        .arg(tokens)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("svar receive starts");
+    let receiver = KillOnDrop(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the receiver never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    receiver
+}
+
+/// The `svar upload` command for one pass over `outbox` to the receiver on `127.0.0.1:port`.
+pub fn upload_command(outbox: &Path, port: u16, token_file: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_svar"));
+    command
+        .args(["upload", "--outbox"])
+        .arg(outbox)
+        .args([
+            "--to-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--token-file",
+        ])
+        .arg(token_file);
+    command
+}
+
+/// Runs one `svar upload` pass over `outbox` to the receiver on `127.0.0.1:port`.
+pub fn upload(outbox: &Path, port: u16, token_file: &Path) -> Output {
+    upload_command(outbox, port, token_file)
+        .output()
+        .expect("svar upload runs")
 }
