@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 use svar::answer::Answers;
 use svar::diag::Severity;
 use svar::library;
@@ -288,6 +289,10 @@ enum Command {
         /// This kiosk's client certificate chain and private key (one PEM file) for --to-url.
         #[arg(long, requires = "to_url")]
         client_cert_file: Option<PathBuf>,
+        /// Give up on one request (connecting, sending, waiting for the receipt) after this
+        /// many seconds; the bundle stays for the next run.
+        #[arg(long, default_value_t = 120.0, value_parser = positive_seconds)]
+        timeout: f64,
     },
 }
 
@@ -369,6 +374,7 @@ fn main() -> ExitCode {
             token_file,
             ca_file,
             client_cert_file,
+            timeout,
         } => {
             let mut flags: Vec<svar::config::UploadTarget> = to_folder
                 .into_iter()
@@ -395,7 +401,7 @@ fn main() -> ExitCode {
             } else {
                 None
             };
-            upload(config, outbox, flags)
+            upload(config, outbox, flags, Duration::from_secs_f64(timeout))
         }
         Command::Fill {
             battery,
@@ -978,6 +984,16 @@ fn parse_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> 
         .map_err(|_| format!("`{text}` is not a valid value here"))
 }
 
+/// A number of seconds above zero and at most a day (clap value parser).
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
 /// Reads an age X25519 public key.
 fn parse_recipient(text: &str) -> Result<age::x25519::Recipient, String> {
     text.parse()
@@ -988,8 +1004,9 @@ fn upload(
     config: Option<svar::config::Config>,
     outbox: Option<PathBuf>,
     flags: Vec<svar::config::UploadTarget>,
+    timeout: Duration,
 ) -> ExitCode {
-    use svar::upload::{Outcome, State, Uploader};
+    use svar::upload::{Outcome, State, Timeouts, Uploader};
     let wanted = match (&config, flags.is_empty()) {
         (Some(c), true) => c.upload.clone(),
         _ => flags,
@@ -1005,7 +1022,11 @@ fn upload(
         return ExitCode::from(1);
     };
     let kiosk = config.as_ref().map(|c| c.kiosk_id.clone());
-    let uploader = match Uploader::from_config(&wanted, kiosk) {
+    let timeouts = Timeouts {
+        connect: timeout.min(Timeouts::default().connect),
+        total: timeout,
+    };
+    let uploader = match Uploader::from_config(&wanted, timeouts, kiosk) {
         Ok(u) => u,
         Err(e) => {
             eprintln!("error: {e}");

@@ -132,6 +132,7 @@ pub fn records_from_config(
     } else {
         Some(crate::upload::Uploader::from_config(
             &config.upload,
+            crate::upload::Timeouts::default(),
             Some(config.kiosk_id.clone()),
         )?)
     };

@@ -667,13 +667,14 @@ impl Uploader {
     /// back-off (token files are read now).
     pub fn from_config(
         targets: &[crate::config::UploadTarget],
+        timeouts: Timeouts,
         kiosk: Option<String>,
     ) -> Result<Uploader, TargetError> {
         let targets = targets
             .iter()
             .map(Target::from_config)
             .collect::<Result<_, _>>()?;
-        Uploader::new(targets, Timeouts::default(), Backoff::default(), kiosk)
+        Uploader::new(targets, timeouts, Backoff::default(), kiosk)
     }
 
     /// One pass over `outbox` at time `now`: every due file to every target (see the module
@@ -998,6 +999,26 @@ fn transport_reason(e: &reqwest::Error) -> String {
     }
 }
 
+/// The certificates of an extra CA file, parsed by the HTTP client they are for (`None`: not
+/// PEM); an empty file is an error too.
+fn ca_certificates<C>(
+    path: &Path,
+    url: &str,
+    parse: impl FnOnce(&[u8]) -> Option<Vec<C>>,
+) -> Result<Vec<C>, TargetError> {
+    let bad = |reason: &str| TargetError::BadCa {
+        path: path.to_owned(),
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let pem = std::fs::read(path).map_err(|e| bad(&e.to_string()))?;
+    match parse(&pem) {
+        None => Err(bad("not a PEM certificate")),
+        Some(certs) if certs.is_empty() => Err(bad("no certificate in the file")),
+        Some(certs) => Ok(certs),
+    }
+}
+
 fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError> {
     match target {
         Target::Folder { path } => Ok(Connected::Folder(path.clone())),
@@ -1013,18 +1034,9 @@ fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError
                 .timeout(timeouts.total)
                 .use_rustls_tls();
             if let Some(path) = ca {
-                let bad = |reason: String| TargetError::BadCa {
-                    path: path.clone(),
-                    url: url.clone(),
-                    reason,
-                };
-                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-                let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                    .map_err(|_| bad("not a PEM certificate".into()))?;
-                if certs.is_empty() {
-                    return Err(bad("no certificate in the file".into()));
-                }
-                for cert in certs {
+                for cert in ca_certificates(path, url, |pem| {
+                    reqwest::Certificate::from_pem_bundle(pem).ok()
+                })? {
                     builder = builder.add_root_certificate(cert);
                 }
             }
@@ -1062,18 +1074,9 @@ fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError
                 .with_timeout(timeouts.total)
                 .with_allow_http(config.allow_http);
             if let Some(path) = ca {
-                let bad = |reason: String| TargetError::BadCa {
-                    path: path.clone(),
-                    url: url.clone(),
-                    reason,
-                };
-                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-                let certs = object_store::Certificate::from_pem_bundle(&pem)
-                    .map_err(|_| bad("not a PEM certificate".into()))?;
-                if certs.is_empty() {
-                    return Err(bad("no certificate in the file".into()));
-                }
-                for cert in certs {
+                for cert in ca_certificates(path, url, |pem| {
+                    object_store::Certificate::from_pem_bundle(pem).ok()
+                })? {
                     options = options.with_root_certificate(cert);
                 }
             }

@@ -880,6 +880,7 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
         &[svar::config::UploadTarget::Folder {
             path: share.clone(),
         }],
+        svar::upload::Timeouts::default(),
         Some("kiosk_1".into()),
     )
     .unwrap();

@@ -6,12 +6,11 @@ mod common;
 use common::moto::Moto;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar::bundle::{self, hex};
+use svar::bundle;
 use svar::receive::{self, FolderStore, Store, Tokens};
 
 /// The token file the test receivers use: one token with a kiosk id, one without.
@@ -71,7 +70,7 @@ impl Server {
 
     /// Uploads `bytes` as bundle `id` as a kiosk would.
     fn put(&self, id: &str, bytes: &[u8]) -> Reply {
-        self.put_with(id, bytes, &sha256(bytes), Some(TOKEN))
+        self.put_with(id, bytes, &common::sha256(bytes), Some(TOKEN))
     }
 
     fn put_with(&self, id: &str, bytes: &[u8], checksum: &str, token: Option<&str>) -> Reply {
@@ -107,10 +106,6 @@ impl Drop for Server {
 struct Reply {
     status: u16,
     json: Value,
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// A real sealed bundle of the demo battery: its id and the file's bytes.
@@ -167,11 +162,11 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
     assert_eq!(first.json["bundle_id"], id.as_str());
-    assert_eq!(first.json["sha256"], sha256(&bytes).as_str());
+    assert_eq!(first.json["sha256"], common::sha256(&bytes).as_str());
     assert_eq!(first.json["size"], bytes.len());
     let stored = std::fs::read(store.join(format!("{id}.svar.age"))).unwrap();
     assert_eq!(stored, bytes);
-    assert_eq!(sha256(&stored), first.json["sha256"]);
+    assert_eq!(common::sha256(&stored), first.json["sha256"]);
     let receipt: Value =
         serde_json::from_slice(&std::fs::read(store.join(format!("{id}.receipt.json"))).unwrap())
             .unwrap();
@@ -213,7 +208,7 @@ fn bad_checksums_and_ids_are_refused_and_nothing_is_stored() {
     let (id, bytes) = sealed(&outbox);
     let mut damaged = bytes.clone();
     damaged[100] ^= 1;
-    let reply = server.put_with(&id, &damaged, &sha256(&bytes), Some(TOKEN));
+    let reply = server.put_with(&id, &damaged, &common::sha256(&bytes), Some(TOKEN));
     assert_eq!(reply.status, 400, "{reply:?}");
     assert_eq!(
         server
@@ -238,7 +233,7 @@ fn uploads_need_a_known_token() {
     let (_dir, store, outbox) = folders();
     let server = Server::start(&store);
     let (id, bytes) = sealed(&outbox);
-    let checksum = sha256(&bytes);
+    let checksum = common::sha256(&bytes);
     for token in [
         None,
         Some("wrong"),
@@ -449,7 +444,7 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
 
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
-    assert_eq!(first.json["sha256"], sha256(&bytes).as_str());
+    assert_eq!(first.json["sha256"], common::sha256(&bytes).as_str());
     assert_eq!(
         moto.object("bundles", &format!("{id}.svar.age")),
         Some(bytes.clone())

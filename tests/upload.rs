@@ -4,7 +4,6 @@
 mod common;
 
 use common::{Kiosk, seal, stderr, stdout};
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -110,13 +109,6 @@ impl Server {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
@@ -147,7 +139,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
     let id = path.strip_prefix("/bundles/").unwrap_or("").to_owned();
-    let sha = hex(&body);
+    let sha = common::sha256(&body);
     let receipt = |sha: &str, size: usize| {
         format!(
             r#"{{"bundle_id":"{id}","sha256":"{sha}","size":{size},"stored":"2026-12-01T20:41:07Z"}}"#
@@ -178,7 +170,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
             } else if headers.get("x-svar-sha256") != Some(&sha) {
                 (400, String::new())
             } else if let Some(before) = before {
-                if hex(&before) == sha {
+                if common::sha256(&before) == sha {
                     (200, receipt(&sha, length))
                 } else {
                     (409, String::new())
