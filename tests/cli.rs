@@ -199,8 +199,10 @@ fn svar_with_input(args: &[&str], input: &str) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+/// The README's site set-up, step by step: keys, a receiver with a token, the kiosk's
+/// configuration from the example, a bundle delivered, and the research server's export.
 #[test]
-fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
+fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let path = |name: &str| d.join(name).to_string_lossy().into_owned();
@@ -220,6 +222,12 @@ fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
     let hash = common::stdout(&out).trim().to_owned();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("4711"));
+    // The receiving host: a token for the kiosk, and the service.
+    const TOKEN: &str = "5f0c4b9e2a7d41c8b3e6f1a0d9c8b7a6";
+    std::fs::create_dir(d.join("received")).unwrap();
+    std::fs::write(d.join("tokens"), format!("kiosk_03:{TOKEN}\n")).unwrap();
+    let port = common::free_port();
+    let _receiver = common::start_receiver(port, &d.join("received"), &d.join("tokens"));
     let example = std::fs::read_to_string(common::root().join("docs/svar.example.toml")).unwrap();
     let pin_line = example.lines().find(|l| l.starts_with("pin_hash")).unwrap();
     let config = example
@@ -233,8 +241,12 @@ fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
             &common::root().join("forms").to_string_lossy(),
         )
         .replace(pin_line, &format!("pin_hash = \"{hash}\""))
-        .replace("/etc/svar/upload.token", &path("upload.token"));
-    std::fs::write(d.join("upload.token"), "token\n").unwrap();
+        .replace("/etc/svar/upload.token", &path("upload.token"))
+        .replace(
+            "https://svar.example.org",
+            &format!("http://127.0.0.1:{port}"),
+        );
+    std::fs::write(d.join("upload.token"), format!("{TOKEN}\n")).unwrap();
     std::fs::write(d.join("svar.toml"), &config).unwrap();
     let out = common::svar(&["config", "check", &path("svar.toml")]);
     assert!(out.status.success(), "{}", common::stdout(&out));
@@ -263,6 +275,55 @@ fn a_site_sets_up_a_kiosk_from_the_example_configuration() {
         common::stdout(&out)
     );
     assert!(common::stdout(&out).contains("unknown-battery"));
+
+    // A session at the kiosk (back-entered here), delivered to the receiver.
+    let answers = d.join("answers.json");
+    std::fs::write(&answers, common::demo_answers().to_string()).unwrap();
+    let out = common::svar(&[
+        "fill",
+        "--config",
+        &path("svar.toml"),
+        "--battery",
+        "demo",
+        "--answers",
+        &answers.to_string_lossy(),
+        "--patient",
+        common::PATIENT,
+        "--id-type",
+        "synthetic",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let out = common::svar(&["upload", "--config", &path("svar.toml")]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(
+        common::stdout(&out).contains("delivered 1,"),
+        "{}",
+        common::stdout(&out)
+    );
+    assert_eq!(common::bundle_files(&d.join("received")).len(), 1);
+
+    // The research server: the kiosk's enrolled key and the site identity open what arrived.
+    std::fs::create_dir(d.join("kiosk-keys")).unwrap();
+    std::fs::copy(d.join("device.key.pub"), d.join("kiosk-keys/kiosk_03.pub")).unwrap();
+    let out = common::svar(&[
+        "export",
+        "--identity",
+        &path("site.key"),
+        "--kiosk-keys",
+        &path("kiosk-keys"),
+        "--format",
+        "csv",
+        "--out",
+        &path("export"),
+        &path("received"),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let phq9 = std::fs::read_to_string(d.join("export/phq9.csv")).unwrap();
+    assert_eq!(
+        phq9.lines().count(),
+        2,
+        "a header and the one session: {phq9}"
+    );
 }
 
 #[test]
