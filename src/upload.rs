@@ -490,6 +490,8 @@ pub struct Status {
     pub delivered_total: usize,
     /// Files in `outbox/quarantine/`.
     pub quarantined: usize,
+    /// Bundles among the pending whose last try failed, waiting to be tried again.
+    pub failing: usize,
     /// When a bundle was last delivered everywhere.
     pub last_success: Option<SystemTime>,
     /// The last failure (names a file and a target).
@@ -771,6 +773,11 @@ impl Uploader {
         }
         state.status.pending = outbox_files(outbox).map_or(0, |n| n.len());
         state.status.quarantined = count_files(&outbox.join(QUARANTINE));
+        state.status.failing = state.files.values().filter(|f| f.failures > 0).count();
+        // An old problem is not shown once every bundle has gone through since.
+        if state.status.failing == 0 {
+            state.status.last_error = None;
+        }
         report
     }
 

@@ -25,6 +25,8 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("pending", Arg::Num(count)),
         ("delivered", Arg::Num(count)),
         ("quarantined", Arg::Num(count)),
+        ("failing", Arg::Num(count)),
+        ("when", Arg::Text("14:05".into())),
     ]
 }
 
@@ -80,6 +82,35 @@ fn plurals_follow_the_count() {
         assert_ne!(one, two, "{lang}");
         assert!(two.contains('2'), "{lang}: {two}");
     }
+}
+
+#[test]
+fn the_upload_line_names_failures_only_when_there_are_some() {
+    let strings = Strings::load().expect("locales parse");
+    let line = |lang, failing| {
+        strings.args(
+            lang,
+            "staff-upload-status",
+            &[
+                ("pending", Arg::Num(3.0)),
+                ("failing", Arg::Num(failing)),
+                ("delivered", Arg::Num(7.0)),
+                ("quarantined", Arg::Num(0.0)),
+            ],
+        )
+    };
+    assert_eq!(
+        line(Lang::Nb, 0.0),
+        "Opplasting: 3 venter, 7 levert, 0 i karantene."
+    );
+    assert_eq!(
+        line(Lang::Nb, 2.0),
+        "Opplasting: 3 venter (2 etter feil), 7 levert, 0 i karantene."
+    );
+    assert_eq!(
+        line(Lang::Da, 1.0),
+        "Upload: 3 venter (1 efter fejl), 7 leveret, 0 i karantæne."
+    );
 }
 
 #[test]

@@ -276,6 +276,9 @@ fn failures_keep_the_file_until_a_matching_receipt_and_it_is_stored_once() {
         let report = up.run_once(&kiosk.sealer.outbox, &mut state, now, None);
         assert!(report.failed(), "pass {pass}: {report:?}");
         assert!(path.exists(), "pass {pass}: no receipt, no delete");
+        // Staff see the bundle as failing, with the problem.
+        assert_eq!((state.status.pending, state.status.failing), (1, 1));
+        assert!(state.status.last_error.is_some());
         let (_, next) = state
             .retry_of(&path.file_name().unwrap().to_string_lossy())
             .unwrap();
@@ -284,6 +287,8 @@ fn failures_keep_the_file_until_a_matching_receipt_and_it_is_stored_once() {
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, now, None);
     assert!(!report.failed(), "{report:?}");
     assert!(!path.exists());
+    assert_eq!(state.status.failing, 0);
+    assert_eq!(state.status.last_error, None, "the old problem is gone");
     assert_eq!(server.requests(), 7);
     assert_eq!(server.stored()[&id_of(&path)], bytes);
     // Stored by the wrong-receipt answer; the later tries found it there (duplicates).

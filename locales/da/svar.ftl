@@ -192,7 +192,10 @@ staff-consent = Samtykke til studiet
 staff-not-recorded = Ikke registreret
 staff-consent-yes = Givet
 staff-consent-no = Ikke givet
-staff-upload-status = Upload: { $pending } venter, { $delivered } leveret, { $quarantined } i karantæne.
+staff-upload-status = Upload: { $pending } venter{ $failing ->
+        [0] {""}
+       *[other] {" "}({ $failing } efter fejl)
+    }, { $delivered } leveret, { $quarantined } i karantæne.
 staff-upload-unauthorized = Modtageren afviser kioskens nøgle (token): konfigurationen skal rettes.
 staff-upload-last = Sidst leveret: { $when }.
 staff-upload-never = Intet er leveret, siden kiosken startede.

@@ -192,7 +192,10 @@ staff-consent = Consent to the study
 staff-not-recorded = Not recorded
 staff-consent-yes = Given
 staff-consent-no = Not given
-staff-upload-status = Upload: { $pending } waiting, { $delivered } delivered, { $quarantined } in quarantine.
+staff-upload-status = Upload: { $pending } waiting{ $failing ->
+        [0] {""}
+       *[other] {" "}({ $failing } after a failure)
+    }, { $delivered } delivered, { $quarantined } in quarantine.
 staff-upload-unauthorized = The receiver refuses this kiosk's token: the configuration needs fixing.
 staff-upload-last = Last delivered: { $when }.
 staff-upload-never = Nothing delivered since the kiosk started.

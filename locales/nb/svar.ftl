@@ -192,7 +192,10 @@ staff-consent = Samtykke til studien
 staff-not-recorded = Ikke registrert
 staff-consent-yes = Gitt
 staff-consent-no = Ikke gitt
-staff-upload-status = Opplasting: { $pending } venter, { $delivered } levert, { $quarantined } i karantene.
+staff-upload-status = Opplasting: { $pending } venter{ $failing ->
+        [0] {""}
+       *[other] {" "}({ $failing } etter feil)
+    }, { $delivered } levert, { $quarantined } i karantene.
 staff-upload-unauthorized = Mottakeren avviser kioskens nøkkel (token): konfigurasjonen må rettes.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert siden kiosken startet.

@@ -192,7 +192,10 @@ staff-consent = Samtykke til studien
 staff-not-recorded = Ikkje registrert
 staff-consent-yes = Gitt
 staff-consent-no = Ikkje gitt
-staff-upload-status = Opplasting: { $pending } ventar, { $delivered } levert, { $quarantined } i karantene.
+staff-upload-status = Opplasting: { $pending } ventar{ $failing ->
+        [0] {""}
+       *[other] {" "}({ $failing } etter feil)
+    }, { $delivered } levert, { $quarantined } i karantene.
 staff-upload-unauthorized = Mottakaren avviser nøkkelen (token) til kiosken: konfigurasjonen må rettast.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert sidan kiosken starta.

@@ -464,6 +464,7 @@ pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<In
                     "staff-upload-status",
                     &[
                         ("pending", Arg::Num(status.pending as f64)),
+                        ("failing", Arg::Num(status.failing as f64)),
                         ("delivered", Arg::Num(status.delivered_total as f64)),
                         ("quarantined", Arg::Num(status.quarantined as f64)),
                     ],
