@@ -496,7 +496,8 @@ pub struct Status {
     pub last_success: Option<SystemTime>,
     /// The last failure (names a file and a target).
     pub last_error: Option<String>,
-    /// A receiver refused the token (`401`): the configuration needs fixing.
+    /// A target refused the kiosk's credentials (`401`, or S3 access keys refused): the
+    /// configuration needs fixing.
     pub unauthorized: bool,
 }
 

@@ -196,6 +196,6 @@ staff-upload-status = Upload: { $pending } venter{ $failing ->
         [0] {""}
        *[other] {" "}({ $failing } efter fejl)
     }, { $delivered } leveret, { $quarantined } i karantæne.
-staff-upload-unauthorized = Modtageren afviser kioskens nøgle (token): konfigurationen skal rettes.
+staff-upload-unauthorized = En modtager afviser kioskens adgang (token, certifikat eller adgangsnøgler): konfigurationen skal rettes.
 staff-upload-last = Sidst leveret: { $when }.
 staff-upload-never = Intet er leveret, siden kiosken startede.

@@ -196,6 +196,6 @@ staff-upload-status = Upload: { $pending } waiting{ $failing ->
         [0] {""}
        *[other] {" "}({ $failing } after a failure)
     }, { $delivered } delivered, { $quarantined } in quarantine.
-staff-upload-unauthorized = The receiver refuses this kiosk's token: the configuration needs fixing.
+staff-upload-unauthorized = An upload target refuses this kiosk's credentials (token, certificate or access keys): the configuration needs fixing.
 staff-upload-last = Last delivered: { $when }.
 staff-upload-never = Nothing delivered since the kiosk started.

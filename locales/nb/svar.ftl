@@ -196,6 +196,6 @@ staff-upload-status = Opplasting: { $pending } venter{ $failing ->
         [0] {""}
        *[other] {" "}({ $failing } etter feil)
     }, { $delivered } levert, { $quarantined } i karantene.
-staff-upload-unauthorized = Mottakeren avviser kioskens nøkkel (token): konfigurasjonen må rettes.
+staff-upload-unauthorized = Et mottak avviser kioskens tilgang (token, sertifikat eller tilgangsnøkler): konfigurasjonen må rettes.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert siden kiosken startet.

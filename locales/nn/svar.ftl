@@ -196,6 +196,6 @@ staff-upload-status = Opplasting: { $pending } ventar{ $failing ->
         [0] {""}
        *[other] {" "}({ $failing } etter feil)
     }, { $delivered } levert, { $quarantined } i karantene.
-staff-upload-unauthorized = Mottakaren avviser nøkkelen (token) til kiosken: konfigurasjonen må rettast.
+staff-upload-unauthorized = Eit mottak avviser tilgangen til kiosken (token, sertifikat eller tilgangsnøklar): konfigurasjonen må rettast.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert sidan kiosken starta.
