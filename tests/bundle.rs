@@ -775,27 +775,7 @@ fn fill_with_a_configuration_uses_the_sites_ids_keys_and_outbox() {
             .status
             .success()
     );
-    let hash = svar::staff::hash_pin("4711").unwrap();
-    let config = format!(
-        r#"recipients = ["{recipient}"]
-device_key = "device.key"
-[site]
-id = "haukeland"
-name = "Haukeland"
-kiosk_id = "kiosk_7"
-[data]
-folder = "data"
-[kiosk]
-forms = "{}"
-batteries = ["demo"]
-[[staff]]
-id = "n"
-name = "N"
-pin_hash = "{hash}"
-"#,
-        common::root().join("forms").display()
-    );
-    std::fs::write(d.join("svar.toml"), config).unwrap();
+    common::site_config(d, &recipient, "");
     let answers = write_json(d, "answers.json", &demo_answers());
     let out = common::svar(&[
         "fill",

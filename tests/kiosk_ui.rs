@@ -248,6 +248,20 @@ fn answer_item(
 
 /// Answers every unanswered question on the screen shown, then moves on: by itself after a
 /// single tap (waiting out the visible confirmation), otherwise with Next.
+/// Answers every remaining screen and finishes through the buttons labelled `finished`
+/// (review) and `send` (are you finished?).
+fn answer_to_the_end(h: &mut Harness<'static, KioskApp>, finished: &str, send: &str) {
+    for _ in 0..300 {
+        match position(h) {
+            Some(Position::Intro { .. }) => tap(h, "Start"),
+            Some(Position::Screen { .. }) => answer_screen(h),
+            Some(Position::Review) => tap(h, finished),
+            Some(Position::Finish) => tap(h, send),
+            _ => break,
+        }
+    }
+}
+
 fn answer_screen(h: &mut Harness<'static, KioskApp>) {
     let (form_ix, items, form) = current(h).expect("a question screen");
     for ix in &items {
@@ -669,15 +683,7 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     );
     // The patient answers everything and finishes.
     tap(&mut h, "English");
-    for _ in 0..300 {
-        match position(&h) {
-            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
-            Some(Position::Screen { .. }) => answer_screen(&mut h),
-            Some(Position::Review) => tap(&mut h, "I am finished"),
-            Some(Position::Finish) => tap(&mut h, "Yes, send my answers"),
-            _ => break,
-        }
-    }
+    answer_to_the_end(&mut h, "I am finished", "Yes, send my answers");
     assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
     assert!(
         h.query_by_label_contains("HSCL").is_none(),
@@ -816,15 +822,7 @@ fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_lis
             "answers given before the crash are back"
         );
     }
-    for _ in 0..300 {
-        match position(&h) {
-            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
-            Some(Position::Screen { .. }) => answer_screen(&mut h),
-            Some(Position::Review) => tap(&mut h, "Jeg er ferdig"),
-            Some(Position::Finish) => tap(&mut h, "Ja, send svarene mine"),
-            _ => break,
-        }
-    }
+    answer_to_the_end(&mut h, "Jeg er ferdig", "Ja, send svarene mine");
     assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
     let bundles = h.files.bundles();
     assert_eq!(bundles.len(), 1, "one bundle for the resumed session");

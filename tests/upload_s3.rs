@@ -221,29 +221,7 @@ fn refused_credentials_keep_the_file_and_are_reported() {
 /// A small `svar.toml` in `dir` (demo recipient, any device key) ending with `upload`.
 fn site_config(dir: &Path, upload: &str) -> std::path::PathBuf {
     std::fs::write(dir.join("device.key"), "unused by svar upload").unwrap();
-    let hash = svar::staff::hash_pin("4711").unwrap();
-    let config = format!(
-        r#"recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"]
-device_key = "device.key"
-[site]
-id = "test_site"
-name = "Test"
-kiosk_id = "kiosk_1"
-[data]
-folder = "data"
-[kiosk]
-forms = "{}"
-batteries = ["demo"]
-[[staff]]
-id = "n"
-name = "N"
-pin_hash = "{hash}"
-{upload}"#,
-        common::root().join("forms").display()
-    );
-    let path = dir.join("svar.toml");
-    std::fs::write(&path, config).unwrap();
-    path
+    common::site_config(dir, &svar::bundle::demo_recipient().to_string(), upload)
 }
 
 #[test]

@@ -237,6 +237,35 @@ pub fn meta() -> svar::bundle::Meta {
     }
 }
 
+/// Writes a small `svar.toml` into `dir` (site `haukeland`, kiosk `kiosk_7`, the shipped forms,
+/// the demo battery, one nurse with PIN 4711) sealing to `recipient` with `dir/device.key`,
+/// followed by `extra` (e.g. `[[upload]]` blocks); its path.
+pub fn site_config(dir: &Path, recipient: &str, extra: &str) -> PathBuf {
+    let hash = svar::staff::hash_pin("4711").expect("a PIN hash");
+    let config = format!(
+        r#"recipients = ["{recipient}"]
+device_key = "device.key"
+[site]
+id = "haukeland"
+name = "Haukeland"
+kiosk_id = "kiosk_7"
+[data]
+folder = "data"
+[kiosk]
+forms = "{}"
+batteries = ["demo"]
+[[staff]]
+id = "n"
+name = "N"
+pin_hash = "{hash}"
+{extra}"#,
+        root().join("forms").display()
+    );
+    let path = dir.join("svar.toml");
+    std::fs::write(&path, config).expect("svar.toml written");
+    path
+}
+
 /// The SHA-256 of `bytes` in lower-case hex, as receipts carry it.
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
