@@ -484,8 +484,6 @@ pub fn clock_jitter() -> Jitter {
 pub struct Status {
     /// Bundles in the outbox after the last pass.
     pub pending: usize,
-    /// Bundles delivered to every target and removed in the last pass.
-    pub delivered_last_run: usize,
     /// Bundles delivered since the uploader started.
     pub delivered_total: usize,
     /// Files in `outbox/quarantine/`.
@@ -702,7 +700,6 @@ impl Uploader {
         };
         // Forget files that are gone (delivered by another pass, or removed by hand).
         state.files.retain(|name, _| names.contains(name));
-        state.status.delivered_last_run = 0;
         for name in names {
             let file = outbox.join(&name);
             let entry = state.files.entry(name.clone()).or_default();
@@ -723,7 +720,6 @@ impl Uploader {
                 Ok(()) => match remove_durably(outbox, &file) {
                     Ok(()) => {
                         state.files.remove(&name);
-                        state.status.delivered_last_run += 1;
                         state.status.delivered_total += 1;
                         state.status.last_success = Some(now);
                         state.status.unauthorized = false;

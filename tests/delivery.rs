@@ -23,32 +23,7 @@ fn bundles_reach_the_real_receiver_once_through_a_restart_and_a_repeat() {
     let d = dir.path();
     let outbox = d.join("outbox");
     let (store, tokens, token_file) = receiver_files(d);
-    let answers = d.join("answers.json");
-    std::fs::write(&answers, common::demo_answers().to_string()).unwrap();
-    for _ in 0..3 {
-        let out = common::svar(&[
-            "fill",
-            "--battery",
-            "demo",
-            "--answers",
-            answers.to_str().unwrap(),
-            "--patient",
-            common::PATIENT,
-            "--outbox",
-            outbox.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", common::stderr(&out));
-    }
-    let sealed: Vec<(String, Vec<u8>)> = bundle_files(&outbox)
-        .iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(p).unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(sealed.len(), 3);
+    let sealed = common::seal_demo_bundles(&outbox, 3);
     let port = free_port();
 
     // The receiver is down: nothing leaves the outbox.
