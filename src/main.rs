@@ -564,7 +564,6 @@ fn s3_config(
     };
     Ok(svar::receive::S3Config {
         // A plain-HTTP endpoint is only ever given on purpose (a local MinIO, tests).
-        allow_http: endpoint.starts_with("http://"),
         endpoint,
         bucket,
         prefix,

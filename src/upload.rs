@@ -62,7 +62,7 @@ pub enum Target {
     /// A bucket of an S3-compatible object store: each bundle is created once at
     /// `<prefix>/<id>.svar.age` and read back; the read-back's checksum is the receipt.
     S3 {
-        /// Where and how to sign in (the endpoint's scheme decides `allow_http`).
+        /// Where and how to sign in.
         config: S3Config,
         /// An extra CA certificate (PEM) to trust besides the system's and the public roots.
         ca: Option<PathBuf>,
@@ -105,7 +105,6 @@ impl Target {
                         region: region.clone(),
                         access_key_id: keys.access_key_id,
                         secret_access_key: keys.secret_access_key,
-                        allow_http: endpoint.starts_with("http://"),
                     },
                     ca: ca_file.clone(),
                 }
@@ -1073,10 +1072,11 @@ fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError
                 url: url.clone(),
                 reason,
             };
+            // These options replace the builder's, so they repeat its `allow_http`.
             let mut options = ClientOptions::new()
                 .with_connect_timeout(timeouts.connect)
                 .with_timeout(timeouts.total)
-                .with_allow_http(config.allow_http);
+                .with_allow_http(config.allow_http());
             if let Some(path) = ca {
                 for cert in ca_certificates(path, url, |pem| {
                     object_store::Certificate::from_pem_bundle(pem).ok()
@@ -1405,7 +1405,6 @@ mod tests {
                 region: "us-east-1".into(),
                 access_key_id: "AKID".into(),
                 secret_access_key: "s3cret".into(),
-                allow_http: false,
             },
             ca: None,
         };

@@ -134,7 +134,6 @@ fn a_server_that_is_down_keeps_the_files_until_it_is_back() {
         region: "us-east-1".into(),
         access_key_id: "testing".into(),
         secret_access_key: "testing".into(),
-        allow_http: true,
     };
     let up = uploader(target(config));
     let mut state = state();
@@ -202,7 +201,6 @@ fn refused_credentials_keep_the_file_and_are_reported() {
         region: "us-east-1".into(),
         access_key_id: "wrong".into(),
         secret_access_key: "wrong-secret".into(),
-        allow_http: true,
     };
     let up = uploader(target(config));
     let mut state = state();

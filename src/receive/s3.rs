@@ -25,8 +25,6 @@ pub struct S3Config {
     pub access_key_id: String,
     /// The secret access key.
     pub secret_access_key: String,
-    /// Whether a plain `http://` endpoint is accepted (loopback tests, a local MinIO).
-    pub allow_http: bool,
 }
 
 // The secret must not reach logs through `{:?}`.
@@ -37,7 +35,6 @@ impl fmt::Debug for S3Config {
             .field("bucket", &self.bucket)
             .field("prefix", &self.prefix)
             .field("region", &self.region)
-            .field("allow_http", &self.allow_http)
             .finish_non_exhaustive()
     }
 }
@@ -52,7 +49,13 @@ impl S3Config {
             .with_region(&self.region)
             .with_access_key_id(&self.access_key_id)
             .with_secret_access_key(&self.secret_access_key)
-            .with_allow_http(self.allow_http)
+            .with_allow_http(self.allow_http())
+    }
+
+    /// Whether the endpoint is plain `http://` (loopback tests, a local MinIO), which the
+    /// client must be told to accept.
+    pub fn allow_http(&self) -> bool {
+        self.endpoint.starts_with("http://")
     }
 
     /// The key prefix as an object path (`""` is the bucket's root).

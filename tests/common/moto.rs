@@ -95,7 +95,6 @@ impl Moto {
             region: "us-east-1".to_owned(),
             access_key_id: "testing".to_owned(),
             secret_access_key: "testing".to_owned(),
-            allow_http: true,
         }
     }
 
