@@ -304,7 +304,7 @@ pub fn parse_cpr(input: &str, rule: CprRule) -> Result<PatientId, IdError> {
 
     if rule == CprRule::Modulus11Required {
         let sum: u32 = d.iter().zip(&CPR_WEIGHTS).map(|(d, w)| d * w).sum();
-        if sum % 11 != 0 {
+        if !sum.is_multiple_of(11) {
             return Err(IdError::Modulus11);
         }
     }

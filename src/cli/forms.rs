@@ -1,0 +1,134 @@
+//! `svar validate`, `svar score` and `svar schema`: the commands admins use on form files.
+
+use super::{Failure, Outcome, read_answers};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use svar::answer::Answers;
+use svar::diag::Severity;
+use svar::library;
+
+/// The flags of `svar validate`.
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    /// Files or folders to check (folders are searched recursively).
+    #[arg(default_value = "forms")]
+    paths: Vec<PathBuf>,
+    /// The assets folder for images (default: an `assets` folder beside the forms folder).
+    #[arg(long)]
+    assets: Option<PathBuf>,
+}
+
+/// Prints every problem of the files given; exits 1 when any is an error.
+pub fn validate(args: ValidateArgs) -> Outcome {
+    let loaded = library::load_paths(&args.paths, args.assets.as_deref());
+    for d in &loaded.diagnostics {
+        println!("{d}");
+    }
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = loaded.diagnostics.len() - errors;
+    eprintln!(
+        "checked {} form(s) and {} batter{}: {errors} error(s), {warnings} warning(s)",
+        loaded.forms.len(),
+        loaded.batteries.len(),
+        if loaded.batteries.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
+    );
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The flags of `svar score`.
+#[derive(clap::Args)]
+pub struct ScoreArgs {
+    /// The form file.
+    #[arg(long)]
+    form: PathBuf,
+    /// The answers file.
+    #[arg(long)]
+    answers: PathBuf,
+    /// Apply the band cut-offs of this battery (from the `batteries` folder beside the form).
+    #[arg(long)]
+    battery: Option<String>,
+}
+
+/// Scores one answers file and prints the scores as JSON.
+pub fn score(args: ScoreArgs) -> Outcome {
+    let form = library::load_form(&args.form, None)
+        .map(|(form, _)| form)
+        .map_err(|diagnostics| {
+            for d in diagnostics {
+                eprintln!("{d}");
+            }
+            Failure::new(format!(
+                "the form {} does not load; fix it first (svar validate)",
+                args.form.display()
+            ))
+        })?;
+    let overrides = match &args.battery {
+        None => Vec::new(),
+        Some(id) => battery_overrides(&args.form, id, &form).map_err(Failure::new)?,
+    };
+    let value = read_answers(&args.answers)?;
+    let answers = Answers::from_json(&form, &value)
+        .map_err(|e| Failure::input(format!("{}: {e}", args.answers.display())))?;
+    let report = svar::score::score(&form, &answers, &overrides);
+    let json = serde_json::to_string_pretty(&report.to_json(&form))
+        .map_err(|e| Failure::new(format!("cannot write the scores as JSON: {e}")))?;
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The band overrides that battery `id` (in the `batteries` folder beside the form) sets for `form`.
+fn battery_overrides(
+    form_path: &Path,
+    id: &str,
+    form: &svar::form::Form,
+) -> Result<Vec<svar::battery::BandOverride>, String> {
+    let dir = form_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("batteries");
+    let path = dir.join(format!("{id}.json"));
+    let loaded = library::load_paths(std::slice::from_ref(&path), None);
+    let battery = loaded.batteries.get(id).ok_or_else(|| {
+        let problems: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+        format!(
+            "the battery `{id}` does not load from {}:\n{}",
+            path.display(),
+            problems.join("\n")
+        )
+    })?;
+    let member = battery
+        .member(form.id.as_str())
+        .ok_or_else(|| format!("the battery `{id}` does not include the form `{}`", form.id))?;
+    Ok(member.overrides.clone())
+}
+
+/// The flags of `svar schema`.
+#[derive(clap::Args)]
+pub struct SchemaArgs {
+    /// The battery schema instead of the form schema.
+    #[arg(long)]
+    battery: bool,
+}
+
+/// Prints the JSON Schema of form files or of battery files.
+pub fn schema(args: SchemaArgs) -> Outcome {
+    let schema = if args.battery {
+        svar::schema::battery_schema()
+    } else {
+        svar::schema::form_schema()
+    };
+    print!("{}", svar::schema::to_file_text(&schema));
+    Ok(ExitCode::SUCCESS)
+}
