@@ -5,7 +5,7 @@
 //! receipt exists; the receipt is written after the bundle and only ever once, so a repeat
 //! gets the original receipt back and several receivers can share one store.
 
-use crate::bundle::{EXTENSION, Timestamp, hex, write_atomically};
+use crate::bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
@@ -214,7 +214,7 @@ impl Store for FolderStore {
         // receipted (in flight, or it stopped in between). The same bytes may finish the job.
         let path = self.bundle_path(id);
         let theirs = std::fs::read(&path).map_err(self.io(&path))?;
-        if hex(&Sha256::digest(&theirs)) == sha256 {
+        if sha256_hex(&theirs) == sha256 {
             self.receipt_once(receipt)
         } else {
             Ok(Stored::Conflict)
@@ -446,7 +446,7 @@ async fn store_upload(
             PutError::Body
         }
     })?;
-    let sha256 = hex(&Sha256::digest(&body));
+    let sha256 = sha256_hex(&body);
     if sha256 != claimed {
         return Err(PutError::ChecksumMismatch);
     }

@@ -10,7 +10,7 @@
 //! The clock and the random numbers come from the caller, so tests can check the back-off.
 //! Nothing here reads a bundle's content: errors and statuses name files and targets only.
 
-use crate::bundle::{EXTENSION, write_atomically};
+use crate::bundle::{EXTENSION, sha256_hex, write_atomically};
 use crate::config::UploadTarget;
 use crate::receive::{S3Config, bundle_object_key};
 use crate::store::{AuditEvent, SessionId, Store};
@@ -20,7 +20,6 @@ use object_store::{
     ClientOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
@@ -796,7 +795,7 @@ impl Uploader {
                 source,
             }]
         })?;
-        let sha256 = hex(&Sha256::digest(&bytes));
+        let sha256 = sha256_hex(&bytes);
         let mut errors = Vec::new();
         for (ix, (target, _)) in self.targets.iter().enumerate() {
             if entry.delivered.contains(&ix) {
@@ -869,7 +868,7 @@ impl Uploader {
                 let back = std::fs::read(&written).map_err(copy)?;
                 Ok(Receipt {
                     bundle_id: id,
-                    sha256: hex(&Sha256::digest(&back)),
+                    sha256: sha256_hex(&back),
                     size: back.len() as u64,
                 })
             }
@@ -946,7 +945,7 @@ impl Uploader {
                     };
                     let receipt = Receipt {
                         bundle_id: id,
-                        sha256: hex(&Sha256::digest(&back)),
+                        sha256: sha256_hex(&back),
                         size: back.len() as u64,
                     };
                     if !created && receipt.sha256 != sha256 {
@@ -1171,10 +1170,6 @@ fn quarantine(outbox: &Path, name: &str) -> io::Result<()> {
     std::fs::rename(outbox.join(name), folder.join(name))?;
     std::fs::File::open(&folder)?.sync_all()?;
     std::fs::File::open(outbox)?.sync_all()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A running background uploader.

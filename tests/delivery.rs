@@ -283,7 +283,7 @@ impl Delivery {
                 let receipt = receipt.as_ref().expect("a stored bundle has its receipt");
                 let parsed: serde_json::Value = serde_json::from_slice(receipt).unwrap();
                 assert_eq!(parsed["bundle_id"], id.as_str());
-                assert_eq!(parsed["sha256"], common::sha256(bytes));
+                assert_eq!(parsed["sha256"], svar::bundle::sha256_hex(bytes));
                 assert_eq!(parsed["size"], bytes.len());
                 let first = self.receipts.entry(id.clone()).or_insert(receipt.clone());
                 assert_eq!(first, receipt, "{name} is stored once");

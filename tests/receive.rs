@@ -70,7 +70,7 @@ impl Server {
 
     /// Uploads `bytes` as bundle `id` as a kiosk would.
     fn put(&self, id: &str, bytes: &[u8]) -> Reply {
-        self.put_with(id, bytes, &common::sha256(bytes), Some(TOKEN))
+        self.put_with(id, bytes, &svar::bundle::sha256_hex(bytes), Some(TOKEN))
     }
 
     fn put_with(&self, id: &str, bytes: &[u8], checksum: &str, token: Option<&str>) -> Reply {
@@ -162,11 +162,11 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
     assert_eq!(first.json["bundle_id"], id.as_str());
-    assert_eq!(first.json["sha256"], common::sha256(&bytes).as_str());
+    assert_eq!(first.json["sha256"], svar::bundle::sha256_hex(&bytes).as_str());
     assert_eq!(first.json["size"], bytes.len());
     let stored = std::fs::read(store.join(format!("{id}.svar.age"))).unwrap();
     assert_eq!(stored, bytes);
-    assert_eq!(common::sha256(&stored), first.json["sha256"]);
+    assert_eq!(svar::bundle::sha256_hex(&stored), first.json["sha256"]);
     let receipt: Value =
         serde_json::from_slice(&std::fs::read(store.join(format!("{id}.receipt.json"))).unwrap())
             .unwrap();
@@ -208,7 +208,7 @@ fn bad_checksums_and_ids_are_refused_and_nothing_is_stored() {
     let (id, bytes) = sealed(&outbox);
     let mut damaged = bytes.clone();
     damaged[100] ^= 1;
-    let reply = server.put_with(&id, &damaged, &common::sha256(&bytes), Some(TOKEN));
+    let reply = server.put_with(&id, &damaged, &svar::bundle::sha256_hex(&bytes), Some(TOKEN));
     assert_eq!(reply.status, 400, "{reply:?}");
     assert_eq!(
         server
@@ -233,7 +233,7 @@ fn uploads_need_a_known_token() {
     let (_dir, store, outbox) = folders();
     let server = Server::start(&store);
     let (id, bytes) = sealed(&outbox);
-    let checksum = common::sha256(&bytes);
+    let checksum = svar::bundle::sha256_hex(&bytes);
     for token in [
         None,
         Some("wrong"),
@@ -444,7 +444,7 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
 
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
-    assert_eq!(first.json["sha256"], common::sha256(&bytes).as_str());
+    assert_eq!(first.json["sha256"], svar::bundle::sha256_hex(&bytes).as_str());
     assert_eq!(
         moto.object("bundles", &format!("{id}.svar.age")),
         Some(bytes.clone())

@@ -139,7 +139,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
     let id = path.strip_prefix("/bundles/").unwrap_or("").to_owned();
-    let sha = common::sha256(&body);
+    let sha = svar::bundle::sha256_hex(&body);
     let receipt = |sha: &str, size: usize| {
         format!(
             r#"{{"bundle_id":"{id}","sha256":"{sha}","size":{size},"stored":"2026-12-01T20:41:07Z"}}"#
@@ -170,7 +170,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
             } else if headers.get("x-svar-sha256") != Some(&sha) {
                 (400, String::new())
             } else if let Some(before) = before {
-                if common::sha256(&before) == sha {
+                if svar::bundle::sha256_hex(&before) == sha {
                     (200, receipt(&sha, length))
                 } else {
                     (409, String::new())

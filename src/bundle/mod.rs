@@ -354,7 +354,7 @@ impl FormHashes {
     pub fn insert(&mut self, form_id: &str, bytes: &[u8]) {
         self.0
             .entry(form_id.to_owned())
-            .or_insert_with(|| hex(&Sha256::digest(bytes)));
+            .or_insert_with(|| sha256_hex(bytes));
     }
 
     /// The hash of a form's file, lower-case hex.
@@ -407,9 +407,12 @@ fn hash_folder(dir: &Path, hashes: &mut FormHashes) -> Result<(), HashError> {
     Ok(())
 }
 
-/// `bytes` as lower-case hex, as bundles and receipts write SHA-256 digests.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of `bytes` in lower-case hex, as bundles, receipts and form hashes write it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Why a bundle could not be made from a session.

@@ -2,11 +2,10 @@
 //! Ceph RGW), with the same contract as the folder store.
 
 use super::{Receipt, Store, StoreError, Stored};
-use crate::bundle::{EXTENSION, Timestamp, hex};
+use crate::bundle::{EXTENSION, Timestamp, sha256_hex};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use uuid::Uuid;
 
@@ -175,7 +174,7 @@ impl S3Store {
             .ok_or_else(|| StoreError::S3Vanished {
                 key: bundle.to_string(),
             })?;
-        if stored.len() != bytes.len() || hex(&Sha256::digest(&stored)) != sha256 {
+        if stored.len() != bytes.len() || sha256_hex(&stored) != sha256 {
             return Ok(Stored::Conflict);
         }
         let receipt = Receipt {

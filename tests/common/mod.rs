@@ -266,12 +266,6 @@ pin_hash = "{hash}"
     path
 }
 
-/// The SHA-256 of `bytes` in lower-case hex, as receipts carry it.
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    svar::bundle::hex(&sha2::Sha256::digest(bytes))
-}
-
 /// The events of a store's audit log, in order.
 pub fn audit_events(store: &svar::store::Store) -> Vec<String> {
     store
