@@ -83,7 +83,8 @@ pub enum UploadTarget {
         bucket: String,
         /// The key prefix the bundles go under (`""`: the bucket's root).
         prefix: String,
-        /// The region requests are signed for.
+        /// The region requests are signed for: `region` if given, else the endpoint's AWS
+        /// region, else `us-east-1`.
         region: String,
         /// The file holding the access key id and secret (kept out of `svar.toml`).
         credentials_file: PathBuf,
@@ -91,10 +92,6 @@ pub enum UploadTarget {
         ca_file: Option<PathBuf>,
     },
 }
-
-/// The region an `s3` upload signs for when `svar.toml` names none; most servers other
-/// than AWS accept it.
-pub const DEFAULT_S3_REGION: &str = "us-east-1";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -539,6 +536,15 @@ fn upload_target(
             c.error(url.span().start, "bad-url", e.to_string());
         }
     }
+    let region = u.endpoint.as_ref().and_then(|endpoint| {
+        let given = u.region.as_ref();
+        crate::receive::resolve_region(endpoint.get_ref(), given.map(|r| r.get_ref().as_str()))
+            .map_err(|message| {
+                let place = given.map_or(endpoint.span().start, |r| r.span().start);
+                c.error(place, "region-mismatch", message);
+            })
+            .ok()
+    });
     let file = |c: &mut Check, value: &Option<Spanned<PathBuf>>, code: &'static str| {
         let value = value.as_ref()?;
         let path = resolve(value.get_ref());
@@ -570,10 +576,7 @@ fn upload_target(
                 .as_ref()
                 .map(|p| p.get_ref().clone())
                 .unwrap_or_default(),
-            region: u
-                .region
-                .as_ref()
-                .map_or_else(|| DEFAULT_S3_REGION.to_owned(), |r| r.get_ref().clone()),
+            region: region?,
             credentials_file: credentials_file?,
             ca_file,
         },
@@ -760,7 +763,7 @@ pin_hash = "{hash}"
                 endpoint: "https://s3.example.org".into(),
                 bucket: "svar".into(),
                 prefix: String::new(),
-                region: DEFAULT_S3_REGION.into(),
+                region: crate::receive::DEFAULT_S3_REGION.into(),
                 credentials_file: dir.path().join("s3.keys"),
                 ca_file: None,
             }]
@@ -774,6 +777,34 @@ pin_hash = "{hash}"
             &config.upload[0],
             UploadTarget::S3 { prefix, region, .. } if prefix == "kiosks/03" && region == "eu-north-1"
         ));
+    }
+
+    #[test]
+    fn an_aws_endpoint_gives_the_region_and_a_contradicting_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        std::fs::write(dir.path().join("s3.keys"), "k").unwrap();
+        let base = sample(dir.path());
+        let block = "\n[[upload]]\nkind = \"s3\"\nendpoint = \"https://s3.eu-north-1.amazonaws.com\"\nbucket = \"svar\"\ncredentials_file = \"s3.keys\"\n";
+        let text = format!("{base}{block}");
+        let config = Config::from_text(&path, &text).expect("loads");
+        assert!(matches!(
+            &config.upload[0],
+            UploadTarget::S3 { region, .. } if region == "eu-north-1"
+        ));
+        let wrong = text.replace(
+            "bucket = \"svar\"\n",
+            "bucket = \"svar\"\nregion = \"us-east-1\"\n",
+        );
+        let found = Config::from_text(&path, &wrong).unwrap_err();
+        let region_line = base.lines().count() + 1 + 5;
+        assert_eq!(
+            found
+                .iter()
+                .map(|d| (d.code, d.position.line))
+                .collect::<Vec<_>>(),
+            [("region-mismatch", region_line)]
+        );
     }
 
     #[test]

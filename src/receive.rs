@@ -24,7 +24,9 @@ use uuid::Uuid;
 
 mod s3;
 mod tls;
-pub use s3::{S3Config, S3Store, bundle_object_key};
+pub use s3::{
+    DEFAULT_S3_REGION, S3Config, S3Store, bundle_object_key, endpoint_region, resolve_region,
+};
 pub use tls::{TlsError, TlsFiles, TlsListener};
 
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.

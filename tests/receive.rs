@@ -162,7 +162,10 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
     assert_eq!(first.json["bundle_id"], id.as_str());
-    assert_eq!(first.json["sha256"], svar::bundle::sha256_hex(&bytes).as_str());
+    assert_eq!(
+        first.json["sha256"],
+        svar::bundle::sha256_hex(&bytes).as_str()
+    );
     assert_eq!(first.json["size"], bytes.len());
     let stored = std::fs::read(store.join(format!("{id}.svar.age"))).unwrap();
     assert_eq!(stored, bytes);
@@ -208,7 +211,12 @@ fn bad_checksums_and_ids_are_refused_and_nothing_is_stored() {
     let (id, bytes) = sealed(&outbox);
     let mut damaged = bytes.clone();
     damaged[100] ^= 1;
-    let reply = server.put_with(&id, &damaged, &svar::bundle::sha256_hex(&bytes), Some(TOKEN));
+    let reply = server.put_with(
+        &id,
+        &damaged,
+        &svar::bundle::sha256_hex(&bytes),
+        Some(TOKEN),
+    );
     assert_eq!(reply.status, 400, "{reply:?}");
     assert_eq!(
         server
@@ -435,6 +443,36 @@ fn the_command_reports_a_missing_token_file() {
 }
 
 #[test]
+fn the_command_refuses_a_region_that_contradicts_an_aws_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens");
+    std::fs::write(&tokens, "kiosk-01:a-long-enough-token-for-the-test\n").unwrap();
+    let out = common::svar(&[
+        "receive",
+        "--listen",
+        "127.0.0.1:0",
+        "--s3-endpoint",
+        "https://s3.eu-north-1.amazonaws.com",
+        "--s3-bucket",
+        "svar",
+        "--s3-region",
+        "us-east-1",
+        "--s3-access-key-id",
+        "id",
+        "--s3-secret-access-key",
+        "secret",
+        "--tokens",
+        tokens.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("--s3-region") && err.contains("`eu-north-1`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
     let Some(moto) = Moto::start() else { return };
     moto.create_bucket("bundles");
@@ -444,7 +482,10 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
 
     let first = server.put(&id, &bytes);
     assert_eq!(first.status, 201, "{first:?}");
-    assert_eq!(first.json["sha256"], svar::bundle::sha256_hex(&bytes).as_str());
+    assert_eq!(
+        first.json["sha256"],
+        svar::bundle::sha256_hex(&bytes).as_str()
+    );
     assert_eq!(
         moto.object("bundles", &format!("{id}.svar.age")),
         Some(bytes.clone())

@@ -173,9 +173,9 @@ pub struct ReceiveArgs {
     /// The key prefix bundles and receipts go under.
     #[arg(long, requires = "s3_endpoint", default_value = "")]
     s3_prefix: String,
-    /// The region requests are signed for.
-    #[arg(long, requires = "s3_endpoint", default_value = "us-east-1")]
-    s3_region: String,
+    /// The region requests are signed for (default: the endpoint's AWS region, else us-east-1).
+    #[arg(long, requires = "s3_endpoint")]
+    s3_region: Option<String>,
     /// The access key id (default: AWS_ACCESS_KEY_ID).
     #[arg(long, requires = "s3_endpoint")]
     s3_access_key_id: Option<String>,
@@ -221,11 +221,13 @@ pub fn receive(args: ReceiveArgs) -> Outcome {
                         Failure::new(format!("the S3 store needs {var} (or its --s3-… flag)"))
                     })
             };
+            let region = svar::receive::resolve_region(&endpoint, args.s3_region.as_deref())
+                .map_err(|e| Failure::input(format!("--s3-region: {e}")))?;
             svar::receive::StoreChoice::S3(svar::receive::S3Config {
                 endpoint,
                 bucket,
                 prefix: args.s3_prefix,
-                region: args.s3_region,
+                region,
                 access_key_id: credential(args.s3_access_key_id, "AWS_ACCESS_KEY_ID")?,
                 secret_access_key: credential(args.s3_secret_access_key, "AWS_SECRET_ACCESS_KEY")?,
             })
