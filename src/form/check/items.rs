@@ -1,0 +1,423 @@
+//! Checks of items: their kinds, answer options, body maps and the images they show.
+
+use super::{Checker, Context};
+use crate::answer::{Date, fmt_num};
+use crate::diag::ptr;
+use crate::form::raw::{ItemType, RawBound, RawItem, RawOption};
+use crate::form::{Anchors, Choice, ItemKind, Region};
+use crate::id::ScaleId;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+impl Checker<'_> {
+    pub(super) fn options(&mut self, raw: &[RawOption], at: &str) -> Vec<Choice> {
+        if raw.is_empty() {
+            self.f
+                .error(at, "empty-scale", "a scale needs at least one option");
+        }
+        raw.iter()
+            .enumerate()
+            .map(|(k, o)| {
+                let at_o = ptr(at, k);
+                if raw[..k].iter().any(|p| p.value == o.value) {
+                    self.f.error(
+                        ptr(&at_o, "value"),
+                        "duplicate-value",
+                        format!("the value {} is used by two options", fmt_num(o.value)),
+                    );
+                }
+                Choice {
+                    value: o.value,
+                    label: self.text(&o.label, &ptr(&at_o, "label")),
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn item_kind(
+        &mut self,
+        ri: &RawItem,
+        at: &str,
+        scales: &HashMap<&str, Vec<Choice>>,
+        used_scales: &mut HashSet<String>,
+        ctx: &Context,
+    ) -> ItemKind {
+        use ItemType as T;
+        let t = ri.item_type;
+        let present = [
+            (
+                "scale",
+                ri.scale.is_some(),
+                matches!(t, T::SingleChoice | T::MultipleChoice),
+            ),
+            (
+                "options",
+                ri.options.is_some(),
+                matches!(t, T::SingleChoice | T::MultipleChoice),
+            ),
+            (
+                "min",
+                ri.min.is_some(),
+                matches!(t, T::Rating | T::Slider | T::Number | T::Date),
+            ),
+            (
+                "max",
+                ri.max.is_some(),
+                matches!(t, T::Rating | T::Slider | T::Number | T::Date),
+            ),
+            ("decimals", ri.decimals.is_some(), t == T::Number),
+            ("unit", ri.unit.is_some(), t == T::Number),
+            (
+                "anchors",
+                ri.anchors.is_some(),
+                matches!(t, T::Rating | T::Slider),
+            ),
+            ("max_length", ri.max_length.is_some(), t == T::Text),
+            (
+                "image",
+                ri.image.is_some(),
+                matches!(t, T::Info | T::BodyMap),
+            ),
+            ("regions", ri.regions.is_some(), t == T::BodyMap),
+        ];
+        for (field, is_set, applies) in present {
+            if is_set && !applies {
+                self.f.error(
+                    ptr(at, field),
+                    "field-not-for-type",
+                    format!("`{field}` does not apply to {} items", t.name()),
+                );
+            }
+        }
+        let num = |c: &mut Self,
+                   bound: &Option<RawBound>,
+                   name: &str,
+                   default: Option<f64>|
+         -> Option<f64> {
+            match bound {
+                Some(RawBound::Number(v)) => Some(*v),
+                Some(RawBound::Date(_)) => {
+                    c.f.error(
+                        ptr(at, name),
+                        "wrong-type",
+                        format!("`{name}` of a {} item is a number", t.name()),
+                    );
+                    None
+                }
+                None => default.or_else(|| {
+                    c.f.error(
+                        at,
+                        "missing-field",
+                        format!("a {} item needs `{name}`", t.name()),
+                    );
+                    None
+                }),
+            }
+        };
+        let anchors = |c: &mut Self| {
+            ri.anchors.as_ref().map(|a| Anchors {
+                min: c.text(&a.min, &ptr(&ptr(at, "anchors"), "min")),
+                max: c.text(&a.max, &ptr(&ptr(at, "anchors"), "max")),
+            })
+        };
+        let range_check = |c: &mut Self, min: Option<f64>, max: Option<f64>| match (min, max) {
+            (Some(min), Some(max)) if min >= max => {
+                c.f.error(
+                    ptr(at, "max"),
+                    "bad-range",
+                    format!(
+                        "`max` ({}) must be greater than `min` ({})",
+                        fmt_num(max),
+                        fmt_num(min)
+                    ),
+                );
+            }
+            _ => {}
+        };
+        match t {
+            T::Info => ItemKind::Info {
+                image: ri
+                    .image
+                    .as_ref()
+                    .and_then(|img| self.asset(img, &ptr(at, "image"), ctx).map(|a| a.0)),
+            },
+            T::SingleChoice | T::MultipleChoice => {
+                let (scale, options) = match (&ri.scale, &ri.options) {
+                    (Some(_), Some(_)) => {
+                        self.f.error(
+                            ptr(at, "options"),
+                            "scale-and-options",
+                            "give either `scale` or `options`, not both",
+                        );
+                        (None, Vec::new())
+                    }
+                    (Some(name), None) => match scales.get(name.as_str()) {
+                        Some(options) => {
+                            used_scales.insert(name.clone());
+                            (Some(ScaleId::new_unchecked(name)), options.clone())
+                        }
+                        None => {
+                            let mut known: Vec<&str> = scales.keys().copied().collect();
+                            known.sort_unstable();
+                            self.f.error(
+                                ptr(at, "scale"),
+                                "unknown-scale",
+                                format!(
+                                    "there is no scale `{name}` in `scales` (known: {})",
+                                    known.join(", ")
+                                ),
+                            );
+                            (None, Vec::new())
+                        }
+                    },
+                    (None, Some(options)) => (None, self.options(options, &ptr(at, "options"))),
+                    (None, None) => {
+                        self.f.error(
+                            at,
+                            "missing-scale",
+                            format!("a {} item needs `scale` or `options`", t.name()),
+                        );
+                        (None, Vec::new())
+                    }
+                };
+                if t == T::SingleChoice {
+                    ItemKind::SingleChoice { scale, options }
+                } else {
+                    ItemKind::MultipleChoice { scale, options }
+                }
+            }
+            T::YesNo => ItemKind::YesNo,
+            T::Rating => {
+                let (min, max) = (
+                    num(self, &ri.min, "min", Some(0.0)),
+                    num(self, &ri.max, "max", Some(10.0)),
+                );
+                if [min, max]
+                    .iter()
+                    .flatten()
+                    .any(|v| v.fract() != 0.0 || v.abs() > 1e9)
+                {
+                    self.f.error(
+                        at,
+                        "bad-range",
+                        "a rating's `min` and `max` are whole numbers",
+                    );
+                }
+                range_check(self, min, max);
+                let (min, max) = (min.unwrap_or(0.0), max.unwrap_or(10.0));
+                ItemKind::Rating {
+                    min: min as i64,
+                    max: max as i64,
+                    anchors: anchors(self),
+                }
+            }
+            T::Slider => {
+                let (min, max) = (
+                    num(self, &ri.min, "min", Some(0.0)),
+                    num(self, &ri.max, "max", Some(100.0)),
+                );
+                range_check(self, min, max);
+                ItemKind::Slider {
+                    min: min.unwrap_or(0.0),
+                    max: max.unwrap_or(100.0),
+                    anchors: anchors(self),
+                }
+            }
+            T::Number => {
+                let (min, max) = (
+                    num(self, &ri.min, "min", None),
+                    num(self, &ri.max, "max", None),
+                );
+                range_check(self, min, max);
+                let (min, max) = (min.unwrap_or(0.0), max.unwrap_or(0.0));
+                let decimals = ri.decimals.unwrap_or(0);
+                if decimals > 6 {
+                    self.f
+                        .error(ptr(at, "decimals"), "bad-range", "at most 6 decimals");
+                }
+                let unit = ri.unit.as_ref().map(|u| self.text(u, &ptr(at, "unit")));
+                ItemKind::Number {
+                    min,
+                    max,
+                    decimals,
+                    unit,
+                }
+            }
+            T::Text => {
+                let max_length = ri.max_length.unwrap_or(200);
+                if !(1..=10_000).contains(&max_length) {
+                    self.f.error(
+                        ptr(at, "max_length"),
+                        "bad-range",
+                        "`max_length` is from 1 to 10000",
+                    );
+                }
+                ItemKind::Text {
+                    max_length: max_length as usize,
+                }
+            }
+            T::Date => {
+                let date = |c: &mut Self, bound: &Option<RawBound>, name: &str| match bound {
+                    None => None,
+                    Some(RawBound::Date(s)) => Date::parse(s).or_else(|| {
+                        c.f.error(
+                            ptr(at, name),
+                            "bad-date",
+                            format!("`{s}` is not a real date in the form YYYY-MM-DD"),
+                        );
+                        None
+                    }),
+                    Some(RawBound::Number(_)) => {
+                        c.f.error(
+                            ptr(at, name),
+                            "wrong-type",
+                            format!("`{name}` of a date item is a date string YYYY-MM-DD"),
+                        );
+                        None
+                    }
+                };
+                let (min, max) = (date(self, &ri.min, "min"), date(self, &ri.max, "max"));
+                if let (Some(a), Some(b)) = (min, max)
+                    && a > b
+                {
+                    self.f
+                        .error(ptr(at, "max"), "bad-range", "`max` is before `min`");
+                }
+                ItemKind::Date { min, max }
+            }
+            T::BodyMap => self.body_map(ri, at, ctx),
+            T::Signature => ItemKind::Signature,
+        }
+    }
+
+    fn body_map(&mut self, ri: &RawItem, at: &str, ctx: &Context) -> ItemKind {
+        let asset = match &ri.image {
+            Some(img) => self.asset(img, &ptr(at, "image"), ctx),
+            None => {
+                self.f
+                    .error(at, "missing-field", "a body_map item needs `image`");
+                None
+            }
+        };
+        let raw_regions = ri.regions.as_deref().unwrap_or_default();
+        if raw_regions.is_empty() {
+            self.f.error(
+                at,
+                "missing-field",
+                "a body_map item needs at least one region in `regions`",
+            );
+        }
+        let (w, h) = asset.as_ref().map_or((0, 0), |a| a.1);
+        let mut seen = HashSet::new();
+        let regions = raw_regions
+            .iter()
+            .enumerate()
+            .map(|(k, rr)| {
+                let at_r = ptr(&ptr(at, "regions"), k);
+                let id = self.id(&rr.id, &ptr(&at_r, "id"), "region id");
+                if !seen.insert(rr.id.as_str()) {
+                    self.f.error(
+                        ptr(&at_r, "id"),
+                        "duplicate-id",
+                        format!("the region id `{}` is used twice in this body map", rr.id),
+                    );
+                }
+                let at_ps = ptr(&at_r, "polygons");
+                if rr.polygons.is_empty() {
+                    self.f
+                        .error(&at_ps, "bad-polygon", "a region needs at least one polygon");
+                }
+                for (k, polygon) in rr.polygons.iter().enumerate() {
+                    let at_p = ptr(&at_ps, k);
+                    if polygon.len() < 3 {
+                        self.f
+                            .error(&at_p, "bad-polygon", "a polygon needs at least 3 points");
+                    } else if polygon_area(polygon).abs() < 1.0 {
+                        self.f.error(
+                            &at_p,
+                            "bad-polygon",
+                            "the polygon encloses no area (its points lie on a line)",
+                        );
+                    }
+                    if asset.is_none() {
+                        continue;
+                    }
+                    for (n, [x, y]) in polygon.iter().enumerate() {
+                        if !(0.0..=f64::from(w)).contains(x) || !(0.0..=f64::from(h)).contains(y) {
+                            self.f.error(
+                                ptr(&at_p, n),
+                                "polygon-outside",
+                                format!(
+                                    "point [{}, {}] lies outside the {w}×{h} image",
+                                    fmt_num(*x),
+                                    fmt_num(*y)
+                                ),
+                            );
+                        }
+                    }
+                }
+                Region {
+                    id,
+                    label: self.text(&rr.label, &ptr(&at_r, "label")),
+                    polygons: rr.polygons.clone(),
+                }
+            })
+            .collect();
+        let (image, (width, height)) = asset.unwrap_or_default();
+        ItemKind::BodyMap {
+            image,
+            width,
+            height,
+            regions,
+        }
+    }
+
+    /// Checks an image path inside the assets folder and reads its size.
+    fn asset(&mut self, rel: &str, at: &str, ctx: &Context) -> Option<(PathBuf, (u32, u32))> {
+        let path = Path::new(rel);
+        if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_))) {
+            self.f.error(at, "bad-asset-path", format!("`{rel}` must be a file name inside the assets folder (no `..`, no absolute path)"));
+            return None;
+        }
+        let Some(assets) = ctx.assets else {
+            self.f.error(
+                at,
+                "missing-asset",
+                format!(
+                    "`{rel}` cannot be found: there is no `assets` folder beside the forms folder"
+                ),
+            );
+            return None;
+        };
+        match image::image_dimensions(assets.join(path)) {
+            Ok(size) => Some((path.to_owned(), size)),
+            Err(image::ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.f.error(
+                    at,
+                    "missing-asset",
+                    format!("there is no file `{rel}` in the assets folder"),
+                );
+                None
+            }
+            Err(e) => {
+                self.f.error(
+                    at,
+                    "bad-asset",
+                    format!("`{rel}` is not a readable PNG or JPEG image: {e}"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Twice the signed area of a polygon (shoelace formula).
+fn polygon_area(points: &[[f64; 2]]) -> f64 {
+    let n = points.len();
+    (0..n)
+        .map(|i| {
+            let ([x1, y1], [x2, y2]) = (points[i], points[(i + 1) % n]);
+            x1 * y2 - x2 * y1
+        })
+        .sum()
+}

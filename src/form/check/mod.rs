@@ -1,0 +1,577 @@
+//! From a parsed [`RawForm`] to a checked [`Form`], recording every problem as a finding.
+//!
+//! The checker keeps going after a problem so an admin sees all of them at once; a [`Form`]
+//! is returned only when there were no errors.
+
+use super::raw::{Display, RawBand, RawForm, Severity};
+use super::{Band, Bound, Choice, Flag, Form, Item, ItemIx, ItemKind, Page};
+use crate::answer::fmt_num;
+use crate::diag::{Findings, ptr};
+use crate::id::Id;
+use crate::text::{Lang, RawText, Text};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+mod conditions;
+mod items;
+mod scores;
+
+/// Where a form file lives, for the checks that look outside it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The assets folder images are looked up in; `None` when there is none.
+    pub assets: Option<&'a Path>,
+    /// The file name without `.json`, which should equal the form id.
+    pub file_stem: Option<&'a str>,
+}
+
+/// Checks a parsed form; returns it only when no error was found.
+pub fn check(raw: &RawForm, ctx: &Context, findings: &mut Findings) -> Option<Form> {
+    let mut c = Checker {
+        langs: raw.languages.clone(),
+        f: findings,
+    };
+    let form = c.form(raw, ctx);
+    (!c.f.has_errors()).then_some(form)
+}
+
+/// Shared checks of texts, ids and bands, used by forms and batteries.
+pub(crate) struct Checker<'f> {
+    pub(crate) langs: Vec<Lang>,
+    pub(crate) f: &'f mut Findings,
+}
+
+impl Checker<'_> {
+    pub(crate) fn text(&mut self, raw: &RawText, at: &str) -> Text {
+        for lang in &self.langs {
+            match raw.get(lang) {
+                None => self.f.error(
+                    at,
+                    "missing-translation",
+                    format!("the {lang} text is missing; this file declares {lang} in `languages`"),
+                ),
+                Some(s) if s.trim().is_empty() => self.f.error(
+                    ptr(at, lang),
+                    "empty-text",
+                    format!("the {lang} text is empty"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for lang in raw.keys().filter(|l| !self.langs.contains(l)) {
+            self.f.warning(
+                ptr(at, lang),
+                "undeclared-language",
+                format!("a {lang} text is given but {lang} is not in `languages`"),
+            );
+        }
+        Text::new(raw.clone())
+    }
+
+    pub(crate) fn id<K>(&mut self, name: &str, at: &str, what: &str) -> Id<K> {
+        if !crate::id::is_valid_id(name) {
+            self.f.error(
+                at,
+                "bad-id",
+                format!(
+                    "`{name}` is not a valid {what}: use lower-case letters, digits and _, starting with a letter"
+                ),
+            );
+        }
+        Id::new_unchecked(name)
+    }
+
+    pub(crate) fn languages(&mut self, at: &str) {
+        if self.langs.is_empty() {
+            self.f.error(
+                at,
+                "bad-languages",
+                "`languages` must name at least one language",
+            );
+        }
+        for (i, lang) in self.langs.iter().enumerate() {
+            if self.langs[..i].contains(lang) {
+                self.f.error(
+                    ptr(at, i),
+                    "bad-languages",
+                    format!("{lang} is listed twice"),
+                );
+            }
+        }
+    }
+
+    pub(crate) fn version(&mut self, raw: &str, at: &str) -> semver::Version {
+        semver::Version::parse(raw).unwrap_or_else(|e| {
+            self.f.error(
+                at,
+                "bad-version",
+                format!("`{raw}` is not a semantic version like 1.0.0: {e}"),
+            );
+            semver::Version::new(0, 0, 0)
+        })
+    }
+
+    /// Checks bands against the score's possible range: ordered, no overlap, no gap, covering.
+    pub(crate) fn bands(
+        &mut self,
+        raw: &[RawBand],
+        at: &str,
+        range: (f64, f64),
+        whole: bool,
+    ) -> Vec<Band> {
+        let mut bands: Vec<Band> = Vec::new();
+        let mut seen = HashSet::new();
+        for (b, rb) in raw.iter().enumerate() {
+            let at_b = ptr(at, b);
+            let id = self.id(&rb.id, &ptr(&at_b, "id"), "band id");
+            if !seen.insert(rb.id.as_str()) {
+                self.f.error(
+                    ptr(&at_b, "id"),
+                    "duplicate-id",
+                    format!("the band id `{}` is used twice in this score", rb.id),
+                );
+            }
+            let label = self.text(&rb.label, &ptr(&at_b, "label"));
+            let pick = |f: &mut Findings,
+                        inclusive: Option<f64>,
+                        exclusive: Option<f64>,
+                        names: &str| match (inclusive, exclusive) {
+                (Some(_), Some(_)) => {
+                    f.error(&at_b, "bad-band", format!("give either {names}, not both"));
+                    None
+                }
+                (Some(v), None) => Some(Bound {
+                    value: v,
+                    inclusive: true,
+                }),
+                (None, Some(v)) => Some(Bound {
+                    value: v,
+                    inclusive: false,
+                }),
+                (None, None) => None,
+            };
+            let lower = pick(self.f, rb.min, rb.above, "`min` or `above`");
+            let upper = pick(self.f, rb.max, rb.below, "`max` or `below`");
+            if let (Some(l), Some(u)) = (lower, upper)
+                && (l.value > u.value || (l.value == u.value && !(l.inclusive && u.inclusive)))
+            {
+                self.f.error(&at_b, "bad-band", format!("the band `{}` holds no value: its lower bound is not below its upper bound", rb.id));
+            }
+            bands.push(Band {
+                id,
+                label,
+                lower,
+                upper,
+                flag: rb.flag,
+            });
+        }
+        let (lo, hi) = range;
+        if !(lo.is_finite() && hi.is_finite()) {
+            // The score's items are broken and already reported; their range means nothing.
+            return bands;
+        }
+        let whole_lower = |b: Bound| {
+            if b.inclusive {
+                b.value.ceil()
+            } else {
+                b.value.floor() + 1.0
+            }
+        };
+        let whole_upper = |b: Bound| {
+            if b.inclusive {
+                b.value.floor()
+            } else {
+                b.value.ceil() - 1.0
+            }
+        };
+        for (b, pair) in bands.windows(2).enumerate() {
+            let (prev, next) = (&pair[0], &pair[1]);
+            let at_next = ptr(at, b + 1);
+            if let (Some(pl), Some(nl)) = (prev.lower, next.lower)
+                && nl.value < pl.value
+            {
+                self.f.error(
+                    at_next,
+                    "band-order",
+                    format!(
+                        "bands must be listed from low to high: `{}` starts below `{}`",
+                        next.id, prev.id
+                    ),
+                );
+                continue;
+            }
+            let (Some(u), Some(l)) = (prev.upper, next.lower) else {
+                self.f.error(
+                    at_next,
+                    "band-overlap",
+                    format!("`{}` overlaps `{}`: only the first band may lack a lower bound and only the last an upper bound", next.id, prev.id),
+                );
+                continue;
+            };
+            let (overlap, gap) = if whole {
+                let (ui, li) = (whole_upper(u), whole_lower(l));
+                (li <= ui, li > ui + 1.0)
+            } else {
+                (
+                    u.value > l.value || (u.value == l.value && u.inclusive && l.inclusive),
+                    u.value < l.value || (u.value == l.value && !u.inclusive && !l.inclusive),
+                )
+            };
+            if overlap {
+                self.f.error(
+                    at_next,
+                    "band-overlap",
+                    format!(
+                        "`{}` overlaps `{}`: a value would fall in both",
+                        next.id, prev.id
+                    ),
+                );
+            } else if gap {
+                let hint = if whole {
+                    ""
+                } else {
+                    " (this score can take fractional values: pair `max` with `above`, or `below` with `min`)"
+                };
+                self.f.error(
+                    at_next,
+                    "band-gap",
+                    format!(
+                        "values between `{}` and `{}` fall in no band{hint}",
+                        prev.id, next.id
+                    ),
+                );
+            }
+        }
+        if let Some(first) = bands.first()
+            && let Some(l) = first.lower
+            && (if whole {
+                whole_lower(l) > lo
+            } else {
+                l.value > lo || (l.value == lo && !l.inclusive)
+            })
+        {
+            self.f.error(
+                ptr(at, 0),
+                "band-coverage",
+                format!("the lowest possible value {} falls in no band", fmt_num(lo)),
+            );
+        }
+        if let Some(last) = bands.last()
+            && let Some(u) = last.upper
+            && (if whole {
+                whole_upper(u) < hi
+            } else {
+                u.value < hi || (u.value == hi && !u.inclusive)
+            })
+        {
+            self.f.error(
+                ptr(at, bands.len() - 1),
+                "band-coverage",
+                format!(
+                    "the highest possible value {} falls in no band",
+                    fmt_num(hi)
+                ),
+            );
+        }
+        bands
+    }
+
+    fn form(&mut self, raw: &RawForm, ctx: &Context) -> Form {
+        let id = self.id(&raw.id, "/id", "form id");
+        if let Some(stem) = ctx.file_stem
+            && stem != raw.id
+        {
+            self.f.warning(
+                "/id",
+                "id-file-mismatch",
+                format!(
+                    "the form id `{}` differs from the file name `{stem}.json`",
+                    raw.id
+                ),
+            );
+        }
+        let version = self.version(&raw.version, "/version");
+        self.languages("/languages");
+        let title = self.text(&raw.title, "/title");
+        for (field, value) in [
+            ("instrument", &raw.instrument),
+            ("scoring_source", &raw.scoring_source),
+        ] {
+            if value.trim().is_empty() {
+                self.f
+                    .error(ptr("", field), "empty-text", format!("`{field}` is empty"));
+            }
+        }
+
+        let mut scales: HashMap<&str, Vec<Choice>> = HashMap::new();
+        for (name, scale) in &raw.scales {
+            let at = ptr("/scales", name);
+            self.id::<crate::id::ScaleKind>(name, &at, "scale id");
+            let options = self.options(&scale.options, &ptr(&at, "options"));
+            scales.insert(name.as_str(), options);
+        }
+        let mut used_scales = HashSet::new();
+
+        if raw.pages.is_empty() {
+            self.f
+                .error("/pages", "empty-page", "a form needs at least one page");
+        }
+        let mut pages = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
+        let mut item_at: Vec<String> = Vec::new();
+        let mut item_ids: HashMap<&str, ItemIx> = HashMap::new();
+        let mut page_ids = HashSet::new();
+        for (p, rp) in raw.pages.iter().enumerate() {
+            let at_p = ptr("/pages", p);
+            let page_id = self.id(&rp.id, &ptr(&at_p, "id"), "page id");
+            if !page_ids.insert(rp.id.as_str()) {
+                self.f.error(
+                    ptr(&at_p, "id"),
+                    "duplicate-id",
+                    format!("the page id `{}` is used twice in this form", rp.id),
+                );
+            }
+            let page_title = rp
+                .title
+                .as_ref()
+                .map(|t| self.text(t, &ptr(&at_p, "title")));
+            if rp.items.is_empty() {
+                self.f.error(
+                    ptr(&at_p, "items"),
+                    "empty-page",
+                    format!("the page `{}` has no items", rp.id),
+                );
+            }
+            let mut page_items = Vec::new();
+            for (i, ri) in rp.items.iter().enumerate() {
+                let at_i = ptr(&ptr(&at_p, "items"), i);
+                let id = self.id(&ri.id, &ptr(&at_i, "id"), "item id");
+                let ix = ItemIx(items.len());
+                if item_ids.insert(ri.id.as_str(), ix).is_some() {
+                    self.f.error(
+                        ptr(&at_i, "id"),
+                        "duplicate-id",
+                        format!("the item id `{}` is used twice in this form", ri.id),
+                    );
+                }
+                let kind = self.item_kind(ri, &at_i, &scales, &mut used_scales, ctx);
+                let answerable = !matches!(kind, ItemKind::Info { .. });
+                if !answerable && ri.required == Some(true) {
+                    self.f.warning(
+                        ptr(&at_i, "required"),
+                        "field-not-for-type",
+                        "info items take no answer, so they cannot be required",
+                    );
+                }
+                items.push(Item {
+                    id,
+                    page: p,
+                    text: self.text(&ri.text, &ptr(&at_i, "text")),
+                    help: ri.help.as_ref().map(|h| self.text(h, &ptr(&at_i, "help"))),
+                    required: answerable && ri.required.unwrap_or(raw.required_by_default),
+                    show_if: None,
+                    kind,
+                });
+                item_at.push(at_i);
+                page_items.push(ix);
+            }
+            if rp.display == Display::Grid {
+                let scale_of = |ix: &ItemIx| match &items[ix.0].kind {
+                    ItemKind::SingleChoice { scale: Some(s), .. } => Some(s.clone()),
+                    _ => None,
+                };
+                let first = page_items.first().and_then(scale_of);
+                if first.is_none() || page_items.iter().any(|ix| scale_of(ix) != first) {
+                    self.f.error(
+                        ptr(&at_p, "display"),
+                        "grid-mismatch",
+                        "a grid page needs every item to be single_choice on the same `scale`",
+                    );
+                }
+            }
+            pages.push(Page {
+                id: page_id,
+                title: page_title,
+                display: rp.display,
+                show_if: None,
+                items: page_items,
+            });
+        }
+        for name in raw
+            .scales
+            .keys()
+            .filter(|n| !used_scales.contains(n.as_str()))
+        {
+            self.f.warning(
+                ptr("/scales", name),
+                "unused-scale",
+                format!("the scale `{name}` is not used by any item"),
+            );
+        }
+
+        // Conditions may refer forward, so they are resolved once every item is known.
+        for (p, rp) in raw.pages.iter().enumerate() {
+            if let Some(rc) = &rp.show_if {
+                pages[p].show_if =
+                    self.condition(rc, &ptr(&ptr("/pages", p), "show_if"), &items, &item_ids);
+            }
+        }
+        let mut ri_iter = raw.pages.iter().flat_map(|p| p.items.iter());
+        for ix in 0..items.len() {
+            if let Some(rc) = ri_iter.next().and_then(|ri| ri.show_if.as_ref()) {
+                items[ix].show_if =
+                    self.condition(rc, &ptr(&item_at[ix], "show_if"), &items, &item_ids);
+            }
+        }
+        let deps: Vec<Vec<usize>> = items
+            .iter()
+            .map(|item| {
+                let mut d = Vec::new();
+                let conds = [pages[item.page].show_if.as_ref(), item.show_if.as_ref()];
+                conds
+                    .into_iter()
+                    .flatten()
+                    .for_each(|c| c.for_each_item(&mut |ix| d.push(ix.0)));
+                d
+            })
+            .collect();
+        let visibility_order = match topo_order(&deps) {
+            Ok(order) => order.into_iter().map(ItemIx).collect(),
+            Err(cycle) => {
+                let names: Vec<&str> = cycle.iter().map(|&i| items[i].id.as_str()).collect();
+                let first = cycle[0];
+                let at = if items[first].show_if.is_some() {
+                    ptr(&item_at[first], "show_if")
+                } else {
+                    ptr(&ptr("/pages", items[first].page), "show_if")
+                };
+                self.f.error(
+                    at,
+                    "condition-cycle",
+                    format!(
+                        "these items' conditions depend on each other in a circle: {} -> {}",
+                        names.join(" -> "),
+                        names[0]
+                    ),
+                );
+                Vec::new()
+            }
+        };
+
+        let (scores, score_order) = self.scores(&raw.scores, &items, &item_ids);
+
+        let mut flags = Vec::new();
+        let mut flag_ids = HashSet::new();
+        for (k, rf) in raw.flags.iter().enumerate() {
+            let at = ptr("/flags", k);
+            let id = self.id(&rf.id, &ptr(&at, "id"), "flag id");
+            if !flag_ids.insert(rf.id.as_str()) {
+                self.f.error(
+                    ptr(&at, "id"),
+                    "duplicate-id",
+                    format!("the flag id `{}` is used twice in this form", rf.id),
+                );
+            }
+            if rf.severity == Severity::None {
+                self.f.error(
+                    ptr(&at, "severity"),
+                    "bad-flag",
+                    "a flag's severity is `attention` or `alert`",
+                );
+            }
+            let label = self.text(&rf.label, &ptr(&at, "label"));
+            if let Some(when) = self.condition(&rf.when, &ptr(&at, "when"), &items, &item_ids) {
+                flags.push(Flag {
+                    id,
+                    label,
+                    severity: rf.severity,
+                    when,
+                });
+            }
+        }
+
+        Form {
+            id,
+            version,
+            title,
+            languages: raw.languages.clone(),
+            instrument: raw.instrument.clone(),
+            wording: raw.wording,
+            wording_note: raw.wording_note.clone(),
+            scoring_source: raw.scoring_source.clone(),
+            licence: raw.licence.clone(),
+            scoring_notes: raw.scoring_notes.clone(),
+            auto_advance: match raw.auto_advance_ms.unwrap_or(700) {
+                0 => None,
+                ms => Some(std::time::Duration::from_millis(u64::from(ms.min(10_000)))),
+            },
+            pages,
+            items,
+            scores,
+            flags,
+            visibility_order,
+            score_order,
+        }
+    }
+}
+
+/// Orders nodes so each comes after its dependencies; on a cycle, returns the nodes in it.
+/// Iterative, so a long chain of dependencies cannot overflow the stack.
+pub(crate) fn topo_order(deps: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let mut state = vec![State::New; deps.len()];
+    let mut order = Vec::with_capacity(deps.len());
+    for start in 0..deps.len() {
+        if state[start] != State::New {
+            continue;
+        }
+        state[start] = State::Open;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            if let Some(&dep) = deps[node].get(*next) {
+                *next += 1;
+                match state[dep] {
+                    State::New => {
+                        state[dep] = State::Open;
+                        stack.push((dep, 0));
+                    }
+                    State::Open => {
+                        let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                        return Err(stack[from..].iter().map(|(n, _)| *n).collect());
+                    }
+                    State::Done => {}
+                }
+            } else {
+                state[node] = State::Done;
+                order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::topo_order;
+
+    #[test]
+    fn orders_dependencies_first_and_finds_cycles() {
+        assert_eq!(
+            topo_order(&[vec![1], vec![], vec![0, 1]]),
+            Ok(vec![1, 0, 2])
+        );
+        assert_eq!(topo_order(&[vec![1], vec![2], vec![0]]), Err(vec![0, 1, 2]));
+        assert_eq!(topo_order(&[vec![0]]), Err(vec![0]));
+        let chain: Vec<Vec<usize>> = (0..100_000)
+            .map(|i| if i == 0 { vec![] } else { vec![i - 1] })
+            .collect();
+        assert_eq!(topo_order(&chain).map(|o| o.len()), Ok(100_000));
+    }
+}
