@@ -409,422 +409,447 @@ impl Kiosk {
 
 /// The staff page shown now.
 pub fn staff_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, page: Page, out: &mut Vec<Intent>) {
-    let push = |out: &mut Vec<Intent>, i: StaffIntent| out.push(Intent::Staff(i));
+    match page {
+        Page::Pin => pin_ui(ui, t, k, out),
+        Page::Menu => menu_ui(ui, t, k, out),
+        Page::Waiting => waiting_ui(ui, t, k, out),
+        Page::Today => today_ui(ui, t, k, out),
+        Page::NewSession => new_session_ui(ui, t, k, out),
+        Page::LastResult => last_result_ui(ui, t, k, out),
+    }
+}
+
+/// Sends a staff intent.
+fn push(out: &mut Vec<Intent>, intent: StaffIntent) {
+    out.push(Intent::Staff(intent));
+}
+
+/// The PIN pad that lets staff in.
+fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+    let st = &k.staff;
+    super::screens::title_ui(ui, t, &k.tr("staff-pin-title"));
+    let masked = "•".repeat(st.pin.chars().count());
+    let labels = keypad::Labels {
+        field: &k.tr("staff-pin-field"),
+        comma: "",
+        delete: &k.tr("keypad-delete"),
+        clear: &k.tr("keypad-clear"),
+    };
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
+                push(out, StaffIntent::PinKey(key));
+            }
+        });
+        ui.add_space(t.pad);
+        ui.vertical(|ui| {
+            if tile(
+                ui,
+                t,
+                &k.tr("staff-pin-enter"),
+                None,
+                Mark::None,
+                true,
+                280.0,
+            )
+            .clicked()
+            {
+                push(out, StaffIntent::SubmitPin);
+            }
+            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, 280.0).clicked() {
+                push(out, StaffIntent::Close);
+            }
+            if let Some(m) = &st.pin_message {
+                text(ui, m, t.bold(t.body), t.palette.warning);
+            }
+        });
+    });
+}
+
+/// What staff can do, with the upload status and any problem of the kiosk.
+fn menu_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+    let lang = k.lang;
+    let full = ui.available_width();
+    super::screens::title_ui(ui, t, &k.tr("staff-menu-title"));
+    if let Some(problem) = k.problem() {
+        text(ui, problem, t.bold(t.body), t.palette.warning);
+    }
+    if let Some(status) = k.upload_status() {
+        let line = k.strings.args(
+            lang,
+            "staff-upload-status",
+            &[
+                ("pending", Arg::Num(status.pending as f64)),
+                ("failing", Arg::Num(status.failing as f64)),
+                ("delivered", Arg::Num(status.delivered_total as f64)),
+                ("quarantined", Arg::Num(status.quarantined as f64)),
+            ],
+        );
+        let trouble = status.quarantined > 0 || status.last_error.is_some();
+        let color = if trouble {
+            t.palette.warning
+        } else {
+            t.palette.text
+        };
+        text(ui, &line, t.font(t.body), color);
+        let last = match status.last_success {
+            Some(at) => k.strings.args(
+                lang,
+                "staff-upload-last",
+                &[("when", Arg::Text(local_when(k, at.into())))],
+            ),
+            None => k.tr("staff-upload-never"),
+        };
+        text(ui, &last, t.font(t.body), t.palette.text);
+        if let Some(error) = &status.last_error {
+            text(ui, error, t.font(t.small), t.palette.warning);
+        }
+        if status.unauthorized {
+            text(
+                ui,
+                &k.tr("staff-upload-unauthorized"),
+                t.bold(t.body),
+                t.palette.warning,
+            );
+        }
+    }
+    if !k.waiting().is_empty() {
+        let label = k.strings.args(
+            lang,
+            "staff-waiting",
+            &[("count", Arg::Num(k.waiting().len() as f64))],
+        );
+        if tile(ui, t, &label, None, Mark::None, true, full).clicked() {
+            push(out, StaffIntent::Show(Page::Waiting));
+        }
+    }
+    for (id, intent, primary) in [
+        (
+            "staff-new-session",
+            StaffIntent::Show(Page::NewSession),
+            k.waiting().is_empty(),
+        ),
+        (
+            "staff-last-result",
+            StaffIntent::Show(Page::LastResult),
+            false,
+        ),
+        ("staff-today", StaffIntent::Show(Page::Today), false),
+        ("staff-close", StaffIntent::Close, false),
+        ("staff-leave", StaffIntent::Leave, false),
+    ] {
+        if tile(ui, t, &k.tr(id), None, Mark::None, primary, full).clicked() {
+            push(out, intent);
+        }
+    }
+}
+
+/// Sessions interrupted by a restart or waiting to be sealed, to resume or seal.
+fn waiting_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+    let full = ui.available_width();
+    super::screens::title_ui(ui, t, &k.tr("staff-waiting-title"));
+    if let Some(problem) = k.problem() {
+        text(ui, problem, t.bold(t.body), t.palette.warning);
+    }
+    if k.waiting().is_empty() {
+        text(
+            ui,
+            &k.tr("staff-waiting-none"),
+            t.font(t.body),
+            t.palette.text,
+        );
+    }
+    let half = tile_width(ui, t, 2);
+    for entry in k.waiting() {
+        text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
+        ui.horizontal(|ui| {
+            if entry.state == State::Open {
+                if tile(ui, t, &k.tr("staff-resume"), None, Mark::None, true, half).clicked() {
+                    push(out, StaffIntent::Resume(entry.id));
+                }
+                if tile(
+                    ui,
+                    t,
+                    &k.tr("staff-seal-abandoned"),
+                    None,
+                    Mark::None,
+                    false,
+                    half,
+                )
+                .clicked()
+                {
+                    push(out, StaffIntent::SealAbandoned(entry.id));
+                }
+            } else if tile(
+                ui,
+                t,
+                &k.tr("staff-seal-retry"),
+                None,
+                Mark::None,
+                true,
+                half,
+            )
+            .clicked()
+            {
+                push(out, StaffIntent::RetrySeal);
+            }
+        });
+        ui.add_space(t.gap);
+    }
+    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+        push(out, StaffIntent::Show(Page::Menu));
+    }
+}
+
+/// Today's sessions on this kiosk.
+fn today_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+    let full = ui.available_width();
+    super::screens::title_ui(ui, t, &k.tr("staff-today"));
+    if k.today().is_empty() {
+        text(
+            ui,
+            &k.tr("staff-today-none"),
+            t.font(t.body),
+            t.palette.text,
+        );
+    }
+    for entry in k.today() {
+        text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
+        for (line, attention) in summary_lines(k, entry) {
+            let color = if attention {
+                t.palette.warning
+            } else {
+                t.palette.text
+            };
+            text(ui, &line, t.font(t.body), color);
+        }
+        ui.add_space(t.gap);
+    }
+    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+        push(out, StaffIntent::Show(Page::Menu));
+    }
+}
+
+/// Patient id, battery, time point and study details for a new session.
+fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     let lang = k.lang;
     let st = &k.staff;
     let full = ui.available_width();
-    match page {
-        Page::Pin => {
-            super::screens::title_ui(ui, t, &k.tr("staff-pin-title"));
-            let masked = "•".repeat(st.pin.chars().count());
-            let labels = keypad::Labels {
-                field: &k.tr("staff-pin-field"),
-                comma: "",
-                delete: &k.tr("keypad-delete"),
-                clear: &k.tr("keypad-clear"),
-            };
-            ui.horizontal_top(|ui| {
-                ui.vertical(|ui| {
-                    if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
-                        push(out, StaffIntent::PinKey(key));
-                    }
-                });
-                ui.add_space(t.pad);
-                ui.vertical(|ui| {
-                    if tile(
-                        ui,
-                        t,
-                        &k.tr("staff-pin-enter"),
-                        None,
-                        Mark::None,
-                        true,
-                        280.0,
-                    )
-                    .clicked()
-                    {
-                        push(out, StaffIntent::SubmitPin);
-                    }
-                    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, 280.0).clicked() {
-                        push(out, StaffIntent::Close);
-                    }
-                    if let Some(m) = &st.pin_message {
-                        text(ui, m, t.bold(t.body), t.palette.warning);
-                    }
-                });
-            });
+    super::screens::title_ui(ui, t, &k.tr("staff-new-session"));
+    text(ui, &k.tr("staff-id-type"), t.bold(t.body), t.palette.text);
+    let mut kinds = vec![
+        (IdType::Norwegian, "id-type-norwegian"),
+        (IdType::Cpr, "id-type-cpr"),
+    ];
+    if k.config.staff.study_id_pattern.is_some() {
+        kinds.push((IdType::Study, "id-type-study"));
+    }
+    let w = tile_width(ui, t, kinds.len());
+    ui.horizontal(|ui| {
+        for (kind, id) in &kinds {
+            if tile(
+                ui,
+                t,
+                &k.tr(id),
+                None,
+                Mark::Radio(st.id_type == *kind),
+                false,
+                w,
+            )
+            .clicked()
+            {
+                push(out, StaffIntent::IdType(*kind));
+            }
         }
-        Page::Menu => {
-            super::screens::title_ui(ui, t, &k.tr("staff-menu-title"));
-            if let Some(problem) = k.problem() {
-                text(ui, problem, t.bold(t.body), t.palette.warning);
-            }
-            if let Some(status) = k.upload_status() {
-                let line = k.strings.args(
-                    lang,
-                    "staff-upload-status",
-                    &[
-                        ("pending", Arg::Num(status.pending as f64)),
-                        ("failing", Arg::Num(status.failing as f64)),
-                        ("delivered", Arg::Num(status.delivered_total as f64)),
-                        ("quarantined", Arg::Num(status.quarantined as f64)),
-                    ],
-                );
-                let trouble = status.quarantined > 0 || status.last_error.is_some();
-                let color = if trouble {
-                    t.palette.warning
-                } else {
-                    t.palette.text
-                };
-                text(ui, &line, t.font(t.body), color);
-                let last = match status.last_success {
-                    Some(at) => k.strings.args(
-                        lang,
-                        "staff-upload-last",
-                        &[("when", Arg::Text(local_when(k, at.into())))],
-                    ),
-                    None => k.tr("staff-upload-never"),
-                };
-                text(ui, &last, t.font(t.body), t.palette.text);
-                if let Some(error) = &status.last_error {
-                    text(ui, error, t.font(t.small), t.palette.warning);
-                }
-                if status.unauthorized {
-                    text(
-                        ui,
-                        &k.tr("staff-upload-unauthorized"),
-                        t.bold(t.body),
-                        t.palette.warning,
-                    );
-                }
-            }
-            if !k.waiting().is_empty() {
-                let label = k.strings.args(
-                    lang,
-                    "staff-waiting",
-                    &[("count", Arg::Num(k.waiting().len() as f64))],
-                );
-                if tile(ui, t, &label, None, Mark::None, true, full).clicked() {
-                    push(out, StaffIntent::Show(Page::Waiting));
-                }
-            }
-            for (id, intent, primary) in [
-                (
-                    "staff-new-session",
-                    StaffIntent::Show(Page::NewSession),
-                    k.waiting().is_empty(),
-                ),
-                (
-                    "staff-last-result",
-                    StaffIntent::Show(Page::LastResult),
+    });
+    let field = k.tr("staff-patient-id");
+    if st.id_type == IdType::Study {
+        let labels = keyboard::Labels {
+            field: &field,
+            shift: &k.tr("keyboard-shift"),
+            space: &k.tr("keyboard-space"),
+            delete: &k.tr("keyboard-delete"),
+        };
+        if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &st.id_text, st.shift) {
+            push(out, StaffIntent::IdChar(key));
+        }
+    } else {
+        let labels = keypad::Labels {
+            field: &field,
+            comma: "",
+            delete: &k.tr("keypad-delete"),
+            clear: &k.tr("keypad-clear"),
+        };
+        if let Some(key) = keypad::keypad_ui(ui, t, &labels, &st.id_text, false) {
+            push(out, StaffIntent::IdKey(key));
+        }
+    }
+    if let Some(problem) = &st.id_problem {
+        text(ui, problem, t.bold(t.body), t.palette.warning);
+    }
+    let batteries: Vec<Arc<crate::battery::Battery>> = if k.config.staff.batteries.is_empty() {
+        vec![Arc::clone(&k.config.battery)]
+    } else {
+        k.config.staff.batteries.clone()
+    };
+    text(ui, &k.tr("staff-battery"), t.bold(t.body), t.palette.text);
+    for (b, battery) in batteries.iter().enumerate() {
+        if tile(
+            ui,
+            t,
+            battery.title.get(lang),
+            None,
+            Mark::Radio(st.battery == b),
+            false,
+            full,
+        )
+        .clicked()
+        {
+            push(out, StaffIntent::Battery(b));
+        }
+    }
+    if !k.config.staff.timepoints.is_empty() {
+        text(ui, &k.tr("staff-timepoint"), t.bold(t.body), t.palette.text);
+        let w = tile_width(ui, t, k.config.staff.timepoints.len());
+        ui.horizontal(|ui| {
+            for (n, tp) in k.config.staff.timepoints.iter().enumerate() {
+                if tile(
+                    ui,
+                    t,
+                    &k.tr(timepoint_message(*tp)),
+                    None,
+                    Mark::Radio(st.timepoint == n),
                     false,
-                ),
-                ("staff-today", StaffIntent::Show(Page::Today), false),
-                ("staff-close", StaffIntent::Close, false),
-                ("staff-leave", StaffIntent::Leave, false),
-            ] {
-                if tile(ui, t, &k.tr(id), None, Mark::None, primary, full).clicked() {
-                    push(out, intent);
+                    w,
+                )
+                .clicked()
+                {
+                    push(out, StaffIntent::Timepoint(n));
                 }
             }
-        }
-        Page::Waiting => {
-            super::screens::title_ui(ui, t, &k.tr("staff-waiting-title"));
-            if let Some(problem) = k.problem() {
-                text(ui, problem, t.bold(t.body), t.palette.warning);
+        });
+    }
+    if !k.config.staff.arms.is_empty() {
+        text(ui, &k.tr("staff-arm"), t.bold(t.body), t.palette.text);
+        let choices: Vec<(Option<usize>, String)> =
+            std::iter::once((None, k.tr("staff-not-recorded")))
+                .chain(
+                    k.config
+                        .staff
+                        .arms
+                        .iter()
+                        .enumerate()
+                        .map(|(n, arm)| (Some(n), arm.clone())),
+                )
+                .collect();
+        let w = tile_width(ui, t, choices.len().min(4));
+        ui.horizontal_wrapped(|ui| {
+            for (choice, label) in &choices {
+                if tile(ui, t, label, None, Mark::Radio(st.arm == *choice), false, w).clicked() {
+                    push(out, StaffIntent::Arm(*choice));
+                }
             }
-            if k.waiting().is_empty() {
-                text(
-                    ui,
-                    &k.tr("staff-waiting-none"),
-                    t.font(t.body),
-                    t.palette.text,
-                );
-            }
-            let half = tile_width(ui, t, 2);
-            for entry in k.waiting() {
-                text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
-                ui.horizontal(|ui| {
-                    if entry.state == State::Open {
-                        if tile(ui, t, &k.tr("staff-resume"), None, Mark::None, true, half)
-                            .clicked()
-                        {
-                            push(out, StaffIntent::Resume(entry.id));
-                        }
-                        if tile(
-                            ui,
-                            t,
-                            &k.tr("staff-seal-abandoned"),
-                            None,
-                            Mark::None,
-                            false,
-                            half,
-                        )
-                        .clicked()
-                        {
-                            push(out, StaffIntent::SealAbandoned(entry.id));
-                        }
-                    } else if tile(
-                        ui,
-                        t,
-                        &k.tr("staff-seal-retry"),
-                        None,
-                        Mark::None,
-                        true,
-                        half,
-                    )
-                    .clicked()
-                    {
-                        push(out, StaffIntent::RetrySeal);
-                    }
-                });
-                ui.add_space(t.gap);
-            }
-            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
-                push(out, StaffIntent::Show(Page::Menu));
+        });
+    }
+    text(ui, &k.tr("staff-consent"), t.bold(t.body), t.palette.text);
+    let w = tile_width(ui, t, 3);
+    ui.horizontal(|ui| {
+        for (choice, id) in [
+            (None, "staff-not-recorded"),
+            (Some(true), "staff-consent-yes"),
+            (Some(false), "staff-consent-no"),
+        ] {
+            if tile(
+                ui,
+                t,
+                &k.tr(id),
+                None,
+                Mark::Radio(st.consent == choice),
+                false,
+                w,
+            )
+            .clicked()
+            {
+                push(out, StaffIntent::Consent(choice));
             }
         }
-        Page::Today => {
-            super::screens::title_ui(ui, t, &k.tr("staff-today"));
-            if k.today().is_empty() {
-                text(
-                    ui,
-                    &k.tr("staff-today-none"),
-                    t.font(t.body),
-                    t.palette.text,
-                );
-            }
-            for entry in k.today() {
-                text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
-                for (line, attention) in summary_lines(k, entry) {
-                    let color = if attention {
+    });
+    ui.add_space(t.gap);
+    if tile(
+        ui,
+        t,
+        &k.tr("staff-hand-over"),
+        None,
+        Mark::None,
+        true,
+        full,
+    )
+    .clicked()
+    {
+        push(out, StaffIntent::HandOver);
+    }
+    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+        push(out, StaffIntent::Show(Page::Menu));
+    }
+}
+
+/// The scores of the last finished session.
+fn last_result_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+    let lang = k.lang;
+    let st = &k.staff;
+    let full = ui.available_width();
+    super::screens::title_ui(ui, t, &k.tr("staff-last-result"));
+    match &st.last_result {
+        None => {
+            text(
+                ui,
+                &k.tr("staff-summary-none"),
+                t.font(t.body),
+                t.palette.text,
+            );
+        }
+        Some(forms) => {
+            for form in forms
+                .iter()
+                .filter(|f| !f.scores.is_empty() || !f.flags.is_empty())
+            {
+                text(ui, form.title.get(lang), t.bold(t.question), t.palette.text);
+                for flag in &form.flags {
+                    let line = k.strings.args(
+                        lang,
+                        "staff-flag",
+                        &[("flag", Arg::Text(flag.get(lang).to_owned()))],
+                    );
+                    text(ui, &line, t.bold(t.body), t.palette.warning);
+                }
+                for score in &form.scores {
+                    let value = score.value.map_or_else(
+                        || k.tr("staff-no-value"),
+                        |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
+                    );
+                    let band = score
+                        .band
+                        .as_ref()
+                        .map(|b| format!(" – {}", b.get(lang)))
+                        .unwrap_or_default();
+                    let color = if score.attention {
                         t.palette.warning
                     } else {
                         t.palette.text
                     };
-                    text(ui, &line, t.font(t.body), color);
+                    text(
+                        ui,
+                        &format!("{}: {value}{band}", score.label.get(lang)),
+                        t.font(t.body),
+                        color,
+                    );
                 }
                 ui.add_space(t.gap);
             }
-            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
-                push(out, StaffIntent::Show(Page::Menu));
-            }
         }
-        Page::NewSession => {
-            super::screens::title_ui(ui, t, &k.tr("staff-new-session"));
-            text(ui, &k.tr("staff-id-type"), t.bold(t.body), t.palette.text);
-            let mut kinds = vec![
-                (IdType::Norwegian, "id-type-norwegian"),
-                (IdType::Cpr, "id-type-cpr"),
-            ];
-            if k.config.staff.study_id_pattern.is_some() {
-                kinds.push((IdType::Study, "id-type-study"));
-            }
-            let w = tile_width(ui, t, kinds.len());
-            ui.horizontal(|ui| {
-                for (kind, id) in &kinds {
-                    if tile(
-                        ui,
-                        t,
-                        &k.tr(id),
-                        None,
-                        Mark::Radio(st.id_type == *kind),
-                        false,
-                        w,
-                    )
-                    .clicked()
-                    {
-                        push(out, StaffIntent::IdType(*kind));
-                    }
-                }
-            });
-            let field = k.tr("staff-patient-id");
-            if st.id_type == IdType::Study {
-                let labels = keyboard::Labels {
-                    field: &field,
-                    shift: &k.tr("keyboard-shift"),
-                    space: &k.tr("keyboard-space"),
-                    delete: &k.tr("keyboard-delete"),
-                };
-                if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &st.id_text, st.shift) {
-                    push(out, StaffIntent::IdChar(key));
-                }
-            } else {
-                let labels = keypad::Labels {
-                    field: &field,
-                    comma: "",
-                    delete: &k.tr("keypad-delete"),
-                    clear: &k.tr("keypad-clear"),
-                };
-                if let Some(key) = keypad::keypad_ui(ui, t, &labels, &st.id_text, false) {
-                    push(out, StaffIntent::IdKey(key));
-                }
-            }
-            if let Some(problem) = &st.id_problem {
-                text(ui, problem, t.bold(t.body), t.palette.warning);
-            }
-            let batteries: Vec<Arc<crate::battery::Battery>> =
-                if k.config.staff.batteries.is_empty() {
-                    vec![Arc::clone(&k.config.battery)]
-                } else {
-                    k.config.staff.batteries.clone()
-                };
-            text(ui, &k.tr("staff-battery"), t.bold(t.body), t.palette.text);
-            for (b, battery) in batteries.iter().enumerate() {
-                if tile(
-                    ui,
-                    t,
-                    battery.title.get(lang),
-                    None,
-                    Mark::Radio(st.battery == b),
-                    false,
-                    full,
-                )
-                .clicked()
-                {
-                    push(out, StaffIntent::Battery(b));
-                }
-            }
-            if !k.config.staff.timepoints.is_empty() {
-                text(ui, &k.tr("staff-timepoint"), t.bold(t.body), t.palette.text);
-                let w = tile_width(ui, t, k.config.staff.timepoints.len());
-                ui.horizontal(|ui| {
-                    for (n, tp) in k.config.staff.timepoints.iter().enumerate() {
-                        if tile(
-                            ui,
-                            t,
-                            &k.tr(timepoint_message(*tp)),
-                            None,
-                            Mark::Radio(st.timepoint == n),
-                            false,
-                            w,
-                        )
-                        .clicked()
-                        {
-                            push(out, StaffIntent::Timepoint(n));
-                        }
-                    }
-                });
-            }
-            if !k.config.staff.arms.is_empty() {
-                text(ui, &k.tr("staff-arm"), t.bold(t.body), t.palette.text);
-                let choices: Vec<(Option<usize>, String)> =
-                    std::iter::once((None, k.tr("staff-not-recorded")))
-                        .chain(
-                            k.config
-                                .staff
-                                .arms
-                                .iter()
-                                .enumerate()
-                                .map(|(n, arm)| (Some(n), arm.clone())),
-                        )
-                        .collect();
-                let w = tile_width(ui, t, choices.len().min(4));
-                ui.horizontal_wrapped(|ui| {
-                    for (choice, label) in &choices {
-                        if tile(ui, t, label, None, Mark::Radio(st.arm == *choice), false, w)
-                            .clicked()
-                        {
-                            push(out, StaffIntent::Arm(*choice));
-                        }
-                    }
-                });
-            }
-            text(ui, &k.tr("staff-consent"), t.bold(t.body), t.palette.text);
-            let w = tile_width(ui, t, 3);
-            ui.horizontal(|ui| {
-                for (choice, id) in [
-                    (None, "staff-not-recorded"),
-                    (Some(true), "staff-consent-yes"),
-                    (Some(false), "staff-consent-no"),
-                ] {
-                    if tile(
-                        ui,
-                        t,
-                        &k.tr(id),
-                        None,
-                        Mark::Radio(st.consent == choice),
-                        false,
-                        w,
-                    )
-                    .clicked()
-                    {
-                        push(out, StaffIntent::Consent(choice));
-                    }
-                }
-            });
-            ui.add_space(t.gap);
-            if tile(
-                ui,
-                t,
-                &k.tr("staff-hand-over"),
-                None,
-                Mark::None,
-                true,
-                full,
-            )
-            .clicked()
-            {
-                push(out, StaffIntent::HandOver);
-            }
-            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
-                push(out, StaffIntent::Show(Page::Menu));
-            }
-        }
-        Page::LastResult => {
-            super::screens::title_ui(ui, t, &k.tr("staff-last-result"));
-            match &st.last_result {
-                None => {
-                    text(
-                        ui,
-                        &k.tr("staff-summary-none"),
-                        t.font(t.body),
-                        t.palette.text,
-                    );
-                }
-                Some(forms) => {
-                    for form in forms
-                        .iter()
-                        .filter(|f| !f.scores.is_empty() || !f.flags.is_empty())
-                    {
-                        text(ui, form.title.get(lang), t.bold(t.question), t.palette.text);
-                        for flag in &form.flags {
-                            let line = k.strings.args(
-                                lang,
-                                "staff-flag",
-                                &[("flag", Arg::Text(flag.get(lang).to_owned()))],
-                            );
-                            text(ui, &line, t.bold(t.body), t.palette.warning);
-                        }
-                        for score in &form.scores {
-                            let value = score.value.map_or_else(
-                                || k.tr("staff-no-value"),
-                                |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
-                            );
-                            let band = score
-                                .band
-                                .as_ref()
-                                .map(|b| format!(" – {}", b.get(lang)))
-                                .unwrap_or_default();
-                            let color = if score.attention {
-                                t.palette.warning
-                            } else {
-                                t.palette.text
-                            };
-                            text(
-                                ui,
-                                &format!("{}: {value}{band}", score.label.get(lang)),
-                                t.font(t.body),
-                                color,
-                            );
-                        }
-                        ui.add_space(t.gap);
-                    }
-                }
-            }
-            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
-                push(out, StaffIntent::Show(Page::Menu));
-            }
-        }
+    }
+    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+        push(out, StaffIntent::Show(Page::Menu));
     }
 }
 
