@@ -12,6 +12,7 @@ use svar::form::{Form, ItemIx, ItemKind};
 use svar::i18n::Strings;
 use svar::session::Position;
 use svar::text::Lang;
+use svar::ui::theme::{TextSize, Tokens};
 use svar::ui::{Config, KioskApp, Stage};
 
 fn config(battery: &str) -> Config {
@@ -437,6 +438,24 @@ fn back_keeps_answers_and_the_header_switches_language_without_losing_them() {
         answer(&h, form_ix, now),
         Some(Answer::Number(6.0)),
         "answers survive the switch"
+    );
+}
+
+#[test]
+fn the_required_message_scrolls_into_view_on_a_long_screen() {
+    // In Danish at 1280×800 the signature pad fills the screen, so the message would fall
+    // below the footer.
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Dansk");
+    go_to_item(&mut h, "consent", "signature");
+    tap(&mut h, "Næste");
+    // egui animates the scroll over a few frames.
+    h.run_steps(10);
+    let message = h.get_by_label(&tr(&h, "answer-required")).rect();
+    let footer_top = 800.0 - Tokens::new(TextSize::Normal, false).bar;
+    assert!(
+        message.max.y <= footer_top && message.min.y >= 0.0,
+        "the message at {message:?} is hidden behind the footer (top {footer_top})"
     );
 }
 

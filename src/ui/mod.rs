@@ -155,6 +155,9 @@ pub struct Scratch {
     pub pad_message: Option<String>,
     /// Shown when Next was tapped with a required question unanswered.
     pub nudged: bool,
+    /// Set with `nudged`: the next frame scrolls the message into view, once, so a patient
+    /// on a long screen sees why Next did not move on and can still scroll away.
+    pub reveal_nudge: bool,
     /// Clock time at which a single-choice screen moves on by itself.
     pub advance_at: Option<f64>,
 }
@@ -474,6 +477,7 @@ impl Kiosk {
             // The first tap on Next explains; the second moves on (the review asks again).
             if unanswered && !self.scratch.nudged {
                 self.scratch.nudged = true;
+                self.scratch.reveal_nudge = true;
                 return;
             }
         }

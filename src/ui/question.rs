@@ -48,12 +48,15 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
     }
     if k.scratch.nudged {
         ui.add_space(t.gap);
-        text(
+        let message = text(
             ui,
             &k.tr("answer-required"),
             t.bold(t.body),
             t.palette.warning,
         );
+        if std::mem::take(&mut k.scratch.reveal_nudge) {
+            message.scroll_to_me(Some(egui::Align::Max));
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::i18n::Arg;
 use crate::idle::IdleState;
 use crate::session::Position;
 use crate::text::Lang;
-use egui::{Frame, Margin, ScrollArea, Ui};
+use egui::{Frame, ScrollArea, Ui};
 
 /// Each language named in itself, as patients look for their own.
 pub fn endonym(lang: Lang) -> &'static str {
@@ -27,11 +27,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
     let position = k.session().map(|s| s.position());
     if k.config.demo {
         egui::Panel::top("ribbon")
-            .frame(
-                Frame::new()
-                    .fill(p.ribbon)
-                    .inner_margin(Margin::symmetric(16, 6)),
-            )
+            .frame(Frame::new().fill(p.ribbon).inner_margin(t.ribbon_margin))
             .show(ui, |ui| {
                 let ribbon = match &k.config.staff.demo_pin {
                     Some(pin) => k.strings.args(
@@ -47,11 +43,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
     let in_session = matches!(k.stage, Stage::Language | Stage::Session);
     if in_session {
         egui::Panel::top("header")
-            .frame(
-                Frame::new()
-                    .fill(p.surface)
-                    .inner_margin(Margin::symmetric(24, 10)),
-            )
+            .frame(Frame::new().fill(p.surface).inner_margin(t.bar_margin))
             .show(ui, |ui| {
                 header_ui(ui, t, k, out);
                 if k.unsaved() {
@@ -65,18 +57,14 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
     ) && k.stage == Stage::Session;
     if nav {
         egui::Panel::bottom("nav")
-            .frame(
-                Frame::new()
-                    .fill(p.surface)
-                    .inner_margin(Margin::symmetric(24, 10)),
-            )
+            .frame(Frame::new().fill(p.surface).inner_margin(t.bar_margin))
             .show(ui, |ui| nav_ui(ui, t, k, out));
     }
     egui::CentralPanel::default()
         .frame(
             Frame::new()
                 .fill(p.background)
-                .inner_margin(Margin::symmetric(t.pad as i8, (t.pad / 2.0) as i8)),
+                .inner_margin(t.content_margin),
         )
         .show(ui, |ui| {
             ScrollArea::vertical()
@@ -146,14 +134,14 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
 }
 
 fn modal_ui(ui: &mut Ui, t: &Tokens, id: &str, content: impl FnOnce(&mut Ui)) {
-    let width = (ui.ctx().content_rect().width() - 80.0).min(t.column);
+    let width = (ui.ctx().content_rect().width() - 2.0 * t.margin).min(t.column);
     egui::Modal::new(egui::Id::unique(id))
-        .backdrop_color(egui::Color32::from_black_alpha(200))
+        .backdrop_color(t.palette.backdrop)
         .frame(
             Frame::new()
                 .fill(t.palette.surface)
                 .corner_radius(t.corner())
-                .inner_margin(Margin::same(32)),
+                .inner_margin(t.dialog_margin),
         )
         .show(ui.ctx(), |ui| {
             ui.set_width(width);
@@ -206,7 +194,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         };
         text(ui, &label, t.bold(t.body), p.text);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let w = (230.0 * t.body / 24.0).min(tile_width(ui, t, 4));
+            let w = t.header_button.min(tile_width(ui, t, 4));
             let contrast = if k.high_contrast {
                 "header-contrast-on"
             } else {
@@ -260,12 +248,15 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         .filter(|_| k.stage == Stage::Session)
         .map(|s| s.progress())
     {
-        let (rect, _) =
-            ui.allocate_exact_size(egui::vec2(ui.available_width(), 10.0), egui::Sense::hover());
-        ui.painter().rect_filled(rect, 5, p.background);
+        let (rect, _) = ui.allocate_exact_size(
+            egui::vec2(ui.available_width(), t.progress),
+            egui::Sense::hover(),
+        );
+        ui.painter()
+            .rect_filled(rect, t.progress / 2.0, p.background);
         let mut done = rect;
         done.set_width(rect.width() * pr.fraction);
-        ui.painter().rect_filled(done, 5, p.accent);
+        ui.painter().rect_filled(done, t.progress / 2.0, p.accent);
     }
 }
 
@@ -276,7 +267,7 @@ impl Kiosk {
 }
 
 fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let w = 320.0_f32.min(tile_width(ui, t, 2));
+    let w = t.button.min(tile_width(ui, t, 2));
     let next_label = match k.session().map(|s| s.position()) {
         Some(Position::Intro { .. }) => k.tr("intro-start"),
         Some(Position::Review) => k.tr("review-finish"),
@@ -309,7 +300,7 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     let logo = k.image(ui.ctx(), std::path::Path::new("logo.png"));
     ui.vertical_centered(|ui| {
         if let Some((texture, (w, h))) = logo {
-            let height = 160.0;
+            let height = t.logo;
             ui.add(
                 egui::Image::new(&texture)
                     .fit_to_exact_size(egui::vec2(height * w as f32 / h as f32, height)),
@@ -333,7 +324,7 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
                 None,
                 Mark::None,
                 true,
-                420.0_f32.min(ui.available_width()),
+                t.button_wide.min(ui.available_width()),
             )
             .clicked()
             {
@@ -351,7 +342,17 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
     ui.add_space(t.pad * 4.0);
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-        if tile(ui, t, &k.tr("staff-open"), None, Mark::None, false, 180.0).clicked() {
+        if tile(
+            ui,
+            t,
+            &k.tr("staff-open"),
+            None,
+            Mark::None,
+            false,
+            t.button_small,
+        )
+        .clicked()
+        {
             out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
         }
         // Says only that something waits, never what: the patient may be reading.

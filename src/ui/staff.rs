@@ -450,13 +450,23 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                 None,
                 Mark::None,
                 true,
-                280.0,
+                t.button_side,
             )
             .clicked()
             {
                 push(out, StaffIntent::SubmitPin);
             }
-            if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, 280.0).clicked() {
+            if tile(
+                ui,
+                t,
+                &k.tr("nav-back"),
+                None,
+                Mark::None,
+                false,
+                t.button_side,
+            )
+            .clicked()
+            {
                 push(out, StaffIntent::Close);
             }
             if let Some(m) = &st.pin_message {

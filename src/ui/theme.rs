@@ -1,6 +1,6 @@
 //! Design tokens: every size and colour the kiosk draws with comes from here.
 
-use egui::{Color32, CornerRadius, FontFamily, FontId, Stroke, TextStyle, Vec2};
+use egui::{Color32, CornerRadius, FontFamily, FontId, Margin, Stroke, TextStyle, Vec2};
 
 /// One of the three text sizes a patient can choose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +68,8 @@ pub struct Palette {
     pub on_ribbon: Color32,
     /// Highlighted body-map regions (drawn translucent over the image).
     pub region: Color32,
+    /// The dimmed screen behind a dialog.
+    pub backdrop: Color32,
 }
 
 /// Contrast ratios (WCAG) are checked in tests: ≥ 4.5:1 for text in the normal theme,
@@ -84,6 +86,7 @@ pub const NORMAL: Palette = Palette {
     ribbon: Color32::from_rgb(0x8A, 0x5A, 0x00),
     on_ribbon: Color32::WHITE,
     region: Color32::from_rgba_premultiplied(0x1F, 0x4E, 0x8C, 0x90),
+    backdrop: Color32::from_black_alpha(200),
 };
 
 /// The high-contrast theme.
@@ -99,6 +102,7 @@ pub const HIGH_CONTRAST: Palette = Palette {
     ribbon: Color32::from_rgb(0xFF, 0xE0, 0x3D),
     on_ribbon: Color32::BLACK,
     region: Color32::from_rgba_premultiplied(0xB3, 0x9D, 0x2A, 0xB3),
+    backdrop: Color32::from_black_alpha(200),
 };
 
 /// Sizes, in points (1 point is 1 pixel at the default zoom on a 1080p kiosk).
@@ -128,6 +132,43 @@ pub struct Tokens {
     pub column: f32,
     /// Height of the header and footer bars.
     pub bar: f32,
+    /// Space inside a tile: from its side to the text or mark (x), above and below the text (y).
+    pub inset: Vec2,
+    /// Width of the navigation buttons (back, next) and other single actions.
+    pub button: f32,
+    /// Width of the welcome screen's start button.
+    pub button_wide: f32,
+    /// Width of the buttons beside the PIN pad.
+    pub button_side: f32,
+    /// Width of the small staff button on the welcome screen, out of a patient's way.
+    pub button_small: f32,
+    /// Width of a header button (language, text size, contrast); grows with the text.
+    pub header_button: f32,
+    /// Height of the logo on the welcome screen.
+    pub logo: f32,
+    /// Height of the progress bar.
+    pub progress: f32,
+    /// Space a dialog keeps from each side of the screen.
+    pub margin: f32,
+    /// Smallest height of the signature pad.
+    pub signature_min: f32,
+    /// Smallest and largest height of a body map.
+    pub map_height: (f32, f32),
+    /// Width of lines that show a state or a value: radio and check marks, the slider's
+    /// thumb and ends, a chosen body-map region.
+    pub mark: f32,
+    /// Width of the signature's ink.
+    pub ink: f32,
+    /// Height of the slider's track.
+    pub track: f32,
+    /// Space inside the header and footer bars.
+    pub bar_margin: Margin,
+    /// Space inside the demo ribbon.
+    pub ribbon_margin: Margin,
+    /// Space around the screen's content between the bars.
+    pub content_margin: Margin,
+    /// Space inside a dialog.
+    pub dialog_margin: Margin,
 }
 
 impl Tokens {
@@ -148,6 +189,24 @@ impl Tokens {
             // Wider columns for larger text, so words are not broken up on wide screens.
             column: 980.0 * s,
             bar: 84.0,
+            inset: Vec2::new(18.0, 12.0),
+            button: 320.0,
+            button_wide: 420.0,
+            button_side: 280.0,
+            button_small: 180.0,
+            header_button: 230.0 * s,
+            logo: 160.0,
+            progress: 10.0,
+            margin: 40.0,
+            signature_min: 160.0,
+            map_height: (280.0, 900.0),
+            mark: 3.0,
+            ink: 3.5,
+            track: 12.0,
+            bar_margin: Margin::symmetric(24, 10),
+            ribbon_margin: Margin::symmetric(16, 6),
+            content_margin: Margin::symmetric(24, 12),
+            dialog_margin: Margin::same(32),
         }
     }
 
@@ -188,7 +247,7 @@ impl Tokens {
             ]
             .into();
             style.spacing.item_spacing = Vec2::splat(self.gap);
-            style.spacing.button_padding = Vec2::new(18.0, 12.0);
+            style.spacing.button_padding = self.inset;
             style.spacing.interact_size = Vec2::new(self.target, self.target);
             style.spacing.scroll.bar_width = 14.0;
             style.interaction.selectable_labels = false;

@@ -23,8 +23,8 @@ pub fn body_map_ui(
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
     let available = ui.available_width();
     // As tall as the visible space left on the screen, so the whole figure shows unscrolled.
-    let visible_left = ui.clip_rect().bottom() - ui.cursor().top() - 8.0;
-    let map_height = visible_left.clamp(280.0, 900.0);
+    let visible_left = ui.clip_rect().bottom() - ui.cursor().top() - t.gap * 0.5;
+    let map_height = visible_left.clamp(t.map_height.0, t.map_height.1);
     let map_width = (map_height * w / h).min(available * 0.4);
     let scale = map_width / w;
     ui.horizontal_top(|ui| {
@@ -59,12 +59,12 @@ pub fn body_map_ui(
                     painter.add(Shape::mesh(fill_mesh(&points, t.palette.region)));
                     painter.add(Shape::closed_line(
                         points,
-                        Stroke::new(3.0, t.palette.accent),
+                        Stroke::new(t.mark, t.palette.accent),
                     ));
                 } else {
                     painter.add(Shape::closed_line(
                         points,
-                        Stroke::new(1.0, t.palette.border.gamma_multiply(0.5)),
+                        Stroke::new(t.border * 0.5, t.palette.border.gamma_multiply(0.5)),
                     ));
                 }
             }

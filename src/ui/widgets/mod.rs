@@ -60,7 +60,7 @@ pub fn tile(
     };
     let drawn_mark = matches!(mark, Mark::Radio(_) | Mark::Check(_));
     let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
-    let inner_width = (width - 2.0 * 18.0 - mark_space).max(t.body * 2.0);
+    let inner_width = (width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
     let font = if primary {
         t.bold(t.body)
     } else {
@@ -69,7 +69,7 @@ pub fn tile(
     let galley = ui
         .painter()
         .layout(label.to_owned(), font, text_color, inner_width);
-    let height = (galley.size().y + 24.0).max(t.target);
+    let height = (galley.size().y + 2.0 * t.inset.y).max(t.target);
     let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click());
     let name = a11y.unwrap_or(label).to_owned();
     response.widget_info(|| match mark {
@@ -93,11 +93,11 @@ pub fn tile(
             t.tile_stroke(selected),
             egui::StrokeKind::Inside,
         );
-        let mut text_left = rect.left() + 18.0;
+        let mut text_left = rect.left() + t.inset.x;
         if drawn_mark {
-            let centre = egui::pos2(rect.left() + 18.0 + t.body * 0.6, rect.center().y);
+            let centre = egui::pos2(rect.left() + t.inset.x + t.body * 0.6, rect.center().y);
             let r = t.body * 0.5;
-            let ring = Stroke::new(2.5, text_color);
+            let ring = Stroke::new(t.mark, text_color);
             match mark {
                 Mark::Radio(_) => {
                     painter.circle_stroke(centre, r, ring);
@@ -105,7 +105,7 @@ pub fn tile(
                 _ => {
                     painter.rect_stroke(
                         egui::Rect::from_center_size(centre, Vec2::splat(2.0 * r)),
-                        4,
+                        t.radius / 3,
                         ring,
                         egui::StrokeKind::Middle,
                     );
@@ -117,16 +117,16 @@ pub fn tile(
                     centre + Vec2::new(-0.15 * r, 0.45 * r),
                     centre + Vec2::new(0.6 * r, -0.5 * r),
                 ];
-                painter.line(tick.to_vec(), Stroke::new(4.0, text_color));
+                painter.line(tick.to_vec(), Stroke::new(t.mark * 1.3, text_color));
             }
             text_left += mark_space;
         }
         if matches!(mark, Mark::Plain(true)) {
             let bar = egui::Rect::from_center_size(
-                egui::pos2(rect.center().x, rect.bottom() - 10.0),
-                Vec2::new(rect.width() * 0.5, 5.0),
+                egui::pos2(rect.center().x, rect.bottom() - 2.0 * t.mark),
+                Vec2::new(rect.width() * 0.5, 1.5 * t.mark),
             );
-            painter.rect_filled(bar, 2, text_color);
+            painter.rect_filled(bar, t.mark / 2.0, text_color);
         }
         let pos = if !drawn_mark {
             rect.center() - galley.size() / 2.0
@@ -175,7 +175,7 @@ pub fn field_ui(
         egui::StrokeKind::Inside,
     );
     ui.painter().text(
-        rect.left_center() + Vec2::new(18.0, 0.0),
+        rect.left_center() + Vec2::new(t.inset.x, 0.0),
         egui::Align2::LEFT_CENTER,
         shown,
         font,

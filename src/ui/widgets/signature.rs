@@ -27,7 +27,7 @@ pub fn pad_ui(ui: &mut Ui, t: &Tokens, name: &str, pad: &mut Pad) -> bool {
     let width = ui.available_width();
     let height = (width * 0.3)
         .min(ui.ctx().content_rect().height() * 0.3)
-        .max(160.0);
+        .max(t.signature_min);
     let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
     let painter = ui.painter();
@@ -41,10 +41,10 @@ pub fn pad_ui(ui: &mut Ui, t: &Tokens, name: &str, pad: &mut Pad) -> bool {
     let base = rect.bottom() - height * 0.25;
     painter.line_segment(
         [
-            egui::pos2(rect.left() + 30.0, base),
-            egui::pos2(rect.right() - 30.0, base),
+            egui::pos2(rect.left() + t.pad, base),
+            egui::pos2(rect.right() - t.pad, base),
         ],
-        Stroke::new(1.5, p.muted),
+        Stroke::new(t.border * 0.75, p.muted),
     );
     let mut changed = false;
     if let Some(pos) = response
@@ -74,9 +74,9 @@ pub fn pad_ui(ui: &mut Ui, t: &Tokens, name: &str, pad: &mut Pad) -> bool {
     for stroke in &pad.strokes {
         let points: Vec<egui::Pos2> = stroke.iter().copied().map(to_screen).collect();
         if points.len() == 1 {
-            painter.circle_filled(points[0], 2.5, p.text);
+            painter.circle_filled(points[0], t.ink * 0.75, p.text);
         } else {
-            painter.line(points, Stroke::new(3.5, p.text));
+            painter.line(points, Stroke::new(t.ink, p.text));
         }
     }
     changed

@@ -24,13 +24,13 @@ pub fn slider_ui(
     });
     let margin = t.target * 0.5;
     let track = Rect::from_min_max(
-        egui::pos2(rect.left() + margin, rect.center().y - 6.0),
-        egui::pos2(rect.right() - margin, rect.center().y + 6.0),
+        egui::pos2(rect.left() + margin, rect.center().y - t.track / 2.0),
+        egui::pos2(rect.right() - margin, rect.center().y + t.track / 2.0),
     );
     let painter = ui.painter();
     painter.rect(
         track,
-        6,
+        t.track / 2.0,
         p.surface,
         Stroke::new(t.border, p.border),
         egui::StrokeKind::Outside,
@@ -38,10 +38,10 @@ pub fn slider_ui(
     for x in [track.left(), track.right()] {
         painter.line_segment(
             [
-                egui::pos2(x, rect.top() + 8.0),
-                egui::pos2(x, rect.bottom() - 8.0),
+                egui::pos2(x, rect.top() + t.gap * 0.5),
+                egui::pos2(x, rect.bottom() - t.gap * 0.5),
             ],
-            Stroke::new(3.0, p.text),
+            Stroke::new(t.mark, p.text),
         );
     }
     let span = max - min;
@@ -49,14 +49,14 @@ pub fn slider_ui(
         let x = track.left() + ((v - min) / span) as f32 * track.width();
         painter.rect_filled(
             Rect::from_min_max(track.min, egui::pos2(x, track.max.y)),
-            6,
+            t.track / 2.0,
             p.accent,
         );
         painter.circle(
             egui::pos2(x, rect.center().y),
             t.target * 0.35,
             p.accent,
-            Stroke::new(3.0, p.on_accent),
+            Stroke::new(t.mark, p.on_accent),
         );
     }
     let touched = response.clicked() || response.dragged();
