@@ -2,7 +2,7 @@
 
 use super::theme::Tokens;
 use super::widgets::{
-    Mark, body_map, choice, date, keyboard, keypad, signature, slider, text, tile, tile_width,
+    Tile, body_map, choice, date, keyboard, keypad, signature, slider, text, tile_width,
 };
 use super::{Intent, Kiosk};
 use crate::answer::{Answer, AnswerProblem, Answers};
@@ -340,10 +340,14 @@ fn item_ui(
             }
             let w = tile_width(ui, t, 2);
             ui.horizontal(|ui| {
-                if tile(ui, t, &k.tr("signature-clear"), None, Mark::None, false, w).clicked() {
+                if Tile::new(&k.tr("signature-clear"), w).show(ui, t).clicked() {
                     out.push(Intent::SignatureClear(form_ix, ix));
                 }
-                if tile(ui, t, &k.tr("signature-confirm"), None, Mark::None, true, w).clicked() {
+                if Tile::new(&k.tr("signature-confirm"), w)
+                    .primary(true)
+                    .show(ui, t)
+                    .clicked()
+                {
                     out.push(Intent::SignatureConfirm(form_ix, ix));
                 }
             });

@@ -3,7 +3,7 @@
 
 use super::question::question_ui;
 use super::theme::Tokens;
-use super::widgets::{Mark, text, tile, tile_width};
+use super::widgets::{Mark, Tile, text, tile_width};
 use super::{Intent, Kiosk, Stage};
 use crate::i18n::Arg;
 use crate::idle::IdleState;
@@ -116,16 +116,10 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
             );
             text(ui, &body, t.font(t.question), p.text);
             ui.add_space(t.gap);
-            if tile(
-                ui,
-                t,
-                &k.tr("idle-continue"),
-                None,
-                Mark::None,
-                true,
-                ui.available_width(),
-            )
-            .clicked()
+            if Tile::new(&k.tr("idle-continue"), ui.available_width())
+                .primary(true)
+                .show(ui, t)
+                .clicked()
             {
                 out.push(Intent::StillHere);
             }
@@ -200,44 +194,27 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             } else {
                 "header-contrast-off"
             };
-            if tile(
-                ui,
-                t,
-                &k.tr("header-contrast"),
-                Some(&k.tr(contrast)),
-                Mark::Plain(k.high_contrast),
-                false,
-                w,
-            )
-            .clicked()
+            if Tile::new(&k.tr("header-contrast"), w)
+                .name(Some(&k.tr(contrast)))
+                .mark(Mark::Plain(k.high_contrast))
+                .show(ui, t)
+                .clicked()
             {
                 out.push(Intent::ToggleContrast);
             }
             let size_label = format!("{}: {}", k.tr("header-text-size"), k.text_size_label());
-            if tile(
-                ui,
-                t,
-                &k.tr(k.text_size.message()),
-                Some(&size_label),
-                Mark::None,
-                false,
-                w,
-            )
-            .clicked()
+            if Tile::new(&k.tr(k.text_size.message()), w)
+                .name(Some(&size_label))
+                .show(ui, t)
+                .clicked()
             {
                 out.push(Intent::CycleTextSize);
             }
             let lang_label = format!("{}: {}", k.tr("header-language"), endonym(k.lang));
-            if tile(
-                ui,
-                t,
-                endonym(k.lang),
-                Some(&lang_label),
-                Mark::None,
-                false,
-                w,
-            )
-            .clicked()
+            if Tile::new(endonym(k.lang), w)
+                .name(Some(&lang_label))
+                .show(ui, t)
+                .clicked()
             {
                 out.push(Intent::OpenLanguages);
             }
@@ -278,11 +255,16 @@ fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         _ => true,
     };
     ui.horizontal(|ui| {
-        if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, w).clicked() {
+        if Tile::new(&k.tr("nav-back"), w).show(ui, t).clicked() {
             out.push(Intent::Back);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if next_enabled && tile(ui, t, &next_label, None, Mark::None, true, w).clicked() {
+            if next_enabled
+                && Tile::new(&next_label, w)
+                    .primary(true)
+                    .show(ui, t)
+                    .clicked()
+            {
                 out.push(
                     if matches!(k.session().map(|s| s.position()), Some(Position::Review)) {
                         Intent::Finish
@@ -317,15 +299,12 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
         );
         ui.add_space(t.gap);
         if k.config.demo {
-            if tile(
-                ui,
-                t,
+            if Tile::new(
                 &k.tr("welcome-start-demo"),
-                None,
-                Mark::None,
-                true,
                 t.button_wide.min(ui.available_width()),
             )
+            .primary(true)
+            .show(ui, t)
             .clicked()
             {
                 out.push(Intent::StartDemo);
@@ -342,16 +321,9 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
     ui.add_space(t.pad * 4.0);
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-        if tile(
-            ui,
-            t,
-            &k.tr("staff-open"),
-            None,
-            Mark::None,
-            false,
-            t.button_small,
-        )
-        .clicked()
+        if Tile::new(&k.tr("staff-open"), t.button_small)
+            .show(ui, t)
+            .clicked()
         {
             out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
         }
@@ -372,16 +344,10 @@ fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang, out: &mut Vec<Inten
     for pair in Lang::ALL.chunks(2) {
         ui.horizontal(|ui| {
             for lang in pair {
-                if tile(
-                    ui,
-                    t,
-                    endonym(*lang),
-                    None,
-                    Mark::Radio(*lang == current),
-                    false,
-                    w,
-                )
-                .clicked()
+                if Tile::new(endonym(*lang), w)
+                    .mark(Mark::Radio(*lang == current))
+                    .show(ui, t)
+                    .clicked()
                 {
                     out.push(Intent::PickLanguage(*lang));
                 }
@@ -447,7 +413,7 @@ fn review_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             "review-go-to",
             &[("question", Arg::Text(question.to_owned()))],
         );
-        if tile(ui, t, &label, None, Mark::None, false, width).clicked() {
+        if Tile::new(&label, width).show(ui, t).clicked() {
             out.push(Intent::GoTo(m.form, m.item));
         }
     }
@@ -459,10 +425,14 @@ fn finish_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     ui.add_space(t.pad);
     let w = tile_width(ui, t, 2);
     ui.horizontal(|ui| {
-        if tile(ui, t, &k.tr("finish-cancel"), None, Mark::None, false, w).clicked() {
+        if Tile::new(&k.tr("finish-cancel"), w).show(ui, t).clicked() {
             out.push(Intent::CancelFinish);
         }
-        if tile(ui, t, &k.tr("finish-confirm"), None, Mark::None, true, w).clicked() {
+        if Tile::new(&k.tr("finish-confirm"), w)
+            .primary(true)
+            .show(ui, t)
+            .clicked()
+        {
             out.push(Intent::ConfirmFinish);
         }
     });

@@ -2,7 +2,7 @@
 //! scores (never shown to the patient), leave kiosk mode.
 
 use super::theme::Tokens;
-use super::widgets::{Mark, keyboard, keypad, text, tile, tile_width};
+use super::widgets::{Mark, Tile, keyboard, keypad, text, tile_width};
 use super::{Intent, Kiosk, Stage};
 use crate::battery::Timepoint;
 use crate::bundle::{Patient, Status};
@@ -443,29 +443,16 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         });
         ui.add_space(t.pad);
         ui.vertical(|ui| {
-            if tile(
-                ui,
-                t,
-                &k.tr("staff-pin-enter"),
-                None,
-                Mark::None,
-                true,
-                t.button_side,
-            )
-            .clicked()
+            if Tile::new(&k.tr("staff-pin-enter"), t.button_side)
+                .primary(true)
+                .show(ui, t)
+                .clicked()
             {
                 push(out, StaffIntent::SubmitPin);
             }
-            if tile(
-                ui,
-                t,
-                &k.tr("nav-back"),
-                None,
-                Mark::None,
-                false,
-                t.button_side,
-            )
-            .clicked()
+            if Tile::new(&k.tr("nav-back"), t.button_side)
+                .show(ui, t)
+                .clicked()
             {
                 push(out, StaffIntent::Close);
             }
@@ -529,7 +516,7 @@ fn menu_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             "staff-waiting",
             &[("count", Arg::Num(k.waiting().len() as f64))],
         );
-        if tile(ui, t, &label, None, Mark::None, true, full).clicked() {
+        if Tile::new(&label, full).primary(true).show(ui, t).clicked() {
             push(out, StaffIntent::Show(Page::Waiting));
         }
     }
@@ -548,7 +535,11 @@ fn menu_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         ("staff-close", StaffIntent::Close, false),
         ("staff-leave", StaffIntent::Leave, false),
     ] {
-        if tile(ui, t, &k.tr(id), None, Mark::None, primary, full).clicked() {
+        if Tile::new(&k.tr(id), full)
+            .primary(primary)
+            .show(ui, t)
+            .clicked()
+        {
             push(out, intent);
         }
     }
@@ -574,39 +565,30 @@ fn waiting_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
         ui.horizontal(|ui| {
             if entry.state == State::Open {
-                if tile(ui, t, &k.tr("staff-resume"), None, Mark::None, true, half).clicked() {
+                if Tile::new(&k.tr("staff-resume"), half)
+                    .primary(true)
+                    .show(ui, t)
+                    .clicked()
+                {
                     push(out, StaffIntent::Resume(entry.id));
                 }
-                if tile(
-                    ui,
-                    t,
-                    &k.tr("staff-seal-abandoned"),
-                    None,
-                    Mark::None,
-                    false,
-                    half,
-                )
-                .clicked()
+                if Tile::new(&k.tr("staff-seal-abandoned"), half)
+                    .show(ui, t)
+                    .clicked()
                 {
                     push(out, StaffIntent::SealAbandoned(entry.id));
                 }
-            } else if tile(
-                ui,
-                t,
-                &k.tr("staff-seal-retry"),
-                None,
-                Mark::None,
-                true,
-                half,
-            )
-            .clicked()
+            } else if Tile::new(&k.tr("staff-seal-retry"), half)
+                .primary(true)
+                .show(ui, t)
+                .clicked()
             {
                 push(out, StaffIntent::RetrySeal);
             }
         });
         ui.add_space(t.gap);
     }
-    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+    if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
     }
 }
@@ -635,7 +617,7 @@ fn today_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         }
         ui.add_space(t.gap);
     }
-    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+    if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
     }
 }
@@ -657,16 +639,10 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     let w = tile_width(ui, t, kinds.len());
     ui.horizontal(|ui| {
         for (kind, id) in &kinds {
-            if tile(
-                ui,
-                t,
-                &k.tr(id),
-                None,
-                Mark::Radio(st.id_type == *kind),
-                false,
-                w,
-            )
-            .clicked()
+            if Tile::new(&k.tr(id), w)
+                .mark(Mark::Radio(st.id_type == *kind))
+                .show(ui, t)
+                .clicked()
             {
                 push(out, StaffIntent::IdType(*kind));
             }
@@ -704,16 +680,10 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     };
     text(ui, &k.tr("staff-battery"), t.bold(t.body), t.palette.text);
     for (b, battery) in batteries.iter().enumerate() {
-        if tile(
-            ui,
-            t,
-            battery.title.get(lang),
-            None,
-            Mark::Radio(st.battery == b),
-            false,
-            full,
-        )
-        .clicked()
+        if Tile::new(battery.title.get(lang), full)
+            .mark(Mark::Radio(st.battery == b))
+            .show(ui, t)
+            .clicked()
         {
             push(out, StaffIntent::Battery(b));
         }
@@ -723,16 +693,10 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         let w = tile_width(ui, t, k.config.staff.timepoints.len());
         ui.horizontal(|ui| {
             for (n, tp) in k.config.staff.timepoints.iter().enumerate() {
-                if tile(
-                    ui,
-                    t,
-                    &k.tr(timepoint_message(*tp)),
-                    None,
-                    Mark::Radio(st.timepoint == n),
-                    false,
-                    w,
-                )
-                .clicked()
+                if Tile::new(&k.tr(timepoint_message(*tp)), w)
+                    .mark(Mark::Radio(st.timepoint == n))
+                    .show(ui, t)
+                    .clicked()
                 {
                     push(out, StaffIntent::Timepoint(n));
                 }
@@ -755,7 +719,11 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         let w = tile_width(ui, t, choices.len().min(4));
         ui.horizontal_wrapped(|ui| {
             for (choice, label) in &choices {
-                if tile(ui, t, label, None, Mark::Radio(st.arm == *choice), false, w).clicked() {
+                if Tile::new(label, w)
+                    .mark(Mark::Radio(st.arm == *choice))
+                    .show(ui, t)
+                    .clicked()
+                {
                     push(out, StaffIntent::Arm(*choice));
                 }
             }
@@ -769,36 +737,24 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             (Some(true), "staff-consent-yes"),
             (Some(false), "staff-consent-no"),
         ] {
-            if tile(
-                ui,
-                t,
-                &k.tr(id),
-                None,
-                Mark::Radio(st.consent == choice),
-                false,
-                w,
-            )
-            .clicked()
+            if Tile::new(&k.tr(id), w)
+                .mark(Mark::Radio(st.consent == choice))
+                .show(ui, t)
+                .clicked()
             {
                 push(out, StaffIntent::Consent(choice));
             }
         }
     });
     ui.add_space(t.gap);
-    if tile(
-        ui,
-        t,
-        &k.tr("staff-hand-over"),
-        None,
-        Mark::None,
-        true,
-        full,
-    )
-    .clicked()
+    if Tile::new(&k.tr("staff-hand-over"), full)
+        .primary(true)
+        .show(ui, t)
+        .clicked()
     {
         push(out, StaffIntent::HandOver);
     }
-    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+    if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
     }
 }
@@ -858,7 +814,7 @@ fn last_result_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             }
         }
     }
-    if tile(ui, t, &k.tr("nav-back"), None, Mark::None, false, full).clicked() {
+    if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
     }
 }

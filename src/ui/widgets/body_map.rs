@@ -1,7 +1,7 @@
 //! The body map: an image with tappable regions, lit when chosen, and the same regions as
 //! tiles in words beside it (for checking, and for screen readers).
 
-use super::{Mark, tile, tile_width};
+use super::{Mark, Tile, tile_width};
 use crate::form::Region;
 use crate::text::Lang;
 use crate::ui::theme::Tokens;
@@ -89,16 +89,10 @@ pub fn body_map_ui(
                 ui.horizontal(|ui| {
                     for region in pair {
                         let on = selected.iter().any(|s| s == region.id.as_str());
-                        if tile(
-                            ui,
-                            t,
-                            region.label.get(lang),
-                            None,
-                            Mark::Check(on),
-                            false,
-                            width,
-                        )
-                        .clicked()
+                        if Tile::new(region.label.get(lang), width)
+                            .mark(Mark::Check(on))
+                            .show(ui, t)
+                            .clicked()
                         {
                             toggled = Some(region.id.as_str());
                         }

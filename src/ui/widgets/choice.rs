@@ -1,6 +1,6 @@
 //! Option tiles for single choice, multiple choice and yes/no, and a rating row.
 
-use super::{Mark, tile, tile_width};
+use super::{Mark, Tile, tile_width};
 use crate::answer::fmt_num;
 use crate::form::{Anchors, Choice};
 use crate::text::Lang;
@@ -27,16 +27,11 @@ pub fn single_ui(
     for option in options {
         let label = option.label.get(lang);
         let on = current == Some(option.value);
-        if tile(
-            ui,
-            t,
-            label,
-            name(prefix, label).as_deref(),
-            Mark::Radio(on),
-            false,
-            width,
-        )
-        .clicked()
+        if Tile::new(label, width)
+            .name(name(prefix, label).as_deref())
+            .mark(Mark::Radio(on))
+            .show(ui, t)
+            .clicked()
         {
             chosen = Some(option.value);
         }
@@ -59,16 +54,11 @@ pub fn grid_row_ui(
         for option in options {
             let label = option.label.get(lang);
             let on = current == Some(option.value);
-            if tile(
-                ui,
-                t,
-                label,
-                name(Some(question), label).as_deref(),
-                Mark::Plain(on),
-                false,
-                width,
-            )
-            .clicked()
+            if Tile::new(label, width)
+                .name(name(Some(question), label).as_deref())
+                .mark(Mark::Plain(on))
+                .show(ui, t)
+                .clicked()
             {
                 chosen = Some(option.value);
             }
@@ -91,16 +81,11 @@ pub fn multiple_ui(
     for option in options {
         let on = current.contains(&option.value);
         let label = option.label.get(lang);
-        if tile(
-            ui,
-            t,
-            label,
-            name(prefix, label).as_deref(),
-            Mark::Check(on),
-            false,
-            width,
-        )
-        .clicked()
+        if Tile::new(label, width)
+            .name(name(prefix, label).as_deref())
+            .mark(Mark::Check(on))
+            .show(ui, t)
+            .clicked()
         {
             // Keep the options' order so answers read the same however they were tapped.
             let next: Vec<f64> = options
@@ -133,16 +118,11 @@ pub fn yes_no_ui(
     let width = tile_width(ui, t, 2);
     ui.horizontal(|ui| {
         for (label, value) in [(yes, 1.0), (no, 0.0)] {
-            if tile(
-                ui,
-                t,
-                label,
-                name(prefix, label).as_deref(),
-                Mark::Radio(current == Some(value)),
-                false,
-                width,
-            )
-            .clicked()
+            if Tile::new(label, width)
+                .name(name(prefix, label).as_deref())
+                .mark(Mark::Radio(current == Some(value)))
+                .show(ui, t)
+                .clicked()
             {
                 chosen = Some(value);
             }
@@ -173,16 +153,11 @@ pub fn rating_ui(
             for v in row {
                 let value = *v as f64;
                 let label = fmt_num(value);
-                if tile(
-                    ui,
-                    t,
-                    &label,
-                    name(prefix, &label).as_deref(),
-                    Mark::Plain(current == Some(value)),
-                    false,
-                    width,
-                )
-                .clicked()
+                if Tile::new(&label, width)
+                    .name(name(prefix, &label).as_deref())
+                    .mark(Mark::Plain(current == Some(value)))
+                    .show(ui, t)
+                    .clicked()
                 {
                     chosen = Some(value);
                 }

@@ -1,6 +1,6 @@
 //! Date entry by taps: year (by decade), then month, then day. No typing.
 
-use super::{Mark, tile, tile_width};
+use super::{Mark, Tile, tile_width};
 use crate::answer::Date;
 use crate::ui::theme::Tokens;
 use egui::Ui;
@@ -94,16 +94,10 @@ pub fn date_ui(
         ];
         for (part, name, value) in parts {
             let label = format!("{name}: {}", value.unwrap_or_else(|| "–".into()));
-            if tile(
-                ui,
-                t,
-                &label,
-                None,
-                Mark::Plain(draft.part == part),
-                false,
-                width,
-            )
-            .clicked()
+            if Tile::new(&label, width)
+                .mark(Mark::Plain(draft.part == part))
+                .show(ui, t)
+                .clicked()
             {
                 draft.part = part;
                 changed = true;
@@ -121,16 +115,10 @@ pub fn date_ui(
                 ui.horizontal(|ui| {
                     for d in row {
                         let label = format!("{d}–");
-                        if tile(
-                            ui,
-                            t,
-                            &label,
-                            None,
-                            Mark::Plain(draft.decade == Some(*d)),
-                            false,
-                            w,
-                        )
-                        .clicked()
+                        if Tile::new(&label, w)
+                            .mark(Mark::Plain(draft.decade == Some(*d)))
+                            .show(ui, t)
+                            .clicked()
                         {
                             draft.decade = Some(*d);
                             changed = true;
@@ -147,16 +135,10 @@ pub fn date_ui(
                 for row in years.chunks(5) {
                     ui.horizontal(|ui| {
                         for y in row {
-                            if tile(
-                                ui,
-                                t,
-                                &y.to_string(),
-                                None,
-                                Mark::Plain(draft.year == Some(*y)),
-                                false,
-                                w,
-                            )
-                            .clicked()
+                            if Tile::new(&y.to_string(), w)
+                                .mark(Mark::Plain(draft.year == Some(*y)))
+                                .show(ui, t)
+                                .clicked()
                             {
                                 draft.year = Some(*y);
                                 draft.part = Part::Month;
@@ -173,16 +155,10 @@ pub fn date_ui(
             for row in months.chunks(4) {
                 ui.horizontal(|ui| {
                     for m in row {
-                        if tile(
-                            ui,
-                            t,
-                            &month_name(*m),
-                            None,
-                            Mark::Plain(draft.month == Some(*m)),
-                            false,
-                            w,
-                        )
-                        .clicked()
+                        if Tile::new(&month_name(*m), w)
+                            .mark(Mark::Plain(draft.month == Some(*m)))
+                            .show(ui, t)
+                            .clicked()
                         {
                             draft.month = Some(*m);
                             draft.part = Part::Day;
@@ -201,16 +177,11 @@ pub fn date_ui(
                     for d in row {
                         let label = d.to_string();
                         let a11y = format!("{} {label}", labels.day);
-                        if tile(
-                            ui,
-                            t,
-                            &label,
-                            Some(&a11y),
-                            Mark::Plain(draft.day == Some(*d)),
-                            false,
-                            w,
-                        )
-                        .clicked()
+                        if Tile::new(&label, w)
+                            .name(Some(&a11y))
+                            .mark(Mark::Plain(draft.day == Some(*d)))
+                            .show(ui, t)
+                            .clicked()
                         {
                             draft.day = Some(*d);
                             changed = true;

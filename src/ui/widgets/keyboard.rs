@@ -1,6 +1,6 @@
 //! An on-screen keyboard with the Nordic letters, so no physical keyboard is ever needed.
 
-use super::{Mark, field_ui, tile, tile_width};
+use super::{Mark, Tile, field_ui, tile_width};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
@@ -60,7 +60,7 @@ pub fn keyboard_ui(
                 } else {
                     c.to_string()
                 };
-                if tile(ui, t, &shown, None, Mark::None, false, key_width).clicked() {
+                if Tile::new(&shown, key_width).show(ui, t).clicked() {
                     pressed = shown.chars().next().map(Key::Char);
                 }
             }
@@ -68,19 +68,23 @@ pub fn keyboard_ui(
     }
     ui.horizontal(|ui| {
         let wide = key_width * 2.0 + t.gap;
-        if tile(ui, t, labels.shift, None, Mark::Plain(shift), false, wide).clicked() {
+        if Tile::new(labels.shift, wide)
+            .mark(Mark::Plain(shift))
+            .show(ui, t)
+            .clicked()
+        {
             pressed = Some(Key::Shift);
         }
         for c in ['-', '.', '\''] {
-            if tile(ui, t, &c.to_string(), None, Mark::None, false, key_width).clicked() {
+            if Tile::new(&c.to_string(), key_width).show(ui, t).clicked() {
                 pressed = Some(Key::Char(c));
             }
         }
         let space_width = ui.available_width() - wide - t.gap;
-        if tile(ui, t, labels.space, None, Mark::None, false, space_width).clicked() {
+        if Tile::new(labels.space, space_width).show(ui, t).clicked() {
             pressed = Some(Key::Char(' '));
         }
-        if tile(ui, t, labels.delete, None, Mark::None, false, wide).clicked() {
+        if Tile::new(labels.delete, wide).show(ui, t).clicked() {
             pressed = Some(Key::Delete);
         }
     });

@@ -1,6 +1,6 @@
 //! A numeric keypad: digits, a decimal comma when the item allows decimals, delete and clear.
 
-use super::{Mark, field_ui, text, tile};
+use super::{Tile, field_ui, text};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
@@ -51,7 +51,7 @@ pub fn keypad_ui(
             key_width * 2.0 + t.gap,
             t.bold(t.question),
         );
-        if tile(ui, t, labels.clear, None, Mark::None, false, key_width).clicked() {
+        if Tile::new(labels.clear, key_width).show(ui, t).clicked() {
             pressed = Some(Key::Clear);
         }
     });
@@ -60,7 +60,7 @@ pub fn keypad_ui(
     for row in rows {
         ui.horizontal(|ui| {
             for (label, key) in row {
-                if tile(ui, t, &label, None, Mark::None, false, key_width).clicked() {
+                if Tile::new(&label, key_width).show(ui, t).clicked() {
                     pressed = Some(key);
                 }
             }
@@ -68,17 +68,21 @@ pub fn keypad_ui(
     }
     ui.horizontal(|ui| {
         if decimals {
-            if tile(ui, t, ",", Some(labels.comma), Mark::None, false, key_width).clicked() {
+            if Tile::new(",", key_width)
+                .name(Some(labels.comma))
+                .show(ui, t)
+                .clicked()
+            {
                 pressed = Some(Key::Comma);
             }
         } else {
             // An empty slot keeps 0 under 8, as on every keypad.
             ui.allocate_exact_size(egui::vec2(key_width, t.target), egui::Sense::hover());
         }
-        if tile(ui, t, "0", None, Mark::None, false, key_width).clicked() {
+        if Tile::new("0", key_width).show(ui, t).clicked() {
             pressed = Some(Key::Digit(0));
         }
-        if tile(ui, t, labels.delete, None, Mark::None, false, key_width).clicked() {
+        if Tile::new(labels.delete, key_width).show(ui, t).clicked() {
             pressed = Some(Key::Delete);
         }
     });

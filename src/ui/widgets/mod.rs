@@ -34,108 +34,148 @@ impl Mark {
     }
 }
 
-/// A large tappable tile. `label` is drawn; `a11y` (when given) is the name a screen reader
-/// reads and tests find it by. The selected state shows as a filled tile, a thicker border
-/// and a drawn mark, so it never relies on colour alone.
-pub fn tile(
-    ui: &mut Ui,
-    t: &Tokens,
-    label: &str,
-    a11y: Option<&str>,
+/// A large tappable tile: a button, or one option of a choice. The selected state shows as
+/// a filled tile, a thicker border and a drawn mark, so it never relies on colour alone.
+#[derive(Debug, Clone, Copy)]
+#[must_use = "a tile is drawn by `show`"]
+pub struct Tile<'a> {
+    label: &'a str,
+    a11y: Option<&'a str>,
     mark: Mark,
     primary: bool,
     width: f32,
-) -> Response {
-    let p = t.palette;
-    let selected = mark.selected();
-    let fill = if selected || primary {
-        p.accent
-    } else {
-        p.surface
-    };
-    let text_color = if selected || primary {
-        p.on_accent
-    } else {
-        p.text
-    };
-    let drawn_mark = matches!(mark, Mark::Radio(_) | Mark::Check(_));
-    let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
-    let inner_width = (width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
-    let font = if primary {
-        t.bold(t.body)
-    } else {
-        t.font(t.body)
-    };
-    let galley = ui
-        .painter()
-        .layout(label.to_owned(), font, text_color, inner_width);
-    let height = (galley.size().y + 2.0 * t.inset.y).max(t.target);
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click());
-    let name = a11y.unwrap_or(label).to_owned();
-    response.widget_info(|| match mark {
-        Mark::None => WidgetInfo::labeled(Role::Button, true, &name),
-        Mark::Radio(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
-        Mark::Check(on) => WidgetInfo::selected(Role::CheckBox, true, on, &name),
-        Mark::Plain(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
-    });
-    if ui.is_rect_visible(rect) {
-        let painter = ui.painter();
-        let pressed = response.is_pointer_button_down_on();
-        let fill = if pressed {
-            fill.gamma_multiply(0.85)
-        } else {
-            fill
-        };
-        painter.rect(
-            rect,
-            t.corner(),
-            fill,
-            t.tile_stroke(selected),
-            egui::StrokeKind::Inside,
-        );
-        let mut text_left = rect.left() + t.inset.x;
-        if drawn_mark {
-            let centre = egui::pos2(rect.left() + t.inset.x + t.body * 0.6, rect.center().y);
-            let r = t.body * 0.5;
-            let ring = Stroke::new(t.mark, text_color);
-            match mark {
-                Mark::Radio(_) => {
-                    painter.circle_stroke(centre, r, ring);
-                }
-                _ => {
-                    painter.rect_stroke(
-                        egui::Rect::from_center_size(centre, Vec2::splat(2.0 * r)),
-                        t.radius / 3,
-                        ring,
-                        egui::StrokeKind::Middle,
-                    );
-                }
-            }
-            if selected {
-                let tick = [
-                    centre + Vec2::new(-0.55 * r, 0.0),
-                    centre + Vec2::new(-0.15 * r, 0.45 * r),
-                    centre + Vec2::new(0.6 * r, -0.5 * r),
-                ];
-                painter.line(tick.to_vec(), Stroke::new(t.mark * 1.3, text_color));
-            }
-            text_left += mark_space;
+}
+
+impl<'a> Tile<'a> {
+    /// A plain tile showing `label`, `width` wide.
+    pub fn new(label: &'a str, width: f32) -> Self {
+        Tile {
+            label,
+            a11y: None,
+            mark: Mark::None,
+            primary: false,
+            width,
         }
-        if matches!(mark, Mark::Plain(true)) {
-            let bar = egui::Rect::from_center_size(
-                egui::pos2(rect.center().x, rect.bottom() - 2.0 * t.mark),
-                Vec2::new(rect.width() * 0.5, 1.5 * t.mark),
-            );
-            painter.rect_filled(bar, t.mark / 2.0, text_color);
-        }
-        let pos = if !drawn_mark {
-            rect.center() - galley.size() / 2.0
-        } else {
-            egui::pos2(text_left, rect.center().y - galley.size().y / 2.0)
-        };
-        painter.galley(pos, galley, text_color);
     }
-    response
+
+    /// The name a screen reader reads and tests find the tile by, when it is not the label.
+    pub fn name(mut self, a11y: Option<&'a str>) -> Self {
+        self.a11y = a11y;
+        self
+    }
+
+    /// How the tile marks its state.
+    pub fn mark(mut self, mark: Mark) -> Self {
+        self.mark = mark;
+        self
+    }
+
+    /// Whether this is the screen's main action (filled, bold).
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.primary = primary;
+        self
+    }
+
+    /// Draws the tile; the response says whether it was tapped.
+    pub fn show(self, ui: &mut Ui, t: &Tokens) -> Response {
+        let Tile {
+            label,
+            a11y,
+            mark,
+            primary,
+            width,
+        } = self;
+        let p = t.palette;
+        let selected = mark.selected();
+        let fill = if selected || primary {
+            p.accent
+        } else {
+            p.surface
+        };
+        let text_color = if selected || primary {
+            p.on_accent
+        } else {
+            p.text
+        };
+        let drawn_mark = matches!(mark, Mark::Radio(_) | Mark::Check(_));
+        let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
+        let inner_width = (width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
+        let font = if primary {
+            t.bold(t.body)
+        } else {
+            t.font(t.body)
+        };
+        let galley = ui
+            .painter()
+            .layout(label.to_owned(), font, text_color, inner_width);
+        let height = (galley.size().y + 2.0 * t.inset.y).max(t.target);
+        let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click());
+        let name = a11y.unwrap_or(label).to_owned();
+        response.widget_info(|| match mark {
+            Mark::None => WidgetInfo::labeled(Role::Button, true, &name),
+            Mark::Radio(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
+            Mark::Check(on) => WidgetInfo::selected(Role::CheckBox, true, on, &name),
+            Mark::Plain(on) => WidgetInfo::selected(Role::RadioButton, true, on, &name),
+        });
+        if ui.is_rect_visible(rect) {
+            let painter = ui.painter();
+            let pressed = response.is_pointer_button_down_on();
+            let fill = if pressed {
+                fill.gamma_multiply(0.85)
+            } else {
+                fill
+            };
+            painter.rect(
+                rect,
+                t.corner(),
+                fill,
+                t.tile_stroke(selected),
+                egui::StrokeKind::Inside,
+            );
+            let mut text_left = rect.left() + t.inset.x;
+            if drawn_mark {
+                let centre = egui::pos2(rect.left() + t.inset.x + t.body * 0.6, rect.center().y);
+                let r = t.body * 0.5;
+                let ring = Stroke::new(t.mark, text_color);
+                match mark {
+                    Mark::Radio(_) => {
+                        painter.circle_stroke(centre, r, ring);
+                    }
+                    _ => {
+                        painter.rect_stroke(
+                            egui::Rect::from_center_size(centre, Vec2::splat(2.0 * r)),
+                            t.radius / 3,
+                            ring,
+                            egui::StrokeKind::Middle,
+                        );
+                    }
+                }
+                if selected {
+                    let tick = [
+                        centre + Vec2::new(-0.55 * r, 0.0),
+                        centre + Vec2::new(-0.15 * r, 0.45 * r),
+                        centre + Vec2::new(0.6 * r, -0.5 * r),
+                    ];
+                    painter.line(tick.to_vec(), Stroke::new(t.mark * 1.3, text_color));
+                }
+                text_left += mark_space;
+            }
+            if matches!(mark, Mark::Plain(true)) {
+                let bar = egui::Rect::from_center_size(
+                    egui::pos2(rect.center().x, rect.bottom() - 2.0 * t.mark),
+                    Vec2::new(rect.width() * 0.5, 1.5 * t.mark),
+                );
+                painter.rect_filled(bar, t.mark / 2.0, text_color);
+            }
+            let pos = if !drawn_mark {
+                rect.center() - galley.size() / 2.0
+            } else {
+                egui::pos2(text_left, rect.center().y - galley.size().y / 2.0)
+            };
+            painter.galley(pos, galley, text_color);
+        }
+        response
+    }
 }
 
 /// Lays tiles out in rows of `columns`, each as wide as the row allows.
