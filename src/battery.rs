@@ -125,22 +125,8 @@ pub fn check(
         langs: raw.languages.clone(),
         f: findings,
     };
-    let id = c.id(&raw.id, "/id", "battery id");
-    if let Some(stem) = file_stem
-        && stem != raw.id
-    {
-        c.f.warning(
-            "/id",
-            "id-file-mismatch",
-            format!(
-                "the battery id `{}` differs from the file name `{stem}.json`",
-                raw.id
-            ),
-        );
-    }
-    let version = c.version(&raw.version, "/version");
-    c.languages("/languages");
-    let title = c.text(&raw.title, "/title");
+    let (id, version, title) =
+        c.file_header("battery", &raw.id, file_stem, &raw.version, &raw.title);
     if raw.timepoints.is_empty() {
         c.f.error(
             "/timepoints",

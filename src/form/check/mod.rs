@@ -81,7 +81,33 @@ impl Checker<'_> {
         Id::new_unchecked(name)
     }
 
-    pub(crate) fn languages(&mut self, at: &str) {
+    /// The fields every form and battery file starts with: its id (which should be the file's
+    /// name), version, languages and title. `what` is `form` or `battery`.
+    pub(crate) fn file_header<K>(
+        &mut self,
+        what: &str,
+        raw_id: &str,
+        file_stem: Option<&str>,
+        raw_version: &str,
+        raw_title: &RawText,
+    ) -> (Id<K>, semver::Version, Text) {
+        let id = self.id(raw_id, "/id", &format!("{what} id"));
+        if let Some(stem) = file_stem
+            && stem != raw_id
+        {
+            self.f.warning(
+                "/id",
+                "id-file-mismatch",
+                format!("the {what} id `{raw_id}` differs from the file name `{stem}.json`"),
+            );
+        }
+        let version = self.version(raw_version, "/version");
+        self.languages("/languages");
+        let title = self.text(raw_title, "/title");
+        (id, version, title)
+    }
+
+    fn languages(&mut self, at: &str) {
         if self.langs.is_empty() {
             self.f.error(
                 at,
@@ -100,7 +126,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn version(&mut self, raw: &str, at: &str) -> semver::Version {
+    fn version(&mut self, raw: &str, at: &str) -> semver::Version {
         semver::Version::parse(raw).unwrap_or_else(|e| {
             self.f.error(
                 at,
@@ -277,22 +303,8 @@ impl Checker<'_> {
     }
 
     fn form(&mut self, raw: &RawForm, ctx: &Context) -> Form {
-        let id = self.id(&raw.id, "/id", "form id");
-        if let Some(stem) = ctx.file_stem
-            && stem != raw.id
-        {
-            self.f.warning(
-                "/id",
-                "id-file-mismatch",
-                format!(
-                    "the form id `{}` differs from the file name `{stem}.json`",
-                    raw.id
-                ),
-            );
-        }
-        let version = self.version(&raw.version, "/version");
-        self.languages("/languages");
-        let title = self.text(&raw.title, "/title");
+        let (id, version, title) =
+            self.file_header("form", &raw.id, ctx.file_stem, &raw.version, &raw.title);
         for (field, value) in [
             ("instrument", &raw.instrument),
             ("scoring_source", &raw.scoring_source),
