@@ -89,7 +89,7 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: svar::text::Lang::Nb,
-        staff: demo_staff(&loaded),
+        staff: demo_staff(&loaded)?,
     };
     open_kiosk(config, records, args.windowed, started)
 }
@@ -151,21 +151,19 @@ fn open_kiosk(
 }
 
 /// Demo staff mode: one account with a fresh random PIN (shown on the demo ribbon) and every
-/// shipped battery on offer.
-fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
+/// shipped battery on offer. Without the account staff could not leave the kiosk, so a PIN
+/// that cannot be hashed stops the start.
+fn demo_staff(loaded: &library::Loaded) -> Result<svar::ui::StaffSettings, Failure> {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let pin = format!("{:04}", OsRng.next_u32() % 10_000);
-    let accounts = svar::staff::hash_pin(&pin)
-        .map(|pin_hash| {
-            vec![svar::staff::StaffAccount {
-                id: "demo".into(),
-                name: "Demo".into(),
-                pin_hash,
-            }]
-        })
-        .unwrap_or_default();
-    svar::ui::StaffSettings {
-        accounts,
+    let pin_hash = svar::staff::hash_pin(&pin)
+        .map_err(|e| Failure::new(format!("cannot hash the demo staff PIN: {e}")))?;
+    Ok(svar::ui::StaffSettings {
+        accounts: vec![svar::staff::StaffAccount {
+            id: "demo".into(),
+            name: "Demo".into(),
+            pin_hash,
+        }],
         batteries: loaded.shared_batteries(),
         timepoints: vec![
             svar::battery::Timepoint::Baseline,
@@ -175,7 +173,7 @@ fn demo_staff(loaded: &library::Loaded) -> svar::ui::StaffSettings {
         arms: vec!["A".into(), "B".into(), "C".into()],
         study_id_pattern: Some("^[A-Z]{2,4}-[0-9]{3,6}$".into()),
         demo_pin: Some(pin),
-    }
+    })
 }
 
 /// Reads a PIN from standard input and prints its hash for the configuration's `pin_hash`.
