@@ -27,6 +27,12 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
         ui.add_space(t.gap * 0.5);
     }
     let grid = page.display == Display::Grid;
+    let on = OnScreen {
+        form: &form,
+        form_ix,
+        answers: &answers,
+        several: screen.items.len() > 1,
+    };
     for (n, ix) in screen.items.iter().enumerate() {
         if n > 0 {
             ui.add_space(t.gap);
@@ -34,17 +40,7 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
                 ui.separator();
             }
         }
-        item_ui(
-            ui,
-            t,
-            k,
-            &form,
-            form_ix,
-            *ix,
-            &answers,
-            screen.items.len() > 1,
-            out,
-        );
+        item_ui(ui, t, k, on, *ix, out);
     }
     if k.scratch.nudged {
         ui.add_space(t.gap);
@@ -60,18 +56,30 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The screen being drawn: its form and that form's place in the battery, the answers so far,
+/// and whether it shows several items (then each control's name includes its question).
+#[derive(Clone, Copy)]
+struct OnScreen<'a> {
+    form: &'a Form,
+    form_ix: usize,
+    answers: &'a Answers,
+    several: bool,
+}
+
 fn item_ui(
     ui: &mut Ui,
     t: &Tokens,
     k: &mut Kiosk,
-    form: &Form,
-    form_ix: usize,
+    on: OnScreen,
     ix: ItemIx,
-    answers: &Answers,
-    several: bool,
     out: &mut Vec<Intent>,
 ) {
+    let OnScreen {
+        form,
+        form_ix,
+        answers,
+        several,
+    } = on;
     let lang = k.lang;
     let item = form.item(ix);
     let grid = form.pages[item.page].display == Display::Grid;
@@ -136,7 +144,7 @@ fn item_ui(
         }
         ItemKind::Rating { min, max, anchors } => {
             if let Some(v) =
-                choice::rating_ui(ui, t, lang, *min, *max, anchors.as_ref(), number, prefix)
+                choice::rating_ui(ui, t, lang, *min..=*max, anchors.as_ref(), number, prefix)
             {
                 set(out, Some(Answer::Number(v)));
             }
@@ -294,16 +302,12 @@ fn item_ui(
                 _ => Vec::new(),
             };
             text(ui, &k.tr("body-map-hint"), t.font(t.body), t.palette.muted);
-            if let Some(next) = body_map::body_map_ui(
-                ui,
-                t,
-                lang,
-                texture.as_ref(),
-                (*width, *height),
+            let figure = body_map::Figure {
+                image: texture.as_ref(),
+                image_size: (*width, *height),
                 regions,
-                &chosen,
-                question,
-            ) {
+            };
+            if let Some(next) = body_map::body_map_ui(ui, t, lang, figure, &chosen, question) {
                 set(out, (!next.is_empty()).then_some(Answer::Regions(next)));
             }
             let names: Vec<&str> = regions

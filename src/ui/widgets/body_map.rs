@@ -7,18 +7,32 @@ use crate::text::Lang;
 use crate::ui::theme::Tokens;
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
 
+/// What a body map shows: the image (when it loaded) and its regions, whose polygons are in the
+/// image's pixel coordinates (`image_size`).
+#[derive(Clone, Copy)]
+pub struct Figure<'a> {
+    /// The image.
+    pub image: Option<&'a egui::TextureHandle>,
+    /// The image's width and height in pixels, as the form gives them.
+    pub image_size: (u32, u32),
+    /// The tappable regions.
+    pub regions: &'a [Region],
+}
+
 /// Draws the map and the region tiles; returns the new selection when it changes.
-#[allow(clippy::too_many_arguments)]
 pub fn body_map_ui(
     ui: &mut Ui,
     t: &Tokens,
     lang: Lang,
-    image: Option<&egui::TextureHandle>,
-    image_size: (u32, u32),
-    regions: &[Region],
+    figure: Figure,
     selected: &[String],
     name: &str,
 ) -> Option<Vec<String>> {
+    let Figure {
+        image,
+        image_size,
+        regions,
+    } = figure;
     let mut toggled: Option<&str> = None;
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
     let available = ui.available_width();

@@ -131,23 +131,20 @@ pub fn yes_no_ui(
     chosen
 }
 
-/// A rating row min–max with the end anchors under it. Returns the value tapped.
-#[allow(clippy::too_many_arguments)]
+/// A rating row over `range` with the end anchors under it. Returns the value tapped.
 pub fn rating_ui(
     ui: &mut Ui,
     t: &Tokens,
     lang: Lang,
-    min: i64,
-    max: i64,
+    range: std::ops::RangeInclusive<i64>,
     anchors: Option<&Anchors>,
     current: Option<f64>,
     prefix: Option<&str>,
 ) -> Option<f64> {
     let mut chosen = None;
-    let count = (max - min + 1).max(1) as usize;
-    let per_row = count.min(11);
+    let values: Vec<i64> = range.collect();
+    let per_row = values.len().clamp(1, 11);
     let width = tile_width(ui, t, per_row);
-    let values: Vec<i64> = (min..=max).collect();
     for row in values.chunks(per_row) {
         ui.horizontal(|ui| {
             for v in row {
