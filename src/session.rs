@@ -214,9 +214,10 @@ impl Session {
         }
     }
 
-    /// Moves forward: intro → first screen → … → next form → review.
-    pub fn forward(&mut self) -> Nav {
-        let skipped: Vec<ItemIx> = match self.current_screen() {
+    /// The required questions of the current screen that have no answer yet (none off a
+    /// question screen): what moving forward now would skip.
+    pub fn unanswered_here(&self) -> Vec<ItemIx> {
+        match self.current_screen() {
             Some((form, screen)) => screen
                 .items
                 .iter()
@@ -226,7 +227,12 @@ impl Session {
                 })
                 .collect(),
             None => Vec::new(),
-        };
+        }
+    }
+
+    /// Moves forward: intro → first screen → … → next form → review.
+    pub fn forward(&mut self) -> Nav {
+        let skipped = self.unanswered_here();
         let target = match self.position {
             Position::Intro { form } => self.first_screen_from(form),
             Position::Screen { form, screen } => {

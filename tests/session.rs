@@ -67,6 +67,7 @@ fn a_skipped_required_question_is_reported_and_blocks_finishing() {
         s.go_to(f, q1),
         Nav::Moved(Position::Screen { form: f, screen: 0 })
     );
+    assert_eq!(s.unanswered_here(), vec![q1], "what Next would skip");
     match s.forward() {
         Nav::SkippedRequired(_, items) => assert_eq!(items, vec![q1]),
         other => panic!("expected a skipped required question, got {other:?}"),

@@ -468,18 +468,11 @@ impl Kiosk {
     fn next(&mut self) {
         self.scratch.advance_at = None;
         let Some(v) = &mut self.visit else { return };
-        let s = v.session();
-        if let Some((form, screen)) = s.current_screen() {
-            let unanswered = screen
-                .items
-                .iter()
-                .any(|ix| s.form(form).item(*ix).required && s.answers(form).get(*ix).is_none());
-            // The first tap on Next explains; the second moves on (the review asks again).
-            if unanswered && !self.scratch.nudged {
-                self.scratch.nudged = true;
-                self.scratch.reveal_nudge = true;
-                return;
-            }
+        // The first tap on Next explains; the second moves on (the review asks again).
+        if !v.session().unanswered_here().is_empty() && !self.scratch.nudged {
+            self.scratch.nudged = true;
+            self.scratch.reveal_nudge = true;
+            return;
         }
         forward(v, &mut self.records.store, &mut self.back_to_review);
     }
