@@ -577,9 +577,9 @@ fn a_number_outside_the_range_is_refused_with_a_clear_message() {
     assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.5)));
 }
 
-#[test]
-fn closing_the_window_is_refused() {
-    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+/// Asks the window to close, as the window manager's close button does, and returns the
+/// commands the kiosk sent the window in answer.
+fn request_close(h: &mut Harness<'static, KioskApp>) -> Vec<egui::ViewportCommand> {
     h.input_mut()
         .viewports
         .entry(egui::ViewportId::ROOT)
@@ -587,7 +587,15 @@ fn closing_the_window_is_refused() {
         .events
         .push(egui::ViewportEvent::Close);
     h.step();
-    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    h.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .clone()
+}
+
+#[test]
+fn closing_the_window_is_refused() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    let commands = &request_close(&mut h);
     assert!(
         commands.contains(&egui::ViewportCommand::CancelClose),
         "{commands:?}"
@@ -763,14 +771,7 @@ fn staff_leave_kiosk_mode_and_the_window_closes() {
         "{commands:?}"
     );
     // The close that follows is let through, not cancelled.
-    h.input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
-    h.step();
-    let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    let commands = &request_close(&mut h);
     assert!(!commands.contains(&egui::ViewportCommand::CancelClose));
     let events = common::audit_events(h.state().kiosk.store());
     assert!(events.contains(&"kiosk_left".to_owned()), "{events:?}");

@@ -108,6 +108,15 @@ struct Reply {
     json: Value,
 }
 
+/// Concurrent puts of one bundle: exactly one stored it (201), the rest were repeats (200), and
+/// every one got the same receipt.
+fn assert_stored_once(replies: &[Reply]) {
+    let created = replies.iter().filter(|r| r.status == 201).count();
+    assert_eq!(created, 1, "{replies:?}");
+    assert!(replies.iter().all(|r| r.status == 201 || r.status == 200));
+    assert!(replies.iter().all(|r| r.json == replies[0].json));
+}
+
 /// A real sealed bundle of the demo battery: its id and the file's bytes.
 fn sealed(outbox: &Path) -> (String, Vec<u8>) {
     let forms = common::root().join("forms");
@@ -285,10 +294,7 @@ fn fifty_concurrent_uploads_of_one_bundle_store_it_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let created = replies.iter().filter(|r| r.status == 201).count();
-    assert_eq!(created, 1, "{replies:?}");
-    assert!(replies.iter().all(|r| r.status == 201 || r.status == 200));
-    assert!(replies.iter().all(|r| r.json == replies[0].json));
+    assert_stored_once(&replies);
     assert_eq!(
         everything_in(&store),
         [format!("{id}.receipt.json"), format!("{id}.svar.age")]
@@ -535,10 +541,7 @@ fn two_receivers_on_one_bucket_store_a_bundle_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let created = replies.iter().filter(|r| r.status == 201).count();
-    assert_eq!(created, 1, "{replies:?}");
-    assert!(replies.iter().all(|r| r.status == 201 || r.status == 200));
-    assert!(replies.iter().all(|r| r.json == replies[0].json));
+    assert_stored_once(&replies);
     let receipt: Value = serde_json::from_slice(
         &moto
             .object("shared", &format!("{id}.receipt.json"))

@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{Kiosk, seal, stderr, stdout};
+use common::{Kiosk, seal, stderr, stdout, t0, uploader_state};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "test-token-4711";
@@ -219,21 +219,13 @@ fn uploader(targets: Vec<Target>) -> Uploader {
 }
 
 /// Jitter that always waits the longest, so waits are exactly the back-off's ceilings.
-fn state() -> State {
-    State::new(Box::new(|| 1.0))
-}
-
-fn t0() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
-}
-
 #[test]
 fn bundles_arrive_intact_and_leave_the_outbox_only_with_a_receipt() {
     let kiosk = Kiosk::new();
     let server = Server::start();
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(vec![server.target()]);
-    let mut state = state();
+    let mut state = uploader_state();
     let mut store = kiosk.store();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut store));
     assert!(!report.failed(), "{report:?}");
@@ -270,7 +262,7 @@ fn failures_keep_the_file_until_a_matching_receipt_and_it_is_stored_once() {
         Fault::Status(503),
     ]);
     let up = uploader(vec![server.target()]);
-    let mut state = state();
+    let mut state = uploader_state();
     let mut now = t0();
     for pass in 0..6 {
         let report = up.run_once(&kiosk.sealer.outbox, &mut state, now, None);
@@ -303,7 +295,7 @@ fn back_off_doubles_to_its_cap_and_waiting_files_are_not_sent() {
     let (path, _) = seal(&kiosk);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let up = uploader(vec![server.target()]);
-    let mut state = state();
+    let mut state = uploader_state();
     let mut now = t0();
     let mut waits = Vec::new();
     for _ in 0..10 {
@@ -356,7 +348,7 @@ fn permanent_rejections_go_to_quarantine_and_401_is_retried() {
     let (unauthorised, _) = seal(&kiosk);
     server.then(&[Fault::None, Fault::Status(413), Fault::Status(401)]);
     let up = uploader(vec![server.target()]);
-    let mut state = state();
+    let mut state = uploader_state();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
     assert!(report.failed());
     let quarantine = kiosk.sealer.outbox.join(svar::upload::QUARANTINE);
@@ -397,7 +389,7 @@ fn folder_targets_copy_and_read_back() {
     let up = uploader(vec![Target::Folder {
         path: share.path().to_owned(),
     }]);
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state(), t0(), None);
+    let report = up.run_once(&kiosk.sealer.outbox, &mut uploader_state(), t0(), None);
     assert!(!report.failed(), "{report:?}");
     assert!(!path.exists());
     assert_eq!(
@@ -409,7 +401,7 @@ fn folder_targets_copy_and_read_back() {
     let up = uploader(vec![Target::Folder {
         path: share.path().join("missing"),
     }]);
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state(), t0(), None);
+    let report = up.run_once(&kiosk.sealer.outbox, &mut uploader_state(), t0(), None);
     assert!(report.failed());
     assert!(path.exists());
 }
@@ -428,7 +420,7 @@ fn a_file_stays_until_every_target_has_it_and_is_not_resent_to_those_that_do() {
         },
         server.target(),
     ]);
-    let mut state = state();
+    let mut state = uploader_state();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
     assert!(report.failed());
     assert!(path.exists());
@@ -527,7 +519,7 @@ fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
     let temp = outbox.join(".20261201T120000Z-x.svar.age.tmp");
     std::fs::write(&temp, b"partial").unwrap();
     let up = uploader(vec![server.target()]);
-    let mut state = state();
+    let mut state = uploader_state();
     let mut now = t0();
     for pass in 1..=5 {
         let report = up.run_once(outbox, &mut state, now, None);

@@ -4,11 +4,11 @@
 mod common;
 
 use common::moto::Moto;
-use common::{Kiosk, seal, stderr, stdout};
+use common::{Kiosk, seal, stderr, stdout, t0, uploader_state};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const BUCKET: &str = "bundles";
@@ -25,12 +25,16 @@ fn uploader(target: Target) -> Uploader {
     Uploader::new(vec![target], timeouts, Backoff::default(), None).unwrap()
 }
 
-fn state() -> State {
-    State::new(Box::new(|| 1.0))
-}
-
-fn t0() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+/// One pass in which delivering the kiosk's one bundle fails; the file must stay. Its state.
+fn failing_pass(up: &Uploader, kiosk: &Kiosk, path: &Path) -> State {
+    let mut state = uploader_state();
+    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
+    assert!(
+        matches!(report.files[0].1, Outcome::Failed { .. }),
+        "{report:?}"
+    );
+    assert!(path.exists());
+    state
 }
 
 /// The object name a bundle file gets: `<id>.svar.age`.
@@ -46,7 +50,7 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
     let kiosk = Kiosk::new();
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(target(moto.config(BUCKET)));
-    let mut state = state();
+    let mut state = uploader_state();
     let mut store = kiosk.store();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut store));
     assert!(!report.failed(), "{report:?}");
@@ -88,7 +92,7 @@ fn other_bytes_under_the_bundles_name_are_quarantined_and_left_alone() {
     let (path, _) = seal(&kiosk);
     moto.put_object(BUCKET, &object_name(&path), b"someone else's bytes");
     let up = uploader(target(moto.config(BUCKET)));
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state(), t0(), None);
+    let report = up.run_once(&kiosk.sealer.outbox, &mut uploader_state(), t0(), None);
     assert!(
         matches!(report.files[0].1, Outcome::Quarantined { .. }),
         "{report:?}"
@@ -106,25 +110,18 @@ fn a_missing_bucket_is_named_and_retried() {
     let Some(moto) = Moto::start() else { return };
     let kiosk = Kiosk::new();
     let (path, _) = seal(&kiosk);
-    let up = uploader(target(moto.config("no-such-bucket")));
-    let mut state = state();
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
-    assert!(
-        matches!(report.files[0].1, Outcome::Failed { .. }),
-        "{report:?}"
+    let state = failing_pass(
+        &uploader(target(moto.config("no-such-bucket"))),
+        &kiosk,
+        &path,
     );
-    assert!(path.exists());
     let error = state.status.last_error.unwrap();
     assert!(error.contains("no such bucket"), "{error}");
 }
 
 #[test]
 fn a_server_that_is_down_keeps_the_files_until_it_is_back() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let kiosk = Kiosk::new();
     let (path, bytes) = seal(&kiosk);
     let config = svar::receive::S3Config {
@@ -136,7 +133,7 @@ fn a_server_that_is_down_keeps_the_files_until_it_is_back() {
         secret_access_key: "testing".into(),
     };
     let up = uploader(target(config));
-    let mut state = state();
+    let mut state = uploader_state();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
     let Outcome::Failed { retry_at, .. } = report.files[0].1 else {
         panic!("{report:?}")
@@ -202,14 +199,7 @@ fn refused_credentials_keep_the_file_and_are_reported() {
         access_key_id: "wrong".into(),
         secret_access_key: "wrong-secret".into(),
     };
-    let up = uploader(target(config));
-    let mut state = state();
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
-    assert!(
-        matches!(report.files[0].1, Outcome::Failed { .. }),
-        "{report:?}"
-    );
-    assert!(path.exists());
+    let state = failing_pass(&uploader(target(config)), &kiosk, &path);
     assert!(state.status.unauthorized);
     let error = state.status.last_error.unwrap();
     assert!(error.contains("refused the credentials"), "{error}");

@@ -324,6 +324,16 @@ pub fn bundle_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// An uploader state whose jitter is always 1, so every back-off is its ceiling.
+pub fn uploader_state() -> svar::upload::State {
+    svar::upload::State::new(Box::new(|| 1.0))
+}
+
+/// A fixed clock reading for uploader passes.
+pub fn t0() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+}
+
 /// A port on loopback that nothing listens on (for a moment).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

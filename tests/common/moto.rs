@@ -22,12 +22,7 @@ impl Moto {
     /// Starts moto; `None` (with a note) when it is not installed, except on CI, which must
     /// install it (`.ci/run` does and sets `CI`).
     pub fn start() -> Option<Moto> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        Moto::start_on(port)
+        Moto::start_on(super::free_port())
     }
 
     /// Starts moto on `port` (see [`Moto::start`]).
