@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
-use svar::upload::{Backoff, State, Target, Timeouts, Uploader};
+use svar::upload::{Backoff, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "tls-test-token";
 
@@ -150,7 +150,7 @@ fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
     let kiosk = Kiosk::new();
     let (bundle, _) = common::seal(&kiosk);
     let url = format!("https://localhost:{}", r.addr.port());
-    let mut state = State::new(Box::new(|| 1.0));
+    let mut state = common::uploader_state();
 
     // Without the site's CA the receiver is a stranger: nothing is sent, nothing deleted.
     let untrusted = uploader(Target::Https {
@@ -170,7 +170,7 @@ fn the_uploader_reaches_a_tls_receiver_only_through_the_configured_ca() {
         ca: Some(ca.cert.clone()),
         client_cert: None,
     });
-    let mut state = State::new(Box::new(|| 1.0));
+    let mut state = common::uploader_state();
     let report = trusted.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None);
     assert!(!report.failed(), "{report:?}");
     assert_eq!(report.delivered(), 1);
@@ -211,7 +211,7 @@ fn with_a_client_ca_only_kiosks_holding_its_certificate_connect() {
             ca: Some(site.cert.clone()),
             client_cert: client_cert.map(|pem| pem.both.clone()),
         });
-        let mut state = State::new(Box::new(|| 1.0));
+        let mut state = common::uploader_state();
         up.run_once(&kiosk.sealer.outbox, &mut state, SystemTime::now(), None)
     };
     // A file that is not a certificate and key is named when the uploader is made.
