@@ -378,7 +378,8 @@ impl Uploader {
             }
         };
         // Forget files that are gone (delivered by another pass, or removed by hand).
-        state.files.retain(|name, _| names.contains(name));
+        let present: HashSet<&String> = names.iter().collect();
+        state.files.retain(|name, _| present.contains(name));
         for name in names {
             let file = outbox.join(&name);
             let entry = state.files.entry(name.clone()).or_default();
@@ -447,6 +448,7 @@ impl Uploader {
             };
             report.files.push((name, outcome));
         }
+        // Read again: the kiosk may have sealed bundles while this pass ran.
         state.status.pending = outbox_files(outbox).map_or(0, |n| n.len());
         state.status.quarantined = count_files(&outbox.join(QUARANTINE));
         state.status.failing = state.files.values().filter(|f| f.failures > 0).count();
