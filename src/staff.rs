@@ -39,8 +39,10 @@ pub enum PinOutcome {
     },
 }
 
-/// The PIN pad's memory of wrong attempts (kept while the kiosk runs).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The PIN pad's memory of wrong attempts. Its clock is wall-clock seconds since the Unix
+/// epoch, and the kiosk keeps it in its store, so a restart does not reset the count or
+/// lift a lock.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PinLock {
     failures: u32,
     locked_until: Option<f64>,
@@ -52,20 +54,25 @@ impl PinLock {
         self.locked_until.is_some_and(|until| now < until)
     }
 
-    /// Checks a PIN at clock time `now` (seconds) against the staff accounts.
-    pub fn attempt(&mut self, staff: &[StaffAccount], pin: &str, now: f64) -> PinOutcome {
-        if let Some(until) = self.locked_until {
-            if now < until {
-                return PinOutcome::Locked {
-                    seconds_left: (until - now).ceil() as u32,
-                };
-            }
-            self.locked_until = None;
-            self.failures = 0;
+    /// Before a PIN is checked: `Some(Locked)` while the pad is locked; a lock that has run
+    /// out is lifted and the count starts again.
+    pub fn refuse_while_locked(&mut self, now: f64) -> Option<PinOutcome> {
+        let until = self.locked_until?;
+        if now < until {
+            return Some(PinOutcome::Locked {
+                seconds_left: (until - now).ceil() as u32,
+            });
         }
-        if let Some(account) = staff.iter().find(|a| verify_pin(&a.pin_hash, pin)) {
+        self.locked_until = None;
+        self.failures = 0;
+        None
+    }
+
+    /// Records what checking a PIN found (the matching staff id, or none) at clock time `now`.
+    pub fn record(&mut self, found: Option<String>, now: f64) -> PinOutcome {
+        if let Some(id) = found {
             self.failures = 0;
-            return PinOutcome::Accepted(account.id.clone());
+            return PinOutcome::Accepted(id);
         }
         self.failures += 1;
         if self.failures >= MAX_FAILURES {
@@ -78,6 +85,15 @@ impl PinLock {
             attempts_left: MAX_FAILURES - self.failures,
         }
     }
+}
+
+/// The staff id whose PIN hash `pin` matches, if any. Argon2 is slow on purpose: call this
+/// off the UI thread.
+pub fn find_account(staff: &[StaffAccount], pin: &str) -> Option<String> {
+    staff
+        .iter()
+        .find(|a| verify_pin(&a.pin_hash, pin))
+        .map(|a| a.id.clone())
 }
 
 /// True when `pin` matches the Argon2 `hash`; a malformed hash never matches.
@@ -109,20 +125,26 @@ mod tests {
         }]
     }
 
+    /// One PIN attempt as the kiosk makes it: refused while locked, else checked and recorded.
+    fn attempt(lock: &mut PinLock, staff: &[StaffAccount], pin: &str, now: f64) -> PinOutcome {
+        lock.refuse_while_locked(now)
+            .unwrap_or_else(|| lock.record(find_account(staff, pin), now))
+    }
+
     #[test]
     fn the_right_pin_opens_and_resets_the_count() {
         let staff = staff();
         let mut lock = PinLock::default();
         assert_eq!(
-            lock.attempt(&staff, "0000", 0.0),
+            attempt(&mut lock, &staff, "0000", 0.0),
             PinOutcome::Wrong { attempts_left: 4 }
         );
         assert_eq!(
-            lock.attempt(&staff, "4711", 1.0),
+            attempt(&mut lock, &staff, "4711", 1.0),
             PinOutcome::Accepted("nurse1".into())
         );
         assert_eq!(
-            lock.attempt(&staff, "0000", 2.0),
+            attempt(&mut lock, &staff, "0000", 2.0),
             PinOutcome::Wrong { attempts_left: 4 }
         );
     }
@@ -133,25 +155,37 @@ mod tests {
         let mut lock = PinLock::default();
         for left in (1..5).rev() {
             assert_eq!(
-                lock.attempt(&staff, "1111", 0.0),
+                attempt(&mut lock, &staff, "1111", 0.0),
                 PinOutcome::Wrong {
                     attempts_left: left
                 }
             );
         }
         assert_eq!(
-            lock.attempt(&staff, "1111", 10.0),
+            attempt(&mut lock, &staff, "1111", 10.0),
             PinOutcome::Locked { seconds_left: 300 }
         );
         // Even the right PIN is refused while locked.
         assert_eq!(
-            lock.attempt(&staff, "4711", 200.0),
+            attempt(&mut lock, &staff, "4711", 200.0),
             PinOutcome::Locked { seconds_left: 110 }
         );
         assert_eq!(
-            lock.attempt(&staff, "4711", 310.0),
+            attempt(&mut lock, &staff, "4711", 310.0),
             PinOutcome::Accepted("nurse1".into())
         );
+    }
+
+    #[test]
+    fn a_lock_survives_being_written_out_and_read_back() {
+        let staff = staff();
+        let mut lock = PinLock::default();
+        for _ in 0..MAX_FAILURES {
+            attempt(&mut lock, &staff, "1111", 1000.0);
+        }
+        let kept: PinLock = serde_json::from_str(&serde_json::to_string(&lock).unwrap()).unwrap();
+        assert!(kept.locked(1100.0));
+        assert!(!kept.locked(1300.0));
     }
 
     #[test]

@@ -16,7 +16,8 @@ use crate::form::ItemIx;
 use crate::score::Report;
 use crate::session::{AnswerOutcome, Missing, Nav, Session};
 use crate::store::{
-    AnswerChange, Progress, SessionId, State, Store, StoreError, StoredMeta, StoredSession,
+    AnswerChange, Progress, SealIntent, SessionId, State, Store, StoreError, StoredMeta,
+    StoredSession,
 };
 use crate::text::Lang;
 use serde_json::{Value, json};
@@ -392,9 +393,10 @@ pub struct Sealed {
     pub summary: Value,
 }
 
-/// Seals a stored session that has ended: rebuilds it from the store, writes its bundle to the
-/// outbox unless a bundle of it is already there (a crash after writing), and purges its answers
-/// and patient data from the store. A failure is recorded for staff and leaves the session in
+/// Seals a stored session that has ended: rebuilds it from the store, seals it and records the
+/// sealed bytes in the store (the seal intent), writes them to the outbox, and purges its
+/// answers and patient data from the store. A session with a seal intent from an interrupted
+/// attempt is never sealed again: the file is adopted, or the same bytes written again. A failure is recorded for staff and leaves the session in
 /// the store.
 pub fn seal_stored(
     store: &mut Store,
@@ -412,6 +414,37 @@ pub fn seal_stored(
 }
 
 fn seal_once(store: &mut Store, id: SessionId, sealer: &Sealer) -> Result<Sealed, VisitError> {
+    let intent = match store.seal_intent(id)? {
+        Some(intent) => intent,
+        None => {
+            let intent = seal_anew(store, id, sealer)?;
+            store.record_seal_intent(id, &intent)?;
+            intent
+        }
+    };
+    let target = sealer.outbox.join(&intent.file_name);
+    // A file already there is this intent's (a crash after writing it); when it is gone (an
+    // uploader delivered it), the same bytes are written again, which a receiver takes as a
+    // repeat of what it holds.
+    let path = if target.is_file() {
+        target
+    } else {
+        bundle::write_to_outbox(&sealer.outbox, &intent.file_name, &intent.bytes).map_err(
+            |source| VisitError::Seal {
+                session: id,
+                source,
+            },
+        )?
+    };
+    store.mark_sealed(id, &intent.file_name, &intent.summary)?;
+    Ok(Sealed {
+        path,
+        summary: intent.summary,
+    })
+}
+
+/// Rebuilds an ending session from the store and seals it into bytes, not yet written.
+fn seal_anew(store: &Store, id: SessionId, sealer: &Sealer) -> Result<SealIntent, VisitError> {
     let mut stored = store.load(id)?;
     let Some((status, finished)) = stored.ended else {
         return Err(StoreError::WrongState {
@@ -438,25 +471,17 @@ fn seal_once(store: &mut Store, id: SessionId, sealer: &Sealer) -> Result<Sealed
     session.wipe();
     stored.meta.meta.patient.id.zeroize();
     let bundle = bundle?;
-    let name = bundle.file_name();
-    let target = sealer.outbox.join(&name);
-    let path = if target.is_file() {
-        target
-    } else {
-        bundle::seal(
-            &bundle,
-            &sealer.recipients,
-            &sealer.device_key,
-            &sealer.outbox,
-        )
-        .map_err(|source| VisitError::Seal {
+    let bytes = bundle::seal_to_bytes(&bundle, &sealer.recipients, &sealer.device_key).map_err(
+        |source| VisitError::Seal {
             session: id,
             source,
-        })?
-    };
-    let summary = summary(&bundle);
-    store.mark_sealed(id, &name, &summary)?;
-    Ok(Sealed { path, summary })
+        },
+    )?;
+    Ok(SealIntent {
+        file_name: bundle.file_name(),
+        bytes,
+        summary: summary(&bundle),
+    })
 }
 
 /// What happened to each session [`seal_ended`] tried.

@@ -127,6 +127,7 @@ staff-open = Personale
 staff-pin-title = PIN for personale
 staff-pin-field = PIN
 staff-pin-enter = Åbn
+staff-pin-checking = Kontrollerer PIN …
 staff-pin-wrong = { $count ->
     [one] Forkert PIN. Ét forsøg mere, før tastaturet låses i fem minutter.
    *[other] Forkert PIN. { $count } forsøg mere, før tastaturet låses i fem minutter.
@@ -150,7 +151,8 @@ timepoint-month-6 = 6 måneder
 timepoint-month-12 = 12 måneder
 timepoint-screening = Screening
 staff-hand-over = Giv skærmen til patienten
-staff-summary-none = Ingen session er afsluttet, siden kiosken startede.
+staff-summary-none = Ingen session er afsluttet, siden personalet sidst loggede ind.
+staff-summary-waiting = Scorerne vises her, når sessionen er forseglet.
 staff-no-value = ingen værdi (for få svar)
 staff-flag = OBS: { $flag }
 

@@ -127,6 +127,7 @@ staff-open = Staff
 staff-pin-title = Staff PIN
 staff-pin-field = PIN
 staff-pin-enter = Open
+staff-pin-checking = Checking the PIN …
 staff-pin-wrong = { $count ->
     [one] Wrong PIN. One more try before the pad locks for five minutes.
    *[other] Wrong PIN. { $count } more tries before the pad locks for five minutes.
@@ -150,7 +151,8 @@ timepoint-month-6 = 6 months
 timepoint-month-12 = 12 months
 timepoint-screening = Screening
 staff-hand-over = Hand the screen to the patient
-staff-summary-none = No session has finished since the kiosk started.
+staff-summary-none = No session has ended since staff last signed in.
+staff-summary-waiting = The scores will show here once the session has been sealed.
 staff-no-value = no value (too few answers)
 staff-flag = Attention: { $flag }
 

@@ -127,6 +127,7 @@ staff-open = Ansatte
 staff-pin-title = PIN for ansatte
 staff-pin-field = PIN
 staff-pin-enter = Åpne
+staff-pin-checking = Sjekker PIN …
 staff-pin-wrong = { $count ->
     [one] Feil PIN. Ett forsøk til før tastaturet låses i fem minutter.
    *[other] Feil PIN. { $count } forsøk til før tastaturet låses i fem minutter.
@@ -150,7 +151,8 @@ timepoint-month-6 = 6 måneder
 timepoint-month-12 = 12 måneder
 timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
-staff-summary-none = Ingen økt er fullført siden kiosken startet.
+staff-summary-none = Ingen økt er avsluttet siden ansatte sist logget inn.
+staff-summary-waiting = Skårene vises her når økten er forseglet.
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Obs: { $flag }
 

@@ -127,6 +127,7 @@ staff-open = Tilsette
 staff-pin-title = PIN for tilsette
 staff-pin-field = PIN
 staff-pin-enter = Opne
+staff-pin-checking = Sjekkar PIN …
 staff-pin-wrong = { $count ->
     [one] Feil PIN. Eitt forsøk til før tastaturet blir låst i fem minutt.
    *[other] Feil PIN. { $count } forsøk til før tastaturet blir låst i fem minutt.
@@ -150,7 +151,8 @@ timepoint-month-6 = 6 månader
 timepoint-month-12 = 12 månader
 timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
-staff-summary-none = Inga økt er fullført sidan kiosken starta.
+staff-summary-none = Inga økt er avslutta sidan tilsette sist logga inn.
+staff-summary-waiting = Skårane blir viste her når økta er forsegla.
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Merk: { $flag }
 

@@ -38,10 +38,21 @@ pub fn seal(
     signer: &DeviceKey,
     outbox: &Path,
 ) -> Result<PathBuf, SealError> {
+    let sealed = seal_to_bytes(bundle, recipients, signer)?;
+    write_to_outbox(outbox, &bundle.file_name(), &sealed)
+}
+
+/// Signs `bundle` with `signer` and encrypts the envelope to every recipient: the bytes of
+/// its `.svar.age` file. Each call encrypts afresh, so two calls give different bytes.
+pub fn seal_to_bytes(
+    bundle: &Bundle,
+    recipients: &[age::x25519::Recipient],
+    signer: &DeviceKey,
+) -> Result<Vec<u8>, SealError> {
     if recipients.is_empty() {
         return Err(SealError::NoRecipients);
     }
-    let plaintext = envelope(bundle, signer)?;
+    let plaintext = zeroize::Zeroizing::new(envelope(bundle, signer)?);
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| SealError::Encrypt(e.to_string()))?;
@@ -53,7 +64,12 @@ pub fn seal(
         .write_all(&plaintext)
         .and_then(|()| writer.finish().map(drop))
         .map_err(|e| SealError::Encrypt(e.to_string()))?;
-    write_atomically(outbox, &bundle.file_name(), &sealed).map_err(|source| SealError::Write {
+    Ok(sealed)
+}
+
+/// Writes sealed bytes atomically to `outbox` as `name` (see [`write_atomically`]).
+pub fn write_to_outbox(outbox: &Path, name: &str, sealed: &[u8]) -> Result<PathBuf, SealError> {
+    write_atomically(outbox, name, sealed).map_err(|source| SealError::Write {
         folder: outbox.to_owned(),
         source,
     })
@@ -86,6 +102,27 @@ fn envelope(bundle: &Bundle, signer: &DeviceKey) -> Result<Vec<u8>, SealError> {
     out.extend(string(&key_id)?);
     out.extend_from_slice(b"}\n");
     Ok(out)
+}
+
+/// Removes temporary bundle files that a process killed mid-write left in `outbox`, and
+/// returns how many. Only names [`write_atomically`] makes for bundles are touched; links are
+/// removed, never followed.
+pub fn sweep_temporary(outbox: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(outbox)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let is_ours = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .is_some_and(|n| n.ends_with(super::EXTENSION));
+        if is_ours && !entry.file_type()?.is_dir() {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Writes `bytes` to `folder/name` so that the name only ever shows a complete file: write a

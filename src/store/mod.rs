@@ -14,9 +14,12 @@
 
 mod audit;
 mod crypt;
+mod kiosk_state;
+mod seal_intent;
 
 pub use audit::{AuditEvent, AuditProblem, AuditRecord};
 pub use crypt::{StoreKey, StoreKeyError};
+pub use seal_intent::SealIntent;
 
 use crate::bundle::{Meta, Status, Timestamp};
 use crate::session::Position;
@@ -33,7 +36,7 @@ use zeroize::Zeroizing;
 pub const DB_FILE: &str = "svar.db";
 
 /// Schema version written to `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE sessions (
@@ -55,6 +58,17 @@ CREATE TABLE answers (
     item TEXT NOT NULL,
     value BLOB NOT NULL,
     PRIMARY KEY (session, form, item)
+);
+";
+
+/// Version 2: a session's sealed bundle is kept from just before it is written to the outbox
+/// until the session is marked sealed (see `seal_intent`), and the kiosk keeps small state of
+/// its own, such as the PIN pad's lock (see `kiosk_state`).
+const SCHEMA_2: &str = "
+ALTER TABLE sessions ADD COLUMN sealed_bundle BLOB;
+CREATE TABLE kiosk_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 ";
 
@@ -362,11 +376,15 @@ impl Store {
                 found: version,
             });
         }
-        if version == 0 {
+        if version < SCHEMA_VERSION {
             self.write(|tx, key, sql| {
-                tx.execute_batch(SCHEMA).map_err(sql)?;
-                tx.execute_batch(audit::SCHEMA).map_err(sql)?;
-                audit::append(tx, key, AuditEvent::StoreCreated, None, None, None).map_err(sql)?;
+                if version < 1 {
+                    tx.execute_batch(SCHEMA).map_err(sql)?;
+                    tx.execute_batch(audit::SCHEMA).map_err(sql)?;
+                    audit::append(tx, key, AuditEvent::StoreCreated, None, None, None)
+                        .map_err(sql)?;
+                }
+                tx.execute_batch(SCHEMA_2).map_err(sql)?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(sql)
             })?;
@@ -774,7 +792,7 @@ impl Store {
                 .map_err(sql)?;
             tx.execute(
                 "UPDATE sessions SET state = 'sealed', meta = NULL, progress = NULL, seal_error = NULL,
-                 bundle_file = ?2, summary = ?3 WHERE id = ?1",
+                 sealed_bundle = NULL, bundle_file = ?2, summary = ?3 WHERE id = ?1",
                 params![sid, bundle_file, key.encrypt(&place_summary(id), &summary)],
             )
             .map_err(sql)?;

@@ -141,7 +141,7 @@ pub enum Intent {
 }
 
 /// Widget state that belongs to the screen being shown and is dropped with it.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Scratch {
     /// Keypad text and message by item.
     pub keypads: HashMap<ItemIx, (String, Option<String>)>,
@@ -179,36 +179,75 @@ const RETRY_SECONDS: f64 = 30.0;
 /// An image in GPU memory with its size in pixels.
 type LoadedImage = (egui::TextureHandle, (u32, u32));
 
+/// Everything that belongs to the person at the screen now: the look they chose, the patient's
+/// visit with its screen state, the staff visit with what staff typed and were shown, and the
+/// PIN typed so far. The kiosk replaces it whole at every patient boundary (finish, abandon,
+/// idle time-out, hand-over, resume, staff sign-out, back to welcome), so nothing of one
+/// patient or one staff visit reaches the next, including fields added later.
+struct Turn {
+    lang: Lang,
+    text_size: TextSize,
+    high_contrast: bool,
+    /// The language tiles shown over the current screen.
+    picker_open: bool,
+    /// The patient's visit, while one runs.
+    visit: Option<Visit>,
+    scratch: Scratch,
+    /// The position `scratch` belongs to.
+    shown: Option<Position>,
+    /// Forward goes back to the review list (after a jump from it).
+    back_to_review: bool,
+    /// The signed-in member of staff's visit.
+    staff: Option<staff::StaffVisit>,
+    pin: staff::PinPad,
+}
+
+impl Turn {
+    /// A new turn in `lang`, with the normal look.
+    fn new(lang: Lang) -> Turn {
+        Turn {
+            lang,
+            text_size: TextSize::Normal,
+            high_contrast: false,
+            picker_open: false,
+            visit: None,
+            scratch: Scratch::default(),
+            shown: None,
+            back_to_review: false,
+            staff: None,
+            pin: staff::PinPad::default(),
+        }
+    }
+}
+
 /// The kiosk's state.
 pub struct Kiosk {
     config: Config,
     strings: Strings,
-    lang: Lang,
-    text_size: TextSize,
-    high_contrast: bool,
     stage: Stage,
-    visit: Option<Visit>,
+    /// The person at the screen now (see [`Turn`]).
+    turn: Turn,
     records: Records,
-    /// A visit that ended while the store could not be written: out of sight, kept in memory
-    /// until it can be saved.
-    held: Option<(Box<Visit>, Status)>,
+    /// Visits that ended while the store could not be written, oldest first: out of sight,
+    /// kept in memory until they can be saved.
+    held: Vec<(Box<Visit>, Status)>,
+    /// The result of the session that ended last, until staff sign in (it then moves into
+    /// their staff visit) or the next session starts.
+    ended: Option<staff::LastResult>,
+    /// Wrong PINs and the pad's lock, kept in the store across restarts.
+    lock: crate::staff::PinLock,
+    /// A PIN being checked on a worker thread.
+    pin_check: Option<staff::PinCheck>,
     /// Sessions in the store that are not sealed (interrupted, or waiting for the outbox).
     waiting: Vec<DayEntry>,
     /// The last storage or sealing problem, for staff.
     problem: Option<String>,
-    /// Today's sessions, loaded when staff open the list.
-    today: Vec<DayEntry>,
     next_retry: f64,
     idle: IdleTimer,
     clock_offset: f64,
-    scratch: Scratch,
-    shown: Option<Position>,
-    picker_open: bool,
     textures: HashMap<PathBuf, Option<LoadedImage>>,
     allow_close: bool,
     applied: Option<Tokens>,
-    back_to_review: bool,
-    staff: staff::StaffState,
     close_requested: bool,
 }
 
@@ -217,32 +256,43 @@ impl Kiosk {
     /// stop are sealed now; interrupted ones wait for staff.
     pub fn new(config: Config, strings: Strings, records: Records) -> Kiosk {
         let idle = IdleTimer::new(config.idle_warn, config.idle_countdown, 0.0);
+        let mut problem = None;
+        let lock = records
+            .store
+            .kiosk_state(staff::PIN_LOCK_KEY)
+            .unwrap_or_else(|e| {
+                problem = Some(e.to_string());
+                None
+            })
+            .unwrap_or_default();
         let mut kiosk = Kiosk {
-            lang: config.default_lang,
+            turn: Turn::new(config.default_lang),
             config,
             strings,
-            text_size: TextSize::Normal,
-            high_contrast: false,
             stage: Stage::Welcome,
-            visit: None,
             records,
-            held: None,
+            held: Vec::new(),
+            ended: None,
+            lock,
+            pin_check: None,
             waiting: Vec::new(),
-            problem: None,
-            today: Vec::new(),
+            problem,
             next_retry: 0.0,
             idle,
             clock_offset: 0.0,
-            scratch: Scratch::default(),
-            shown: None,
-            picker_open: false,
             textures: HashMap::new(),
             allow_close: false,
             applied: None,
-            back_to_review: false,
-            staff: staff::StaffState::default(),
             close_requested: false,
         };
+        // A kiosk killed while writing a bundle leaves its temporary file; the bundle itself
+        // is written again from the store's seal intent below.
+        if let Err(e) = crate::bundle::sweep_temporary(&kiosk.records.sealer.outbox) {
+            kiosk.problem = Some(format!(
+                "{}: {e}",
+                kiosk.records.sealer.outbox.display()
+            ));
+        }
         let midnight = kiosk.start_of_today();
         if let Err(e) = kiosk.records.store.forget_sealed_before(&midnight) {
             kiosk.problem = Some(e.to_string());
@@ -266,7 +316,17 @@ impl Kiosk {
 
     /// The session, while one runs.
     pub fn session(&self) -> Option<&Session> {
-        self.visit.as_ref().map(Visit::session)
+        self.turn.visit.as_ref().map(Visit::session)
+    }
+
+    /// Whether a PIN is being checked (the pad waits for it).
+    pub fn pin_checking(&self) -> bool {
+        self.pin_check.is_some()
+    }
+
+    /// Visits held in memory because the store could not be written when they ended.
+    pub fn held(&self) -> usize {
+        self.held.len()
     }
 
     /// The local store.
@@ -292,27 +352,14 @@ impl Kiosk {
             .map(crate::upload::Handle::status)
     }
 
-    /// Today's sessions as last loaded for staff.
-    pub fn today(&self) -> &[DayEntry] {
-        &self.today
-    }
-
-    fn load_today(&mut self) {
-        let since = self.start_of_today();
-        match self.records.store.since(&since) {
-            Ok(today) => self.today = today,
-            Err(e) => self.problem = Some(self.store_message(&e)),
-        }
-    }
-
     /// Whether the running session has answers the store does not hold yet.
     pub fn unsaved(&self) -> bool {
-        self.visit.as_ref().is_some_and(|v| v.problem().is_some()) || self.held.is_some()
+        self.turn.visit.as_ref().is_some_and(|v| v.problem().is_some()) || !self.held.is_empty()
     }
 
     /// The language shown.
     pub fn lang(&self) -> Lang {
-        self.lang
+        self.turn.lang
     }
 
     /// Moves the kiosk's clock on (tests use this as a simulated clock instead of sleeping).
@@ -324,37 +371,36 @@ impl Kiosk {
         ctx.input(|i| i.time) + self.clock_offset
     }
 
+    /// Wall-clock seconds since the Unix epoch, moved on with the simulated clock: the PIN
+    /// lock's clock, which must keep running across restarts.
+    fn wall_now(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+            + self.clock_offset
+    }
+
     fn tokens(&self) -> Tokens {
-        Tokens::new(self.text_size, self.high_contrast)
+        Tokens::new(self.turn.text_size, self.turn.high_contrast)
     }
 
     /// Interface text in the current language.
     fn tr(&self, id: &str) -> String {
-        self.strings.get(self.lang, id)
+        self.strings.get(self.turn.lang, id)
     }
 
-    /// Forgets everything the patient entered (the visit wipes its answers as it drops).
-    fn clear_patient(&mut self) {
-        self.visit = None;
-        self.back_to_review = false;
-        self.scratch = Scratch::default();
-        self.shown = None;
-        self.picker_open = false;
-    }
-
-    /// Back to the welcome screen for the next patient, with the default language and look.
+    /// A patient boundary: the turn is replaced whole (the visit wipes its answers as it drops,
+    /// typed ids and PINs wipe as their buffers drop) and the welcome screen waits for the next
+    /// patient, in the default language and look.
     fn welcome_next_patient(&mut self) {
-        self.clear_patient();
-        self.staff.signed_in = None;
-        self.today.clear();
+        self.turn = Turn::new(self.config.default_lang);
         self.stage = Stage::Welcome;
-        self.lang = self.config.default_lang;
-        self.text_size = TextSize::Normal;
-        self.high_contrast = false;
     }
 
     /// Applies one intent.
     pub fn apply(&mut self, intent: Intent, now: f64) {
+        let turn = &mut self.turn;
+        let store = &mut self.records.store;
         match intent {
             Intent::StartDemo => {
                 let patient = Patient {
@@ -365,23 +411,23 @@ impl Kiosk {
                 self.start_visit(battery, patient, staff::VisitDetails::default(), now);
             }
             Intent::PickLanguage(lang) => {
-                self.lang = lang;
-                if let Some(v) = &mut self.visit {
-                    v.set_lang(&mut self.records.store, lang);
+                turn.lang = lang;
+                if let Some(v) = &mut turn.visit {
+                    v.set_lang(store, lang);
                 }
-                self.picker_open = false;
+                turn.picker_open = false;
                 if self.stage == Stage::Language {
                     self.stage = Stage::Session;
                 }
             }
-            Intent::OpenLanguages => self.picker_open = true,
-            Intent::CycleTextSize => self.text_size = self.text_size.next(),
-            Intent::ToggleContrast => self.high_contrast = !self.high_contrast,
+            Intent::OpenLanguages => turn.picker_open = true,
+            Intent::CycleTextSize => turn.text_size = turn.text_size.next(),
+            Intent::ToggleContrast => turn.high_contrast = !turn.high_contrast,
             Intent::Next => self.next(),
             Intent::Back => {
-                self.scratch.advance_at = None;
-                if let Some(v) = &mut self.visit
-                    && v.back(&mut self.records.store) == Nav::Stayed
+                turn.scratch.advance_at = None;
+                if let Some(v) = &mut turn.visit
+                    && v.back(store) == Nav::Stayed
                     && v.problem().is_none()
                     && matches!(v.session().position(), Position::Intro { form: 0 })
                 {
@@ -389,75 +435,70 @@ impl Kiosk {
                 }
             }
             Intent::Answer(form, item, answer) => {
-                let Some(v) = &mut self.visit else { return };
+                let Some(v) = &mut turn.visit else { return };
                 let s = v.session();
                 let screen_moves_on = s
                     .current_screen()
                     .filter(|(_, screen)| auto_advances(s.form(form), screen))
                     .and(s.form(form).auto_advance);
-                if v.answer(&mut self.records.store, form, item, answer.clone())
-                    == AnswerOutcome::Accepted
-                {
-                    self.scratch.nudged = false;
-                    self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
+                if v.answer(store, form, item, answer) == AnswerOutcome::Accepted {
+                    turn.scratch.nudged = false;
+                    turn.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
                 }
             }
             Intent::Keypad(form, item, key) => self.keypad(form, item, key),
             Intent::Keyboard(form, item, key) => {
-                let Some(v) = &mut self.visit else { return };
+                let Some(v) = &mut turn.visit else { return };
                 let current = match v.session().answers(form).get(item) {
                     Some(Answer::Text(t)) => t.clone(),
                     _ => String::new(),
                 };
-                let (text, shift) = keyboard::apply(&current, &key, self.scratch.shift);
-                self.scratch.shift = shift;
+                let (text, shift) = keyboard::apply(&current, &key, turn.scratch.shift);
+                turn.scratch.shift = shift;
                 let answer = (!text.is_empty()).then_some(Answer::Text(text));
                 // Past the length limit the session refuses the key; the text stays as it was.
-                let _ = v.answer(&mut self.records.store, form, item, answer);
+                let _ = v.answer(store, form, item, answer);
             }
             Intent::SignatureConfirm(form, item) => {
-                let strokes = self
+                let strokes = turn
                     .scratch
                     .pads
                     .get(&item)
                     .map(|p| p.strokes.clone())
                     .unwrap_or_default();
                 if strokes.iter().all(Vec::is_empty) {
-                    self.scratch.pad_message = Some(self.tr("signature-empty"));
-                } else if let Some(v) = &mut self.visit
-                    && v.answer(
-                        &mut self.records.store,
-                        form,
-                        item,
-                        Some(Answer::Strokes(strokes)),
-                    ) == AnswerOutcome::Accepted
+                    turn.scratch.pad_message = Some(self.strings.get(turn.lang, "signature-empty"));
+                } else if let Some(v) = &mut turn.visit
+                    && v.answer(store, form, item, Some(Answer::Strokes(strokes)))
+                        == AnswerOutcome::Accepted
                 {
-                    self.scratch.pad_message = Some(self.tr("signature-confirmed"));
+                    turn.scratch.pad_message =
+                        Some(self.strings.get(turn.lang, "signature-confirmed"));
                 }
             }
             Intent::SignatureClear(form, item) => {
-                self.scratch.pads.remove(&item);
-                self.scratch.pad_message = None;
-                if let Some(v) = &mut self.visit {
-                    v.answer(&mut self.records.store, form, item, None);
+                turn.scratch.pads.remove(&item);
+                turn.scratch.pad_message = None;
+                if let Some(v) = &mut turn.visit {
+                    v.answer(store, form, item, None);
                 }
             }
             Intent::GoTo(form, item) => {
-                if let Some(v) = &mut self.visit
-                    && v.go_to(&mut self.records.store, form, item) != Nav::Stayed
+                if let Some(v) = &mut turn.visit
+                    && v.go_to(store, form, item) != Nav::Stayed
                 {
-                    self.back_to_review = true;
+                    turn.back_to_review = true;
                 }
             }
             Intent::Finish => {
-                if let Some(v) = &mut self.visit {
-                    let _ = v.request_finish(&mut self.records.store);
+                if let Some(v) = &mut turn.visit {
+                    let _ = v.request_finish(store);
                 }
             }
             Intent::ConfirmFinish => self.confirm_finish(now),
             Intent::CancelFinish => {
-                if let Some(v) = &mut self.visit {
-                    v.back(&mut self.records.store);
+                if let Some(v) = &mut turn.visit {
+                    v.back(store);
                 }
             }
             Intent::StillHere => self.idle.touch(now),
@@ -466,27 +507,29 @@ impl Kiosk {
     }
 
     fn next(&mut self) {
-        self.scratch.advance_at = None;
-        let Some(v) = &mut self.visit else { return };
+        let turn = &mut self.turn;
+        turn.scratch.advance_at = None;
+        let Some(v) = &mut turn.visit else { return };
         // The first tap on Next explains; the second moves on (the review asks again).
-        if !v.session().unanswered_here().is_empty() && !self.scratch.nudged {
-            self.scratch.nudged = true;
-            self.scratch.reveal_nudge = true;
+        if !v.session().unanswered_here().is_empty() && !turn.scratch.nudged {
+            turn.scratch.nudged = true;
+            turn.scratch.reveal_nudge = true;
             return;
         }
-        forward(v, &mut self.records.store, &mut self.back_to_review);
+        forward(v, &mut self.records.store, &mut turn.back_to_review);
     }
 
     fn keypad(&mut self, form: usize, item: ItemIx, key: keypad::Key) {
-        let Some(v) = &mut self.visit else { return };
+        let turn = &mut self.turn;
+        let Some(v) = &mut turn.visit else { return };
         let store = &mut self.records.store;
-        let entry = self.scratch.keypads.entry(item).or_default();
+        let entry = turn.scratch.keypads.entry(item).or_default();
         keypad::apply(&mut entry.0, key);
         let (answer, problem) = match keypad::value(&entry.0) {
             Some(value) => (value.map(Answer::Number), None),
             None => (
                 None,
-                Some(self.strings.get(self.lang, "keypad-not-a-number")),
+                Some(self.strings.get(turn.lang, "keypad-not-a-number")),
             ),
         };
         entry.1 = problem;
@@ -495,7 +538,7 @@ impl Kiosk {
         {
             entry.1 = Some(question::problem_text(
                 &self.strings,
-                self.lang,
+                turn.lang,
                 v.session().form(form).item(item),
                 &problem,
             ));
@@ -505,8 +548,9 @@ impl Kiosk {
         }
     }
 
-    /// Starts a visit for `patient` and hands the screen over (language first). If the store
-    /// cannot record it, staff see why and no session starts.
+    /// Starts a visit for `patient` and hands the screen over (language first): a patient
+    /// boundary, so the staff visit that started it is dropped. If the store cannot record it,
+    /// staff see why, keep what they typed, and no session starts.
     fn start_visit(
         &mut self,
         battery: Arc<Battery>,
@@ -514,7 +558,6 @@ impl Kiosk {
         visit: staff::VisitDetails,
         now: f64,
     ) -> bool {
-        self.clear_patient();
         let meta = Meta {
             bundle_id: uuid::Uuid::now_v7(),
             site: self.records.site.clone(),
@@ -525,17 +568,16 @@ impl Kiosk {
             consent: visit.consent,
             started: Timestamp::now(),
         };
-        let staff = self.staff.signed_in.clone();
+        let staff = self.turn.staff.as_ref().map(|s| s.staff_id().to_owned());
         match Visit::start(
             &mut self.records.store,
             battery,
-            self.lang,
+            self.turn.lang,
             meta,
             staff.as_deref(),
         ) {
             Ok(visit) => {
-                self.visit = Some(visit);
-                self.idle.touch(now);
+                self.hand_over(visit, now);
                 self.stage = Stage::Language;
                 true
             }
@@ -546,54 +588,124 @@ impl Kiosk {
         }
     }
 
+    /// Gives the screen to the patient of `visit` in a new turn, in the language shown now.
+    fn hand_over(&mut self, visit: Visit, now: f64) {
+        self.ended = None;
+        self.turn = Turn::new(visit.session().lang());
+        self.turn.visit = Some(visit);
+        self.idle.touch(now);
+    }
+
     fn confirm_finish(&mut self, now: f64) {
-        let Some(v) = &mut self.visit else { return };
-        let Ok(reports) = v.confirm_finish(&mut self.records.store) else {
+        let Some(v) = &mut self.turn.visit else {
             return;
         };
-        // The scores wait behind the staff PIN; the answers leave memory now.
-        self.staff.last_result = Some(staff::summary(v.session(), &reports));
-        if let Some(visit) = self.visit.take() {
+        if v.confirm_finish(&mut self.records.store).is_err() {
+            return;
+        }
+        if let Some(visit) = self.turn.visit.take() {
             self.end_visit(visit, Status::Complete, None);
         }
-        self.clear_patient();
+        // The thank-you screen keeps the patient's look; nothing else of theirs stays.
+        let mut thanks = Turn::new(self.turn.lang);
+        thanks.text_size = self.turn.text_size;
+        thanks.high_contrast = self.turn.high_contrast;
+        self.turn = thanks;
         self.stage = Stage::Thanks {
             until: now + self.config.thanks_seconds,
         };
     }
 
-    /// Ends a visit and seals it. If the store cannot be written the visit is held in memory,
-    /// out of sight, and tried again; if only sealing fails the session waits in the store.
-    /// Either way staff are told.
+    /// Ends a visit and seals it; its scores (no answers) wait for staff as the last result.
+    /// If the store cannot be written the visit is held in memory, out of sight, and tried
+    /// again; if only sealing fails the session waits in the store. Either way staff are told.
     fn end_visit(&mut self, visit: Visit, status: Status, staff: Option<&str>) {
-        match visit.end(&mut self.records.store, status, &self.records.sealer, staff) {
-            Ok(Ok(_)) => self.problem = None,
-            Ok(Err(e)) => self.problem = Some(self.seal_message(&e)),
+        let id = visit.id();
+        let battery = visit.session().battery().id.to_string();
+        let summary = match visit.end(&mut self.records.store, status, &self.records.sealer, staff)
+        {
+            Ok(Ok(sealed)) => {
+                self.problem = None;
+                Some(sealed.summary)
+            }
+            Ok(Err(e)) => {
+                self.problem = Some(self.seal_message(&e));
+                None
+            }
             Err((visit, e)) => {
                 self.problem = Some(self.store_message(&e));
-                self.held = Some((visit, status));
+                self.held.push((visit, status));
+                None
             }
-        }
+        };
+        self.set_last_result(staff::LastResult::new(id, battery, status, summary));
         self.refresh_waiting();
     }
 
-    /// Tries again to save a held visit and to seal sessions waiting for the outbox.
+    /// Makes `result` the last result: waiting for staff to sign in, or shown to the staff
+    /// visit in progress (a session staff ended themselves).
+    fn set_last_result(&mut self, result: staff::LastResult) {
+        match &mut self.turn.staff {
+            Some(visit) => visit.last_result = Some(result),
+            None => self.ended = Some(result),
+        }
+    }
+
+    /// Tries again to save held visits and to seal sessions waiting for the outbox.
     fn retry(&mut self, now: f64) {
         self.next_retry = now + RETRY_SECONDS;
-        if let Some((visit, status)) = self.held.take() {
-            self.end_visit(*visit, status, None);
+        let mut succeeded = false;
+        for (visit, status) in std::mem::take(&mut self.held) {
+            let id = visit.id();
+            match visit.end(&mut self.records.store, status, &self.records.sealer, None) {
+                Ok(Ok(sealed)) => {
+                    succeeded = true;
+                    self.sealed_later(id, sealed.summary);
+                }
+                Ok(Err(e)) => self.problem = Some(self.seal_message(&e)),
+                Err((visit, e)) => {
+                    self.problem = Some(self.store_message(&e));
+                    self.held.push((visit, status));
+                }
+            }
         }
         match crate::visit::seal_ended(&mut self.records.store, &self.records.sealer) {
             Ok(results) => {
-                if let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err()) {
-                    self.problem = Some(self.seal_message(e));
-                } else if !results.is_empty() && self.held.is_none() {
+                let mut failed = false;
+                for (id, result) in results {
+                    match result {
+                        Ok(sealed) => {
+                            succeeded = true;
+                            self.sealed_later(id, sealed.summary);
+                        }
+                        Err(e) => {
+                            failed = true;
+                            self.problem = Some(self.seal_message(&e));
+                        }
+                    }
+                }
+                if succeeded && !failed && self.held.is_empty() {
                     self.problem = None;
                 }
             }
             Err(e) => self.problem = Some(self.store_message(&e)),
         }
         self.refresh_waiting();
+    }
+
+    /// A session sealed on a later try: if it is the last result, its scores can now be shown.
+    fn sealed_later(&mut self, id: crate::store::SessionId, summary: serde_json::Value) {
+        let last = self
+            .turn
+            .staff
+            .as_mut()
+            .and_then(|s| s.last_result.as_mut())
+            .or(self.ended.as_mut());
+        if let Some(last) = last
+            && last.session == id
+        {
+            last.summary = Some(summary);
+        }
     }
 
     /// Appends to the audit log; a failure is shown to staff (the action itself goes on).
@@ -635,35 +747,41 @@ impl Kiosk {
         format!("{} ({e})", self.tr(id))
     }
 
-    /// Per-frame housekeeping: idle time-out, thank-you time-out, moving on by itself.
+    /// Per-frame housekeeping: idle time-out, thank-you time-out, a finished PIN check, moving
+    /// on by itself.
     fn tick(&mut self, now: f64) {
         match self.stage {
             Stage::Thanks { until } if now >= until => self.welcome_next_patient(),
             Stage::Language | Stage::Session | Stage::Staff(_)
                 if self.idle.state(now) == IdleState::Expired =>
             {
-                if let Some(visit) = self.visit.take() {
+                if let Some(visit) = self.turn.visit.take() {
                     self.end_visit(visit, Status::Timeout, None);
                 }
                 self.welcome_next_patient();
             }
             _ => {}
         }
-        if now >= self.next_retry && (self.held.is_some() || self.unsealed_waiting()) {
+        if now >= self.next_retry && (!self.held.is_empty() || self.unsealed_waiting()) {
             self.retry(now);
         }
-        if let Some(at) = self.scratch.advance_at
+        if let Some(found) = self.pin_check.as_ref().and_then(staff::PinCheck::finished) {
+            self.pin_check = None;
+            self.pin_checked(found);
+        }
+        let turn = &mut self.turn;
+        if let Some(at) = turn.scratch.advance_at
             && now >= at
         {
-            self.scratch.advance_at = None;
-            if let Some(v) = &mut self.visit {
-                forward(v, &mut self.records.store, &mut self.back_to_review);
+            turn.scratch.advance_at = None;
+            if let Some(v) = &mut turn.visit {
+                forward(v, &mut self.records.store, &mut turn.back_to_review);
             }
         }
-        let position = self.session().map(Session::position);
-        if position != self.shown {
-            self.scratch = Scratch::default();
-            self.shown = position;
+        let position = turn.visit.as_ref().map(|v| v.session().position());
+        if position != turn.shown {
+            turn.scratch = Scratch::default();
+            turn.shown = position;
         }
     }
 
@@ -701,7 +819,10 @@ impl Kiosk {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let mut wake = self.idle.next_change(now);
-        if let Some(at) = self.scratch.advance_at {
+        if self.pin_check.is_some() {
+            wake = wake.min(staff::PinCheck::POLL_SECONDS);
+        }
+        if let Some(at) = self.turn.scratch.advance_at {
             wake = wake.min((at - now).max(0.0));
         }
         if let Stage::Thanks { until } = self.stage {

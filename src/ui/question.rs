@@ -20,7 +20,7 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
     };
     let form = Arc::clone(&s.battery().forms[form_ix].form);
     let answers = s.answers(form_ix).clone();
-    let lang = k.lang;
+    let lang = k.lang();
     let page = &form.pages[screen.page];
     if let Some(title) = &page.title {
         text(ui, title.get(lang), t.font(t.body), t.palette.muted);
@@ -42,7 +42,7 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
         }
         item_ui(ui, t, k, on, *ix, out);
     }
-    if k.scratch.nudged {
+    if k.turn.scratch.nudged {
         ui.add_space(t.gap);
         let message = text(
             ui,
@@ -50,7 +50,7 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
             t.bold(t.body),
             t.palette.warning,
         );
-        if std::mem::take(&mut k.scratch.reveal_nudge) {
+        if std::mem::take(&mut k.turn.scratch.reveal_nudge) {
             message.scroll_to_me(Some(egui::Align::Max));
         }
     }
@@ -80,7 +80,7 @@ fn item_ui(
         answers,
         several,
     } = on;
-    let lang = k.lang;
+    let lang = k.lang();
     let item = form.item(ix);
     let grid = form.pages[item.page].display == Display::Grid;
     let question = item.text.get(lang);
@@ -173,6 +173,7 @@ fn item_ui(
             unit,
         } => {
             let (buffer, message) = k
+                .turn
                 .scratch
                 .keypads
                 .entry(ix)
@@ -235,7 +236,7 @@ fn item_ui(
                 space: &k.tr("keyboard-space"),
                 delete: &k.tr("keyboard-delete"),
             };
-            if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &current, k.scratch.shift) {
+            if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &current, k.turn.scratch.shift) {
                 out.push(Intent::Keyboard(form_ix, ix, key));
             }
             // Only near the limit: the note would otherwise push the keys off small screens.
@@ -260,6 +261,7 @@ fn item_ui(
             };
             let (min_year, max_year) = (min.map_or(1900, |d| d.year), max.map_or(2100, |d| d.year));
             let draft = k
+                .turn
                 .scratch
                 .dates
                 .entry(ix)
@@ -334,12 +336,13 @@ fn item_ui(
             };
             let name = k.tr("signature-pad");
             let pad = k
+                .turn
                 .scratch
                 .pads
                 .entry(ix)
                 .or_insert_with(|| signature::Pad::from_strokes(confirmed.unwrap_or_default()));
             signature::pad_ui(ui, t, &name, pad);
-            if let Some(m) = &k.scratch.pad_message {
+            if let Some(m) = &k.turn.scratch.pad_message {
                 text(ui, m, t.bold(t.body), t.palette.text);
             }
             let w = tile_width(ui, t, 2);

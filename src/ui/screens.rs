@@ -31,7 +31,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
             .show(ui, |ui| {
                 let ribbon = match &k.config.staff.demo_pin {
                     Some(pin) => k.strings.args(
-                        k.lang,
+                        k.lang(),
                         "demo-ribbon-pin",
                         &[("pin", Arg::Text(pin.clone()))],
                     ),
@@ -100,17 +100,17 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
                     });
                 });
         });
-    if k.picker_open && in_session {
+    if k.turn.picker_open && in_session {
         modal_ui(ui, t, "languages", |ui| {
             title_ui(ui, t, &k.tr("language-title"));
-            language_tiles_ui(ui, t, k.lang, out);
+            language_tiles_ui(ui, t, k.lang(), out);
         });
     }
     if let IdleState::Warning { seconds_left } = idle {
         modal_ui(ui, t, "idle", |ui| {
             title_ui(ui, t, &k.tr("idle-title"));
             let body = k.strings.args(
-                k.lang,
+                k.lang(),
                 "idle-body",
                 &[("seconds", Arg::Num(f64::from(seconds_left)))],
             );
@@ -169,7 +169,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                 });
         let label = match (progress, k.session().map(|s| s.position())) {
             (Some(pr), Some(Position::Screen { .. })) if on_question => k.strings.args(
-                k.lang,
+                k.lang(),
                 "progress-question",
                 &[
                     ("current", Arg::Num(pr.question as f64)),
@@ -177,7 +177,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                 ],
             ),
             (Some(pr), Some(Position::Intro { .. } | Position::Screen { .. })) => k.strings.args(
-                k.lang,
+                k.lang(),
                 "progress-form",
                 &[
                     ("current", Arg::Num(pr.form as f64)),
@@ -189,29 +189,29 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         text(ui, &label, t.bold(t.body), p.text);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let w = t.header_button.min(tile_width(ui, t, 4));
-            let contrast = if k.high_contrast {
+            let contrast = if k.turn.high_contrast {
                 "header-contrast-on"
             } else {
                 "header-contrast-off"
             };
             if Tile::new(&k.tr("header-contrast"), w)
                 .name(Some(&k.tr(contrast)))
-                .mark(Mark::Plain(k.high_contrast))
+                .mark(Mark::Plain(k.turn.high_contrast))
                 .show(ui, t)
                 .clicked()
             {
                 out.push(Intent::ToggleContrast);
             }
             let size_label = format!("{}: {}", k.tr("header-text-size"), k.text_size_label());
-            if Tile::new(&k.tr(k.text_size.message()), w)
+            if Tile::new(&k.tr(k.turn.text_size.message()), w)
                 .name(Some(&size_label))
                 .show(ui, t)
                 .clicked()
             {
                 out.push(Intent::CycleTextSize);
             }
-            let lang_label = format!("{}: {}", k.tr("header-language"), endonym(k.lang));
-            if Tile::new(endonym(k.lang), w)
+            let lang_label = format!("{}: {}", k.tr("header-language"), endonym(k.lang()));
+            if Tile::new(endonym(k.lang()), w)
                 .name(Some(&lang_label))
                 .show(ui, t)
                 .clicked()
@@ -239,7 +239,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 
 impl Kiosk {
     fn text_size_label(&self) -> String {
-        self.tr(self.text_size.message())
+        self.tr(self.turn.text_size.message())
     }
 }
 
@@ -358,7 +358,7 @@ fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang, out: &mut Vec<Inten
 
 fn language_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     title_ui(ui, t, &k.tr("language-title"));
-    language_tiles_ui(ui, t, k.lang, out);
+    language_tiles_ui(ui, t, k.lang(), out);
     ui.add_space(t.gap);
     text(ui, &k.tr("language-hint"), t.font(t.body), t.palette.muted);
 }
@@ -366,7 +366,7 @@ fn language_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
     let Some(s) = k.session() else { return };
     let f = s.form(form);
-    title_ui(ui, t, f.title.get(k.lang));
+    title_ui(ui, t, f.title.get(k.lang()));
     let count: usize = s
         .screens(form)
         .iter()
@@ -378,7 +378,7 @@ fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
         })
         .sum();
     let body = k.strings.args(
-        k.lang,
+        k.lang(),
         "intro-questions",
         &[("count", Arg::Num(count as f64))],
     );
@@ -399,7 +399,7 @@ fn review_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         return;
     }
     let body = k.strings.args(
-        k.lang,
+        k.lang(),
         "review-missing",
         &[("count", Arg::Num(missing.len() as f64))],
     );
@@ -407,9 +407,9 @@ fn review_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     ui.add_space(t.gap);
     let width = ui.available_width();
     for m in missing {
-        let question = s.form(m.form).item(m.item).text.get(k.lang);
+        let question = s.form(m.form).item(m.item).text.get(k.lang());
         let label = k.strings.args(
-            k.lang,
+            k.lang(),
             "review-go-to",
             &[("question", Arg::Text(question.to_owned()))],
         );

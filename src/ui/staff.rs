@@ -8,15 +8,12 @@ use crate::battery::Timepoint;
 use crate::bundle::{Patient, Status};
 use crate::i18n::{self, Arg};
 use crate::patient_id::{self, CprRule, IdError, PatientId, StudyIdPattern};
-use crate::score::Report;
-use crate::session::Session;
-use crate::staff::PinOutcome;
+use crate::staff::{PinOutcome, StaffAccount, find_account};
 use crate::store::{AuditEvent, DayEntry, SessionId, State};
-use crate::text::Text;
 use crate::visit::Visit;
 use egui::Ui;
-use std::sync::Arc;
-use zeroize::Zeroize;
+use std::sync::{Arc, mpsc};
+use zeroize::Zeroizing;
 
 /// The staff screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,103 +94,150 @@ pub enum StaffIntent {
     Close,
 }
 
-/// One score line of a result summary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoreLine {
-    /// The score's name.
-    pub label: Text,
-    /// Its value.
-    pub value: Option<f64>,
-    /// The band's name.
-    pub band: Option<Text>,
-    /// The band asks for attention.
-    pub attention: bool,
+/// The key the PIN pad's lock is kept under in the store.
+pub const PIN_LOCK_KEY: &str = "pin_lock";
+
+/// The PIN pad's typed digits and the last attempt's message. Part of the turn, so a
+/// half-typed PIN never waits for the next person.
+#[derive(Default)]
+pub struct PinPad {
+    pin: Zeroizing<String>,
+    message: Option<String>,
 }
 
-/// The scores and flags of one form of a finished session (no answers).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormResult {
-    /// The form's title.
-    pub title: Text,
-    /// Score lines.
-    pub scores: Vec<ScoreLine>,
-    /// Raised flags' texts.
-    pub flags: Vec<Text>,
+/// A PIN being checked against the staff accounts' Argon2 hashes on a worker thread, so the
+/// screen keeps drawing (Argon2 is slow on purpose).
+pub struct PinCheck {
+    answer: mpsc::Receiver<Option<String>>,
 }
 
-/// Staff-mode state while the kiosk runs.
-#[derive(Debug, Default)]
-pub struct StaffState {
-    pin: String,
-    pin_message: Option<String>,
-    lock: crate::staff::PinLock,
-    /// Who opened staff mode.
-    pub signed_in: Option<String>,
+impl PinCheck {
+    /// How often the kiosk looks for the answer, in seconds.
+    pub const POLL_SECONDS: f64 = 0.05;
+
+    /// Starts checking `pin`.
+    fn start(accounts: Vec<StaffAccount>, pin: Zeroizing<String>) -> PinCheck {
+        let (tx, answer) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("pin-check".into())
+            .spawn({
+                let tx = tx.clone();
+                let pin = pin.clone();
+                let accounts = accounts.clone();
+                move || {
+                    // The kiosk may have moved on; then nobody listens.
+                    let _ = tx.send(find_account(&accounts, &pin));
+                }
+            });
+        if spawned.is_err() {
+            // No thread to be had: check here rather than refuse staff.
+            let _ = tx.send(find_account(&accounts, &pin));
+        }
+        PinCheck { answer }
+    }
+
+    /// The staff id the PIN matched (`Some(None)`: none), once the check is done.
+    pub fn finished(&self) -> Option<Option<String>> {
+        match self.answer.try_recv() {
+            Ok(found) => Some(found),
+            Err(mpsc::TryRecvError::Empty) => None,
+            // The worker died without answering: count it as a wrong PIN.
+            Err(mpsc::TryRecvError::Disconnected) => Some(None),
+        }
+    }
+}
+
+/// Everything one signed-in member of staff entered and was shown. It lives in the turn and
+/// is dropped whole at sign-out and at every patient boundary, so nothing typed or shown in
+/// one staff visit (a patient id, an arm, consent, a result) reaches the next.
+pub struct StaffVisit {
+    /// Who signed in (their staff id, for the audit log).
+    staff: String,
+    /// The new-session page as filled in so far.
+    draft: Draft,
+    /// Today's sessions, loaded when the page opens.
+    today: Vec<DayEntry>,
+    /// The session that ended last, if it ended since the last patient boundary.
+    pub(super) last_result: Option<LastResult>,
+}
+
+impl std::fmt::Debug for StaffVisit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The draft holds a typed patient id: keep it out of logs.
+        f.debug_struct("StaffVisit")
+            .field("staff", &self.staff)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StaffVisit {
+    fn new(staff: String, last_result: Option<LastResult>) -> StaffVisit {
+        StaffVisit {
+            staff,
+            draft: Draft::default(),
+            today: Vec::new(),
+            last_result,
+        }
+    }
+
+    /// The signed-in staff id.
+    pub fn staff_id(&self) -> &str {
+        &self.staff
+    }
+}
+
+/// The new-session page's choices.
+#[derive(Default)]
+struct Draft {
     id_type: IdType,
-    id_text: String,
+    /// The typed id, wiped from memory when the draft drops.
+    id_text: Zeroizing<String>,
     id_problem: Option<String>,
     shift: bool,
     battery: usize,
     timepoint: usize,
     arm: Option<usize>,
     consent: Option<bool>,
-    /// The patient of the running session.
-    pub patient: Option<PatientId>,
-    /// The time point of the running session.
-    pub session_timepoint: Option<Timepoint>,
-    /// The last finished session's scores, until the next session starts.
-    pub last_result: Option<Vec<FormResult>>,
 }
 
-/// The scores of a finished session, for the staff summary.
-pub fn summary(session: &Session, reports: &[Report]) -> Vec<FormResult> {
-    session
-        .battery()
-        .forms
-        .iter()
-        .zip(reports)
-        .map(|(member, report)| {
-            let form = &member.form;
-            let scores = form
-                .scores
-                .iter()
-                .enumerate()
-                .zip(&report.scores)
-                .map(|((s, score), result)| {
-                    let bands = member
-                        .overrides
-                        .iter()
-                        .find(|o| o.score.0 == s)
-                        .map_or(&score.bands, |o| &o.bands);
-                    let band = result
-                        .band
-                        .as_ref()
-                        .and_then(|id| bands.iter().find(|b| &b.id == id));
-                    ScoreLine {
-                        label: score.label.clone(),
-                        value: result.value,
-                        band: band.map(|b| b.label.clone()),
-                        attention: result.severity != crate::form::Severity::None,
-                    }
-                })
-                .collect();
-            let flags = report
-                .flags
-                .iter()
-                .filter_map(|id| {
-                    form.flags
-                        .iter()
-                        .find(|f| &f.id == id)
-                        .map(|f| f.label.clone())
-                })
-                .collect();
-            FormResult {
-                title: form.title.clone(),
-                scores,
-                flags,
-            }
-        })
-        .collect()
+/// The scores of the session that ended last (no answers), for staff behind the PIN.
+#[derive(Clone, PartialEq)]
+pub struct LastResult {
+    /// The session.
+    pub session: SessionId,
+    /// Its battery's id.
+    pub battery: String,
+    /// How it ended.
+    pub status: Status,
+    /// Scores, bands and flags by form, as kept in the store; `None` until it is sealed.
+    pub summary: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for LastResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Scores are health data: keep them out of logs.
+        f.debug_struct("LastResult")
+            .field("session", &self.session)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LastResult {
+    /// The result of `session` on `battery`, ended with `status`.
+    pub fn new(
+        session: SessionId,
+        battery: String,
+        status: Status,
+        summary: Option<serde_json::Value>,
+    ) -> LastResult {
+        LastResult {
+            session,
+            battery,
+            status,
+            summary,
+        }
+    }
 }
 
 /// Checks a patient id of the chosen kind.
@@ -208,7 +252,7 @@ fn check_id(kind: IdType, text: &str, pattern: Option<&str>) -> Result<PatientId
 
 /// Why an id was refused, in the kiosk's language (the id itself is never repeated).
 fn id_reason(k: &Kiosk, error: &IdError) -> String {
-    let lang = k.lang;
+    let lang = k.lang();
     match error {
         IdError::Empty => k.tr("id-error-empty"),
         IdError::NotDigits { .. } => k.tr("id-error-not-digits"),
@@ -233,48 +277,20 @@ fn id_reason(k: &Kiosk, error: &IdError) -> String {
 
 impl Kiosk {
     pub(super) fn staff_intent(&mut self, intent: StaffIntent, now: f64) {
-        let st = &mut self.staff;
+        let turn = &mut self.turn;
         match intent {
             StaffIntent::OpenPin => {
-                st.pin.clear();
-                st.pin_message = None;
+                turn.pin = PinPad::default();
                 self.stage = Stage::Staff(Page::Pin);
             }
-            StaffIntent::PinKey(key) => keypad::apply(&mut st.pin, key),
-            StaffIntent::SubmitPin => {
-                let was_locked = st.lock.locked(now);
-                let outcome = st.lock.attempt(&self.config.staff.accounts, &st.pin, now);
-                st.pin.zeroize();
-                // The audit log records who opened staff mode and when the pad locked.
-                let event = match &outcome {
-                    PinOutcome::Accepted(id) => Some((AuditEvent::StaffSignedIn, Some(id.clone()))),
-                    PinOutcome::Locked { .. } if !was_locked => Some((AuditEvent::PinLocked, None)),
-                    _ => None,
-                };
-                if let Some((event, staff)) = event {
-                    self.audit(event, staff.as_deref());
+            StaffIntent::PinKey(key) => {
+                if self.pin_check.is_none() {
+                    keypad::apply(&mut turn.pin.pin, key);
                 }
-                let st = &mut self.staff;
-                st.pin_message = match outcome {
-                    PinOutcome::Accepted(id) => {
-                        st.signed_in = Some(id);
-                        self.stage = Stage::Staff(Page::Menu);
-                        None
-                    }
-                    PinOutcome::Wrong { attempts_left } => Some(self.strings.args(
-                        self.lang,
-                        "staff-pin-wrong",
-                        &[("count", Arg::Num(f64::from(attempts_left)))],
-                    )),
-                    PinOutcome::Locked { seconds_left } => Some(self.strings.args(
-                        self.lang,
-                        "staff-pin-locked",
-                        &[("seconds", Arg::Num(f64::from(seconds_left)))],
-                    )),
-                };
             }
+            StaffIntent::SubmitPin => self.submit_pin(),
             StaffIntent::Show(page) => {
-                if st.signed_in.is_some() {
+                if turn.staff.is_some() {
                     match page {
                         Page::Today => self.load_today(),
                         Page::Waiting => self.refresh_waiting(),
@@ -284,7 +300,7 @@ impl Kiosk {
                 }
             }
             StaffIntent::Resume(id) => {
-                let Some(staff) = st.signed_in.clone() else {
+                let Some(staff) = turn.staff.as_ref().map(|s| s.staff.clone()) else {
                     return;
                 };
                 match Visit::resume(
@@ -294,11 +310,7 @@ impl Kiosk {
                     Some(&staff),
                 ) {
                     Ok(visit) => {
-                        self.clear_patient();
-                        self.lang = visit.session().lang();
-                        self.visit = Some(visit);
-                        self.staff.signed_in = None;
-                        self.idle.touch(now);
+                        self.hand_over(visit, now);
                         self.stage = Stage::Session;
                     }
                     Err(e) => self.problem = Some(self.seal_message(&e)),
@@ -306,105 +318,208 @@ impl Kiosk {
                 self.refresh_waiting();
             }
             StaffIntent::SealAbandoned(id) => {
-                let Some(staff) = st.signed_in.clone() else {
+                let Some(staff) = turn.staff.as_ref().map(|s| s.staff.clone()) else {
                     return;
                 };
-                match crate::visit::abandon_stored(
+                let battery = self
+                    .waiting
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.battery.clone())
+                    .unwrap_or_default();
+                let summary = match crate::visit::abandon_stored(
                     &mut self.records.store,
                     id,
                     &self.records.sealer,
                     Some(&staff),
                 ) {
-                    Ok(_) => self.problem = None,
-                    Err(e) => self.problem = Some(self.seal_message(&e)),
-                }
+                    Ok(sealed) => {
+                        self.problem = None;
+                        Some(sealed.summary)
+                    }
+                    Err(e) => {
+                        self.problem = Some(self.seal_message(&e));
+                        None
+                    }
+                };
+                self.set_last_result(LastResult::new(id, battery, Status::Abandoned, summary));
                 self.refresh_waiting();
             }
             StaffIntent::RetrySeal => {
-                if st.signed_in.is_some() {
+                if turn.staff.is_some() {
                     self.retry(now);
                 }
             }
             StaffIntent::IdType(kind) => {
-                st.id_type = kind;
-                st.id_text.clear();
-                st.id_problem = None;
+                if let Some(d) = draft(turn) {
+                    d.id_type = kind;
+                    d.id_text = Zeroizing::default();
+                    d.id_problem = None;
+                }
             }
             StaffIntent::IdKey(key) => {
-                keypad::apply(&mut st.id_text, key);
-                st.id_problem = None;
+                if let Some(d) = draft(turn) {
+                    keypad::apply(&mut d.id_text, key);
+                    d.id_problem = None;
+                }
             }
             StaffIntent::IdChar(key) => {
-                let (text, shift) = keyboard::apply(&st.id_text, &key, st.shift);
-                st.id_text = text.chars().take(40).collect();
-                st.shift = shift;
-                st.id_problem = None;
-            }
-            StaffIntent::Battery(b) => st.battery = b,
-            StaffIntent::Timepoint(t) => st.timepoint = t,
-            StaffIntent::Arm(a) => st.arm = a,
-            StaffIntent::Consent(c) => st.consent = c,
-            StaffIntent::HandOver => {
-                if st.signed_in.is_none() {
-                    return;
-                }
-                match check_id(
-                    st.id_type,
-                    &st.id_text,
-                    self.config.staff.study_id_pattern.as_deref(),
-                ) {
-                    Ok(id) => {
-                        let battery = self
-                            .config
-                            .staff
-                            .batteries
-                            .get(st.battery)
-                            .cloned()
-                            .unwrap_or_else(|| Arc::clone(&self.config.battery));
-                        let details = VisitDetails {
-                            timepoint: self.config.staff.timepoints.get(st.timepoint).copied(),
-                            arm: st.arm.and_then(|a| self.config.staff.arms.get(a).cloned()),
-                            consent: st.consent,
-                        };
-                        let patient = Patient {
-                            id: id.as_str().to_owned(),
-                            id_type: id.kind(),
-                        };
-                        if self.start_visit(battery, patient, details, now) {
-                            let st = &mut self.staff;
-                            st.id_text.zeroize();
-                            st.signed_in = None;
-                            st.last_result = None;
-                            st.arm = None;
-                            st.consent = None;
-                        }
-                    }
-                    Err(error) => {
-                        let reason = id_reason(self, &error);
-                        self.staff.id_problem = Some(self.strings.args(
-                            self.lang,
-                            "staff-id-invalid",
-                            &[("reason", Arg::Text(reason))],
-                        ))
-                    }
+                if let Some(d) = draft(turn) {
+                    let (text, shift) = keyboard::apply(&d.id_text, &key, d.shift);
+                    d.id_text = Zeroizing::new(text.chars().take(40).collect());
+                    d.shift = shift;
+                    d.id_problem = None;
                 }
             }
+            StaffIntent::Battery(b) => {
+                if let Some(d) = draft(turn) {
+                    d.battery = b;
+                }
+            }
+            StaffIntent::Timepoint(t) => {
+                if let Some(d) = draft(turn) {
+                    d.timepoint = t;
+                }
+            }
+            StaffIntent::Arm(a) => {
+                if let Some(d) = draft(turn) {
+                    d.arm = a;
+                }
+            }
+            StaffIntent::Consent(c) => {
+                if let Some(d) = draft(turn) {
+                    d.consent = c;
+                }
+            }
+            StaffIntent::HandOver => self.hand_over_from_draft(now),
             StaffIntent::Leave => {
-                if let Some(staff) = st.signed_in.clone() {
+                if let Some(staff) = turn.staff.as_ref().map(|s| s.staff.clone()) {
                     self.audit(AuditEvent::KioskLeft, Some(&staff));
                     self.allow_close = true;
                     self.close_requested = true;
                 }
             }
-            StaffIntent::Close => {
-                st.signed_in = None;
-                self.today.clear();
-                st.pin.clear();
-                st.id_text.clear();
-                self.stage = Stage::Welcome;
+            StaffIntent::Close => self.welcome_next_patient(),
+        }
+    }
+
+    /// Checks the typed PIN on a worker thread, unless the pad is locked or a check runs.
+    fn submit_pin(&mut self) {
+        if self.pin_check.is_some() {
+            return;
+        }
+        let pin = std::mem::take(&mut self.turn.pin.pin);
+        if let Some(locked) = self.lock.refuse_while_locked(self.wall_now()) {
+            self.turn.pin.message = Some(self.pin_message(&locked));
+            return;
+        }
+        self.turn.pin.message = Some(self.tr("staff-pin-checking"));
+        self.pin_check = Some(PinCheck::start(self.config.staff.accounts.clone(), pin));
+    }
+
+    /// Records a finished PIN check: counts it, keeps the lock in the store, audits sign-ins
+    /// and locks, and signs staff in if the pad is still showing.
+    pub(super) fn pin_checked(&mut self, found: Option<String>) {
+        let outcome = self.lock.record(found, self.wall_now());
+        if let Err(e) = self
+            .records
+            .store
+            .set_kiosk_state(PIN_LOCK_KEY, &self.lock)
+        {
+            self.problem = Some(self.store_message(&e));
+        }
+        // The audit log records who opened staff mode and when the pad locked.
+        match &outcome {
+            PinOutcome::Accepted(id) => self.audit(AuditEvent::StaffSignedIn, Some(id)),
+            PinOutcome::Locked { .. } => self.audit(AuditEvent::PinLocked, None),
+            PinOutcome::Wrong { .. } => {}
+        }
+        if self.stage != Stage::Staff(Page::Pin) {
+            // The pad was left (idle time-out) while the PIN was checked: nobody signs in.
+            return;
+        }
+        match outcome {
+            PinOutcome::Accepted(id) => {
+                self.turn.pin = PinPad::default();
+                self.turn.staff = Some(StaffVisit::new(id, self.ended.take()));
+                self.stage = Stage::Staff(Page::Menu);
+            }
+            other => self.turn.pin.message = Some(self.pin_message(&other)),
+        }
+    }
+
+    /// What the pad says after an attempt that did not open it.
+    fn pin_message(&self, outcome: &PinOutcome) -> String {
+        match outcome {
+            PinOutcome::Accepted(_) => String::new(),
+            PinOutcome::Wrong { attempts_left } => self.strings.args(
+                self.turn.lang,
+                "staff-pin-wrong",
+                &[("count", Arg::Num(f64::from(*attempts_left)))],
+            ),
+            PinOutcome::Locked { seconds_left } => self.strings.args(
+                self.turn.lang,
+                "staff-pin-locked",
+                &[("seconds", Arg::Num(f64::from(*seconds_left)))],
+            ),
+        }
+    }
+
+    fn load_today(&mut self) {
+        let since = self.start_of_today();
+        match self.records.store.since(&since) {
+            Ok(today) => {
+                if let Some(visit) = &mut self.turn.staff {
+                    visit.today = today;
+                }
+            }
+            Err(e) => self.problem = Some(self.store_message(&e)),
+        }
+    }
+
+    /// Starts the session staff filled in, if the patient id is valid.
+    fn hand_over_from_draft(&mut self, now: f64) {
+        let Some(visit) = &self.turn.staff else {
+            return;
+        };
+        let d = &visit.draft;
+        let staff = &self.config.staff;
+        match check_id(d.id_type, &d.id_text, staff.study_id_pattern.as_deref()) {
+            Ok(id) => {
+                let battery = staff
+                    .batteries
+                    .get(d.battery)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::clone(&self.config.battery));
+                let details = VisitDetails {
+                    timepoint: staff.timepoints.get(d.timepoint).copied(),
+                    arm: d.arm.and_then(|a| staff.arms.get(a).cloned()),
+                    consent: d.consent,
+                };
+                let patient = Patient {
+                    id: id.as_str().to_owned(),
+                    id_type: id.kind(),
+                };
+                self.start_visit(battery, patient, details, now);
+            }
+            Err(error) => {
+                let reason = id_reason(self, &error);
+                let problem = self.strings.args(
+                    self.turn.lang,
+                    "staff-id-invalid",
+                    &[("reason", Arg::Text(reason))],
+                );
+                if let Some(d) = draft(&mut self.turn) {
+                    d.id_problem = Some(problem);
+                }
             }
         }
     }
+}
+
+/// The new-session draft of the signed-in staff visit.
+fn draft(turn: &mut super::Turn) -> Option<&mut Draft> {
+    turn.staff.as_mut().map(|s| &mut s.draft)
 }
 
 /// The staff page shown now.
@@ -426,9 +541,9 @@ fn push(out: &mut Vec<Intent>, intent: StaffIntent) {
 
 /// The PIN pad that lets staff in.
 fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let st = &k.staff;
+    let pad = &k.turn.pin;
     super::screens::title_ui(ui, t, &k.tr("staff-pin-title"));
-    let masked = "•".repeat(st.pin.chars().count());
+    let masked = "•".repeat(pad.pin.chars().count());
     let labels = keypad::Labels {
         field: &k.tr("staff-pin-field"),
         comma: "",
@@ -456,7 +571,7 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             {
                 push(out, StaffIntent::Close);
             }
-            if let Some(m) = &st.pin_message {
+            if let Some(m) = &pad.message {
                 text(ui, m, t.bold(t.body), t.palette.warning);
             }
         });
@@ -465,7 +580,7 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 
 /// What staff can do, with the upload status and any problem of the kiosk.
 fn menu_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let lang = k.lang;
+    let lang = k.lang();
     let full = ui.available_width();
     super::screens::title_ui(ui, t, &k.tr("staff-menu-title"));
     if let Some(problem) = k.problem() {
@@ -597,7 +712,8 @@ fn waiting_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 fn today_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     let full = ui.available_width();
     super::screens::title_ui(ui, t, &k.tr("staff-today"));
-    if k.today().is_empty() {
+    let today = k.turn.staff.as_ref().map_or(&[][..], |s| &s.today);
+    if today.is_empty() {
         text(
             ui,
             &k.tr("staff-today-none"),
@@ -605,9 +721,14 @@ fn today_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             t.palette.text,
         );
     }
-    for entry in k.today() {
+    for entry in today {
         text(ui, &entry_line(k, entry), t.bold(t.body), t.palette.text);
-        for (line, attention) in summary_lines(k, entry) {
+        let lines = entry
+            .summary
+            .as_ref()
+            .map(|summary| summary_lines(k, &entry.battery, summary))
+            .unwrap_or_default();
+        for (line, attention) in lines {
             let color = if attention {
                 t.palette.warning
             } else {
@@ -624,8 +745,10 @@ fn today_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
 
 /// Patient id, battery, time point and study details for a new session.
 fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let lang = k.lang;
-    let st = &k.staff;
+    let lang = k.lang();
+    let Some(st) = k.turn.staff.as_ref().map(|s| &s.draft) else {
+        return;
+    };
     let full = ui.available_width();
     super::screens::title_ui(ui, t, &k.tr("staff-new-session"));
     text(ui, &k.tr("staff-id-type"), t.bold(t.body), t.palette.text);
@@ -759,13 +882,12 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     }
 }
 
-/// The scores of the last finished session.
+/// The scores of the session that ended last, if it ended since the last patient boundary.
 fn last_result_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let lang = k.lang;
-    let st = &k.staff;
     let full = ui.available_width();
     super::screens::title_ui(ui, t, &k.tr("staff-last-result"));
-    match &st.last_result {
+    let last = k.turn.staff.as_ref().and_then(|s| s.last_result.as_ref());
+    match last {
         None => {
             text(
                 ui,
@@ -774,46 +896,32 @@ fn last_result_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                 t.palette.text,
             );
         }
-        Some(forms) => {
-            for form in forms
-                .iter()
-                .filter(|f| !f.scores.is_empty() || !f.flags.is_empty())
-            {
-                text(ui, form.title.get(lang), t.bold(t.question), t.palette.text);
-                for flag in &form.flags {
-                    let line = k.strings.args(
-                        lang,
-                        "staff-flag",
-                        &[("flag", Arg::Text(flag.get(lang).to_owned()))],
-                    );
-                    text(ui, &line, t.bold(t.body), t.palette.warning);
+        Some(last) => {
+            let state = k.tr(ended_message(Some(last.status)));
+            text(ui, &state, t.bold(t.body), t.palette.text);
+            match &last.summary {
+                Some(summary) => {
+                    for (line, attention) in summary_lines(k, &last.battery, summary) {
+                        let color = if attention {
+                            t.palette.warning
+                        } else {
+                            t.palette.text
+                        };
+                        text(ui, &line, t.font(t.body), color);
+                    }
                 }
-                for score in &form.scores {
-                    let value = score.value.map_or_else(
-                        || k.tr("staff-no-value"),
-                        |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
-                    );
-                    let band = score
-                        .band
-                        .as_ref()
-                        .map(|b| format!(" – {}", b.get(lang)))
-                        .unwrap_or_default();
-                    let color = if score.attention {
-                        t.palette.warning
-                    } else {
-                        t.palette.text
-                    };
+                None => {
                     text(
                         ui,
-                        &format!("{}: {value}{band}", score.label.get(lang)),
+                        &k.tr("staff-summary-waiting"),
                         t.font(t.body),
-                        color,
+                        t.palette.warning,
                     );
                 }
-                ui.add_space(t.gap);
             }
         }
     }
+    ui.add_space(t.gap);
     if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
     }
@@ -839,7 +947,7 @@ fn local_when(k: &Kiosk, at: time::OffsetDateTime) -> String {
 
 /// One line about a stored session: local time, battery, how it ended, where its bundle is.
 fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
-    let lang = k.lang;
+    let lang = k.lang();
     let time = time::OffsetDateTime::parse(
         &entry.opened,
         &time::format_description::well_known::Rfc3339,
@@ -856,9 +964,7 @@ fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
     let state = match (entry.state, entry.status) {
         (State::Open, _) => k.tr("session-state-interrupted"),
         (State::Ending, _) => k.tr("session-state-waiting"),
-        (State::Sealed, Some(Status::Abandoned)) => k.tr("session-state-abandoned"),
-        (State::Sealed, Some(Status::Timeout)) => k.tr("session-state-timeout"),
-        (State::Sealed, _) => k.tr("session-state-complete"),
+        (State::Sealed, status) => k.tr(ended_message(status)),
     };
     let upload = match &entry.bundle_file {
         Some(file) if k.records.sealer.outbox.join(file).exists() => {
@@ -870,12 +976,21 @@ fn entry_line(k: &Kiosk, entry: &DayEntry) -> String {
     format!("{time}  {battery} – {state}{upload}")
 }
 
+/// The message naming how a session ended.
+fn ended_message(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Abandoned) => "session-state-abandoned",
+        Some(Status::Timeout) => "session-state-timeout",
+        Some(Status::Complete) | None => "session-state-complete",
+    }
+}
+
 /// Lines of a sealed session's stored summary (no answers): each form's title, then its
 /// scores in the form's order with band names, then its flags; with whether a line asks for
 /// attention. Bands a battery replaced are looked up in that battery.
-fn summary_lines(k: &Kiosk, entry: &DayEntry) -> Vec<(String, bool)> {
-    let lang = k.lang;
-    let Some(forms) = entry.summary.as_ref().and_then(serde_json::Value::as_array) else {
+fn summary_lines(k: &Kiosk, battery: &str, summary: &serde_json::Value) -> Vec<(String, bool)> {
+    let lang = k.lang();
+    let Some(forms) = summary.as_array() else {
         return Vec::new();
     };
     let battery = k
@@ -883,7 +998,7 @@ fn summary_lines(k: &Kiosk, entry: &DayEntry) -> Vec<(String, bool)> {
         .sealer
         .batteries
         .iter()
-        .find(|b| b.id.as_str() == entry.battery);
+        .find(|b| b.id.as_str() == battery);
     let mut lines = Vec::new();
     for summary in forms {
         let id = summary["form"].as_str().unwrap_or_default();
