@@ -21,7 +21,11 @@ impl Store {
     }
 
     /// Keeps `value` under `key`, replacing what was there.
-    pub fn set_kiosk_state<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+    pub fn set_kiosk_state<T: Serialize>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         // Plain data types of the kiosk's own always serialize.
         let text = serde_json::to_string(value).unwrap_or_default();
         self.write(|tx, _, sql| {

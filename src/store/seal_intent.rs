@@ -76,7 +76,8 @@ impl Store {
         let Some((Some(file_name), Some(bytes), summary)) = row else {
             return Ok(None);
         };
-        let summary = self.decrypt_json(id, &place_summary(id), summary.as_deref(), "score summary")?;
+        let summary =
+            self.decrypt_json(id, &place_summary(id), summary.as_deref(), "score summary")?;
         Ok(Some(SealIntent {
             file_name,
             bytes,

@@ -288,10 +288,7 @@ impl Kiosk {
         // A kiosk killed while writing a bundle leaves its temporary file; the bundle itself
         // is written again from the store's seal intent below.
         if let Err(e) = crate::bundle::sweep_temporary(&kiosk.records.sealer.outbox) {
-            kiosk.problem = Some(format!(
-                "{}: {e}",
-                kiosk.records.sealer.outbox.display()
-            ));
+            kiosk.problem = Some(format!("{}: {e}", kiosk.records.sealer.outbox.display()));
         }
         let midnight = kiosk.start_of_today();
         if let Err(e) = kiosk.records.store.forget_sealed_before(&midnight) {
@@ -354,7 +351,11 @@ impl Kiosk {
 
     /// Whether the running session has answers the store does not hold yet.
     pub fn unsaved(&self) -> bool {
-        self.turn.visit.as_ref().is_some_and(|v| v.problem().is_some()) || !self.held.is_empty()
+        self.turn
+            .visit
+            .as_ref()
+            .is_some_and(|v| v.problem().is_some())
+            || !self.held.is_empty()
     }
 
     /// The language shown.
@@ -792,9 +793,13 @@ impl Kiosk {
         let now = self.now(&ctx);
         let touched = ctx.input(|i| {
             i.pointer.any_pressed()
-                || i.events
-                    .iter()
-                    .any(|e| matches!(e, egui::Event::Touch { .. }))
+                || i.events.iter().any(|e| {
+                    // A screen reader's activation is the patient's action as much as a touch.
+                    matches!(
+                        e,
+                        egui::Event::Touch { .. } | egui::Event::AccessKitActionRequest(_)
+                    )
+                })
         });
         if touched {
             self.idle.touch(now);
@@ -953,4 +958,92 @@ pub fn run(
             ))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kiosk on the demo battery in `dir`, driven without a window.
+    fn kiosk(dir: &Path) -> Kiosk {
+        let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        let loaded = crate::library::load_paths(std::slice::from_ref(&forms), None);
+        let battery = Arc::new(loaded.batteries["demo"].clone());
+        let records =
+            crate::setup::demo_records(dir, &forms, vec![Arc::clone(&battery)]).expect("records");
+        let config = Config {
+            battery,
+            assets: Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
+            clinic: "Test".into(),
+            demo: true,
+            idle_warn: 90.0,
+            idle_countdown: 30.0,
+            thanks_seconds: 8.0,
+            default_lang: Lang::Nb,
+            staff: StaffSettings::default(),
+        };
+        Kiosk::new(config, Strings::load().expect("locales"), records)
+    }
+
+    /// Starts a demo visit, fills the disk, gives one answer (which cannot be saved) and lets
+    /// the idle time-out end the visit at `now`.
+    fn visit_ending_on_a_full_disk(k: &mut Kiosk, now: f64) {
+        k.apply(Intent::StartDemo, now);
+        let battery = Arc::clone(&k.config.battery);
+        let hscl: serde_json::Map<String, serde_json::Value> = (1..=25)
+            .map(|i| (format!("q{i}"), serde_json::json!(1 + i % 4)))
+            .collect();
+        let phq: serde_json::Map<String, serde_json::Value> = (1..=9)
+            .map(|i| (format!("q{i}"), serde_json::json!(i % 4)))
+            .collect();
+        let script = crate::bundle::answers_in_order(
+            &battery,
+            &serde_json::json!({
+                "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},
+                "about_you": {"occupation": "Fyrvokter på Lindesnes fyr, nattskift og helg"},
+                "hscl25": hscl,
+                "phq9": phq,
+            }),
+        )
+        .expect("answers fit the demo");
+        k.records.store.simulate_full_disk(true);
+        // The database's last free pages take a few answers before a write fails.
+        for (form, item, answer) in script {
+            k.apply(Intent::Answer(form, item, Some(answer)), now);
+            if k.unsaved() {
+                break;
+            }
+        }
+        assert!(k.unsaved(), "the answer waits in memory");
+        k.tick(now + 200.0);
+        assert_eq!(k.stage(), Stage::Welcome);
+    }
+
+    #[test]
+    fn two_visits_ending_on_a_full_disk_are_both_kept_and_both_sealed_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut k = kiosk(dir.path());
+        visit_ending_on_a_full_disk(&mut k, 0.0);
+        assert_eq!(k.held(), 1);
+        // Space comes back for a moment: the next patient starts, then the disk fills again.
+        k.records.store.simulate_full_disk(false);
+        visit_ending_on_a_full_disk(&mut k, 1.0);
+        assert_eq!(
+            k.held(),
+            2,
+            "the first held visit is not lost to the second"
+        );
+        k.records.store.simulate_full_disk(false);
+        k.tick(1000.0);
+        assert_eq!(k.held(), 0);
+        let bundles = std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".svar.age"))
+            })
+            .count();
+        assert_eq!(bundles, 2, "both visits are sealed");
+        assert!(k.records.store.unsealed().unwrap().is_empty());
+    }
 }

@@ -118,17 +118,15 @@ impl PinCheck {
     /// Starts checking `pin`.
     fn start(accounts: Vec<StaffAccount>, pin: Zeroizing<String>) -> PinCheck {
         let (tx, answer) = mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("pin-check".into())
-            .spawn({
-                let tx = tx.clone();
-                let pin = pin.clone();
-                let accounts = accounts.clone();
-                move || {
-                    // The kiosk may have moved on; then nobody listens.
-                    let _ = tx.send(find_account(&accounts, &pin));
-                }
-            });
+        let spawned = std::thread::Builder::new().name("pin-check".into()).spawn({
+            let tx = tx.clone();
+            let pin = pin.clone();
+            let accounts = accounts.clone();
+            move || {
+                // The kiosk may have moved on; then nobody listens.
+                let _ = tx.send(find_account(&accounts, &pin));
+            }
+        });
         if spawned.is_err() {
             // No thread to be had: check here rather than refuse staff.
             let _ = tx.send(find_account(&accounts, &pin));
@@ -421,11 +419,7 @@ impl Kiosk {
     /// and locks, and signs staff in if the pad is still showing.
     pub(super) fn pin_checked(&mut self, found: Option<String>) {
         let outcome = self.lock.record(found, self.wall_now());
-        if let Err(e) = self
-            .records
-            .store
-            .set_kiosk_state(PIN_LOCK_KEY, &self.lock)
-        {
+        if let Err(e) = self.records.store.set_kiosk_state(PIN_LOCK_KEY, &self.lock) {
             self.problem = Some(self.store_message(&e));
         }
         // The audit log records who opened staff mode and when the pad locked.
