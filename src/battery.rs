@@ -1,7 +1,8 @@
 //! Batteries: the ordered forms of one visit, with study-specific band cut-offs.
 
 use crate::diag::{Findings, ptr};
-use crate::form::check::Checker;
+use crate::form::check::{Checker, text_length};
+use crate::form::limits;
 use crate::form::raw::RawBand;
 use crate::form::{Band, Form, ScoreIx};
 use crate::id::BatteryId;
@@ -151,6 +152,13 @@ pub fn check(
             "a battery needs at least one form",
         );
     }
+    c.at_most(
+        raw.forms.len(),
+        limits::MAX_BATTERY_FORMS,
+        "/forms",
+        "too-many-forms",
+        "forms in this battery",
+    );
     let mut members = Vec::new();
     let mut seen_forms = HashSet::new();
     for (k, member) in raw.forms.iter().enumerate() {
@@ -208,6 +216,7 @@ pub fn check(
                     "say where the study's cut-off comes from in `source`",
                 );
             }
+            text_length(c.f, &ov.source, &ptr(&at_o, "source"), "`source`");
             let score = &form.scores[s.0];
             let bands = c.bands(&ov.bands, &ptr(&at_o, "bands"), score.range, score.whole);
             overrides.push(BandOverride {

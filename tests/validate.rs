@@ -50,6 +50,21 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("unknown-scale", "unknown-scale", 76, 20),
     ("unterminated", "json-syntax", 141, 24),
     ("wrong-type", "wrong-type", 63, 27),
+    ("batteries/too-many-forms", "too-many-forms", 16, 12),
+    ("date-span-too-wide", "date-span-too-wide", 123, 18),
+    ("image-too-large", "image-too-large", 90, 20),
+    ("max-length-too-large", "max-length-too-large", 119, 25),
+    ("rating-too-wide", "rating-too-wide", 91, 18),
+    ("text-too-long", "text-too-long", 120, 19),
+    ("too-many-bands", "too-many-bands", 290, 16),
+    ("too-many-flags", "too-many-flags", 281, 12),
+    ("too-many-items", "too-many-items", 86, 16),
+    ("too-many-map-points", "too-many-map-points", 137, 22),
+    ("too-many-options", "too-many-options", 18, 18),
+    ("too-many-pages", "too-many-pages", 50, 12),
+    ("too-many-points", "too-many-points", 199, 17),
+    ("too-many-regions", "too-many-regions", 137, 22),
+    ("too-many-scores", "too-many-scores", 197, 13),
 ];
 
 #[test]

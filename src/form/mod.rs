@@ -5,6 +5,7 @@
 //! Code downstream (sessions, scoring, the kiosk) never meets a broken form.
 
 pub mod check;
+pub mod limits;
 pub mod raw;
 
 use crate::answer::Date;

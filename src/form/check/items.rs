@@ -3,6 +3,7 @@
 use super::{Checker, Context};
 use crate::answer::{Date, fmt_num};
 use crate::diag::ptr;
+use crate::form::limits;
 use crate::form::raw::{ItemType, RawBound, RawItem, RawOption};
 use crate::form::{Anchors, Choice, ItemKind, Region};
 use crate::id::ScaleId;
@@ -15,7 +16,17 @@ impl Checker<'_> {
             self.f
                 .error(at, "empty-scale", "a scale needs at least one option");
         }
+        self.at_most(
+            raw.len(),
+            limits::MAX_OPTIONS,
+            at,
+            "too-many-options",
+            "options in this list",
+        );
+        // Past the limit the file is refused anyway; checking every pair of a huge list for
+        // duplicates would only keep the admin waiting.
         raw.iter()
+            .take(limits::MAX_OPTIONS + 1)
             .enumerate()
             .map(|(k, o)| {
                 let at_o = ptr(at, k);
@@ -205,6 +216,20 @@ impl Checker<'_> {
                 }
                 range_check(self, min, max);
                 let (min, max) = (min.unwrap_or(0.0), max.unwrap_or(10.0));
+                let values = max - min + 1.0;
+                if values > limits::MAX_RATING_VALUES as f64 {
+                    self.f.error(
+                        ptr(at, if ri.max.is_some() { "max" } else { "min" }),
+                        "rating-too-wide",
+                        format!(
+                            "a rating from {} to {} shows {} values; at most {} fit on a screen (use a slider or a number item for wider ranges)",
+                            fmt_num(min),
+                            fmt_num(max),
+                            fmt_num(values),
+                            limits::MAX_RATING_VALUES
+                        ),
+                    );
+                }
                 ItemKind::Rating {
                     min: min as i64,
                     max: max as i64,
@@ -245,11 +270,20 @@ impl Checker<'_> {
             }
             T::Text => {
                 let max_length = ri.max_length.unwrap_or(200);
-                if !(1..=10_000).contains(&max_length) {
+                if max_length == 0 {
                     self.f.error(
                         ptr(at, "max_length"),
                         "bad-range",
-                        "`max_length` is from 1 to 10000",
+                        "`max_length` is at least 1",
+                    );
+                } else if max_length > limits::MAX_ANSWER_CHARS {
+                    self.f.error(
+                        ptr(at, "max_length"),
+                        "max-length-too-large",
+                        format!(
+                            "`max_length` is {max_length}; a text answer takes at most {} characters",
+                            limits::MAX_ANSWER_CHARS
+                        ),
                     );
                 }
                 ItemKind::Text {
@@ -283,6 +317,21 @@ impl Checker<'_> {
                     self.f
                         .error(ptr(at, "max"), "bad-range", "`max` is before `min`");
                 }
+                let first = min.map_or(limits::DEFAULT_FIRST_YEAR, |d| d.year);
+                let last = max.map_or(limits::DEFAULT_LAST_YEAR, |d| d.year);
+                if last - first + 1 > limits::MAX_DATE_YEARS {
+                    self.f.error(
+                        ptr(at, if ri.max.is_some() { "max" } else { "min" }),
+                        "date-span-too-wide",
+                        format!(
+                            "the date can be from {first} to {last}, {} years; at most {} years can be offered (without `min` the first year is {}, without `max` the last is {})",
+                            last - first + 1,
+                            limits::MAX_DATE_YEARS,
+                            limits::DEFAULT_FIRST_YEAR,
+                            limits::DEFAULT_LAST_YEAR
+                        ),
+                    );
+                }
                 ItemKind::Date { min, max }
             }
             T::BodyMap => self.body_map(ri, at, ctx),
@@ -307,13 +356,33 @@ impl Checker<'_> {
                 "a body_map item needs at least one region in `regions`",
             );
         }
+        let at_rs = ptr(at, "regions");
+        self.at_most(
+            raw_regions.len(),
+            limits::MAX_REGIONS,
+            &at_rs,
+            "too-many-regions",
+            "regions in this body map",
+        );
+        let points: usize = raw_regions
+            .iter()
+            .flat_map(|r| &r.polygons)
+            .map(Vec::len)
+            .sum();
+        self.at_most(
+            points,
+            limits::MAX_MAP_POINTS,
+            &at_rs,
+            "too-many-map-points",
+            "corner points over all this body map's polygons",
+        );
         let (w, h) = asset.as_ref().map_or((0, 0), |a| a.1);
         let mut seen = HashSet::new();
         let regions = raw_regions
             .iter()
             .enumerate()
             .map(|(k, rr)| {
-                let at_r = ptr(&ptr(at, "regions"), k);
+                let at_r = ptr(&at_rs, k);
                 let id = self.id(&rr.id, &ptr(&at_r, "id"), "region id");
                 if !seen.insert(rr.id.as_str()) {
                     self.f.error(
@@ -329,6 +398,13 @@ impl Checker<'_> {
                 }
                 for (k, polygon) in rr.polygons.iter().enumerate() {
                     let at_p = ptr(&at_ps, k);
+                    self.at_most(
+                        polygon.len(),
+                        limits::MAX_POLYGON_POINTS,
+                        &at_p,
+                        "too-many-points",
+                        "corner points in this polygon",
+                    );
                     if polygon.len() < 3 {
                         self.f
                             .error(&at_p, "bad-polygon", "a polygon needs at least 3 points");
@@ -389,7 +465,35 @@ impl Checker<'_> {
             );
             return None;
         };
-        match image::image_dimensions(assets.join(path)) {
+        let file = assets.join(path);
+        // Checked before decoding: the kiosk reads the whole file when it first shows it.
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.len() > limits::MAX_IMAGE_BYTES
+        {
+            self.f.error(
+                at,
+                "image-file-too-large",
+                format!(
+                    "`{rel}` is {} bytes; an image file may be at most {} bytes ({} MiB)",
+                    meta.len(),
+                    limits::MAX_IMAGE_BYTES,
+                    limits::MAX_IMAGE_BYTES / (1024 * 1024)
+                ),
+            );
+            return None;
+        }
+        match image::image_dimensions(&file) {
+            Ok((w, h)) if w.max(h) > limits::MAX_IMAGE_SIDE => {
+                self.f.error(
+                    at,
+                    "image-too-large",
+                    format!(
+                        "`{rel}` is {w}×{h} pixels; an image may be at most {max}×{max} (scale it down)",
+                        max = limits::MAX_IMAGE_SIDE
+                    ),
+                );
+                None
+            }
             Ok(size) => Some((path.to_owned(), size)),
             Err(image::ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.f.error(

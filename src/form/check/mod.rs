@@ -7,6 +7,7 @@ use super::raw::{Display, RawBand, RawForm, Severity};
 use super::{Band, Bound, Choice, Flag, Form, Item, ItemIx, ItemKind, Page};
 use crate::answer::fmt_num;
 use crate::diag::{Findings, ptr};
+use crate::form::limits;
 use crate::id::Id;
 use crate::text::{Lang, RawText, Text};
 use std::collections::{HashMap, HashSet};
@@ -55,7 +56,7 @@ impl Checker<'_> {
                     "empty-text",
                     format!("the {lang} text is empty"),
                 ),
-                Some(_) => {}
+                Some(s) => text_length(self.f, s, &ptr(at, lang), &format!("the {lang} text")),
             }
         }
         for lang in raw.keys().filter(|l| !self.langs.contains(l)) {
@@ -66,6 +67,25 @@ impl Checker<'_> {
             );
         }
         Text::new(raw.clone())
+    }
+
+    /// Refuses a list longer than `max` with `code`; `what` names its entries for the admin
+    /// ("options in this scale").
+    pub(crate) fn at_most(
+        &mut self,
+        len: usize,
+        max: usize,
+        at: &str,
+        code: &'static str,
+        what: &str,
+    ) {
+        if len > max {
+            self.f.error(
+                at,
+                code,
+                format!("there are {len} {what}; at most {max} are allowed"),
+            );
+        }
     }
 
     pub(crate) fn id<K>(&mut self, name: &str, at: &str, what: &str) -> Id<K> {
@@ -145,6 +165,13 @@ impl Checker<'_> {
         range: (f64, f64),
         whole: bool,
     ) -> Vec<Band> {
+        self.at_most(
+            raw.len(),
+            limits::MAX_BANDS,
+            at,
+            "too-many-bands",
+            "bands in this score",
+        );
         let mut bands: Vec<Band> = Vec::new();
         let mut seen = HashSet::new();
         for (b, rb) in raw.iter().enumerate() {
@@ -313,6 +340,18 @@ impl Checker<'_> {
                 self.f
                     .error(ptr("", field), "empty-text", format!("`{field}` is empty"));
             }
+            text_length(self.f, value, &ptr("", field), &format!("`{field}`"));
+        }
+        for (field, value) in [
+            ("wording_note", &raw.wording_note),
+            ("licence", &raw.licence),
+        ] {
+            if let Some(value) = value {
+                text_length(self.f, value, &ptr("", field), &format!("`{field}`"));
+            }
+        }
+        for (k, note) in raw.scoring_notes.iter().enumerate() {
+            text_length(self.f, note, &ptr("/scoring_notes", k), "this scoring note");
         }
 
         let mut scales: HashMap<&str, Vec<Choice>> = HashMap::new();
@@ -328,6 +367,13 @@ impl Checker<'_> {
             self.f
                 .error("/pages", "empty-page", "a form needs at least one page");
         }
+        self.at_most(
+            raw.pages.len(),
+            limits::MAX_PAGES,
+            "/pages",
+            "too-many-pages",
+            "pages in this form",
+        );
         let mut pages = Vec::new();
         let mut items: Vec<Item> = Vec::new();
         let mut item_at: Vec<String> = Vec::new();
@@ -354,6 +400,13 @@ impl Checker<'_> {
                     format!("the page `{}` has no items", rp.id),
                 );
             }
+            self.at_most(
+                rp.items.len(),
+                limits::MAX_PAGE_ITEMS,
+                &ptr(&at_p, "items"),
+                "too-many-items",
+                &format!("items on the page `{}`", rp.id),
+            );
             let mut page_items = Vec::new();
             for (i, ri) in rp.items.iter().enumerate() {
                 let at_i = ptr(&ptr(&at_p, "items"), i);
@@ -472,6 +525,13 @@ impl Checker<'_> {
 
         let (scores, score_order) = self.scores(&raw.scores, &items, &item_ids);
 
+        self.at_most(
+            raw.flags.len(),
+            limits::MAX_FLAGS,
+            "/flags",
+            "too-many-flags",
+            "flags in this form",
+        );
         let mut flags = Vec::new();
         let mut flag_ids = HashSet::new();
         for (k, rf) in raw.flags.iter().enumerate() {
@@ -524,6 +584,21 @@ impl Checker<'_> {
             visibility_order,
             score_order,
         }
+    }
+}
+
+/// Refuses a text longer than [`limits::MAX_TEXT_CHARS`]; `what` names it for the admin.
+pub(crate) fn text_length(f: &mut Findings, value: &str, at: &str, what: &str) {
+    let chars = value.chars().count();
+    if chars > limits::MAX_TEXT_CHARS {
+        f.error(
+            at,
+            "text-too-long",
+            format!(
+                "{what} has {chars} characters; at most {} fit on a screen",
+                limits::MAX_TEXT_CHARS
+            ),
+        );
     }
 }
 

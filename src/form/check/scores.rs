@@ -5,6 +5,7 @@ use super::{Checker, topo_order};
 use crate::answer::fmt_num;
 use crate::diag::ptr;
 use crate::expr::{self, Expr, Namespace};
+use crate::form::limits;
 use crate::form::raw::{RawScore, ScoreKind};
 use crate::form::{
     Aggregate, Domain, Item, ItemIx, ItemKind, Operand, Score, ScoreIx, ScoreRule, ScoredItem,
@@ -18,6 +19,13 @@ impl Checker<'_> {
         items: &[Item],
         item_ids: &HashMap<&str, ItemIx>,
     ) -> (Vec<Score>, Vec<ScoreIx>) {
+        self.at_most(
+            raw.len(),
+            limits::MAX_SCORES,
+            "/scores",
+            "too-many-scores",
+            "scores in this form",
+        );
         let mut score_ids: HashMap<&str, ScoreIx> = HashMap::new();
         for (s, rs) in raw.iter().enumerate() {
             if score_ids.insert(rs.id.as_str(), ScoreIx(s)).is_some() {
