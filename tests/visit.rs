@@ -403,3 +403,103 @@ fn the_store_holds_back_bundles_of_sessions_it_has_not_finished_sealing() {
         "not this kiosk's session"
     );
 }
+
+/// Every answer the demo battery's items take in the scripted answers, plus each other small
+/// number a choice item accepts, so that random changes hide and show conditional items.
+fn candidates(k: &Kiosk) -> Vec<(usize, svar::form::ItemIx, svar::answer::Answer)> {
+    let battery = k.demo();
+    let mut all = answers_in_order(&battery, &demo_answers()).unwrap();
+    for (f, member) in battery.forms.iter().enumerate() {
+        for (i, item) in member.form.items.iter().enumerate() {
+            for v in 0..5 {
+                if let Ok(answer) = item.answer_from_json(&serde_json::json!(v)) {
+                    all.push((f, svar::form::ItemIx(i), answer));
+                }
+            }
+        }
+    }
+    all
+}
+
+/// What a session holds: every answer by form and item, where the patient is, the language.
+type Snapshot = (Vec<Vec<Option<svar::answer::Answer>>>, Position, Lang);
+
+fn snapshot(visit: &Visit) -> Snapshot {
+    let s = visit.session();
+    let answers = (0..s.battery().forms.len())
+        .map(|f| {
+            (0..s.form(f).items.len())
+                .map(|i| s.answers(f).get(svar::form::ItemIx(i)).cloned())
+                .collect()
+        })
+        .collect();
+    (answers, s.position(), s.lang())
+}
+
+/// One step of a patient: answer, clear an answer, move on or back, change language.
+#[derive(Debug, Clone)]
+enum Step {
+    Answer(usize),
+    Clear(usize),
+    Forward,
+    Back,
+    Lang(usize),
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => any::<usize>().prop_map(Step::Answer),
+        2 => any::<usize>().prop_map(Step::Clear),
+        2 => Just(Step::Forward),
+        1 => Just(Step::Back),
+        1 => any::<usize>().prop_map(Step::Lang),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Random answers, changes that hide and show items, moves and language changes; then a
+    /// crash (the visit is dropped, the store reopened from disk) and a resume: the resumed
+    /// session is exactly the one before the crash.
+    #[test]
+    fn resuming_after_a_crash_rebuilds_exactly_the_session(
+        steps in proptest::collection::vec(step(), 1..60)
+    ) {
+        let k = Kiosk::new();
+        let pool = candidates(&k);
+        let mut store = k.store();
+        let mut visit = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+        for s in &steps {
+            match s {
+                Step::Answer(n) => {
+                    let (f, i, a) = pool[n % pool.len()].clone();
+                    visit.answer(&mut store, f, i, Some(a));
+                }
+                Step::Clear(n) => {
+                    let (f, i, _) = pool[n % pool.len()].clone();
+                    visit.answer(&mut store, f, i, None);
+                }
+                Step::Forward => {
+                    visit.forward(&mut store);
+                }
+                Step::Back => {
+                    visit.back(&mut store);
+                }
+                Step::Lang(n) => visit.set_lang(&mut store, Lang::ALL[n % Lang::ALL.len()]),
+            }
+            proptest::prop_assert!(visit.problem().is_none());
+        }
+        let before = snapshot(&visit);
+        let id = visit.id();
+        drop(visit);
+        drop(store);
+        let mut store = k.store();
+        let resumed = Visit::resume(&mut store, id, &[k.demo()], None).unwrap();
+        let after = snapshot(&resumed);
+        proptest::prop_assert_eq!(&after.0, &before.0, "answers differ after the resume");
+        proptest::prop_assert_eq!(after.1, before.1, "position differs after the resume");
+        proptest::prop_assert_eq!(after.2, before.2, "language differs after the resume");
+    }
+}
