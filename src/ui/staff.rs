@@ -122,7 +122,8 @@ pub struct FormResult {
 }
 
 /// Staff-mode state while the kiosk runs.
-#[derive(Debug, Default)]
+// No Debug: it holds the PIN and the patient id being typed.
+#[derive(Default)]
 pub struct StaffState {
     pin: String,
     pin_message: Option<String>,
