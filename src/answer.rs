@@ -63,7 +63,11 @@ impl fmt::Display for Date {
 }
 
 /// One item's answer.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// An answer is patient data: its `Debug` shows only the kind of answer, and its memory is
+/// overwritten with zeros when it is dropped (replaced, cleared, or gone with its session), so
+/// free text does not linger in freed memory.
+#[derive(Clone, PartialEq)]
 pub enum Answer {
     /// single choice, yes/no (1/0), rating, slider, number.
     Number(f64),
@@ -79,8 +83,30 @@ pub enum Answer {
     Strokes(Vec<Vec<[f64; 2]>>),
 }
 
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The kind helps debugging; the value is patient data and must not reach logs.
+        let kind = match self {
+            Answer::Number(_) => "Number",
+            Answer::Choices(_) => "Choices",
+            Answer::Text(_) => "Text",
+            Answer::Date(_) => "Date",
+            Answer::Regions(_) => "Regions",
+            Answer::Strokes(_) => "Strokes",
+        };
+        write!(f, "Answer::{kind}(***)")
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
 impl Answer {
     /// Overwrites the answer's memory with zeros, so that it does not linger after a session.
+    /// Dropping an answer does this too.
     pub fn wipe(&mut self) {
         use zeroize::Zeroize;
         match self {
@@ -375,9 +401,19 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-/// The answers given to one form, by item.
-#[derive(Debug, Clone, PartialEq)]
+/// The answers given to one form, by item. `Debug` shows how many there are, not what they
+/// are.
+#[derive(Clone, PartialEq)]
 pub struct Answers(Vec<Option<Answer>>);
+
+impl fmt::Debug for Answers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Answers")
+            .field("items", &self.0.len())
+            .field("answered", &self.0.iter().flatten().count())
+            .finish()
+    }
+}
 
 impl Answers {
     /// No answers yet, for `form`.
@@ -454,14 +490,10 @@ impl Answers {
         visible
     }
 
-    /// Wipes every answer from memory (see [`Answer::wipe`]) and leaves the form unanswered.
+    /// Wipes every answer from memory and leaves the form unanswered (each dropped answer
+    /// wipes itself, see [`Answer::wipe`]).
     pub fn wipe(&mut self) {
-        for slot in &mut self.0 {
-            if let Some(answer) = slot.as_mut() {
-                answer.wipe();
-            }
-            *slot = None;
-        }
+        self.0.fill(None);
     }
 
     /// Drops answers to items that are hidden: a hidden answer is neither kept nor scored.

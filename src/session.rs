@@ -90,13 +90,25 @@ pub struct Progress {
     pub fraction: f32,
 }
 
-/// One patient's answers to one battery.
-#[derive(Debug, Clone)]
+/// One patient's answers to one battery. `Debug` shows the battery, language and position,
+/// never the answers; dropping the session wipes them (see [`Answer::wipe`]).
+#[derive(Clone)]
 pub struct Session {
     battery: Arc<Battery>,
     lang: Lang,
     answers: Vec<Answers>,
     position: Position,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("battery", &self.battery.id)
+            .field("lang", &self.lang)
+            .field("position", &self.position)
+            .field("answers", &self.answers)
+            .finish()
+    }
 }
 
 impl Session {

@@ -199,6 +199,122 @@ fn svar_with_input(args: &[&str], input: &str) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `svar` with a new pseudo-terminal as its standard input and controlling terminal, as
+/// when a person runs it in a shell, and types `lines` one after another, each once the
+/// program has asked (its prompt shows) and turned echo off, as a person types after a prompt.
+/// Returns the output and everything the terminal showed.
+#[cfg(unix)]
+fn svar_on_terminal(args: &[&str], lines: &[&str]) -> (std::process::Output, String) {
+    use std::io::Read;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new descriptors; name, settings and size may be null.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_svar"));
+    command
+        .args(args)
+        .stdin(slave)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            // A session of its own with the terminal as its controlling one, so that the
+            // program's /dev/tty is this terminal.
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = command.spawn().expect("the svar binary runs");
+    // The parent's copy of the terminal's end closes with the command, so reading the other
+    // end stops when the program exits.
+    drop(command);
+    let mut reader = std::fs::File::from(master.try_clone().unwrap());
+    let (sent, shown_bytes) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0; 256];
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            if sent.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    // Not a speed check: only so that a program that never asks fails instead of hanging.
+    let give_up = Instant::now() + Duration::from_secs(60);
+    let mut terminal = std::fs::File::from(master);
+    for (typed, line) in lines.iter().enumerate() {
+        loop {
+            let prompts = String::from_utf8_lossy(&shown).matches("PIN").count();
+            // SAFETY: a termios is plain data; tcgetattr fills it for an open terminal.
+            let echo = unsafe {
+                let mut settings: libc::termios = std::mem::zeroed();
+                libc::tcgetattr(terminal.as_raw_fd(), &mut settings);
+                settings.c_lflag & libc::ECHO != 0
+            };
+            if prompts > typed && !echo {
+                break;
+            }
+            assert!(
+                Instant::now() < give_up,
+                "svar never asked for input {} with echo off; the terminal showed {:?}",
+                typed + 1,
+                String::from_utf8_lossy(&shown)
+            );
+            if let Ok(bytes) = shown_bytes.recv_timeout(Duration::from_millis(20)) {
+                shown.extend(bytes);
+            }
+        }
+        terminal.write_all(format!("{line}\n").as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    drop(terminal);
+    shown.extend(shown_bytes.iter().flatten());
+    (out, String::from_utf8_lossy(&shown).into_owned())
+}
+
+#[cfg(unix)]
+#[test]
+fn pin_hash_on_a_terminal_asks_twice_and_never_shows_the_pin() {
+    let (out, shown) = svar_on_terminal(&["pin-hash"], &["4711", "4711"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let hash = common::stdout(&out).trim().to_owned();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert_eq!(shown.matches("PIN").count(), 2, "{shown}");
+    assert!(
+        !shown.contains("4711"),
+        "the terminal showed the PIN: {shown}"
+    );
+    // A typing error in either answer is caught before it locks a nurse out.
+    let (out, shown) = svar_on_terminal(&["pin-hash"], &["4711", "4712"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("the two PINs differ"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(common::stdout(&out).is_empty());
+    assert!(
+        !shown.contains("4711") && !shown.contains("4712"),
+        "{shown}"
+    );
+}
+
 /// The README's site set-up, step by step: keys, a receiver with a token, the kiosk's
 /// configuration from the example, a bundle delivered, and the research server's export.
 #[test]

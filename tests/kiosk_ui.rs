@@ -243,7 +243,7 @@ fn answer_item(
     if let ItemKind::Signature = item.kind {
         sign(h);
         tap(h, &tr(h, "signature-confirm"));
-        assert!(matches!(answer(h, form_ix, ix), Some(Answer::Strokes(s)) if !s.is_empty()));
+        assert!(matches!(answer(h, form_ix, ix), Some(Answer::Strokes(ref s)) if !s.is_empty()));
     }
 }
 

@@ -211,12 +211,21 @@ fn an_unwritable_outbox_keeps_the_session_until_sealing_succeeds() {
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].state, State::Ending);
     assert!(waiting[0].seal_error.as_deref().unwrap().contains("outbox"));
-    // A second failing attempt changes nothing either.
-    assert!(
-        visit::seal_ended(&mut store, &k.sealer).unwrap()[0]
-            .1
-            .is_err()
-    );
+    // A second failing attempt changes nothing either, and the retry every 30 s does not fill
+    // the audit log: the same cause is recorded once.
+    let fail_again = |store: &mut Store, sealer: &visit::Sealer| {
+        assert!(visit::seal_ended(store, sealer).unwrap()[0].1.is_err());
+        common::audit_events(store)
+            .iter()
+            .filter(|e| *e == "seal_failed")
+            .count()
+    };
+    assert_eq!(fail_again(&mut store, &k.sealer), 1);
+    assert_eq!(fail_again(&mut store, &k.sealer), 1);
+    // A different cause is a new row, once.
+    k.sealer.outbox = blocked.join("elsewhere");
+    assert_eq!(fail_again(&mut store, &k.sealer), 2);
+    assert_eq!(fail_again(&mut store, &k.sealer), 2);
     k.sealer.outbox = good_outbox;
     let results = visit::seal_ended(&mut store, &k.sealer).unwrap();
     assert_eq!(results.len(), 1);
@@ -501,5 +510,48 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&after.0, &before.0, "answers differ after the resume");
         proptest::prop_assert_eq!(after.1, before.1, "position differs after the resume");
         proptest::prop_assert_eq!(after.2, before.2, "language differs after the resume");
+    }
+}
+
+#[test]
+fn sealing_leaves_no_purged_record_in_the_database_files() {
+    // Purged rows are encrypted, but deleted cells stay in free pages unless SQLite overwrites
+    // them: look for the very ciphertext of every answer and of the patient data after sealing.
+    let k = Kiosk::new();
+    let mut store = k.store();
+    let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
+    answer_all(&k, &mut store, &mut v);
+    let db = k.data.join(svar::store::DB_FILE);
+    let records: Vec<Vec<u8>> = {
+        let conn =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT value FROM answers UNION ALL SELECT meta FROM sessions")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(records.len() > 20, "{} records", records.len());
+    v.end(&mut store, Status::Complete, &k.sealer, None)
+        .unwrap()
+        .unwrap();
+    let files = all_bytes(&k.data);
+    assert!(
+        files
+            .iter()
+            .any(|(name, _)| name.ends_with(svar::store::DB_FILE))
+    );
+    for (name, bytes) in files {
+        for record in &records {
+            // The first 32 bytes after the nonce: ciphertext, random to anyone without the key.
+            let needle = &record[24..56];
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{name} still holds a purged record"
+            );
+        }
     }
 }

@@ -176,12 +176,32 @@ fn demo_staff(loaded: &library::Loaded) -> Result<svar::ui::StaffSettings, Failu
     })
 }
 
-/// Reads a PIN from standard input and prints its hash for the configuration's `pin_hash`.
+/// Reads a staff PIN and prints its hash for the configuration's `pin_hash`. On a terminal the
+/// PIN is asked for twice and never shown, so it stays out of the screen and the shell's
+/// history; otherwise (a script) it is one line of standard input.
 pub fn pin_hash() -> Outcome {
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Failure::new(format!("cannot read the PIN from standard input: {e}")))?;
+    use std::io::IsTerminal;
+    use zeroize::Zeroizing;
+    let line = if std::io::stdin().is_terminal() {
+        let ask = |prompt: &str| {
+            rpassword::prompt_password(prompt)
+                .map(Zeroizing::new)
+                .map_err(|e| Failure::new(format!("cannot read the PIN from the terminal: {e}")))
+        };
+        let first = ask("Staff PIN (4 to 8 digits): ")?;
+        if *ask("The same PIN again: ")? != *first {
+            return Err(Failure::input(
+                "the two PINs differ; run svar pin-hash again",
+            ));
+        }
+        first
+    } else {
+        let mut line = Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure::new(format!("cannot read the PIN from standard input: {e}")))?;
+        line
+    };
     let pin = line.trim();
     if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Failure::input("a PIN is 4 to 8 digits"));

@@ -120,6 +120,7 @@ impl StoreKey {
         let mut file = options.open(path).map_err(io)?;
         file.write_all(format!("{HEADER}\n{}\n", hex.as_str()).as_bytes())
             .and_then(|()| file.sync_all())
+            .and_then(|()| sync_folder_of(path))
             .map_err(io)?;
         Ok(StoreKey::from_bytes(&master))
     }
@@ -166,6 +167,22 @@ impl StoreKey {
     /// A fresh MAC keyed for the audit chain.
     pub(super) fn audit_mac(&self) -> HmacSha256 {
         <HmacSha256 as Mac>::new_from_slice(self.audit.as_ref()).expect("HMAC accepts 32-byte keys")
+    }
+}
+
+/// Makes the entry of a newly created file durable. The file's own sync does not cover its
+/// name in the folder: after a power cut the key could be gone while the database, synced
+/// since, survives, and a store without its key is lost.
+fn sync_folder_of(path: &Path) -> io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // Only Unix lets a folder be opened and synced; elsewhere the file's own sync must do.
+    if cfg!(unix) {
+        std::fs::File::open(folder)?.sync_all()
+    } else {
+        Ok(())
     }
 }
 
@@ -221,5 +238,27 @@ mod tests {
             StoreKey::load(&path),
             Err(StoreKeyError::Format { .. })
         ));
+    }
+
+    #[test]
+    fn the_folder_holding_a_new_key_is_synced() {
+        // A power cut cannot be simulated here; what can be checked is that the sync runs on
+        // the key's folder, also for a bare file name (the current folder), and that a
+        // failure to sync is reported rather than ignored.
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("keys");
+        std::fs::create_dir(&nested).unwrap();
+        let path = nested.join("store.key");
+        let key = StoreKey::create(&path).unwrap();
+        let sealed = key.encrypt("p", b"x");
+        assert!(
+            StoreKey::load(&path)
+                .unwrap()
+                .decrypt("p", &sealed)
+                .is_some()
+        );
+        sync_folder_of(&path).unwrap();
+        sync_folder_of(Path::new("store.key")).unwrap();
+        assert!(sync_folder_of(&dir.path().join("gone").join("store.key")).is_err());
     }
 }

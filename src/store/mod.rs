@@ -116,6 +116,17 @@ pub enum StoreError {
         /// The journal mode SQLite chose.
         mode: String,
     },
+    /// SQLite did not turn on `secure_delete`, so purged records would stay in free pages.
+    #[error(
+        "{}: the local store cannot overwrite deleted records (SQLite's secure_delete reads back as {value}); this Svar build's SQLite is unsuitable, install an official build",
+        path.display()
+    )]
+    NoSecureDelete {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite reports for `secure_delete`.
+        value: i64,
+    },
     /// A newer Svar made this store.
     #[error(
         "{}: the local store was made by a newer version of Svar (schema {found}; this version knows {SCHEMA_VERSION})",
@@ -353,6 +364,17 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(sql)?;
+        // Deleted answers and patient data are overwritten with zeros instead of staying in
+        // free pages until reused; they are encrypted, but a purge should leave nothing.
+        let secure: i64 = conn
+            .query_row("PRAGMA secure_delete = ON", [], |r| r.get(0))
+            .map_err(sql)?;
+        if secure != 1 {
+            return Err(StoreError::NoSecureDelete {
+                path,
+                value: secure,
+            });
+        }
         let mut store = Store { conn, key, path };
         store.migrate()?;
         Ok(store)
@@ -748,14 +770,21 @@ impl Store {
         })
     }
 
-    /// Records a failed sealing attempt (shown to staff); the session stays as it is.
+    /// Records a failed sealing attempt (shown to staff); the session stays as it is. The audit
+    /// log gets a row only when the reason differs from the one recorded last, so a kiosk
+    /// retrying every 30 seconds does not fill it with the same failure.
     pub fn seal_failed(&mut self, id: SessionId, reason: &str) -> Result<(), StoreError> {
         self.write(|tx, key, sql| {
-            tx.execute(
-                "UPDATE sessions SET seal_error = ?2 WHERE id = ?1",
-                params![id.to_string(), reason],
-            )
-            .map_err(sql)?;
+            let changed = tx
+                .execute(
+                    "UPDATE sessions SET seal_error = ?2
+                     WHERE id = ?1 AND seal_error IS NOT ?2",
+                    params![id.to_string(), reason],
+                )
+                .map_err(sql)?;
+            if changed == 0 {
+                return Ok(());
+            }
             audit::append(
                 tx,
                 key,

@@ -140,7 +140,8 @@ pub enum Intent {
     Staff(staff::StaffIntent),
 }
 
-/// Widget state that belongs to the screen being shown and is dropped with it.
+/// Widget state that belongs to the screen being shown and is dropped with it. `Debug` leaves
+/// out what the patient has typed (keypad text and its messages).
 #[derive(Default)]
 pub struct Scratch {
     /// Keypad text and message by item.
@@ -160,6 +161,22 @@ pub struct Scratch {
     pub reveal_nudge: bool,
     /// Clock time at which a single-choice screen moves on by itself.
     pub advance_at: Option<f64>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keypads: Vec<&ItemIx> = self.keypads.keys().collect();
+        f.debug_struct("Scratch")
+            .field("keypads", &keypads)
+            .field("shift", &self.shift)
+            .field("dates", &self.dates)
+            .field("pads", &self.pads)
+            .field("pad_message", &self.pad_message)
+            .field("nudged", &self.nudged)
+            .field("reveal_nudge", &self.reveal_nudge)
+            .field("advance_at", &self.advance_at)
+            .finish()
+    }
 }
 
 /// Where forward goes after a jump from the review list: straight back to the list.

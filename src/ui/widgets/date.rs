@@ -17,8 +17,9 @@ pub enum Part {
     Day,
 }
 
-/// A date being put together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A date being put together. `Debug` shows which parts are chosen, not what they are: the
+/// date is an answer (often a birth date).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct Draft {
     /// Chosen year.
     pub year: Option<i32>,
@@ -30,6 +31,17 @@ pub struct Draft {
     pub day: Option<u32>,
     /// The grid shown.
     pub part: Part,
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Draft")
+            .field("year", &self.year.is_some())
+            .field("month", &self.month.is_some())
+            .field("day", &self.day.is_some())
+            .field("part", &self.part)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Draft {

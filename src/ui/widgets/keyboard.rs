@@ -19,8 +19,8 @@ pub struct Labels<'a> {
     pub delete: &'a str,
 }
 
-/// A key pressed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A key pressed. `Debug` hides which character: keys spell answers and study ids.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Key {
     /// Type a character.
     Char(char),
@@ -28,6 +28,16 @@ pub enum Key {
     Shift,
     /// Delete the last character.
     Delete,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Key::Char(_) => "Char(***)",
+            Key::Shift => "Shift",
+            Key::Delete => "Delete",
+        })
+    }
 }
 
 /// Draws the text field and keys; returns the key tapped. `shift` shows capitals.

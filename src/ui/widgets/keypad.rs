@@ -4,8 +4,8 @@ use super::{Tile, field_ui, text};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
-/// A key of the keypad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A key of the keypad. `Debug` hides which digit: keys spell answers, patient ids and PINs.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     /// A digit.
     Digit(u8),
@@ -15,6 +15,17 @@ pub enum Key {
     Delete,
     /// Empty the field.
     Clear,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Key::Digit(_) => "Digit(***)",
+            Key::Comma => "Comma",
+            Key::Delete => "Delete",
+            Key::Clear => "Clear",
+        })
+    }
 }
 
 /// What the keypad shows; the labels come from the interface text.

@@ -3,12 +3,22 @@
 use crate::ui::theme::Tokens;
 use egui::{Sense, Stroke, Ui, Vec2};
 
-/// Strokes being drawn (not yet confirmed).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Strokes being drawn (not yet confirmed). `Debug` counts the strokes: a signature is
+/// patient data.
+#[derive(Clone, Default, PartialEq)]
 pub struct Pad {
     /// Finished and current strokes.
     pub strokes: Vec<Vec<[f64; 2]>>,
     drawing: bool,
+}
+
+impl std::fmt::Debug for Pad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pad")
+            .field("strokes", &self.strokes.len())
+            .field("drawing", &self.drawing)
+            .finish()
+    }
 }
 
 impl Pad {
