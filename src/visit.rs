@@ -739,4 +739,46 @@ mod tests {
         let total: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
         assert_eq!(total, script.len());
     }
+    #[test]
+    fn a_crash_after_writing_the_bundle_never_makes_a_second_ciphertext() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
+        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let battery = demo_battery();
+        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        let sealer = Sealer {
+            recipients: vec![bundle::demo_recipient()],
+            device_key: DeviceKey::demo(),
+            outbox: dir.path().to_owned(),
+            hashes: FormHashes::of_folder(&forms).unwrap(),
+            batteries: vec![Arc::clone(&battery)],
+        };
+        let script = script(&battery);
+        let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
+        for (form, item, answer) in script.into_iter().take(5) {
+            visit.answer(&mut store, form, item, Some(answer));
+        }
+        let id = visit.id();
+        drop(visit);
+        store
+            .end(id, Status::Complete, Timestamp::now(), None)
+            .unwrap();
+        // The first attempt records its intent and writes the file, then the kiosk dies before
+        // marking the session sealed.
+        let intent = seal_anew(&store, id, &sealer).unwrap();
+        store.record_seal_intent(id, &intent).unwrap();
+        let path =
+            bundle::write_to_outbox(&sealer.outbox, &intent.file_name, &intent.bytes).unwrap();
+        let written = std::fs::read(&path).unwrap();
+        // An uploader without the store delivers the file and removes it.
+        std::fs::remove_file(&path).unwrap();
+        let sealed = seal_stored(&mut store, id, &sealer).unwrap();
+        assert_eq!(sealed.path, path);
+        assert_eq!(
+            std::fs::read(&sealed.path).unwrap(),
+            written,
+            "the same bytes again, which a receiver takes as a repeat"
+        );
+        assert_eq!(store.unsealed().unwrap(), Vec::new());
+    }
 }

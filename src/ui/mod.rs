@@ -1063,4 +1063,23 @@ mod tests {
         assert_eq!(bundles, 2, "both visits are sealed");
         assert!(k.records.store.unsealed().unwrap().is_empty());
     }
+    #[test]
+    fn the_kiosk_sweeps_its_stale_temporary_bundle_files_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(kiosk(dir.path()));
+        let outbox = dir.path().join("outbox");
+        let stale = outbox.join(".20261202T101500Z-0193.svar.age.tmp");
+        let other = outbox.join(".notes.tmp");
+        std::fs::write(&stale, b"half a bundle").unwrap();
+        std::fs::write(&other, b"not ours").unwrap();
+        let _k = kiosk(dir.path());
+        assert!(
+            !stale.exists(),
+            "a killed write's temporary file is removed"
+        );
+        assert!(
+            other.exists(),
+            "files that are not our bundles are left alone"
+        );
+    }
 }
