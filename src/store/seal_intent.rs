@@ -64,7 +64,9 @@ impl Store {
 
     /// The bundle an ending session was sealed into before an interruption, if any.
     pub fn seal_intent(&self, id: SessionId) -> Result<Option<SealIntent>, StoreError> {
-        let row: Option<(Option<String>, Option<Vec<u8>>, Option<Vec<u8>>)> = self
+        /// File name, sealed bytes and encrypted summary, each set once sealing began.
+        type Row = (Option<String>, Option<Vec<u8>>, Option<Vec<u8>>);
+        let row: Option<Row> = self
             .conn
             .query_row(
                 "SELECT bundle_file, sealed_bundle, summary FROM sessions WHERE id = ?1 AND state = 'ending'",
