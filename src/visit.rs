@@ -626,6 +626,18 @@ mod tests {
         }
     }
 
+    /// Sealing to the demo keys into `outbox`.
+    fn sealer(outbox: &std::path::Path, battery: &Arc<Battery>) -> Sealer {
+        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        Sealer {
+            recipients: vec![bundle::demo_recipient()],
+            device_key: DeviceKey::demo(),
+            outbox: outbox.to_owned(),
+            hashes: FormHashes::of_folder(&forms).unwrap(),
+            batteries: vec![Arc::clone(battery)],
+        }
+    }
+
     /// Answers to most of the demo battery: more than one database page holds.
     fn script(battery: &Battery) -> Vec<(usize, ItemIx, Answer)> {
         let hscl: serde_json::Map<String, Value> = (1..=25)
@@ -695,16 +707,7 @@ mod tests {
         let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
         let mut store = Store::open(&dir.path().join("data"), key).unwrap();
         let battery = demo_battery();
-        let hashes =
-            FormHashes::of_folder(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms"))
-                .unwrap();
-        let sealer = Sealer {
-            recipients: vec![bundle::demo_recipient()],
-            device_key: DeviceKey::demo(),
-            outbox: dir.path().to_owned(),
-            hashes,
-            batteries: vec![Arc::clone(&battery)],
-        };
+        let sealer = sealer(dir.path(), &battery);
         let script = script(&battery);
         let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
         store.simulate_full_disk(true);
@@ -745,14 +748,7 @@ mod tests {
         let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
         let mut store = Store::open(&dir.path().join("data"), key).unwrap();
         let battery = demo_battery();
-        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-        let sealer = Sealer {
-            recipients: vec![bundle::demo_recipient()],
-            device_key: DeviceKey::demo(),
-            outbox: dir.path().to_owned(),
-            hashes: FormHashes::of_folder(&forms).unwrap(),
-            batteries: vec![Arc::clone(&battery)],
-        };
+        let sealer = sealer(dir.path(), &battery);
         let script = script(&battery);
         let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
         for (form, item, answer) in script.into_iter().take(5) {

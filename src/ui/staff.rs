@@ -118,15 +118,17 @@ impl PinCheck {
     /// Starts checking `pin`.
     fn start(accounts: Vec<StaffAccount>, pin: Zeroizing<String>) -> PinCheck {
         let (tx, answer) = mpsc::channel();
-        let spawned = std::thread::Builder::new().name("pin-check".into()).spawn({
-            let tx = tx.clone();
-            let pin = pin.clone();
-            let accounts = accounts.clone();
-            move || {
-                // The kiosk may have moved on; then nobody listens.
-                let _ = tx.send(find_account(&accounts, &pin));
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name("staff PIN check".into())
+            .spawn({
+                let tx = tx.clone();
+                let pin = pin.clone();
+                let accounts = accounts.clone();
+                move || {
+                    // The kiosk may have moved on; then nobody listens.
+                    let _ = tx.send(find_account(&accounts, &pin));
+                }
+            });
         if spawned.is_err() {
             // No thread to be had: check here rather than refuse staff.
             let _ = tx.send(find_account(&accounts, &pin));
