@@ -626,6 +626,12 @@ mod tests {
         }
     }
 
+    /// A new store with a new key in `dir`.
+    fn fresh_store(dir: &std::path::Path) -> Store {
+        let key = crate::store::StoreKey::create(&dir.join("store.key")).unwrap();
+        Store::open(&dir.join("data"), key).unwrap()
+    }
+
     /// Sealing to the demo keys into `outbox`.
     fn sealer(outbox: &std::path::Path, battery: &Arc<Battery>) -> Sealer {
         let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
@@ -661,8 +667,7 @@ mod tests {
     #[test]
     fn a_full_disk_keeps_every_answer_in_memory_and_the_screen_still_until_space_returns() {
         let dir = tempfile::tempdir().unwrap();
-        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
-        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let mut store = fresh_store(dir.path());
         let battery = demo_battery();
         let script = script(&battery);
         let mut visit = Visit::start(&mut store, battery, Lang::Nb, meta(), None).unwrap();
@@ -704,8 +709,7 @@ mod tests {
     #[test]
     fn ending_on_a_full_disk_hands_the_visit_back_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
-        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let mut store = fresh_store(dir.path());
         let battery = demo_battery();
         let sealer = sealer(dir.path(), &battery);
         let script = script(&battery);
@@ -742,11 +746,11 @@ mod tests {
         let total: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
         assert_eq!(total, script.len());
     }
+
     #[test]
     fn a_crash_after_writing_the_bundle_never_makes_a_second_ciphertext() {
         let dir = tempfile::tempdir().unwrap();
-        let key = crate::store::StoreKey::create(&dir.path().join("store.key")).unwrap();
-        let mut store = Store::open(&dir.path().join("data"), key).unwrap();
+        let mut store = fresh_store(dir.path());
         let battery = demo_battery();
         let sealer = sealer(dir.path(), &battery);
         let script = script(&battery);
