@@ -31,7 +31,7 @@ fn export_csv(c: &mut Criterion) {
     c.bench_function("export 10,000 demo bundles to CSV", |b| {
         b.iter(|| {
             let report = export::run(
-                &outbox,
+                &[outbox.as_path()],
                 &identities,
                 &kiosk,
                 Some(&forms),

@@ -271,8 +271,16 @@ impl Config {
                 "give at least one recipient public key (age1…): bundles are encrypted to it",
             );
         }
+        let demo_recipient = crate::bundle::demo_recipient().to_string();
         for key in raw.recipients.get_ref() {
             match age::x25519::Recipient::from_str(key.get_ref().trim()) {
+                // Its identity is in the repository: anyone could read what a kiosk seals to it.
+                Ok(r) if r.to_string() == demo_recipient => c.error(
+                    key.span().start,
+                    "demo-recipient",
+                    "this is the demo recipient, whose identity anyone can download: give the \
+                     receiving site's public key (made with `svar keygen` on the receiving side)",
+                ),
                 Ok(r) => recipients.push(r),
                 Err(e) => c.error(
                     key.span().start,
@@ -291,6 +299,21 @@ impl Config {
                     device_key.display()
                 ),
             );
+        } else {
+            match crate::bundle::DeviceKey::load(&device_key) {
+                Err(e) => c.error(raw.device_key.span().start, "bad-device-key", e.to_string()),
+                // Its secret is in the repository: anyone could sign bundles as this kiosk.
+                Ok(key) if key.key_id() == crate::bundle::DeviceKey::demo().key_id() => c.error(
+                    raw.device_key.span().start,
+                    "demo-device-key",
+                    format!(
+                        "{} is the demo device key, whose secret anyone can download: make this \
+                         kiosk its own with `svar keygen --device`",
+                        device_key.display()
+                    ),
+                ),
+                Ok(_) => {}
+            }
         }
         let data_folder = resolve(raw.data.folder.get_ref());
         let outbox = raw
@@ -594,7 +617,13 @@ mod tests {
     use super::*;
 
     fn sample(dir: &Path) -> String {
-        std::fs::write(dir.join("device.key"), "demo").unwrap();
+        let device = dir.join("device.key");
+        if !device.exists() {
+            crate::bundle::DeviceKey::generate()
+                .unwrap()
+                .write(&device)
+                .unwrap();
+        }
         let hash = crate::staff::hash_pin("4711").unwrap();
         let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
         format!(
@@ -655,6 +684,34 @@ pin_hash = "{hash}"
         assert!(codes.contains(&("bad-recipient", 2)), "{codes:?}");
         assert!(codes.contains(&("unknown-battery", 14)), "{codes:?}");
         assert!(codes.contains(&("bad-range", 16)), "{codes:?}");
+    }
+
+    #[test]
+    fn the_demo_recipient_and_the_demo_device_key_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let text = sample(dir.path()).replace(
+            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            &crate::bundle::demo_recipient().to_string(),
+        );
+        std::fs::remove_file(dir.path().join("device.key")).unwrap();
+        std::fs::write(
+            dir.path().join("device.key"),
+            include_str!("../assets/demo-keys/demo-device.key"),
+        )
+        .unwrap();
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
+        assert_eq!(
+            codes,
+            vec![("demo-recipient", 2), ("demo-device-key", 1)],
+            "{found:?}"
+        );
+        std::fs::write(dir.path().join("device.key"), "not a key").unwrap();
+        let found = Config::from_text(&path, &sample(dir.path())).unwrap_err();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, "bad-device-key");
+        assert!(!found[0].message.contains("not a key"), "{found:?}");
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! signature checked). The good ones are written either as one wide CSV file per form with a
 //! codebook describing every column ([`Format::Csv`]), or as JSON Lines, one bundle a line
 //! ([`Format::Jsonl`]). Files that do not open are skipped and listed in the [`Report`]: an
-//! export never drops a bundle without saying so. The layout is documented in
-//! `docs/bundle.md`.
+//! export never drops a bundle without saying so. A bundle met twice (the same bundle id, say
+//! in an outbox and in a copy of it) is exported once and the second file reported. The layout
+//! is documented in `docs/bundle.md`.
 //!
 //! Output files are written whole to a temporary name and then renamed, so a crash never
 //! leaves a half-written file under a final name.
@@ -21,7 +22,7 @@ use crate::score::number_json;
 use crate::text::Lang;
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,8 +42,39 @@ pub enum Format {
 pub struct Skipped {
     /// The file.
     pub file: PathBuf,
-    /// Why it did not open; its message names the file and never carries patient data.
-    pub reason: OpenError,
+    /// Why; its message names the file and never carries patient data.
+    pub reason: SkipReason,
+}
+
+/// Why a bundle file was not exported.
+#[derive(Debug, thiserror::Error)]
+pub enum SkipReason {
+    /// The file did not open.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// It opened, but an earlier file holds another bundle with the same bundle id: one of
+    /// them was made by hand or altered before signing, and only the first is exported.
+    #[error(
+        "{}: has the bundle id of {} but other content; only the first is exported (ask the \
+         sending site which one is right)",
+        file.display(),
+        first.display()
+    )]
+    SameIdOtherContent {
+        /// This file.
+        file: PathBuf,
+        /// The file exported under that bundle id.
+        first: PathBuf,
+    },
+}
+
+/// A file holding a bundle already exported from another file, byte for byte the same bundle.
+#[derive(Debug)]
+pub struct Duplicate {
+    /// This file.
+    pub file: PathBuf,
+    /// The file the bundle was exported from.
+    pub first: PathBuf,
 }
 
 /// What an export did.
@@ -52,6 +84,8 @@ pub struct Report {
     pub exported: usize,
     /// The files that were skipped, in file name order.
     pub skipped: Vec<Skipped>,
+    /// Files whose bundle was already exported from an earlier file, in file name order.
+    pub duplicates: Vec<Duplicate>,
     /// The files written, in the order written.
     pub written: Vec<PathBuf>,
 }
@@ -104,22 +138,31 @@ pub const UNKNOWN_FORM_NOTE: &str = "form file not found in the forms folder";
 /// The codebook note of an item or score that bundles have but the form file does not.
 const NOT_IN_FORM_NOTE: &str = "not in the form file in the forms folder";
 
-/// Exports every `*.svar.age` file of `bundle_dir` to `out_dir` (created if missing).
+/// The codebook note of every column that can hold text someone typed.
+pub const FORMULA_NOTE: &str = "a cell that begins with =, +, -, @, a tab or a carriage return \
+     and is not a number is written with a ' in front, so that no spreadsheet runs it as a formula";
+
+/// Exports every `*.svar.age` file of the `bundle_dirs` to `out_dir` (created if missing).
 ///
-/// Files are opened in file name order with `identities` and checked against the `kiosk`
-/// keys; those that fail are listed in [`Report::skipped`] and the rest are still written.
+/// Files are opened folder by folder, in file name order, with `identities` and checked
+/// against the `kiosk` keys; those that fail are listed in [`Report::skipped`] and the rest
+/// are still written. A bundle id met again is exported once: the later file is listed in
+/// [`Report::duplicates`] when it holds the same bundle, else in [`Report::skipped`].
 /// Rows and lines are ordered by `finished`, then `bundle_id`. For CSV, `forms` is the folder
 /// the form files are looked up in by id (for item order, labels and values); `None` uses
 /// what the bundles hold alone. JSON Lines needs no form files.
 pub fn run(
-    bundle_dir: &Path,
+    bundle_dirs: &[&Path],
     identities: &Identities,
     kiosk: &KioskKeys,
     forms: Option<&Path>,
     format: Format,
     out_dir: &Path,
 ) -> Result<Report, ExportError> {
-    let files = bundle_files(bundle_dir)?;
+    let mut files = Vec::new();
+    for dir in bundle_dirs {
+        files.extend(bundle_files(dir)?);
+    }
     // Load the forms before the slow part, so a wrong --forms fails at once.
     let library = match format {
         Format::Csv => FormLibrary::load(forms)?,
@@ -129,12 +172,37 @@ pub fn run(
         dir: out_dir.to_owned(),
         source,
     })?;
-    let mut bundles = Vec::with_capacity(files.len());
+    let mut bundles: Vec<Bundle> = Vec::with_capacity(files.len());
+    let mut first_file: HashMap<uuid::Uuid, (PathBuf, usize)> = HashMap::new();
     let mut skipped = Vec::new();
+    let mut duplicates = Vec::new();
     for file in files {
-        match bundle::open(&file, identities, kiosk) {
-            Ok(b) => bundles.push(b),
-            Err(reason) => skipped.push(Skipped { file, reason }),
+        let b = match bundle::open(&file, identities, kiosk) {
+            Ok(b) => b,
+            Err(reason) => {
+                skipped.push(Skipped {
+                    file,
+                    reason: reason.into(),
+                });
+                continue;
+            }
+        };
+        match first_file.get(&b.bundle_id) {
+            Some((first, at)) if bundles[*at] == b => duplicates.push(Duplicate {
+                file,
+                first: first.clone(),
+            }),
+            Some((first, _)) => skipped.push(Skipped {
+                reason: SkipReason::SameIdOtherContent {
+                    file: file.clone(),
+                    first: first.clone(),
+                },
+                file,
+            }),
+            None => {
+                first_file.insert(b.bundle_id, (file, bundles.len()));
+                bundles.push(b);
+            }
         }
     }
     bundles.sort_by_key(|b| (b.finished, b.bundle_id));
@@ -152,6 +220,7 @@ pub fn run(
     Ok(Report {
         exported: bundles.len(),
         skipped,
+        duplicates,
         written,
     })
 }
@@ -378,6 +447,22 @@ fn answer_cell(answer: &Value) -> String {
     }
 }
 
+/// `cell` as a spreadsheet cannot run it: a cell a spreadsheet would take for a formula (it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP
+/// advises, unless it is numbers only (`-2`, `-0.5;3`), which a spreadsheet reads as numbers.
+fn spreadsheet_safe(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let numbers = || {
+        cell.split(';')
+            .all(|n| n.parse::<f64>().is_ok_and(f64::is_finite))
+    };
+    if risky && !numbers() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// What a CSV column holds.
 #[derive(Debug, Clone, PartialEq)]
 enum Source {
@@ -509,7 +594,11 @@ impl FormTable<'_> {
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record(columns.iter().map(|c| c.name.as_str()))?;
         for (b, record) in &self.rows {
-            out.write_record(columns.iter().map(|c| c.source.cell(b, record)))?;
+            out.write_record(
+                columns
+                    .iter()
+                    .map(|c| spreadsheet_safe(c.source.cell(b, record))),
+            )?;
         }
         out.into_inner().map_err(|e| e.into_error())
     }
@@ -519,7 +608,13 @@ impl FormTable<'_> {
         columns
             .iter()
             .map(|c| {
-                let (kind_type, label, values, notes) = self.describe(&c.source, hashes);
+                let (kind_type, label, values, mut notes) = self.describe(&c.source, hashes);
+                if kind_type == "text" || kind_type == "unknown" {
+                    if !notes.is_empty() {
+                        notes.push_str("; ");
+                    }
+                    notes.push_str(FORMULA_NOTE);
+                }
                 [
                     self.id.to_owned(),
                     c.name.clone(),
@@ -790,6 +885,26 @@ fn write_csv(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_a_leading_quote_and_numbers_stay_numbers() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+47 1234", "'+47 1234"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-inf", "'-inf"),
+            ("-", "'-"),
+            ("-2", "-2"),
+            ("-0.25;3", "-0.25;3"),
+            ("2=2", "2=2"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell.into()), written, "{cell:?}");
+        }
+    }
 
     #[test]
     fn numbers_are_json_numbers_with_a_point_and_no_needless_fraction() {

@@ -170,7 +170,7 @@ pub fn demo_records(
 ) -> Result<Records, SetupError> {
     records(RecordsSettings {
         site: "demo",
-        kiosk: "demo",
+        kiosk: crate::bundle::DEMO_KIOSK,
         data: &folder.join("data"),
         store_key: &folder.join("store.key"),
         outbox: &folder.join("outbox"),

@@ -614,7 +614,7 @@ mod tests {
         Meta {
             bundle_id: uuid::Uuid::now_v7(),
             site: "s".into(),
-            kiosk: "k".into(),
+            kiosk: crate::bundle::DEMO_KIOSK.into(),
             patient: Patient {
                 id: "01817010055".into(),
                 id_type: IdType::Synthetic,

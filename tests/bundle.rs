@@ -49,10 +49,15 @@ fn sealed(dir: &Path) -> PathBuf {
     PathBuf::from(common::stdout(&out).trim())
 }
 
+/// `svar open` with the demo identity; trusting the demo kiosk key (`--demo`) unless `extra`
+/// names the kiosk keys.
 fn open_cli(file: &Path, extra: &[&str]) -> Output {
     let identity = demo_identity();
     let mut args = vec!["open", "--identity", identity.to_str().unwrap()];
     args.extend(extra);
+    if !extra.contains(&"--kiosk-keys") {
+        args.push("--demo");
+    }
     args.push(file.to_str().unwrap());
     common::svar(&args)
 }
@@ -217,7 +222,7 @@ fn a_single_form_has_no_battery_and_a_battery_records_its_cut_offs() {
     let meta = bundle::Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "s".into(),
-        kiosk: "k".into(),
+        kiosk: bundle::DEMO_KIOSK.into(),
         patient: bundle::Patient {
             id: PATIENT.into(),
             id_type: bundle::IdType::Synthetic,
@@ -370,7 +375,13 @@ fn debians_age_tool_decrypts_bundles_and_its_keys_work_with_svar() {
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
     let file = common::stdout(&out).trim().to_owned();
-    let out = common::svar(&["open", "--identity", theirs.to_str().unwrap(), &file]);
+    let out = common::svar(&[
+        "open",
+        "--identity",
+        theirs.to_str().unwrap(),
+        "--demo",
+        &file,
+    ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
 
     // A key made by `svar keygen` decrypts with the age tool.
@@ -566,10 +577,23 @@ fn every_way_a_bundle_fails_has_its_own_error_and_exit_1() {
         dir.path(),
         &dir.path().join("stranger"),
         &demo_answers(),
-        &["--device-key", stranger_key.to_str().unwrap()],
+        &[
+            "--device-key",
+            stranger_key.to_str().unwrap(),
+            "--kiosk",
+            "stranger",
+        ],
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
     let unknown_key = PathBuf::from(common::stdout(&out).trim());
+    // The receiver's enrolled keys: the stranger's key, once for the wrong kiosk.
+    let misnamed = dir.path().join("misnamed");
+    std::fs::create_dir(&misnamed).unwrap();
+    std::fs::copy(
+        dir.path().join("stranger.key.pub"),
+        misnamed.join("kiosk_2.pub"),
+    )
+    .unwrap();
 
     let wrong_identity = dir.path().join("other-identity.txt");
     bundle::write_identity(&wrong_identity).unwrap();
@@ -610,7 +634,8 @@ fn every_way_a_bundle_fails_has_its_own_error_and_exit_1() {
     assert!(matches!(wrong, Err(OpenError::WrongIdentity { .. })));
 
     // Through the command line: exit 1, a distinct message naming the file, no patient data.
-    let cases: [(&Path, &[&str], &str); 9] = [
+    let misnamed_keys = ["--kiosk-keys", misnamed.to_str().unwrap()];
+    let cases: [(&Path, &[&str], &str); 10] = [
         (&tampered, &[], "tampered"),
         (&truncated, &[], "truncated"),
         (&cut_payload, &[], "damaged"),
@@ -619,10 +644,11 @@ fn every_way_a_bundle_fails_has_its_own_error_and_exit_1() {
         (&altered, &[], "does not verify"),
         (&wrongly_signed, &[], "does not verify"),
         (&unknown_key, &[], "not enrolled"),
+        (&good, &misnamed_keys, "not enrolled"),
         (
-            &good,
-            &["--kiosk-keys", dir.path().to_str().unwrap()],
-            "not enrolled",
+            &unknown_key,
+            &misnamed_keys,
+            "enrolled for kiosk `kiosk_2`, but the bundle says it comes from kiosk `stranger`",
         ),
     ];
     let mut messages = Vec::new();
@@ -640,6 +666,7 @@ fn every_way_a_bundle_fails_has_its_own_error_and_exit_1() {
         "open",
         "--identity",
         wrong_identity.to_str().unwrap(),
+        "--demo",
         good.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
@@ -649,7 +676,15 @@ fn every_way_a_bundle_fails_has_its_own_error_and_exit_1() {
     // two failed verifications; every other failure reads differently.
     messages.sort();
     messages.dedup();
-    assert_eq!(messages.len(), 8, "{messages:#?}");
+    assert_eq!(messages.len(), 9, "{messages:#?}");
+    assert!(matches!(
+        bundle::open(
+            &unknown_key,
+            &Identities::load(&demo_identity()).unwrap(),
+            &KioskKeys::load_folder(&misnamed).unwrap(),
+        ),
+        Err(OpenError::KioskMismatch { .. })
+    ));
 
     // The stranger's key verifies once enrolled.
     let enrolled = dir.path().join("kiosks");
@@ -701,6 +736,8 @@ fn keygen_writes_standard_keys_and_never_overwrites() {
             &public,
             "--device-key",
             key.to_str().unwrap(),
+            "--kiosk",
+            "kiosk",
         ],
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
@@ -807,4 +844,51 @@ fn fill_with_a_configuration_uses_the_sites_ids_keys_and_outbox() {
         ("haukeland", "kiosk_7")
     );
     assert!(open_lib(&file).is_err(), "the demo identity cannot open it");
+}
+
+#[test]
+fn open_and_export_trust_no_kiosk_key_by_default_and_warn_about_the_demo_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = sealed(dir.path());
+    let identity = demo_identity();
+    let identity = identity.to_str().unwrap();
+    let out_dir = dir.path().join("export");
+    let out_dir = out_dir.to_str().unwrap();
+    let outbox = dir.path().join("outbox");
+    let outbox = outbox.to_str().unwrap();
+    let file = file.to_str().unwrap();
+    let refused: [&[&str]; 2] = [
+        &["open", "--identity", identity, file],
+        &[
+            "export",
+            "--identity",
+            identity,
+            "--format",
+            "jsonl",
+            "--out",
+            out_dir,
+            outbox,
+        ],
+    ];
+    for args in refused {
+        let out = common::svar(args);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("no kiosk key is trusted by default")
+                && err.contains("--kiosk-keys")
+                && err.contains("--demo"),
+            "{err}"
+        );
+        assert!(common::stdout(&out).is_empty());
+    }
+    assert!(!dir.path().join("export").exists(), "nothing exported");
+
+    let out = open_cli(Path::new(file), &[]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("warning: --demo trusts the demo kiosk key"),
+        "{}",
+        common::stderr(&out)
+    );
 }

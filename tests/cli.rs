@@ -391,6 +391,26 @@ fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
         common::stdout(&out)
     );
     assert!(common::stdout(&out).contains("unknown-battery"));
+    // The demo keys are public, so a site configuration may not use them.
+    std::fs::write(
+        d.join("demo.toml"),
+        config
+            .replace(&recipient, &svar::bundle::demo_recipient().to_string())
+            .replace(
+                "device.key",
+                &common::root()
+                    .join("assets/demo-keys/demo-device.key")
+                    .to_string_lossy(),
+            ),
+    )
+    .unwrap();
+    let out = common::svar(&["config", "check", &path("demo.toml")]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = common::stdout(&out);
+    assert!(
+        printed.contains("demo-recipient") && printed.contains("demo-device-key"),
+        "{printed}"
+    );
 
     // A session at the kiosk (back-entered here), delivered to the receiver.
     let answers = d.join("answers.json");

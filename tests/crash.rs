@@ -1,12 +1,15 @@
 //! The kiosk killed with SIGKILL at random points of scripted sessions, hundreds of times: after
 //! every restart each answer committed before the kill is still there, and every session ends in
-//! exactly one sealed bundle.
+//! exactly one sealed bundle: one ciphertext, ever, also while `svar upload` runs alongside and
+//! takes bundles out of the outbox as soon as they appear.
 //!
 //! The test binary plays both parts. The parent test re-executes this binary to run only
-//! [`kiosk_process`], which acts as the kiosk after a (re)start: it seals what ended, resumes the
-//! open session or starts it, answers the rest of the script and ends it, saying on stdout what
-//! it has committed. The parent kills it at a random moment, then checks the store and the
-//! outbox through the library, and starts it again until the session is sealed.
+//! [`kiosk_process`], which acts as the kiosk after a (re)start: it sweeps temporary bundle
+//! files a kill left, seals what ended, resumes the open session or starts it, answers the rest
+//! of the script and ends it, saying on stdout what it has committed. The parent kills it at a
+//! random moment, then checks the store, the outbox and the uploader's share through the
+//! library, and starts it again until the session is sealed. Meanwhile a thread of the parent
+//! runs `svar upload --to-folder` again and again, without the kiosk's store.
 //!
 //! `SVAR_CRASH_SEED=<n>` replays the kill plan of a failed run (timings still vary).
 
@@ -19,8 +22,10 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use svar::answer::Answer;
@@ -94,9 +99,12 @@ fn kiosk_process() {
     let id = SessionId(Uuid::parse_str(&var(BUNDLE)).expect("the bundle id is a UUID"));
     let pace = Duration::from_millis(var(PACE).parse().expect("the pace is a number"));
     let script = script(&k);
+    // As the kiosk does at start: remove the temporary bundle files a kill left, then seal what
+    // ended before the last stop.
+    let swept = svar::bundle::sweep_temporary(&k.sealer.outbox).expect("the outbox is readable");
+    say(&format!("swept {swept}"));
     let mut store = k.store();
 
-    // As the kiosk does at start: seal what ended before the last stop.
     let unsealed = store.unsealed().expect("the store lists unsealed sessions");
     if unsealed.iter().any(|e| e.state == State::Ending) {
         say("ending");
@@ -253,6 +261,14 @@ impl Run {
         last.unwrap_or(Phase::Starting)
     }
 
+    /// How many temporary files the run said it swept at its start, if it got that far.
+    fn swept(&self) -> Option<usize> {
+        self.said.iter().find_map(|(_, s)| {
+            s.strip_prefix("swept ")
+                .map(|n| n.parse().expect("a count"))
+        })
+    }
+
     fn committed(&self) -> impl Iterator<Item = usize> + '_ {
         self.said.iter().filter_map(|(_, s)| {
             s.strip_prefix("committed ")
@@ -354,21 +370,59 @@ fn expected(k: &Kiosk, script: &[(usize, ItemIx, Answer)], index: usize) -> (usi
     (*form, id, answer_to_json(answer))
 }
 
-/// Bundle files of session `id` in the outbox.
-fn bundles_of(k: &Kiosk, id: Uuid) -> Vec<std::path::PathBuf> {
+/// The uploader's share, beside the kiosk's folders.
+fn share(k: &Kiosk) -> PathBuf {
+    k.dir.path().join("share")
+}
+
+/// Bundle files of session `id` in the outbox and in the uploader's share, with their bytes.
+/// A file may be in both while the uploader copies it, or leave the outbox between listing and
+/// reading it: then it is read from the share.
+fn bundles_of(k: &Kiosk, id: Uuid) -> Vec<(PathBuf, Vec<u8>)> {
     let id = id.as_hyphenated().to_string();
-    k.bundles()
-        .into_iter()
-        .filter(|p| file_name(p).contains(&id))
-        .collect()
+    let mut found = Vec::new();
+    for folder in [k.sealer.outbox.clone(), share(k)] {
+        for name in folder_files(&folder) {
+            if name.contains(&id)
+                && name.ends_with(svar::bundle::EXTENSION)
+                && !name.starts_with('.')
+            {
+                let path = folder.join(&name);
+                if let Ok(bytes) = std::fs::read(&path) {
+                    found.push((path, bytes));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The different ciphertexts among `files`, and the one file name they all must share.
+fn ciphertexts(id: Uuid, files: &[(PathBuf, Vec<u8>)]) -> Vec<Vec<u8>> {
+    let names: BTreeSet<String> = files.iter().map(|(p, _)| file_name(p)).collect();
+    assert!(
+        names.len() <= 1,
+        "session {id} has bundles under several names: {names:?}"
+    );
+    let mut distinct: Vec<Vec<u8>> = files.iter().map(|(_, b)| b.clone()).collect();
+    distinct.sort();
+    distinct.dedup();
+    distinct
 }
 
 /// Every file in the outbox, hidden temporary ones included.
 fn outbox_files(k: &Kiosk) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(&k.sealer.outbox)
-        .expect("the outbox is readable")
+    folder_files(&k.sealer.outbox)
+}
+
+/// Every file in `folder` (none if it does not exist yet), sorted.
+fn folder_files(folder: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
         .map(|e| {
-            e.expect("an outbox entry")
+            e.expect("a folder entry")
                 .file_name()
                 .to_string_lossy()
                 .into_owned()
@@ -380,15 +434,25 @@ fn outbox_files(k: &Kiosk) -> Vec<String> {
 
 /// Checks, after a run, that every answer said committed is in the store (or in the bundle,
 /// once sealed) with its scripted value, and that the session has at most one bundle, and one
-/// only once sealed. Returns the session's state, if it was started, and how many answers the
-/// store holds (a run may be killed after committing an answer, before saying so).
+/// only once sealed, in the outbox and the share together; `seen` gathers every ciphertext of
+/// the session met so far, which must stay one. Returns the session's state, if it was started,
+/// and how many answers the store holds (a run may be killed after committing an answer,
+/// before saying so).
 fn check(
     k: &Kiosk,
     id: Uuid,
     script: &[(usize, ItemIx, Answer)],
     committed: &BTreeSet<usize>,
+    seen: &mut BTreeSet<Vec<u8>>,
 ) -> (Option<State>, usize) {
-    let bundles = bundles_of(k, id);
+    let files = bundles_of(k, id);
+    let bundles = ciphertexts(id, &files);
+    seen.extend(bundles.iter().cloned());
+    assert!(
+        seen.len() <= 1,
+        "session {id} was sealed into {} different ciphertexts",
+        seen.len()
+    );
     if !k.data.join(svar::store::DB_FILE).exists() {
         assert!(
             committed.is_empty(),
@@ -442,11 +506,11 @@ fn check(
                 .as_deref()
                 .expect("a sealed entry names its file");
             assert_eq!(
-                file_name(&bundles[0]),
+                file_name(&files[0].0),
                 name,
                 "session {id}: the recorded bundle"
             );
-            let bundle = k.open(&bundles[0]);
+            let bundle = k.open(&files[0].0);
             for &i in committed {
                 let (form, item, value) = expected(k, script, i);
                 assert_eq!(
@@ -502,6 +566,8 @@ struct Tally {
     left_ending: u32,
     /// Kills that left a temporary bundle file in the outbox (killed while writing it).
     left_temp: u32,
+    /// Temporary bundle files the kiosk swept at a start.
+    swept: usize,
     completions: u32,
 }
 
@@ -509,6 +575,67 @@ impl Tally {
     fn kills(&self) -> u32 {
         self.starting + self.answering + self.sealing + self.after_sealed
     }
+}
+
+/// `svar upload --to-folder` run again and again on the kiosk's outbox by a thread, as a
+/// site's upload timer would, until dropped.
+struct Uploading {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<u32>>,
+}
+
+impl Uploading {
+    fn start(outbox: &Path, share: &Path) -> Uploading {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (outbox, share) = (outbox.to_owned(), share.to_owned());
+        let stopping = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut passes = 0;
+            while !stopping.load(Ordering::Relaxed) {
+                upload_once(&outbox, &share);
+                passes += 1;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            passes
+        });
+        Uploading {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the thread after its current pass; how many passes it made.
+    fn stop(mut self) -> u32 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .take()
+            .expect("stopped once")
+            .join()
+            .expect("the uploading thread ends")
+    }
+}
+
+impl Drop for Uploading {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// One `svar upload` pass from `outbox` to the folder `share`; every bundle it finds must be
+/// delivered or left for the next pass, never refused.
+fn upload_once(outbox: &Path, share: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_svar"))
+        .args(["upload", "--outbox"])
+        .arg(outbox)
+        .arg("--to-folder")
+        .arg(share)
+        .output()
+        .expect("svar upload runs");
+    assert!(
+        out.status.success(),
+        "svar upload failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -537,11 +664,14 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
     };
     let mut tally = Tally::default();
     let mut sessions: Vec<Uuid> = Vec::new();
+    std::fs::create_dir_all(share(&k)).expect("the share");
+    let uploading = Uploading::start(&k.sealer.outbox, &share(&k));
 
     while sessions.len() < SESSIONS.0 || (tally.kills() < KILLS && sessions.len() < SESSIONS.1) {
         let id = Uuid::now_v7();
         sessions.push(id);
         let mut committed = BTreeSet::new();
+        let mut seen = BTreeSet::new();
         let (mut state, mut held) = (None, 0);
         let (mut answering_kills, mut ending_kills) = (0, 0);
         loop {
@@ -564,10 +694,22 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
                 let ahead = timing.per_answer * script.len() as u32 * 2 / KILLS_WHILE_ANSWERING;
                 Kill::After(timing.ready + rng.upto(ahead))
             };
+            // Only the kiosk writes temporary files into the outbox, and it is not running.
+            let temps_before = outbox_files(&k)
+                .iter()
+                .filter(|f| f.ends_with(".tmp"))
+                .count();
             let run = run(k.dir.path(), id, pace_ms, kill);
+            if let Some(swept) = run.swept() {
+                assert_eq!(
+                    swept, temps_before,
+                    "the kiosk sweeps every temporary bundle file left before it started"
+                );
+                tally.swept += swept;
+            }
             timing.learn(&run);
             committed.extend(run.committed());
-            (state, held) = check(&k, id, &script, &committed);
+            (state, held) = check(&k, id, &script, &committed, &mut seen);
             if run.killed {
                 match run.phase() {
                     Phase::Starting => tally.starting += 1,
@@ -598,12 +740,16 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
         }
     }
 
+    // A last pass delivers what the kiosk sealed after the uploader's last pass.
+    let passes = uploading.stop();
+    upload_once(&k.sealer.outbox, &share(&k));
+
     // Every session: one bundle, complete, with the whole script.
     let store = k.store();
     for &id in &sessions {
-        let bundles = bundles_of(&k, id);
-        assert_eq!(bundles.len(), 1, "session {id} has exactly one bundle");
-        let bundle = k.open(&bundles[0]);
+        let files = bundles_of(&k, id);
+        assert_eq!(files.len(), 1, "session {id} has exactly one bundle");
+        let bundle = k.open(&files[0].0);
         assert_eq!(bundle.bundle_id, id);
         assert_eq!(bundle.status, Status::Complete, "session {id}");
         let given: usize = bundle.forms.iter().map(|f| f.answers.len()).sum();
@@ -617,16 +763,22 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
             );
         }
     }
-    // Nothing else in the outbox: no second bundle, no temporary file left behind.
+    // Everything delivered: the outbox empty (no temporary file left behind, nothing
+    // quarantined), the share one bundle per session.
     let mut names: Vec<String> = sessions
         .iter()
-        .map(|id| file_name(&bundles_of(&k, *id)[0]))
+        .map(|id| file_name(&bundles_of(&k, *id)[0].0))
         .collect();
     names.sort();
     assert_eq!(
         outbox_files(&k),
+        Vec::<String>::new(),
+        "the outbox is delivered"
+    );
+    assert_eq!(
+        folder_files(&share(&k)),
         names,
-        "the outbox holds one bundle per session"
+        "the share holds one bundle per session"
     );
     assert!(
         store
@@ -655,8 +807,8 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
 
     println!(
         "{} sessions, {} kills: {} starting, {} answering, {} ending or sealing, {} after sealing; \
-         {} left a session ended but unsealed, {} left a temporary bundle file; {} runs finished; \
-         sealing takes {:?}; {:.1} s",
+         {} left a session ended but unsealed, {} left a temporary bundle file ({} swept at a \
+         start); {} runs finished; {} upload passes alongside; sealing takes {:?}; {:.1} s",
         sessions.len(),
         tally.kills(),
         tally.starting,
@@ -665,7 +817,9 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
         tally.after_sealed,
         tally.left_ending,
         tally.left_temp,
+        tally.swept,
         tally.completions,
+        passes,
         timing.sealing,
         began.elapsed().as_secs_f64()
     );

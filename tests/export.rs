@@ -42,7 +42,7 @@ fn meta(patient: &str) -> Meta {
     Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "oslo".into(),
-        kiosk: "k1".into(),
+        kiosk: svar::bundle::DEMO_KIOSK.into(),
         patient: Patient {
             id: patient.into(),
             id_type: IdType::Synthetic,
@@ -221,7 +221,7 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
     let out = ob._dir.path().join("out/csv");
     let forms = common::root().join("forms");
     let report = export::run(
-        &ob.bundles,
+        &[ob.bundles.as_path()],
         &identities(),
         &KioskKeys::demo(),
         Some(&forms),
@@ -235,9 +235,12 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
         .skipped
         .iter()
         .map(|s| {
+            let export::SkipReason::Open(reason) = &s.reason else {
+                panic!("{}", s.reason)
+            };
             (
                 s.file.file_name().unwrap().to_string_lossy().into_owned(),
-                &s.reason,
+                reason,
             )
         })
         .collect();
@@ -458,7 +461,7 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
     gad7.push(b'\n');
     std::fs::write(no_forms.join("gad7.json"), gad7).unwrap();
     export::run(
-        &ob.bundles,
+        &[ob.bundles.as_path()],
         &identities(),
         &KioskKeys::demo(),
         Some(&no_forms),
@@ -498,7 +501,10 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
         .find(|r| r[0] == "phq9" && r[1] == "q1")
         .unwrap();
     assert_eq!(q1[3], "unknown");
-    assert_eq!(q1[6], export::UNKNOWN_FORM_NOTE);
+    assert_eq!(
+        q1[6],
+        format!("{}; {}", export::UNKNOWN_FORM_NOTE, export::FORMULA_NOTE)
+    );
     let sha = rows
         .iter()
         .find(|r| r[0] == "gad7" && r[1] == "form_sha256")
@@ -516,7 +522,7 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
     // A forms folder that does not exist is an error naming it, before anything is written.
     let missing = ob._dir.path().join("missing");
     let err = export::run(
-        &ob.bundles,
+        &[ob.bundles.as_path()],
         &identities(),
         &KioskKeys::demo(),
         Some(&missing),
@@ -528,6 +534,16 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
     assert!(!ob._dir.path().join("never").exists());
 }
 
+/// Standard error without the warning `--demo` always prints first.
+fn without_demo_warning(err: &str) -> String {
+    let (first, rest) = err.split_once('\n').unwrap_or((err, ""));
+    assert!(
+        first.starts_with("warning: --demo trusts the demo kiosk key"),
+        "{err}"
+    );
+    rest.to_owned()
+}
+
 #[test]
 fn the_command_line_reports_every_skipped_file_and_exits_1() {
     let ob = outbox();
@@ -537,6 +553,7 @@ fn the_command_line_reports_every_skipped_file_and_exits_1() {
             "export",
             "--identity",
             identity.to_str().unwrap(),
+            "--demo",
             "--format",
             format,
             "--out",
@@ -547,7 +564,7 @@ fn the_command_line_reports_every_skipped_file_and_exits_1() {
 
     let csv_out = ob._dir.path().join("csv");
     let out = run("csv", &csv_out);
-    let err = common::stderr(&out);
+    let err = without_demo_warning(&common::stderr(&out));
     assert_eq!(out.status.code(), Some(1), "{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 4, "{err}");
@@ -577,7 +594,9 @@ fn the_command_line_reports_every_skipped_file_and_exits_1() {
     let jsonl_out = ob._dir.path().join("jsonl");
     let out = run("jsonl", &jsonl_out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(common::stderr(&out).ends_with("exported 4 bundles, skipped 3\n"));
+    assert!(
+        without_demo_warning(&common::stderr(&out)).ends_with("exported 4 bundles, skipped 3\n")
+    );
     let text = std::fs::read_to_string(jsonl_out.join("bundles.jsonl")).unwrap();
     let lines: Vec<Bundle> = text
         .lines()
@@ -591,8 +610,184 @@ fn the_command_line_reports_every_skipped_file_and_exits_1() {
     }
     let out = run("jsonl", &jsonl_out);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-    assert_eq!(common::stderr(&out), "exported 4 bundles, skipped 0\n");
+    assert_eq!(
+        without_demo_warning(&common::stderr(&out)),
+        "exported 4 bundles, skipped 0\n"
+    );
 
     let out = run("xml", &jsonl_out);
     assert_eq!(out.status.code(), Some(2), "clap refuses an unknown format");
+}
+
+#[test]
+fn a_bundle_met_twice_is_exported_once_and_reported() {
+    let ob = outbox();
+    let copy = ob._dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    // The same bundle in a second folder (a received copy of the outbox) and under a second
+    // name in the first.
+    std::fs::copy(ob.bundles.join("a.svar.age"), copy.join("a.svar.age")).unwrap();
+    std::fs::copy(
+        ob.bundles.join("d.svar.age"),
+        ob.bundles.join("d2.svar.age"),
+    )
+    .unwrap();
+    // Another bundle under a's bundle id: re-sealed with other content.
+    let mut other = ob.expected[3].clone();
+    other.language = Lang::En;
+    let sealed = bundle::seal(
+        &other,
+        &[bundle::demo_recipient()],
+        &DeviceKey::demo(),
+        &copy,
+    )
+    .unwrap();
+    std::fs::rename(sealed, copy.join("z-same-id.svar.age")).unwrap();
+
+    let out = ob._dir.path().join("out");
+    let report = export::run(
+        &[ob.bundles.as_path(), copy.as_path()],
+        &identities(),
+        &KioskKeys::demo(),
+        None,
+        Format::Jsonl,
+        &out,
+    )
+    .unwrap();
+    assert_eq!(report.exported, 4);
+    let dups: Vec<(PathBuf, PathBuf)> = report
+        .duplicates
+        .iter()
+        .map(|d| (d.file.clone(), d.first.clone()))
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            (
+                ob.bundles.join("d2.svar.age"),
+                ob.bundles.join("d.svar.age")
+            ),
+            (copy.join("a.svar.age"), ob.bundles.join("a.svar.age")),
+        ]
+    );
+    let conflict = report
+        .skipped
+        .iter()
+        .find(|s| s.file == copy.join("z-same-id.svar.age"))
+        .expect("the other bundle under a's id is skipped");
+    assert!(
+        matches!(conflict.reason, export::SkipReason::SameIdOtherContent { ref first, .. } if *first == ob.bundles.join("a.svar.age"))
+    );
+    let text = std::fs::read_to_string(out.join("bundles.jsonl")).unwrap();
+    let lines: Vec<Bundle> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, ob.expected, "each bundle once, the first file's");
+
+    // The command line reports both and exits 1 for the conflict only.
+    let identity = common::root().join("assets/demo-keys/demo-identity.txt");
+    let run = |dirs: &[&Path]| {
+        let mut args = vec![
+            "export".to_owned(),
+            "--identity".into(),
+            identity.display().to_string(),
+            "--demo".into(),
+            "--format".into(),
+            "jsonl".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        args.extend(dirs.iter().map(|d| d.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::svar(&args)
+    };
+    let printed = run(&[&ob.bundles, &copy]);
+    let err = without_demo_warning(&common::stderr(&printed));
+    assert_eq!(printed.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "duplicate: {}: the same bundle as {}, exported once",
+            copy.join("a.svar.age").display(),
+            ob.bundles.join("a.svar.age").display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("has the bundle id of"), "{err}");
+    assert!(
+        err.ends_with("exported 4 bundles, skipped 4, 2 duplicate(s) exported once\n"),
+        "{err}"
+    );
+    std::fs::remove_file(copy.join("z-same-id.svar.age")).unwrap();
+    for bad in ["e-truncated", "f-wrong-key", "g-notes"] {
+        std::fs::remove_file(ob.bundles.join(format!("{bad}.svar.age"))).unwrap();
+    }
+    let printed = run(&[&ob.bundles, &copy]);
+    assert_eq!(
+        printed.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&printed)
+    );
+}
+
+#[test]
+fn typed_text_a_spreadsheet_would_run_is_written_with_a_leading_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundles = dir.path().join("in");
+    std::fs::create_dir(&bundles).unwrap();
+    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let demo = Arc::new(loaded.batteries["demo"].clone());
+    let formula = "=HYPERLINK(\"http://evil.example\",\"klikk\")";
+    let b = filled(
+        Subject::Battery(demo),
+        Lang::Nb,
+        &{
+            let mut answers = common::answers_with_occupation(formula);
+            answers["phq9"]
+                .as_object_mut()
+                .unwrap()
+                .remove("difficulty");
+            answers
+        },
+        PATIENT_1,
+        1,
+        "2026-03-02T10:00:00Z",
+    );
+    bundle::seal(
+        &b,
+        &[bundle::demo_recipient()],
+        &DeviceKey::demo(),
+        &bundles,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    export::run(
+        &[bundles.as_path()],
+        &identities(),
+        &KioskKeys::demo(),
+        Some(&common::root().join("forms")),
+        Format::Csv,
+        &out,
+    )
+    .unwrap();
+    let form = b
+        .forms
+        .iter()
+        .find(|f| f.answers.values().any(|a| a == formula))
+        .expect("a form holds the typed text");
+    let item = form
+        .answers
+        .iter()
+        .find(|(_, a)| *a == formula)
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let (header, rows) = read_csv(&out.join(format!("{}.csv", form.id)));
+    assert_eq!(cell(&header, &rows[0], &item), format!("'{formula}"));
+    let (_, codebook) = read_csv(&out.join("codebook.csv"));
+    let row = codebook
+        .iter()
+        .find(|r| r[0] == form.id && r[1] == item)
+        .unwrap();
+    assert!(row[6].contains(export::FORMULA_NOTE), "{row:?}");
 }

@@ -206,10 +206,15 @@ fn refused_credentials_keep_the_file_and_are_reported() {
     assert!(!error.contains("wrong-secret"), "{error}");
 }
 
-/// A small `svar.toml` in `dir` (demo recipient, any device key) ending with `upload`.
+/// A small `svar.toml` in `dir` (a fresh recipient and device key, as a site has: a site
+/// configuration may not use the demo keys) ending with `upload`.
 fn site_config(dir: &Path, upload: &str) -> std::path::PathBuf {
-    std::fs::write(dir.join("device.key"), "unused by svar upload").unwrap();
-    common::site_config(dir, &svar::bundle::demo_recipient().to_string(), upload)
+    svar::bundle::DeviceKey::generate()
+        .unwrap()
+        .write(&dir.join("device.key"))
+        .unwrap();
+    let recipient = svar::bundle::write_identity(&dir.join("site.key")).unwrap();
+    common::site_config(dir, &recipient.to_string(), upload)
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub fn meta() -> Meta {
     Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "bench".into(),
-        kiosk: "bench".into(),
+        kiosk: svar::bundle::DEMO_KIOSK.into(),
         patient: Patient {
             id: "01817010055".into(),
             id_type: IdType::Synthetic,

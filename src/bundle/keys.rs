@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 const DEMO_RECIPIENT: &str = include_str!("../../assets/demo-keys/demo-recipient.txt");
 /// The demo device key (minisign secret key, not secret: it is in the repository).
 const DEMO_DEVICE_KEY: &str = include_str!("../../assets/demo-keys/demo-device.key");
-/// The demo device public key, the kiosk key `svar open` trusts by default.
+/// The demo device public key, which `svar open --demo` trusts for the demo kiosk.
 const DEMO_DEVICE_PUB: &str = include_str!("../../assets/demo-keys/demo-device.key.pub");
 
 /// A key file that could not be read, parsed or written. Messages never quote key material.
@@ -54,6 +54,28 @@ pub enum KeyError {
         path: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+    /// An enrolled key file is not named for a kiosk.
+    #[error(
+        "{}: an enrolled kiosk key must be named for its kiosk, `<kiosk id>.pub` (lower-case \
+         letters, digits and _), e.g. `kiosk_03.pub`",
+        path.display()
+    )]
+    KioskKeyName {
+        /// The file.
+        path: PathBuf,
+    },
+    /// One public key is enrolled for two kiosks, so a bundle it signed could claim either.
+    #[error(
+        "{} and {}: the same public key is enrolled for two kiosks; each kiosk has its own key",
+        first.display(),
+        second.display()
+    )]
+    KioskKeyTwice {
+        /// The first file.
+        first: PathBuf,
+        /// The other file.
+        second: PathBuf,
     },
     /// The folder holds no `*.pub` file.
     #[error("{}: the folder holds no kiosk public key (*.pub)", folder.display())]
@@ -277,31 +299,52 @@ impl DeviceKey {
     }
 }
 
-/// The kiosk public keys a receiver trusts.
+/// The kiosk id bundles from the demo device key carry (`svar run --demo`, `svar fill`
+/// without keys).
+pub const DEMO_KIOSK: &str = "demo";
+
+/// A kiosk public key a receiver trusts, and the kiosk it was enrolled for.
 #[derive(Clone)]
-pub struct KioskKeys(Vec<minisign::PublicKey>);
+pub struct EnrolledKey {
+    /// The kiosk the key speaks for: a bundle it signed must name this kiosk.
+    pub kiosk: String,
+    /// The key.
+    pub key: minisign::PublicKey,
+}
+
+/// The kiosk public keys a receiver trusts, each bound to one kiosk.
+#[derive(Clone)]
+pub struct KioskKeys(Vec<EnrolledKey>);
 
 impl fmt::Debug for KioskKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ids: Vec<String> = self.0.iter().map(|k| key_id(k.keynum())).collect();
+        let ids: Vec<String> = self
+            .0
+            .iter()
+            .map(|k| format!("{}={}", k.kiosk, key_id(k.key.keynum())))
+            .collect();
         write!(f, "KioskKeys({})", ids.join(", "))
     }
 }
 
 impl KioskKeys {
     /// These keys.
-    pub fn new(keys: Vec<minisign::PublicKey>) -> KioskKeys {
+    pub fn new(keys: Vec<EnrolledKey>) -> KioskKeys {
         KioskKeys(keys)
     }
 
-    /// The demo device's public key.
+    /// The demo device's public key, enrolled for the kiosk [`DEMO_KIOSK`]. Anyone can sign
+    /// with it (its secret is in the repository), so only `--demo` trusts it.
     pub fn demo() -> KioskKeys {
-        KioskKeys(vec![parse_public_key(DEMO_DEVICE_PUB).expect(
-            "the embedded demo public key parses (a unit test checks it)",
-        )])
+        KioskKeys(vec![EnrolledKey {
+            kiosk: DEMO_KIOSK.to_owned(),
+            key: parse_public_key(DEMO_DEVICE_PUB)
+                .expect("the embedded demo public key parses (a unit test checks it)"),
+        }])
     }
 
-    /// Every `*.pub` minisign public key in `folder`.
+    /// Every `<kiosk id>.pub` minisign public key in `folder`, each enrolled for the kiosk its
+    /// file is named for.
     pub fn load_folder(folder: &Path) -> Result<KioskKeys, KeyError> {
         let entries = std::fs::read_dir(folder).map_err(|source| KeyError::Read {
             path: folder.to_owned(),
@@ -317,20 +360,32 @@ impl KioskKeys {
                 folder: folder.to_owned(),
             });
         }
-        paths
-            .iter()
-            .map(|path| {
-                parse_public_key(&read_key_file(path)?).map_err(|reason| KeyError::KioskKey {
+        let mut keys: Vec<(PathBuf, EnrolledKey)> = Vec::with_capacity(paths.len());
+        for path in paths {
+            let kiosk = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| crate::id::is_valid_id(s))
+                .ok_or_else(|| KeyError::KioskKeyName { path: path.clone() })?
+                .to_owned();
+            let key =
+                parse_public_key(&read_key_file(&path)?).map_err(|reason| KeyError::KioskKey {
                     path: path.clone(),
                     reason,
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map(KioskKeys)
+                })?;
+            if let Some((first, _)) = keys.iter().find(|(_, k)| k.key.keynum() == key.keynum()) {
+                return Err(KeyError::KioskKeyTwice {
+                    first: first.clone(),
+                    second: path,
+                });
+            }
+            keys.push((path, EnrolledKey { kiosk, key }));
+        }
+        Ok(KioskKeys(keys.into_iter().map(|(_, k)| k).collect()))
     }
 
-    pub(super) fn find(&self, keynum: &[u8]) -> Option<&minisign::PublicKey> {
-        self.0.iter().find(|k| k.keynum() == keynum)
+    pub(super) fn find(&self, keynum: &[u8]) -> Option<&EnrolledKey> {
+        self.0.iter().find(|k| k.key.keynum() == keynum)
     }
 }
 
@@ -348,7 +403,8 @@ mod tests {
     fn embedded_demo_keys_parse_and_belong_together() {
         let device = DeviceKey::demo();
         let trusted = KioskKeys::demo();
-        assert!(trusted.find(device.public_key().keynum()).is_some());
+        let enrolled = trusted.find(device.public_key().keynum()).unwrap();
+        assert_eq!(enrolled.kiosk, DEMO_KIOSK);
         assert_eq!(device.key_id().len(), 16);
         assert!(demo_recipient().to_string().starts_with("age1"));
     }
@@ -361,11 +417,17 @@ mod tests {
         let public = key.write(&path).unwrap();
         assert_eq!(public, dir.path().join("kiosk.key.pub"));
         assert_eq!(DeviceKey::load(&path).unwrap().key_id(), key.key_id());
+        assert!(matches!(
+            KioskKeys::load_folder(dir.path()),
+            Err(KeyError::KioskKeyName { .. })
+        ));
+        std::fs::rename(&public, dir.path().join("kiosk_03.pub")).unwrap();
         let trusted = KioskKeys::load_folder(dir.path()).unwrap();
-        assert!(trusted.find(key.public_key().keynum()).is_some());
+        let enrolled = trusted.find(key.public_key().keynum()).unwrap();
+        assert_eq!(enrolled.kiosk, "kiosk_03");
         assert!(matches!(key.write(&path), Err(KeyError::Exists { .. })));
         assert!(matches!(
-            DeviceKey::load(&public),
+            DeviceKey::load(&dir.path().join("kiosk_03.pub")),
             Err(KeyError::DeviceKey { .. })
         ));
         #[cfg(unix)]
@@ -374,6 +436,20 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "the secret key is private");
         }
+    }
+
+    #[test]
+    fn one_key_enrolled_for_two_kiosks_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = DeviceKey::generate()
+            .unwrap()
+            .write(&dir.path().join("device.key"))
+            .unwrap();
+        std::fs::copy(&public, dir.path().join("kiosk_1.pub")).unwrap();
+        std::fs::rename(&public, dir.path().join("kiosk_2.pub")).unwrap();
+        let err = KioskKeys::load_folder(dir.path()).unwrap_err();
+        assert!(matches!(err, KeyError::KioskKeyTwice { .. }), "{err}");
+        assert!(err.to_string().contains("kiosk_2.pub"), "{err}");
     }
 
     #[test]

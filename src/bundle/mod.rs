@@ -595,7 +595,7 @@ mod tests {
             format: FORMAT.into(),
             bundle_id: Uuid::now_v7(),
             site: "site".into(),
-            kiosk: "kiosk".into(),
+            kiosk: DEMO_KIOSK.into(),
             app_version: "0".into(),
             patient: Patient {
                 id: "01817010055".into(),
@@ -641,11 +641,14 @@ mod tests {
         let opened = open(
             &path,
             &Identities::from_x25519(vec![identity]),
-            &KioskKeys::new(vec![device.public_key().clone()]),
+            &KioskKeys::new(vec![EnrolledKey {
+                kiosk: DEMO_KIOSK.into(),
+                key: device.public_key().clone(),
+            }]),
         )
         .unwrap();
         assert_eq!(opened, b);
-        // The default trusted key is the demo key, not this one.
+        // Another identity cannot decrypt it.
         let other = age::x25519::Identity::generate();
         let err = open(
             &path,

@@ -94,6 +94,22 @@ pub enum OpenError {
         /// The key id the signature names.
         key_id: String,
     },
+    /// Signed by the key enrolled for one kiosk, but the bundle names another: a kiosk's key
+    /// speaks only for that kiosk.
+    #[error(
+        "{}: signed by the key enrolled for kiosk `{enrolled}`, but the bundle says it comes from \
+         kiosk `{claimed}`; a kiosk key speaks only for its own kiosk, so the bundle cannot be \
+         trusted",
+        path.display()
+    )]
+    KioskMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The kiosk the signing key is enrolled for.
+        enrolled: String,
+        /// The kiosk the bundle names (escaped for printing).
+        claimed: String,
+    },
     /// The signed bundle does not have the documented fields.
     #[error(
         "{}: signed, but the bundle does not match the format (line {line}, column {column})",
@@ -131,7 +147,7 @@ pub fn open(path: &Path, identities: &Identities, kiosk: &KioskKeys) -> Result<B
     let signature = minisign::SignatureBox::from_string(&signature)
         .map_err(|_| OpenError::MalformedSignature { path: p() })?;
     let signed_by = key_id(signature.keynum());
-    let key = kiosk
+    let enrolled = kiosk
         .find(signature.keynum())
         .ok_or_else(|| OpenError::UnknownKioskKey {
             path: p(),
@@ -147,7 +163,7 @@ pub fn open(path: &Path, identities: &Identities, kiosk: &KioskKeys) -> Result<B
     }
     let bundle_bytes = &plaintext[envelope.bundle];
     minisign::verify(
-        key,
+        &enrolled.key,
         &signature,
         io::Cursor::new(bundle_bytes),
         true,
@@ -164,6 +180,13 @@ pub fn open(path: &Path, identities: &Identities, kiosk: &KioskKeys) -> Result<B
         })?;
     if bundle.format != FORMAT {
         return Err(OpenError::UnsupportedFormat { path: p() });
+    }
+    if bundle.kiosk != enrolled.kiosk {
+        return Err(OpenError::KioskMismatch {
+            path: p(),
+            enrolled: enrolled.kiosk.clone(),
+            claimed: bundle.kiosk.escape_debug().take(64).collect(),
+        });
     }
     Ok(bundle)
 }

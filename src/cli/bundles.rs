@@ -250,19 +250,37 @@ pub struct ReceiverKeys {
     /// The age identity file (as written by `svar keygen` or `age-keygen`).
     #[arg(long)]
     identity: PathBuf,
-    /// A folder of enrolled kiosk public keys (*.pub; default: the demo device key).
+    /// The folder of enrolled kiosk public keys, each named for its kiosk (`<kiosk id>.pub`).
     #[arg(long)]
     kiosk_keys: Option<PathBuf>,
+    /// Trust the demo kiosk key instead, whose secret is public: for the demo and test data
+    /// only, never for patient data.
+    #[arg(long, conflicts_with = "kiosk_keys")]
+    demo: bool,
 }
 
 impl ReceiverKeys {
-    /// The identity to decrypt with and the kiosk keys to trust (the demo key by default).
+    /// The identity to decrypt with and the kiosk keys to trust. No key is trusted by default:
+    /// without `--kiosk-keys` or `--demo` this is bad input (exit status 2).
     fn load(&self) -> Result<(bundle::Identities, bundle::KioskKeys), Failure> {
+        if self.kiosk_keys.is_none() && !self.demo {
+            return Err(Failure::input(
+                "no kiosk key is trusted by default: give --kiosk-keys DIR, the folder of the \
+                 enrolled kiosks' public keys (each named <kiosk id>.pub), or --demo to open the \
+                 demo's test bundles",
+            ));
+        }
         let load = || {
             let identities = bundle::Identities::load(&self.identity)?;
             let kiosk = match &self.kiosk_keys {
                 Some(dir) => bundle::KioskKeys::load_folder(dir)?,
-                None => bundle::KioskKeys::demo(),
+                None => {
+                    eprintln!(
+                        "warning: --demo trusts the demo kiosk key, whose secret is public: \
+                         anyone can sign a bundle that opens with it; never use it for patient data"
+                    );
+                    bundle::KioskKeys::demo()
+                }
             };
             Ok::<_, bundle::KeyError>((identities, kiosk))
         };
@@ -306,16 +324,18 @@ pub struct ExportArgs {
     /// the one this build was made from).
     #[arg(long)]
     forms: Option<PathBuf>,
-    /// The folder of bundle files (*.svar.age).
-    bundle_dir: PathBuf,
+    /// The folders of bundle files (*.svar.age); a bundle in several is exported once.
+    #[arg(required = true)]
+    bundle_dirs: Vec<PathBuf>,
 }
 
-/// Exports every bundle of a folder; exits 1 when any was skipped.
+/// Exports every bundle of the folders; exits 1 when any was skipped (a duplicate is not).
 pub fn export(args: ExportArgs) -> Outcome {
     let (identities, kiosk) = args.keys.load()?;
     let forms = forms_dir(args.forms);
+    let dirs: Vec<&Path> = args.bundle_dirs.iter().map(PathBuf::as_path).collect();
     let report = svar::export::run(
-        &args.bundle_dir,
+        &dirs,
         &identities,
         &kiosk,
         Some(&forms),
@@ -327,11 +347,22 @@ pub fn export(args: ExportArgs) -> Outcome {
         // The reason names the file; like every open error it carries no patient data.
         eprintln!("skipped: {}", skipped.reason);
     }
+    for d in &report.duplicates {
+        eprintln!(
+            "duplicate: {}: the same bundle as {}, exported once",
+            d.file.display(),
+            d.first.display()
+        );
+    }
     for path in &report.written {
         println!("{}", path.display());
     }
+    let duplicates = match report.duplicates.len() {
+        0 => String::new(),
+        n => format!(", {n} duplicate(s) exported once"),
+    };
     eprintln!(
-        "exported {} bundles, skipped {}",
+        "exported {} bundles, skipped {}{duplicates}",
         report.exported,
         report.skipped.len()
     );

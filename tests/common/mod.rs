@@ -143,7 +143,7 @@ impl Kiosk {
             store: self.store(),
             sealer: sealer(self.sealer.outbox.clone()),
             site: "test_site".into(),
-            kiosk: "kiosk_1".into(),
+            kiosk: svar::bundle::DEMO_KIOSK.into(),
             utc_offset: time::UtcOffset::UTC,
             upload: None,
         }
@@ -225,7 +225,7 @@ pub fn meta() -> svar::bundle::Meta {
     svar::bundle::Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "test_site".into(),
-        kiosk: "kiosk_1".into(),
+        kiosk: svar::bundle::DEMO_KIOSK.into(),
         patient: svar::bundle::Patient {
             id: PATIENT.into(),
             id_type: svar::bundle::IdType::Synthetic,
