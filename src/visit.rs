@@ -579,7 +579,7 @@ fn rebuild(
                 .map_err(|_| mismatch(&a.item))?;
             given[item.0] = Some((answer, a.at));
         }
-        for &item in &form.visibility_order {
+        for &item in form.visibility_order() {
             if let Some((answer, at)) = given[item.0].take() {
                 if session.answer(ix, item, Some(answer)) != AnswerOutcome::Accepted {
                     return Err(mismatch(form.item(item).id.as_str()));

@@ -3,9 +3,8 @@
 
 use super::{AnswerTimes, Bundle, BundleError, FormHashes, Meta, Status, Timestamp};
 use crate::answer::{Answer, AnswerError, AnswerProblem};
-use crate::battery::{Battery, BatteryForm};
+use crate::battery::Battery;
 use crate::form::{Form, ItemIx};
-use crate::id::BatteryId;
 use crate::session::{AnswerOutcome, Missing, Session};
 use crate::text::Lang;
 use serde_json::Value;
@@ -77,7 +76,7 @@ pub fn fill(
 ) -> Result<Filled, FillError> {
     let (battery, single_form) = match subject {
         Subject::Battery(battery) => (battery, false),
-        Subject::Form(form) => (Arc::new(one_form_battery(form)), true),
+        Subject::Form(form) => (Arc::new(Battery::of_form(form)), true),
     };
     if !battery.languages.contains(&lang) {
         return Err(FillError::Language(lang));
@@ -164,7 +163,7 @@ pub fn answers_in_order(
                 );
             }
         }
-        for &item in &form.visibility_order {
+        for &item in form.visibility_order() {
             if let Some(answer) = parsed[item.0].take() {
                 ordered.push((ix, item, answer));
             }
@@ -199,19 +198,3 @@ fn missing_name(session: &Session, missing: &Missing) -> String {
     format!("{}/{}", form.id, form.item(missing.item).id)
 }
 
-/// A battery of one form with the form's own bands. It lists no time points: a single form
-/// may be filled in at any.
-fn one_form_battery(form: Arc<Form>) -> Battery {
-    Battery {
-        // A form id is a valid battery id: both follow the same rules.
-        id: BatteryId::new_unchecked(form.id.as_str()),
-        version: form.version.clone(),
-        title: form.title.clone(),
-        languages: form.languages.clone(),
-        timepoints: Vec::new(),
-        forms: vec![BatteryForm {
-            form,
-            overrides: Vec::new(),
-        }],
-    }
-}

@@ -64,6 +64,12 @@ pub struct Form {
 }
 
 impl Form {
+    /// Items ordered so that every item comes after the items its visibility depends on:
+    /// replaying answers in this order rebuilds what a patient saw.
+    pub fn visibility_order(&self) -> &[ItemIx] {
+        &self.visibility_order
+    }
+
     /// The item with this id.
     pub fn item_ix(&self, id: &str) -> Option<ItemIx> {
         self.items

@@ -109,6 +109,23 @@ pub struct BandOverride {
 }
 
 impl Battery {
+    /// A battery of one form with the form's own bands. It lists no time points: a single form
+    /// may be filled in at any.
+    pub fn of_form(form: Arc<Form>) -> Battery {
+        Battery {
+            // A form id is a valid battery id: both follow the same rules.
+            id: BatteryId::new_unchecked(form.id.as_str()),
+            version: form.version.clone(),
+            title: form.title.clone(),
+            languages: form.languages.clone(),
+            timepoints: Vec::new(),
+            forms: vec![BatteryForm {
+                form,
+                overrides: Vec::new(),
+            }],
+        }
+    }
+
     /// The member form with this id.
     pub fn member(&self, form_id: &str) -> Option<&BatteryForm> {
         self.forms.iter().find(|m| m.form.id.as_str() == form_id)
