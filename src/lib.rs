@@ -1,22 +1,22 @@
 //! Svar: a touch-screen questionnaire kiosk for clinics.
 //!
-//! The questionnaire model lives in the `svar-forms` crate and is re-exported here under its
-//! module names; this crate holds the rest while the workspace is being split by role.
+//! The questionnaire model lives in the `svar-forms` crate, sealed bundles in `svar-bundle` and
+//! the kiosk's store in `svar-store`; they are re-exported here under their module names while
+//! the workspace is split by role.
 
 pub use svar_forms::{
-    answer, battery, condition, diag, expr, form, id, library, patient_id, schema, score, session,
-    source, text,
+    answer, battery, condition, diag, expr, form, id, library, patient_id, record, schema, score,
+    session, source, text,
 };
 
-pub mod bundle;
+pub use svar_bundle::{self as bundle, export};
+pub use svar_store as store;
 pub mod config;
-pub mod export;
 pub mod i18n;
 pub mod idle;
 pub mod receive;
 pub mod setup;
 pub mod staff;
-pub mod store;
 pub mod ui;
 pub mod upload;
 pub mod visit;

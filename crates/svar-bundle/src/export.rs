@@ -11,21 +11,21 @@
 //! Output files are written whole to a temporary name and then renamed, so a crash never
 //! leaves a half-written file under a final name.
 
-use crate::battery::Timepoint;
-use crate::bundle::{
-    self, Bundle, FormHashes, FormRecord, HashError, IdType, Identities, KioskKeys, OpenError,
-    Status,
+use crate as bundle;
+use crate::{
+    Bundle, FormHashes, FormRecord, HashError, IdType, Identities, KioskKeys, OpenError, Status,
 };
-use crate::form::{Form, Item, ItemKind};
-use crate::library;
-use crate::score::number_json;
-use crate::text::Lang;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use svar_forms::battery::Timepoint;
+use svar_forms::form::{Form, Item, ItemKind};
+use svar_forms::library;
+use svar_forms::score::number_json;
+use svar_forms::text::Lang;
 
 /// What `svar export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -770,14 +770,14 @@ fn then_seen<'a>(mut ids: Vec<String>, seen: impl Iterator<Item = &'a String>) -
 }
 
 /// A text in English (or the form's first language when it has no English).
-fn en(text: &crate::text::Text) -> String {
+fn en(text: &svar_forms::text::Text) -> String {
     text.get(Lang::En).to_owned()
 }
 
 /// The codebook's values and notes of an item.
 fn item_values(item: &Item) -> (String, String) {
     let range = |min: String, max: String| format!("{min} to {max}");
-    let pairs = |choices: &[crate::form::Choice]| {
+    let pairs = |choices: &[svar_forms::form::Choice]| {
         options(
             choices
                 .iter()
@@ -813,7 +813,8 @@ fn item_values(item: &Item) -> (String, String) {
             format!("free text, at most {max_length} characters"),
         ),
         ItemKind::Date { min, max } => {
-            let show = |d: &Option<crate::answer::Date>| d.map_or("any".into(), |d| d.to_string());
+            let show =
+                |d: &Option<svar_forms::answer::Date>| d.map_or("any".into(), |d| d.to_string());
             let values = if min.is_some() || max.is_some() {
                 range(show(min), show(max))
             } else {

@@ -1,14 +1,14 @@
 //! Filling in a bundle without the kiosk (`svar fill`): a paper form's answers, checked as
 //! the kiosk checks them.
 
-use super::{AnswerTimes, Bundle, BundleError, FormHashes, Meta, Status, Timestamp};
-use crate::answer::{Answer, AnswerError, AnswerProblem};
-use crate::battery::Battery;
-use crate::form::{Form, ItemIx};
-use crate::session::{AnswerOutcome, Missing, Session};
-use crate::text::Lang;
+use crate::{AnswerTimes, Bundle, BundleError, FormHashes, Meta, Status, Timestamp};
 use serde_json::Value;
 use std::sync::Arc;
+use svar_forms::answer::{Answer, AnswerError, AnswerProblem};
+use svar_forms::battery::Battery;
+use svar_forms::form::{Form, ItemIx};
+use svar_forms::session::{AnswerOutcome, Missing, Session};
+use svar_forms::text::Lang;
 
 /// What `svar fill` completes.
 #[derive(Debug, Clone)]
@@ -197,4 +197,3 @@ fn missing_name(session: &Session, missing: &Missing) -> String {
     let form = session.form(missing.form);
     format!("{}/{}", form.id, form.item(missing.item).id)
 }
-

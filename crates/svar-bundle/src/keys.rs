@@ -1,18 +1,18 @@
 //! Keys: the receiving side's age identities, the kiosk's device signing key and the
 //! enrolled kiosk public keys, read and written without ever quoting key material.
 
-use super::Timestamp;
+use crate::Timestamp;
 use age::secrecy::ExposeSecret;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The demo recipient (age public key); its identity is `assets/demo-keys/demo-identity.txt`.
-const DEMO_RECIPIENT: &str = include_str!("../../assets/demo-keys/demo-recipient.txt");
+const DEMO_RECIPIENT: &str = include_str!("../../../assets/demo-keys/demo-recipient.txt");
 /// The demo device key (minisign secret key, not secret: it is in the repository).
-const DEMO_DEVICE_KEY: &str = include_str!("../../assets/demo-keys/demo-device.key");
+const DEMO_DEVICE_KEY: &str = include_str!("../../../assets/demo-keys/demo-device.key");
 /// The demo device public key, which `svar open --demo` trusts for the demo kiosk.
-const DEMO_DEVICE_PUB: &str = include_str!("../../assets/demo-keys/demo-device.key.pub");
+const DEMO_DEVICE_PUB: &str = include_str!("../../../assets/demo-keys/demo-device.key.pub");
 
 /// A key file that could not be read, parsed or written. Messages never quote key material.
 #[derive(Debug, thiserror::Error)]
@@ -365,7 +365,7 @@ impl KioskKeys {
             let kiosk = path
                 .file_stem()
                 .and_then(|s| s.to_str())
-                .filter(|s| crate::id::is_valid_id(s))
+                .filter(|s| svar_forms::id::is_valid_id(s))
                 .ok_or_else(|| KeyError::KioskKeyName { path: path.clone() })?
                 .to_owned();
             let key =

@@ -1,7 +1,7 @@
 //! Opening a sealed bundle on the receiving side, telling apart every way a file can fail.
 
-use super::keys::key_id;
-use super::{Bundle, FORMAT, Identities, KioskKeys};
+use crate::keys::key_id;
+use crate::{Bundle, FORMAT, Identities, KioskKeys};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::{self, Read};

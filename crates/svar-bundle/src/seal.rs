@@ -1,7 +1,7 @@
 //! Sealing: sign the bundle, wrap it in an envelope, encrypt it to every recipient and write
 //! it atomically to the outbox.
 
-use super::{Bundle, DeviceKey, FORMAT};
+use crate::{Bundle, DeviceKey, FORMAT};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -116,7 +116,7 @@ pub fn sweep_temporary(outbox: &Path) -> io::Result<usize> {
         let is_ours = name
             .strip_prefix('.')
             .and_then(|n| n.strip_suffix(".tmp"))
-            .is_some_and(|n| n.ends_with(super::EXTENSION));
+            .is_some_and(|n| n.ends_with(crate::EXTENSION));
         if is_ours && !entry.file_type()?.is_dir() {
             std::fs::remove_file(entry.path())?;
             removed += 1;

@@ -4,7 +4,8 @@
 //! positions), checked once and turned into a model with resolved references; nothing
 //! downstream meets a broken form. On that model: conditions ([`condition`]), the expression
 //! language ([`expr`]), answers ([`answer`]), scoring ([`score`]) and the form-entry session
-//! ([`session`]) that the kiosk drives. Patient ids are checked in [`patient_id`]; languages and
+//! ([`session`]) that the kiosk drives. Patient ids are checked in [`patient_id`]; who, when and how a session ended is its
+//! [`record`]; languages and
 //! translated texts are in [`text`]; diagnostics for admins in [`diag`].
 
 pub mod answer;
@@ -16,6 +17,7 @@ pub mod form;
 pub mod id;
 pub mod library;
 pub mod patient_id;
+pub mod record;
 pub mod schema;
 pub mod score;
 pub mod session;

@@ -7,7 +7,7 @@
 //! longer matches the head. Without the store key none of these can be repaired. Triggers
 //! also refuse updates and deletes, so the kiosk itself cannot rewrite history by mistake.
 
-use super::crypt::{HmacSha256, StoreKey};
+use crate::crypt::{HmacSha256, StoreKey};
 use hmac::Mac;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -211,7 +211,7 @@ pub(super) fn append(
     let (prev_seq, prev_mac) = last.unwrap_or((0, Vec::new()));
     let record = AuditRecord {
         seq: prev_seq + 1,
-        at: crate::bundle::Timestamp::now().to_string(),
+        at: svar_forms::record::Timestamp::now().to_string(),
         event: event.as_str().to_owned(),
         session: session.map(str::to_owned),
         staff: staff.map(str::to_owned),

@@ -1,7 +1,7 @@
 //! Small state of the kiosk's own that must outlive a restart (the PIN pad's lock), as JSON
 //! by key. It never holds answers or patient data, so it is not encrypted.
 
-use super::{Store, StoreError};
+use crate::{Store, StoreError};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -21,14 +21,14 @@ pub use audit::{AuditEvent, AuditProblem, AuditRecord};
 pub use crypt::{StoreKey, StoreKeyError};
 pub use seal_intent::SealIntent;
 
-use crate::bundle::{Meta, Status, Timestamp};
-use crate::session::Position;
-use crate::text::Lang;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use svar_forms::record::{Meta, Status, Timestamp};
+use svar_forms::session::Position;
+use svar_forms::text::Lang;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -415,9 +415,10 @@ impl Store {
     }
 
     /// Simulates a full disk: caps the database's size and fills every free page, so that
-    /// any write needing a new page fails as on a full disk. `false` lifts it.
-    #[cfg(test)]
-    pub(crate) fn simulate_full_disk(&self, full: bool) {
+    /// any write needing a new page fails as on a full disk. `false` lifts it. For tests of
+    /// the code above the store (feature `test-support`).
+    #[cfg(feature = "test-support")]
+    pub fn simulate_full_disk(&self, full: bool) {
         if full {
             let count: i64 = self
                 .conn

@@ -8,7 +8,7 @@
 //! exact bytes lets the restart adopt the file, or write the same bytes again, so every
 //! attempt for a session yields one ciphertext.
 
-use super::{SessionId, State, Store, StoreError, place_summary};
+use crate::{SessionId, State, Store, StoreError, place_summary};
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 use zeroize::Zeroizing;
