@@ -5,7 +5,7 @@
 mod near_limits;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use near_limits::{FormFolder, ItemSpec, Kind, PageSpec, Painter, Show, Words};
+use near_limits::{FormFolder, Headless, ItemSpec, Kind, PageSpec, Show, Words};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -177,13 +177,13 @@ fn near_limit_frames(c: &mut Criterion) {
         if answered {
             near_limits::answer_all(&mut kiosk);
         }
-        let painter = Painter::new();
+        let headless = Headless::new();
         // Warm up: fonts are laid out and textures loaded on the first frames.
         for _ in 0..2 {
-            painter.frame(&mut kiosk);
+            headless.frame(&mut kiosk);
         }
-        eprintln!("{name}: {:?}", painter.frame(&mut kiosk));
-        group.bench_function(&name, |b| b.iter(|| black_box(painter.frame(&mut kiosk))));
+        eprintln!("{name}: {:?}", headless.frame(&mut kiosk));
+        group.bench_function(&name, |b| b.iter(|| black_box(headless.frame(&mut kiosk))));
     }
     group.finish();
 }

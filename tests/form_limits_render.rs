@@ -9,7 +9,7 @@
 mod near_limits;
 
 use near_limits::{
-    Content, FormFolder, ItemSpec, Kind, PageSpec, Painter, Show, Words, answer_all, current,
+    Content, FormFolder, Headless, ItemSpec, Kind, PageSpec, Show, Words, answer_all, current,
     form_json,
 };
 use proptest::collection::vec;
@@ -192,10 +192,10 @@ proptest! {
                 )));
             }
         };
-        let painter = Painter::new();
+        let headless = Headless::new();
         // The kiosk sets its look during a context's first frame, which egui's default look
         // still draws (selectable text, with a node per line): that frame is not counted.
-        painter.frame(&mut kiosk);
+        headless.frame(&mut kiosk);
         let mut shown = 0;
         while let Some((form, _, screen)) = current(&kiosk) {
             let content = Content::of(&form, &screen);
@@ -210,11 +210,9 @@ proptest! {
                 }
                 // The first frame lays out and measures; the second draws what settled.
                 for frame in 0..2 {
-                    let work = painter.frame(&mut kiosk);
+                    let work = headless.frame(&mut kiosk);
                     prop_assert!(
-                        work.shapes <= allowed.shapes
-                            && work.vertices <= allowed.vertices
-                            && work.nodes <= allowed.nodes,
+                        work.within(&allowed),
                         "screen {shown} (answered: {answered}, frame {frame}) cost {work:?}, \
                          over its budget {allowed:?} for {content:?}"
                     );
@@ -226,12 +224,9 @@ proptest! {
         prop_assert_eq!(shown, screens(&pages));
         prop_assert_eq!(kiosk.session().map(|s| s.position()), Some(Position::Review));
         // The review screen lists nothing (no question is required): only the fixed parts.
-        let review = painter.frame(&mut kiosk);
-        let fixed = budget(&Content::default());
+        let review = headless.frame(&mut kiosk);
         prop_assert!(
-            review.shapes <= fixed.shapes
-                && review.vertices <= fixed.vertices
-                && review.nodes <= fixed.nodes,
+            review.within(&budget(&Content::default())),
             "the review screen cost {review:?}"
         );
     }

@@ -2,7 +2,7 @@
 //! the real loader, and a headless kiosk that draws their screens and counts the work done.
 //! Shared by the limits render test and the UI bench.
 
-// The bench uses the form builder and the painter, not the budget.
+// The test and the bench each use part of this module.
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
@@ -428,7 +428,7 @@ fn heaviest_answer(kind: &ItemKind) -> Option<Answer> {
 }
 
 /// What one frame cost: shapes painted, vertices after tessellation, accessibility nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Work {
     /// Shapes the frame painted.
     pub shapes: usize,
@@ -438,22 +438,31 @@ pub struct Work {
     pub nodes: usize,
 }
 
+impl Work {
+    /// True when every count is at most `budget`'s.
+    pub fn within(&self, budget: &Work) -> bool {
+        self.shapes <= budget.shapes
+            && self.vertices <= budget.vertices
+            && self.nodes <= budget.nodes
+    }
+}
+
 /// A headless egui context the size of the kiosk's screen, with the kiosk's fonts and the
 /// accessibility tree on.
-pub struct Painter {
+pub struct Headless {
     ctx: egui::Context,
 }
 
-impl Painter {
+impl Headless {
     /// The kiosk's screen: 1280×800 points.
     pub const SCREEN: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
     /// A fresh context.
-    pub fn new() -> Painter {
+    pub fn new() -> Headless {
         let ctx = egui::Context::default();
         svar::ui::theme::install_fonts(&ctx);
         ctx.enable_accesskit();
-        Painter { ctx }
+        Headless { ctx }
     }
 
     /// Builds and tessellates one frame of the kiosk; returns what it cost.
