@@ -252,11 +252,14 @@ fn an_image_file_over_the_byte_limit_is_refused_with_its_code_at_its_place() {
     file.set_len(MAX_IMAGE_BYTES + 1).expect("pad image");
     let (line, column) = place_of(&form, "\"image\": ");
     let path = forms.join("minimal.json");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .expect("svar runs");
+    let validate = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .expect("svar runs")
+    };
+    let out = validate();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let wanted = format!(
         "{}:{line}:{column}: error[image-file-too-large]: ",
@@ -269,11 +272,7 @@ fn an_image_file_over_the_byte_limit_is_refused_with_its_code_at_its_place() {
     );
     // One byte less is within the limit: the same file validates.
     file.set_len(MAX_IMAGE_BYTES).expect("trim image");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svar"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .expect("svar runs");
+    let out = validate();
     assert!(
         out.status.success(),
         "{}",

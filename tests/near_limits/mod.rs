@@ -325,7 +325,9 @@ impl FormFolder {
         let forms = dir.path().join("forms");
         std::fs::create_dir_all(forms.join("batteries")).expect("forms folder");
         std::fs::create_dir_all(dir.path().join("assets")).expect("assets folder");
-        let text = serde_json::to_string_pretty(form).expect("form JSON");
+        // Compact: the loader refuses form files over 4 MiB, and the largest body maps are
+        // near that.
+        let text = serde_json::to_string(form).expect("form JSON");
         std::fs::write(forms.join(format!("{ID}.json")), text).expect("write form");
         let battery = json!({"id": ID, "version": "1.0.0", "title": Words::SHORT.json(),
                              "languages": ["nb"], "timepoints": ["baseline"],
