@@ -1,11 +1,15 @@
-//! CPU time to build and tessellate one kiosk frame, headless: the densest page (the HSCL-25
-//! grid) and the body map.
+//! CPU time to build and tessellate one kiosk frame, headless: the densest shipped page (the
+//! HSCL-25 grid) and the body map, and the heaviest pages a form that validates may have.
+
+#[path = "../tests/near_limits/mod.rs"]
+mod near_limits;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use near_limits::{FormFolder, Headless, ItemSpec, Kind, PageSpec, Show, Words};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
-use svar::form::Display;
+use svar::form::{Display, limits};
 use svar::i18n::Strings;
 use svar::text::Lang;
 use svar::ui::{Config, Intent, Kiosk};
@@ -68,6 +72,9 @@ fn bench_frame(c: &mut Criterion, name: &str, mut kiosk: Kiosk) {
             egui::Pos2::ZERO,
             egui::vec2(1920.0, 1080.0),
         )),
+        // A standing clock: without it egui moves time on a sixtieth of a second a frame, and
+        // after some thousand iterations the idle time-out would replace the page measured.
+        time: Some(0.0),
         ..Default::default()
     };
     // Warm up: fonts are laid out and textures loaded on the first frames.
@@ -103,5 +110,86 @@ fn frames(c: &mut Criterion) {
     bench_frame(c, "frame: body map, build + tessellate", body_map);
 }
 
-criterion_group!(benches, frames);
+/// A page of `MAX_PAGE_ITEMS` items of `kind` on one screen.
+fn full_page(kind: Kind) -> PageSpec {
+    let item = ItemSpec {
+        kind,
+        text: Words::SHORT,
+        help: None,
+        labels: Words::SHORT,
+    };
+    PageSpec::Items {
+        show: Show::Together,
+        title: None,
+        items: vec![item; limits::MAX_PAGE_ITEMS],
+    }
+}
+
+/// The heaviest screens the limits allow, at the kiosk's 1280×800, with the accessibility
+/// tree on: full pages of the widest ratings, of the largest body maps (every region chosen,
+/// so every polygon is filled), and the largest grid.
+fn near_limit_frames(c: &mut Criterion) {
+    let points = limits::MAX_MAP_POINTS / limits::MAX_POLYGON_POINTS;
+    let pages = [
+        (
+            format!(
+                "near limits: {} ratings of {} values",
+                limits::MAX_PAGE_ITEMS,
+                limits::MAX_RATING_VALUES
+            ),
+            full_page(Kind::Rating {
+                min: 0,
+                values: limits::MAX_RATING_VALUES,
+            }),
+            false,
+        ),
+        (
+            format!(
+                "near limits: grid of {} rows of {} options",
+                limits::MAX_PAGE_ITEMS,
+                limits::MAX_OPTIONS
+            ),
+            PageSpec::Grid {
+                rows: limits::MAX_PAGE_ITEMS,
+                options: limits::MAX_OPTIONS,
+                text: Words::SHORT,
+                labels: Words::SHORT,
+            },
+            false,
+        ),
+        (
+            format!(
+                "near limits: {} body maps of {} points, all chosen",
+                limits::MAX_PAGE_ITEMS,
+                limits::MAX_MAP_POINTS
+            ),
+            full_page(Kind::BodyMap {
+                regions: points,
+                polygons: 1,
+                points: limits::MAX_POLYGON_POINTS,
+            }),
+            true,
+        ),
+    ];
+    let mut group = c.benchmark_group("frame");
+    // A frame of these takes tens of milliseconds: ten samples keep the run short.
+    group.sample_size(10);
+    for (name, page, answered) in pages {
+        let folder = FormFolder::new(&near_limits::form_json(&[page]));
+        let mut kiosk = folder.load().expect("the near-limit form validates");
+        if answered {
+            near_limits::answer_all(&mut kiosk);
+        }
+        let headless = Headless::new();
+        // Warm up: fonts are laid out and textures loaded on the first frames.
+        for _ in 0..2 {
+            headless.frame(&mut kiosk);
+        }
+        eprintln!("{name}: {:?}", headless.frame(&mut kiosk));
+        group.bench_function(&name, |b| b.iter(|| black_box(headless.frame(&mut kiosk))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frames, near_limit_frames);
 criterion_main!(benches);

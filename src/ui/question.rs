@@ -6,7 +6,7 @@ use super::widgets::{
 };
 use super::{Intent, Kiosk};
 use crate::answer::{Answer, AnswerProblem, Answers};
-use crate::form::{Display, Form, Item, ItemIx, ItemKind};
+use crate::form::{Display, Form, Item, ItemIx, ItemKind, limits};
 use crate::i18n::{self, Arg, Strings};
 use crate::text::Lang;
 use egui::Ui;
@@ -260,7 +260,10 @@ fn item_ui(
                 year: &k.tr("date-year"),
                 months: &months,
             };
-            let (min_year, max_year) = (min.map_or(1900, |d| d.year), max.map_or(2100, |d| d.year));
+            let (min_year, max_year) = (
+                min.map_or(limits::DEFAULT_FIRST_YEAR, |d| d.year),
+                max.map_or(limits::DEFAULT_LAST_YEAR, |d| d.year),
+            );
             let draft = k
                 .turn
                 .scratch
