@@ -55,43 +55,7 @@ pub struct Config {
     pub upload: Vec<UploadTarget>,
 }
 
-/// One `[[upload]]` block: where bundles are delivered (see `docs/upload.md`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadTarget {
-    /// `kind = "folder"`: a mounted share or a removable disk.
-    Folder {
-        /// The folder.
-        path: PathBuf,
-    },
-    /// `kind = "https"`: a receiver. At least one of the token and the client certificate.
-    Https {
-        /// The receiver's base URL.
-        url: String,
-        /// The file holding the bearer token (kept out of `svar.toml`, which is not secret).
-        token_file: Option<PathBuf>,
-        /// An extra CA certificate (PEM) for a clinic's own CA.
-        ca_file: Option<PathBuf>,
-        /// The kiosk's client certificate chain and private key (one PEM file), for receivers
-        /// that require client certificates.
-        client_cert_file: Option<PathBuf>,
-    },
-    /// `kind = "s3"`: a bucket of an S3-compatible object store.
-    S3 {
-        /// The service's URL (`https://`, or `http://` to this machine only).
-        endpoint: String,
-        /// The bucket, which must exist.
-        bucket: String,
-        /// The key prefix the bundles go under (`""`: the bucket's root).
-        prefix: String,
-        /// The region requests are signed for: `region` if given, else the endpoint's AWS
-        /// region, else `us-east-1`.
-        region: String,
-        /// The file holding the access key id and secret (kept out of `svar.toml`).
-        credentials_file: PathBuf,
-        /// An extra CA certificate (PEM) for a clinic's own CA.
-        ca_file: Option<PathBuf>,
-    },
-}
+pub use svar_upload::UploadTarget;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -561,7 +525,7 @@ fn upload_target(
     }
     let region = u.endpoint.as_ref().and_then(|endpoint| {
         let given = u.region.as_ref();
-        crate::receive::resolve_region(endpoint.get_ref(), given.map(|r| r.get_ref().as_str()))
+        svar_s3::resolve_region(endpoint.get_ref(), given.map(|r| r.get_ref().as_str()))
             .map_err(|message| {
                 let place = given.map_or(endpoint.span().start, |r| r.span().start);
                 c.error(place, "region-mismatch", message);
@@ -820,7 +784,7 @@ pin_hash = "{hash}"
                 endpoint: "https://s3.example.org".into(),
                 bucket: "svar".into(),
                 prefix: String::new(),
-                region: crate::receive::DEFAULT_S3_REGION.into(),
+                region: svar_s3::DEFAULT_S3_REGION.into(),
                 credentials_file: dir.path().join("s3.keys"),
                 ca_file: None,
             }]

@@ -10,13 +10,13 @@ pub use svar_forms::{
 };
 
 pub use svar_bundle::{self as bundle, export};
+pub use svar_receive as receive;
 pub use svar_store as store;
+pub use svar_upload as upload;
 pub mod config;
 pub mod i18n;
 pub mod idle;
-pub mod receive;
 pub mod setup;
 pub mod staff;
 pub mod ui;
-pub mod upload;
 pub mod visit;

@@ -4,7 +4,7 @@
 use crate::battery::Battery;
 use crate::bundle::{DeviceKey, FormHashes, HashError, KeyError};
 use crate::config::Config;
-use crate::store::{DB_FILE, Store, StoreError, StoreKey, StoreKeyError};
+use crate::store::{AuditEvent, DB_FILE, SessionId, Store, StoreError, StoreKey, StoreKeyError};
 use crate::ui::Records;
 use crate::visit::Sealer;
 use std::path::{Path, PathBuf};
@@ -153,11 +153,35 @@ pub fn records_from_config(
             config.outbox.clone(),
             u,
             UPLOAD_INTERVAL,
-            Some(open_store(&config.data_folder, &config.store_key)?),
+            Some(Box::new(StoreJournal(open_store(
+                &config.data_folder,
+                &config.store_key,
+            )?))),
         )),
         None => None,
     };
     Ok(records)
+}
+
+/// The kiosk's store as the uploader's journal: files of sessions still being sealed wait,
+/// and each delivery is an audit row `bundle_uploaded` with the target's kind.
+pub struct StoreJournal(pub Store);
+
+impl svar_upload::Journal for StoreJournal {
+    fn holds_unsealed(&self, id: uuid::Uuid) -> bool {
+        self.0.holds_unsealed(SessionId(id)).unwrap_or(true)
+    }
+
+    fn delivered(&mut self, id: uuid::Uuid, target_kind: &str) {
+        // The log is a record, not a gate: a failed append must not undo a delivery the
+        // receiver already confirmed.
+        let _ = self.0.audit(
+            AuditEvent::BundleUploaded,
+            Some(SessionId(id)),
+            None,
+            Some(target_kind),
+        );
+    }
 }
 
 /// The demo's records in `folder`: `data/`, `outbox/` and a fresh `store.key` beside them,

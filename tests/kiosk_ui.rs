@@ -1055,7 +1055,7 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
         files.sealer.outbox.clone(),
         uploader,
         std::time::Duration::from_millis(50),
-        Some(files.store()),
+        Some(Box::new(svar::setup::StoreJournal(files.store()))),
     ));
     let mut h = kiosk_with(egui::vec2(1280.0, 800.0), files, records);
     // The uploader runs on its own thread: wait (in real time) for its first pass.

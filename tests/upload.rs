@@ -226,8 +226,8 @@ fn bundles_arrive_intact_and_leave_the_outbox_only_with_a_receipt() {
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(vec![server.target()]);
     let mut state = uploader_state();
-    let mut store = kiosk.store();
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut store));
+    let mut journal = svar::setup::StoreJournal(kiosk.store());
+    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut journal));
     assert!(!report.failed(), "{report:?}");
     assert_eq!(report.delivered(), 3);
     assert!(kiosk.bundles().is_empty());
@@ -236,7 +236,8 @@ fn bundles_arrive_intact_and_leave_the_outbox_only_with_a_receipt() {
         assert_eq!(stored[&id_of(path)], *bytes, "intact");
     }
     assert!(server.stores().values().all(|n| *n == 1));
-    let uploaded = store
+    let uploaded = journal
+        .0
         .audit_log()
         .unwrap()
         .into_iter()

@@ -51,8 +51,8 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(target(moto.config(BUCKET)));
     let mut state = uploader_state();
-    let mut store = kiosk.store();
-    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut store));
+    let mut journal = svar::setup::StoreJournal(kiosk.store());
+    let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut journal));
     assert!(!report.failed(), "{report:?}");
     assert_eq!(report.delivered(), 3);
     assert!(kiosk.bundles().is_empty());
@@ -62,7 +62,8 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
             Some(bytes)
         );
     }
-    let uploaded: Vec<_> = store
+    let uploaded: Vec<_> = journal
+        .0
         .audit_log()
         .unwrap()
         .into_iter()

@@ -86,13 +86,13 @@ pub fn upload(args: UploadArgs) -> Outcome {
     let uploader = Uploader::from_config(&targets, timeouts, kiosk)
         .map_err(|e| Failure::new(e.to_string()))?;
     // Deliveries are recorded when the kiosk's store is there; uploading does not need it.
-    let mut store = config.as_ref().and_then(|c| {
+    let mut journal = config.as_ref().and_then(|c| {
         if !c.data_folder.join(svar::store::DB_FILE).is_file() {
             return None;
         }
         let key = svar::store::StoreKey::load(&c.store_key).ok()?;
         match svar::store::Store::open(&c.data_folder, key) {
-            Ok(store) => Some(store),
+            Ok(store) => Some(svar::setup::StoreJournal(store)),
             Err(e) => {
                 eprintln!("warning: deliveries are not recorded in the audit log: {e}");
                 None
@@ -104,7 +104,9 @@ pub fn upload(args: UploadArgs) -> Outcome {
         &outbox,
         &mut state,
         std::time::SystemTime::now(),
-        store.as_mut(),
+        journal
+            .as_mut()
+            .map(|j| j as &mut dyn svar::upload::Journal),
     );
     if let Some(e) = &report.outbox_error {
         eprintln!("error: {e}");

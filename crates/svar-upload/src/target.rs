@@ -1,14 +1,51 @@
 //! Upload targets: what `svar.toml` names (a folder, an HTTPS receiver, an S3 bucket), the
 //! credentials they read, and their connections.
 
-use super::Timeouts;
-use crate::config::UploadTarget;
-use crate::receive::S3Config;
+use crate::Timeouts;
 use object_store::aws::AmazonS3;
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, RetryConfig};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use svar_s3::S3Config;
+
+/// One `[[upload]]` block: where bundles are delivered (see `docs/upload.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadTarget {
+    /// `kind = "folder"`: a mounted share or a removable disk.
+    Folder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// `kind = "https"`: a receiver. At least one of the token and the client certificate.
+    Https {
+        /// The receiver's base URL.
+        url: String,
+        /// The file holding the bearer token (kept out of `svar.toml`, which is not secret).
+        token_file: Option<PathBuf>,
+        /// An extra CA certificate (PEM) for a clinic's own CA.
+        ca_file: Option<PathBuf>,
+        /// The kiosk's client certificate chain and private key (one PEM file), for receivers
+        /// that require client certificates.
+        client_cert_file: Option<PathBuf>,
+    },
+    /// `kind = "s3"`: a bucket of an S3-compatible object store.
+    S3 {
+        /// The service's URL (`https://`, or `http://` to this machine only).
+        endpoint: String,
+        /// The bucket, which must exist.
+        bucket: String,
+        /// The key prefix the bundles go under (`""`: the bucket's root).
+        prefix: String,
+        /// The region requests are signed for: `region` if given, else the endpoint's AWS
+        /// region, else `us-east-1`.
+        region: String,
+        /// The file holding the access key id and secret (kept out of `svar.toml`).
+        credentials_file: PathBuf,
+        /// An extra CA certificate (PEM) for a clinic's own CA.
+        ca_file: Option<PathBuf>,
+    },
+}
 
 /// Where bundles are delivered.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! The kiosk's background uploader: a pass over the outbox on a timer, on its own thread.
 
-use super::{State, Status, Uploader, clock_jitter};
-use crate::store::Store;
+use crate::{Journal, State, Status, Uploader, clock_jitter};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -57,13 +56,13 @@ impl Drop for Handle {
 
 /// Runs a pass over `outbox` every `interval` on a background thread until the handle is
 /// stopped or dropped. The caller never waits on the network: it reads [`Handle::status`].
-/// With `store` (its own connection to the kiosk's store), deliveries are audited and bundles
-/// of sessions the kiosk has not finished sealing wait.
+/// With a `journal` (its own connection to the kiosk's store), deliveries are recorded and
+/// bundles of sessions the kiosk has not finished sealing wait.
 pub fn spawn(
     outbox: PathBuf,
     uploader: Uploader,
     interval: Duration,
-    mut store: Option<Store>,
+    mut journal: Option<Box<dyn Journal + Send>>,
 ) -> Handle {
     let stop = Arc::new(AtomicBool::new(false));
     let status = Arc::new(Mutex::new(Status::default()));
@@ -73,7 +72,12 @@ pub fn spawn(
         std::thread::spawn(move || {
             let mut state = State::new(clock_jitter());
             while !stop.load(Ordering::SeqCst) {
-                uploader.run_once(&outbox, &mut state, SystemTime::now(), store.as_mut());
+                uploader.run_once(
+                    &outbox,
+                    &mut state,
+                    SystemTime::now(),
+                    journal.as_deref_mut().map(|j| j as &mut dyn Journal),
+                );
                 if let Ok(mut shared) = status.lock() {
                     *shared = state.status.clone();
                 }

@@ -10,15 +10,14 @@
 //! The clock and the random numbers come from the caller, so tests can check the back-off.
 //! Nothing here reads a bundle's content: errors and statuses name files and targets only.
 
-use crate::bundle::{EXTENSION, sha256_hex, write_atomically};
-use crate::receive::bundle_object_key;
-use crate::store::{AuditEvent, SessionId, Store};
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+use svar_bundle::{EXTENSION, sha256_hex, write_atomically};
+use svar_s3::bundle_object_key;
 use uuid::Uuid;
 
 mod background;
@@ -28,6 +27,16 @@ mod target;
 pub use background::*;
 pub use retry::*;
 pub use target::*;
+
+/// The kiosk's record of its sessions, as the uploader reads and writes it (the kiosk's store).
+pub trait Journal {
+    /// Whether the session of bundle `id` is still being sealed, so its file must wait. When
+    /// this cannot be told, the answer is `true`: the file waits for the next pass.
+    fn holds_unsealed(&self, id: Uuid) -> bool;
+    /// Records that bundle `id` reached a target of this kind (`folder`, `https`, `s3`). The
+    /// record is not a gate: a failure to write it must not undo a confirmed delivery.
+    fn delivered(&mut self, id: Uuid, target_kind: &str);
+}
 
 /// The folder under the outbox that permanently rejected files are moved to.
 pub const QUARANTINE: &str = "quarantine";
@@ -346,7 +355,7 @@ impl Uploader {
     /// An uploader for a configuration's `[[upload]]` blocks with the default time-outs and
     /// back-off (token files are read now).
     pub fn from_config(
-        targets: &[crate::config::UploadTarget],
+        targets: &[UploadTarget],
         timeouts: Timeouts,
         kiosk: Option<String>,
     ) -> Result<Uploader, TargetError> {
@@ -358,14 +367,14 @@ impl Uploader {
     }
 
     /// One pass over `outbox` at time `now`: every due file to every target (see the module
-    /// documentation). With `audit`, each delivery to a target is recorded as
-    /// `bundle_uploaded` with the bundle id and the target's kind.
+    /// documentation). With a `journal`, files of sessions it holds unsealed wait, and each
+    /// delivery to a target is recorded in it.
     pub fn run_once(
         &self,
         outbox: &Path,
         state: &mut State,
         now: SystemTime,
-        mut audit: Option<&mut Store>,
+        mut journal: Option<&mut (dyn Journal + '_)>,
     ) -> Report {
         let mut report = Report::default();
         let names = match outbox_files(outbox) {
@@ -387,15 +396,13 @@ impl Uploader {
                 report.files.push((name, Outcome::Waiting { until }));
                 continue;
             }
-            if let (Some(store), Some(id)) = (audit.as_deref(), bundle_id(&name))
-                && store
-                    .holds_unsealed(crate::store::SessionId(id))
-                    .unwrap_or(true)
+            if let (Some(journal), Some(id)) = (journal.as_deref(), bundle_id(&name))
+                && journal.holds_unsealed(id)
             {
                 report.files.push((name, Outcome::NotSealed));
                 continue;
             }
-            let outcome = self.deliver_file(&file, &name, entry, audit.as_deref_mut());
+            let outcome = self.deliver_file(&file, &name, entry, journal.as_deref_mut());
             let outcome = match outcome {
                 Ok(()) => match remove_durably(outbox, &file) {
                     Ok(()) => {
@@ -465,7 +472,7 @@ impl Uploader {
         file: &Path,
         name: &str,
         entry: &mut FileState,
-        mut audit: Option<&mut Store>,
+        mut journal: Option<&mut (dyn Journal + '_)>,
     ) -> Result<(), Vec<DeliveryError>> {
         let id = bundle_id(name).ok_or_else(|| {
             vec![DeliveryError::NoBundleId {
@@ -499,15 +506,8 @@ impl Uploader {
                         && r.size == bytes.len() as u64 =>
                 {
                     entry.delivered.insert(ix);
-                    if let Some(store) = audit.as_deref_mut() {
-                        // The log is a record, not a gate: a failed append must not undo a
-                        // delivery the receiver already confirmed.
-                        let _ = store.audit(
-                            AuditEvent::BundleUploaded,
-                            Some(SessionId(id)),
-                            None,
-                            Some(target.kind()),
-                        );
+                    if let Some(journal) = journal.as_deref_mut() {
+                        journal.delivered(id, target.kind());
                     }
                 }
                 Ok(_) => errors.push(DeliveryError::ReceiptMismatch {

@@ -5,7 +5,6 @@
 //! receipt exists; the receipt is written after the bundle and only ever once, so a repeat
 //! gets the original receipt back and several receivers can share one store.
 
-use crate::bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
@@ -20,12 +19,14 @@ use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use subtle::ConstantTimeEq;
+use svar_bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
 use uuid::Uuid;
 
 mod s3;
 mod tls;
-pub use s3::{
-    DEFAULT_S3_REGION, S3Config, S3Store, bundle_object_key, endpoint_region, resolve_region,
+pub use s3::S3Store;
+pub use svar_s3::{
+    DEFAULT_S3_REGION, S3Config, bundle_object_key, endpoint_region, resolve_region,
 };
 pub use tls::{TlsError, TlsFiles, TlsListener};
 
