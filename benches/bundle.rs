@@ -4,7 +4,7 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use svar::bundle::{self, DeviceKey};
+use svar_bundle::{self as bundle, DeviceKey};
 
 fn seal(c: &mut Criterion) {
     let filled = common::demo_bundle();

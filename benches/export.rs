@@ -4,8 +4,8 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use svar::bundle::{self, DeviceKey, Identities, KioskKeys};
-use svar::export::{self, Format};
+use svar_bundle::export::{self, Format};
+use svar_bundle::{self as bundle, DeviceKey, Identities, KioskKeys};
 
 const BUNDLES: usize = 10_000;
 

@@ -5,8 +5,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use std::hint::black_box;
 use std::path::PathBuf;
-use svar::answer::Answers;
-use svar::library;
+use svar_forms::answer::Answers;
+use svar_forms::library;
 
 /// A valid 100-item form with a grid scale, conditions, a mean and a sum score with bands.
 fn generated_form(n: usize) -> serde_json::Value {
@@ -74,7 +74,7 @@ fn scoring(c: &mut Criterion) {
     let answers = Answers::from_json(&form, &answers).expect("valid answers");
     c.bench_function("score hscl25 (25 items, 3 scores)", |b| {
         b.iter(|| {
-            black_box(svar::score::score(
+            black_box(svar_forms::score::score(
                 black_box(&form),
                 black_box(&answers),
                 &[],
@@ -88,7 +88,7 @@ fn scoring(c: &mut Criterion) {
     let answers = Answers::from_json(&form, &answers).expect("valid answers");
     c.bench_function("score startback (with a derived expression score)", |b| {
         b.iter(|| {
-            black_box(svar::score::score(
+            black_box(svar_forms::score::score(
                 black_box(&form),
                 black_box(&answers),
                 &[],

@@ -7,15 +7,15 @@ mod common;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
 use std::sync::Arc;
-use svar::answer::Answer;
-use svar::form::ItemIx;
-use svar::store::{Store, StoreKey};
-use svar::text::Lang;
-use svar::visit::Visit;
+use svar_forms::answer::Answer;
+use svar_forms::form::ItemIx;
+use svar_forms::text::Lang;
+use svar_kiosk::visit::Visit;
+use svar_store::{Store, StoreKey};
 
 fn commit_answer(c: &mut Criterion) {
     let forms = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
+    let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
     let battery = Arc::new(loaded.batteries["demo"].clone());
     // Beside the build output: the same disk a kiosk's data folder would be on, not a tmpfs.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-store");

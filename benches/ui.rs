@@ -9,10 +9,10 @@ use near_limits::{FormFolder, Headless, ItemSpec, Kind, PageSpec, Show, Words};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
-use svar::form::{Display, limits};
-use svar::i18n::Strings;
-use svar::text::Lang;
-use svar::ui::{Config, Intent, Kiosk};
+use svar_forms::form::{Display, limits};
+use svar_forms::text::Lang;
+use svar_kiosk::i18n::Strings;
+use svar_kiosk::ui::{Config, Intent, Kiosk};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,7 +20,7 @@ fn root() -> PathBuf {
 
 /// A kiosk on the Norwegian work-and-health baseline, moved forward until `done` says stop.
 fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
-    let loaded = svar::library::load_paths(&[root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[root().join("forms")], None);
     let config = Config {
         battery: Arc::new(loaded.batteries["no_work_health_baseline"].clone()),
         assets: root().join("assets"),
@@ -30,12 +30,12 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: Lang::Nb,
-        staff: svar::ui::StaffSettings::default(),
+        staff: svar_kiosk::ui::StaffSettings::default(),
     };
     // The demo's records in a folder that outlives the bench run's kiosks.
     let folder = std::env::temp_dir().join(format!("svar-bench-ui-{}", std::process::id()));
     let records =
-        svar::setup::demo_records(&folder, &root().join("forms"), loaded.shared_batteries())
+        svar_kiosk::setup::demo_records(&folder, &root().join("forms"), loaded.shared_batteries())
             .expect("demo records");
     let mut kiosk = Kiosk::new(config, Strings::load().expect("locales"), records);
     kiosk.apply(Intent::StartDemo, 0.0);
@@ -53,7 +53,7 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
 
 fn screen_is(
     kiosk: &Kiosk,
-    check: impl Fn(&svar::form::Form, &svar::session::Screen) -> bool,
+    check: impl Fn(&svar_forms::form::Form, &svar_forms::session::Screen) -> bool,
 ) -> bool {
     kiosk
         .session()
@@ -66,7 +66,7 @@ fn screen_is(
 
 fn bench_frame(c: &mut Criterion, name: &str, mut kiosk: Kiosk) {
     let ctx = egui::Context::default();
-    svar::ui::theme::install_fonts(&ctx);
+    svar_kiosk::ui::theme::install_fonts(&ctx);
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -101,10 +101,12 @@ fn frames(c: &mut Criterion) {
     bench_frame(c, "frame: HSCL-25 grid (25 rows), build + tessellate", grid);
     let body_map = kiosk_at(|k| {
         screen_is(k, |form, screen| {
-            screen
-                .items
-                .iter()
-                .any(|ix| matches!(form.item(*ix).kind, svar::form::ItemKind::BodyMap { .. }))
+            screen.items.iter().any(|ix| {
+                matches!(
+                    form.item(*ix).kind,
+                    svar_forms::form::ItemKind::BodyMap { .. }
+                )
+            })
         })
     });
     bench_frame(c, "frame: body map, build + tessellate", body_map);

@@ -7,9 +7,9 @@ mod common;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::sync::Arc;
 use std::time::SystemTime;
-use svar::bundle::{self, DeviceKey};
-use svar::receive::{FolderStore, Tokens};
-use svar::upload::{Backoff, State, Target, Timeouts, Uploader};
+use svar_bundle::{self as bundle, DeviceKey};
+use svar_receive::{FolderStore, Tokens};
+use svar_upload::{Backoff, State, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "bench-token-4711";
 
@@ -22,13 +22,13 @@ fn round_trip(c: &mut Criterion) {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("a port on loopback");
     let url = format!("http://{}", listener.local_addr().expect("address"));
-    let router = svar::receive::router(
+    let router = svar_receive::router(
         Arc::new(FolderStore::new(store.path())),
         Tokens::parse(TOKEN),
-        svar::receive::DEFAULT_MAX_BYTES,
+        svar_receive::DEFAULT_MAX_BYTES,
     );
     // The runtime's worker threads serve it until the bench process ends.
-    runtime.spawn(svar::receive::serve(
+    runtime.spawn(svar_receive::serve(
         listener,
         router,
         std::future::pending(),
@@ -58,7 +58,7 @@ fn round_trip(c: &mut Criterion) {
                 bundle::seal(&sealed, &recipients, &signer, outbox.path()).expect("sealed");
             },
             |()| {
-                let mut state = State::new(svar::upload::clock_jitter());
+                let mut state = State::new(svar_upload::clock_jitter());
                 let report = uploader.run_once(outbox.path(), &mut state, SystemTime::now(), None);
                 assert_eq!(report.delivered(), 1, "{report:?}");
             },

@@ -8,7 +8,7 @@ use sha2::Digest;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use svar::bundle::{self, Identities, KioskKeys, OpenError};
+use svar_bundle::{self as bundle, Identities, KioskKeys, OpenError};
 
 use common::{OCCUPATION, PATIENT, demo_answers};
 
@@ -205,10 +205,10 @@ fn a_single_form_has_no_battery_and_a_battery_records_its_cut_offs() {
     let b = open_lib(Path::new(common::stdout(&out).trim())).unwrap();
     assert_eq!(b.battery, None);
     assert_eq!(b.forms.len(), 1);
-    assert_eq!(b.language, svar::text::Lang::En);
+    assert_eq!(b.language, svar_forms::text::Lang::En);
 
     // The Norwegian work-health battery replaces HSCL-25 cut-offs: the bundle says so.
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     let battery = &loaded.batteries["no_work_health_baseline"];
     let member = battery
         .forms
@@ -217,8 +217,10 @@ fn a_single_form_has_no_battery_and_a_battery_records_its_cut_offs() {
         .expect("a form with study cut-offs");
     let form_id = member.form.id.to_string();
     let source = member.overrides[0].source.clone();
-    let session =
-        svar::session::Session::new(std::sync::Arc::new(battery.clone()), svar::text::Lang::Nb);
+    let session = svar_forms::session::Session::new(
+        std::sync::Arc::new(battery.clone()),
+        svar_forms::text::Lang::Nb,
+    );
     let meta = bundle::Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "s".into(),

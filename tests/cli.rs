@@ -395,7 +395,7 @@ fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
     std::fs::write(
         d.join("demo.toml"),
         config
-            .replace(&recipient, &svar::bundle::demo_recipient().to_string())
+            .replace(&recipient, &svar_bundle::demo_recipient().to_string())
             .replace(
                 "device.key",
                 &common::root()
@@ -467,20 +467,20 @@ fn audit_verify_reports_an_intact_log_and_a_tampered_one() {
     let k = common::Kiosk::new();
     {
         let mut store = k.store();
-        let mut visit = svar::visit::Visit::start(
+        let mut visit = svar_kiosk::visit::Visit::start(
             &mut store,
             k.demo(),
-            svar::text::Lang::Nb,
+            svar_forms::text::Lang::Nb,
             common::meta(),
             Some("nurse_kari"),
         )
         .unwrap();
-        let script = svar::bundle::answers_in_order(&k.demo(), &common::demo_answers()).unwrap();
+        let script = svar_bundle::answers_in_order(&k.demo(), &common::demo_answers()).unwrap();
         for (form, item, answer) in script.into_iter().take(4) {
             visit.answer(&mut store, form, item, Some(answer));
         }
         visit
-            .end(&mut store, svar::bundle::Status::Abandoned, &k.sealer, None)
+            .end(&mut store, svar_bundle::Status::Abandoned, &k.sealer, None)
             .unwrap()
             .unwrap();
     }
@@ -493,7 +493,7 @@ fn audit_verify_reports_an_intact_log_and_a_tampered_one() {
     let listing = common::stdout(&out);
     assert!(listing.contains("session_started") && listing.contains("nurse_kari"));
     assert!(!listing.contains(common::PATIENT));
-    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(k.data.join(svar_store::DB_FILE)).unwrap();
     conn.execute_batch(
         "DROP TRIGGER audit_no_update; UPDATE audit SET staff = 'nobody' WHERE seq = 2;",
     )

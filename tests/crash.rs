@@ -28,13 +28,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
-use svar::answer::Answer;
-use svar::bundle::{Status, answer_to_json, answers_in_order};
-use svar::form::ItemIx;
-use svar::session::AnswerOutcome;
-use svar::store::{SessionId, State, Store};
-use svar::text::Lang;
-use svar::visit::{self, Visit};
+use svar_bundle::{Status, answer_to_json, answers_in_order};
+use svar_forms::answer::Answer;
+use svar_forms::form::ItemIx;
+use svar_forms::session::AnswerOutcome;
+use svar_forms::text::Lang;
+use svar_kiosk::visit::{self, Visit};
+use svar_store::{SessionId, State, Store};
 use uuid::Uuid;
 
 /// Set (to anything) in the environment of a kiosk process the parent started.
@@ -101,7 +101,7 @@ fn kiosk_process() {
     let script = script(&k);
     // As the kiosk does at start: remove the temporary bundle files a kill left, then seal what
     // ended before the last stop.
-    let swept = svar::bundle::sweep_temporary(&k.sealer.outbox).expect("the outbox is readable");
+    let swept = svar_bundle::sweep_temporary(&k.sealer.outbox).expect("the outbox is readable");
     say(&format!("swept {swept}"));
     let mut store = k.store();
 
@@ -186,7 +186,7 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-fn day_entry(store: &Store, id: SessionId) -> Option<svar::store::DayEntry> {
+fn day_entry(store: &Store, id: SessionId) -> Option<svar_store::DayEntry> {
     store
         .since(EPOCH)
         .expect("the store lists the day")
@@ -384,7 +384,7 @@ fn bundles_of(k: &Kiosk, id: Uuid) -> Vec<(PathBuf, Vec<u8>)> {
     for folder in [k.sealer.outbox.clone(), share(k)] {
         for name in folder_files(&folder) {
             if name.contains(&id)
-                && name.ends_with(svar::bundle::EXTENSION)
+                && name.ends_with(svar_bundle::EXTENSION)
                 && !name.starts_with('.')
             {
                 let path = folder.join(&name);
@@ -411,7 +411,7 @@ fn ciphertexts(id: Uuid, files: &[(PathBuf, Vec<u8>)]) -> Vec<Vec<u8>> {
 }
 
 /// Opens a bundle from bytes read before: the uploader may have taken the file away since.
-fn open_bytes(k: &Kiosk, bytes: &[u8]) -> svar::bundle::Bundle {
+fn open_bytes(k: &Kiosk, bytes: &[u8]) -> svar_bundle::Bundle {
     let path = k.dir.path().join("checked.svar.age");
     std::fs::write(&path, bytes).expect("a copy to open");
     k.open(&path)
@@ -460,7 +460,7 @@ fn check(
         "session {id} was sealed into {} different ciphertexts",
         seen.len()
     );
-    if !k.data.join(svar::store::DB_FILE).exists() {
+    if !k.data.join(svar_store::DB_FILE).exists() {
         assert!(
             committed.is_empty(),
             "answers were committed without a store"

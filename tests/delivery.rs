@@ -49,7 +49,7 @@ fn bundles_reach_the_real_receiver_once_through_a_restart_and_a_repeat() {
     let stored = bundle_files(&store);
     assert_eq!(stored.len(), 3, "{stored:?}");
     for (name, bytes) in &sealed {
-        let id = svar::upload::bundle_id(name).expect("a bundle file name");
+        let id = svar_upload::bundle_id(name).expect("a bundle file name");
         let path = store.join(format!("{id}.svar.age"));
         assert_eq!(&std::fs::read(&path).unwrap(), bytes, "{name}");
         let receipt: serde_json::Value = serde_json::from_slice(
@@ -283,7 +283,7 @@ impl Delivery {
                 let receipt = receipt.as_ref().expect("a stored bundle has its receipt");
                 let parsed: serde_json::Value = serde_json::from_slice(receipt).unwrap();
                 assert_eq!(parsed["bundle_id"], id.as_str());
-                assert_eq!(parsed["sha256"], svar::bundle::sha256_hex(bytes));
+                assert_eq!(parsed["sha256"], svar_bundle::sha256_hex(bytes));
                 assert_eq!(parsed["size"], bytes.len());
                 let first = self.receipts.entry(id.clone()).or_insert(receipt.clone());
                 assert_eq!(first, receipt, "{name} is stored once");
@@ -299,7 +299,7 @@ impl Delivery {
 }
 
 fn id_of(name: &str) -> String {
-    svar::upload::bundle_id(name)
+    svar_upload::bundle_id(name)
         .expect("a bundle file name")
         .to_string()
 }

@@ -6,12 +6,12 @@ mod common;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar::bundle::{
-    self, Bundle, DeviceKey, FormHashes, IdType, Identities, KioskKeys, Meta, OpenError, Patient,
-    Subject, Timestamp,
+use svar_bundle::export::{self, Format};
+use svar_bundle::{
+    self as bundle, Bundle, DeviceKey, FormHashes, IdType, Identities, KioskKeys, Meta, OpenError,
+    Patient, Subject, Timestamp,
 };
-use svar::export::{self, Format};
-use svar::text::Lang;
+use svar_forms::text::Lang;
 
 const PATIENT_1: &str = "01817010055";
 const PATIENT_2: &str = "02027054321";
@@ -42,12 +42,12 @@ fn meta(patient: &str) -> Meta {
     Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "oslo".into(),
-        kiosk: svar::bundle::DEMO_KIOSK.into(),
+        kiosk: svar_bundle::DEMO_KIOSK.into(),
         patient: Patient {
             id: patient.into(),
             id_type: IdType::Synthetic,
         },
-        timepoint: Some(svar::battery::Timepoint::Baseline),
+        timepoint: Some(svar_forms::battery::Timepoint::Baseline),
         arm: None,
         consent: Some(true),
         started: at("2026-03-01T08:00:00Z"),
@@ -86,7 +86,7 @@ fn outbox() -> Outbox {
     let dir = tempfile::tempdir().unwrap();
     let bundles = dir.path().join("in");
     std::fs::create_dir(&bundles).unwrap();
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     let demo = Arc::new(loaded.batteries["demo"].clone());
     let gad7 = Arc::clone(&loaded.forms["gad7"]);
     let battery = || Subject::Battery(Arc::clone(&demo));
@@ -736,7 +736,7 @@ fn typed_text_a_spreadsheet_would_run_is_written_with_a_leading_quote() {
     let dir = tempfile::tempdir().unwrap();
     let bundles = dir.path().join("in");
     std::fs::create_dir(&bundles).unwrap();
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     let demo = Arc::new(loaded.batteries["demo"].clone());
     let formula = "=HYPERLINK(\"http://evil.example\",\"klikk\")";
     let b = filled(

@@ -1,5 +1,5 @@
 //! A form that validates draws every screen in bounded work. Forms generated near the bounds
-//! of `svar::form::limits` are written as JSON, loaded through the real loader and walked
+//! of `svar_forms::form::limits` are written as JSON, loaded through the real loader and walked
 //! screen by screen in a headless kiosk at 1280×800; each screen, drawn before and after its
 //! heaviest answers, must stay within a budget that grows linearly with what it shows, and
 //! what it shows must stay within what the limits allow. Work is counted, never timed.
@@ -14,12 +14,12 @@ use near_limits::{
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
-use svar::form::limits::{
+use svar_forms::form::limits::{
     MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_IMAGE_BYTES, MAX_MAP_POINTS, MAX_OPTIONS, MAX_PAGE_ITEMS,
     MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS, MAX_TEXT_CHARS,
 };
-use svar::session::Position;
-use svar::ui::Intent;
+use svar_forms::session::Position;
+use svar_kiosk::ui::Intent;
 
 /// The work a screen may cost, linear in what it shows (see [`Content`]):
 ///

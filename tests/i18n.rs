@@ -1,7 +1,7 @@
 //! Every locale has every message, and every message formats with its placeables resolved.
 
-use svar::i18n::{Arg, Strings};
-use svar::text::Lang;
+use svar_forms::text::Lang;
+use svar_kiosk::i18n::{Arg, Strings};
 
 /// Values for every variable the interface text uses, in both plural forms.
 fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
@@ -128,9 +128,9 @@ fn every_message_the_code_uses_exists() {
     let mut missing = Vec::new();
     let mut files = vec![std::path::PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/src/ui/theme.rs"
+        "/crates/svar-kiosk/src/ui/theme.rs"
     ))];
-    for dir in ["src/ui", "src/ui/widgets"] {
+    for dir in ["crates/svar-kiosk/src/ui", "crates/svar-kiosk/src/ui/widgets"] {
         for entry in
             std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap()
         {

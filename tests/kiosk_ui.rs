@@ -7,16 +7,16 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::sync::Arc;
-use svar::answer::Answer;
-use svar::form::{Form, ItemIx, ItemKind};
-use svar::i18n::Strings;
-use svar::session::Position;
-use svar::text::Lang;
-use svar::ui::theme::{TextSize, Tokens};
-use svar::ui::{Config, KioskApp, Stage};
+use svar_forms::answer::Answer;
+use svar_forms::form::{Form, ItemIx, ItemKind};
+use svar_forms::session::Position;
+use svar_forms::text::Lang;
+use svar_kiosk::i18n::Strings;
+use svar_kiosk::ui::theme::{TextSize, Tokens};
+use svar_kiosk::ui::{Config, KioskApp, Stage};
 
 fn config(battery: &str) -> Config {
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     Config {
         battery: Arc::new(loaded.batteries[battery].clone()),
@@ -27,19 +27,19 @@ fn config(battery: &str) -> Config {
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
         default_lang: Lang::Nb,
-        staff: svar::ui::StaffSettings {
-            accounts: vec![svar::staff::StaffAccount {
+        staff: svar_kiosk::ui::StaffSettings {
+            accounts: vec![svar_kiosk::staff::StaffAccount {
                 id: "nurse1".into(),
                 name: "Kari".into(),
-                pin_hash: svar::staff::hash_pin(PIN).expect("hash"),
+                pin_hash: svar_kiosk::staff::hash_pin(PIN).expect("hash"),
             }],
             batteries: vec![
                 Arc::new(loaded.batteries["no_work_health_baseline"].clone()),
                 Arc::new(loaded.batteries["demo"].clone()),
             ],
             timepoints: vec![
-                svar::battery::Timepoint::Baseline,
-                svar::battery::Timepoint::Month6,
+                svar_forms::battery::Timepoint::Baseline,
+                svar_forms::battery::Timepoint::Month6,
             ],
             arms: vec!["Team".into(), "Usual care".into()],
             study_id_pattern: Some("^NWH-[0-9]{4}$".into()),
@@ -81,7 +81,7 @@ fn kiosk_on(size: egui::Vec2, files: common::Kiosk) -> Ui {
 }
 
 /// The kiosk app with these records (store, sealing, uploader) on `files`.
-fn kiosk_with(size: egui::Vec2, files: common::Kiosk, records: svar::ui::Records) -> Ui {
+fn kiosk_with(size: egui::Vec2, files: common::Kiosk, records: svar_kiosk::ui::Records) -> Ui {
     let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
         KioskApp::new(
             cc,
@@ -219,7 +219,7 @@ fn answer_item(
             assert_eq!(
                 answer(h, form_ix, ix),
                 Some(Answer::Date(
-                    svar::answer::Date::parse("1975-05-31").unwrap()
+                    svar_forms::answer::Date::parse("1975-05-31").unwrap()
                 ))
             );
         }
@@ -547,7 +547,7 @@ fn the_idle_time_out_warns_then_clears_the_session() {
     let bundles = h.files.bundles();
     assert_eq!(bundles.len(), 1);
     let bundle = h.files.open(&bundles[0]);
-    assert_eq!(bundle.status, svar::bundle::Status::Timeout);
+    assert_eq!(bundle.status, svar_bundle::Status::Timeout);
     assert_eq!(bundle.language, Lang::Da);
     let pain = bundle.forms.iter().find(|f| f.id == "nrs_pain").unwrap();
     assert_eq!(pain.answers["now"], serde_json::json!(3));
@@ -704,7 +704,7 @@ fn sign_in(h: &mut Harness<'static, KioskApp>) {
     submit_pin(h);
     assert_eq!(
         h.state().kiosk.stage(),
-        Stage::Staff(svar::ui::staff::Page::Menu)
+        Stage::Staff(svar_kiosk::ui::staff::Page::Menu)
     );
 }
 
@@ -730,7 +730,7 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     submit_pin(&mut h);
     assert_eq!(
         h.state().kiosk.stage(),
-        Stage::Staff(svar::ui::staff::Page::Menu)
+        Stage::Staff(svar_kiosk::ui::staff::Page::Menu)
     );
     tap(&mut h, "Start en økt for en pasient");
     // A mistyped fødselsnummer is refused with the reason; the right one is accepted.
@@ -775,10 +775,13 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     let bundles = h.files.bundles();
     assert_eq!(bundles.len(), 1);
     let bundle = h.files.open(&bundles[0]);
-    assert_eq!(bundle.status, svar::bundle::Status::Complete);
+    assert_eq!(bundle.status, svar_bundle::Status::Complete);
     assert_eq!(bundle.patient.id, "15057510061");
-    assert_eq!(bundle.patient.id_type, svar::bundle::IdType::Fodselsnummer);
-    assert_eq!(bundle.timepoint, Some(svar::battery::Timepoint::Month6));
+    assert_eq!(bundle.patient.id_type, svar_bundle::IdType::Fodselsnummer);
+    assert_eq!(
+        bundle.timepoint,
+        Some(svar_forms::battery::Timepoint::Month6)
+    );
     assert_eq!(bundle.arm.as_deref(), Some("Usual care"));
     assert_eq!(bundle.consent, Some(true));
     assert_eq!(bundle.language, Lang::En);
@@ -873,7 +876,10 @@ fn what_one_nurse_typed_is_gone_for_the_next_after_an_idle_time_out() {
     let bundle = h.files.open(&bundles[0]);
     assert_eq!(bundle.arm, None);
     assert_eq!(bundle.consent, None);
-    assert_eq!(bundle.timepoint, Some(svar::battery::Timepoint::Baseline));
+    assert_eq!(
+        bundle.timepoint,
+        Some(svar_forms::battery::Timepoint::Baseline)
+    );
 }
 
 #[test]
@@ -913,7 +919,7 @@ fn five_wrong_pins_lock_the_pad_also_across_a_restart() {
     assert!(
         matches!(
             h.state().kiosk.stage(),
-            Stage::Staff(svar::ui::staff::Page::Pin)
+            Stage::Staff(svar_kiosk::ui::staff::Page::Pin)
         ),
         "locked even for the right PIN"
     );
@@ -942,7 +948,7 @@ fn five_wrong_pins_lock_the_pad_also_across_a_restart() {
     submit_pin(&mut h);
     assert_eq!(
         h.state().kiosk.stage(),
-        Stage::Staff(svar::ui::staff::Page::Menu),
+        Stage::Staff(svar_kiosk::ui::staff::Page::Menu),
         "open once the five minutes have passed"
     );
 }
@@ -954,9 +960,10 @@ fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_lis
     let given = {
         let mut store = files.store();
         let battery = files.demo();
-        let script = svar::bundle::answers_in_order(&battery, &common::demo_answers()).unwrap();
+        let script = svar_bundle::answers_in_order(&battery, &common::demo_answers()).unwrap();
         let mut visit =
-            svar::visit::Visit::start(&mut store, battery, Lang::Nb, common::meta(), None).unwrap();
+            svar_kiosk::visit::Visit::start(&mut store, battery, Lang::Nb, common::meta(), None)
+                .unwrap();
         for (form, item, answer) in script.iter().take(3).cloned() {
             visit.answer(&mut store, form, item, Some(answer));
         }
@@ -988,7 +995,7 @@ fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_lis
     assert_eq!(bundles.len(), 1, "one bundle for the resumed session");
     assert_eq!(
         h.files.open(&bundles[0]).status,
-        svar::bundle::Status::Complete
+        svar_bundle::Status::Complete
     );
     wait(&mut h, 9.0);
     tap(&mut h, "Ansatte");
@@ -1021,18 +1028,22 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
     let files = common::Kiosk::new();
     {
         let mut store = files.store();
-        let mut visit =
-            svar::visit::Visit::start(&mut store, files.demo(), Lang::Nb, common::meta(), None)
-                .unwrap();
-        let script =
-            svar::bundle::answers_in_order(&files.demo(), &common::demo_answers()).unwrap();
+        let mut visit = svar_kiosk::visit::Visit::start(
+            &mut store,
+            files.demo(),
+            Lang::Nb,
+            common::meta(),
+            None,
+        )
+        .unwrap();
+        let script = svar_bundle::answers_in_order(&files.demo(), &common::demo_answers()).unwrap();
         for (form, item, answer) in script.into_iter().take(5) {
             visit.answer(&mut store, form, item, Some(answer));
         }
         visit
             .end(
                 &mut store,
-                svar::bundle::Status::Abandoned,
+                svar_bundle::Status::Abandoned,
                 &files.sealer,
                 None,
             )
@@ -1042,20 +1053,20 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
     assert_eq!(files.bundles().len(), 1);
     let share = files.dir.path().join("share");
     std::fs::create_dir_all(&share).unwrap();
-    let uploader = svar::upload::Uploader::from_config(
-        &[svar::config::UploadTarget::Folder {
+    let uploader = svar_upload::Uploader::from_config(
+        &[svar_kiosk::config::UploadTarget::Folder {
             path: share.clone(),
         }],
-        svar::upload::Timeouts::default(),
+        svar_upload::Timeouts::default(),
         Some("kiosk_1".into()),
     )
     .unwrap();
     let mut records = files.records();
-    records.upload = Some(svar::upload::spawn(
+    records.upload = Some(svar_upload::spawn(
         files.sealer.outbox.clone(),
         uploader,
         std::time::Duration::from_millis(50),
-        Some(Box::new(svar::setup::StoreJournal(files.store()))),
+        Some(Box::new(svar_kiosk::setup::StoreJournal(files.store()))),
     ));
     let mut h = kiosk_with(egui::vec2(1280.0, 800.0), files, records);
     // The uploader runs on its own thread: wait (in real time) for its first pass.

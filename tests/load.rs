@@ -106,7 +106,7 @@ fn twenty_kiosks_deliver_ten_thousand_bundles_at_once_none_lost_none_twice() {
     let stored = bundle_files(&store);
     assert_eq!(stored.len(), total, "nothing lost, nothing extra");
     for (name, bytes) in sealed.iter().flatten() {
-        let id = svar::upload::bundle_id(name).expect("a bundle file name");
+        let id = svar_upload::bundle_id(name).expect("a bundle file name");
         assert_eq!(&read(&store, &format!("{id}.svar.age")), bytes, "{name}");
         assert!(store.join(format!("{id}.receipt.json")).is_file(), "{name}");
     }

@@ -6,13 +6,13 @@ mod common;
 use common::{OCCUPATION, PATIENT};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use svar::answer::{Answer, Answers, Date};
-use svar::form::ItemIx;
-use svar::session::{AnswerOutcome, Session};
-use svar::text::Lang;
-use svar::ui::staff::StaffIntent;
-use svar::ui::widgets::{date, keyboard, keypad, signature};
-use svar::ui::{Intent, Scratch};
+use svar_forms::answer::{Answer, Answers, Date};
+use svar_forms::form::ItemIx;
+use svar_forms::session::{AnswerOutcome, Session};
+use svar_forms::text::Lang;
+use svar_kiosk::ui::staff::StaffIntent;
+use svar_kiosk::ui::widgets::{date, keyboard, keypad, signature};
+use svar_kiosk::ui::{Intent, Scratch};
 
 /// Watches freed memory: every block handed back to the allocator is searched for the
 /// bytes a test is watching for, so a test can tell whether patient text was left behind

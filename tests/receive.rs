@@ -10,8 +10,8 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar::bundle;
-use svar::receive::{self, FolderStore, Store, Tokens};
+use svar_bundle as bundle;
+use svar_receive::{self as receive, FolderStore, Store, Tokens};
 
 /// The token file the test receivers use: one token with a kiosk id, one without.
 const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\nplain-token\n";
@@ -70,7 +70,7 @@ impl Server {
 
     /// Uploads `bytes` as bundle `id` as a kiosk would.
     fn put(&self, id: &str, bytes: &[u8]) -> Reply {
-        self.put_with(id, bytes, &svar::bundle::sha256_hex(bytes), Some(TOKEN))
+        self.put_with(id, bytes, &svar_bundle::sha256_hex(bytes), Some(TOKEN))
     }
 
     fn put_with(&self, id: &str, bytes: &[u8], checksum: &str, token: Option<&str>) -> Reply {
@@ -120,13 +120,13 @@ fn assert_stored_once(replies: &[Reply]) {
 /// A real sealed bundle of the demo battery: its id and the file's bytes.
 fn sealed(outbox: &Path) -> (String, Vec<u8>) {
     let forms = common::root().join("forms");
-    let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
+    let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
     let battery = loaded.batteries.get("demo").expect("demo battery").clone();
     let hashes = bundle::FormHashes::of_folder(&forms).unwrap();
     let meta = common::meta();
     let filled = bundle::fill(
         bundle::Subject::Battery(Arc::new(battery)),
-        svar::text::Lang::Nb,
+        svar_forms::text::Lang::Nb,
         &common::demo_answers(),
         &meta,
         &hashes,
@@ -173,12 +173,12 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
     assert_eq!(first.json["bundle_id"], id.as_str());
     assert_eq!(
         first.json["sha256"],
-        svar::bundle::sha256_hex(&bytes).as_str()
+        svar_bundle::sha256_hex(&bytes).as_str()
     );
     assert_eq!(first.json["size"], bytes.len());
     let stored = std::fs::read(store.join(format!("{id}.svar.age"))).unwrap();
     assert_eq!(stored, bytes);
-    assert_eq!(svar::bundle::sha256_hex(&stored), first.json["sha256"]);
+    assert_eq!(svar_bundle::sha256_hex(&stored), first.json["sha256"]);
     let receipt: Value =
         serde_json::from_slice(&std::fs::read(store.join(format!("{id}.receipt.json"))).unwrap())
             .unwrap();
@@ -220,12 +220,7 @@ fn bad_checksums_and_ids_are_refused_and_nothing_is_stored() {
     let (id, bytes) = sealed(&outbox);
     let mut damaged = bytes.clone();
     damaged[100] ^= 1;
-    let reply = server.put_with(
-        &id,
-        &damaged,
-        &svar::bundle::sha256_hex(&bytes),
-        Some(TOKEN),
-    );
+    let reply = server.put_with(&id, &damaged, &svar_bundle::sha256_hex(&bytes), Some(TOKEN));
     assert_eq!(reply.status, 400, "{reply:?}");
     assert_eq!(
         server
@@ -250,7 +245,7 @@ fn uploads_need_a_known_token() {
     let (_dir, store, outbox) = folders();
     let server = Server::start(&store);
     let (id, bytes) = sealed(&outbox);
-    let checksum = svar::bundle::sha256_hex(&bytes);
+    let checksum = svar_bundle::sha256_hex(&bytes);
     for token in [
         None,
         Some("wrong"),
@@ -490,7 +485,7 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
     assert_eq!(first.status, 201, "{first:?}");
     assert_eq!(
         first.json["sha256"],
-        svar::bundle::sha256_hex(&bytes).as_str()
+        svar_bundle::sha256_hex(&bytes).as_str()
     );
     assert_eq!(
         moto.object("bundles", &format!("{id}.svar.age")),

@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use svar::form::check::{self, Context};
-use svar::source::SourceFile;
+use svar_forms::form::check::{self, Context};
+use svar_forms::source::SourceFile;
 
 /// Runs the whole load path (index, parse, check) on text, as `svar validate` does.
 fn load(text: String) {
@@ -12,8 +12,8 @@ fn load(text: String) {
         return;
     };
     let _ = source.duplicate_keys();
-    if let Ok(raw) = source.parse::<svar::form::raw::RawForm>() {
-        let mut findings = svar::diag::Findings::default();
+    if let Ok(raw) = source.parse::<svar_forms::form::raw::RawForm>() {
+        let mut findings = svar_forms::diag::Findings::default();
         let _ = check::check(&raw, &Context::default(), &mut findings);
         for f in findings.into_vec() {
             let _ = source.place(f);
@@ -97,14 +97,14 @@ proptest! {
 
     #[test]
     fn arbitrary_expressions_do_not_panic(src in "[a-z0-9_ .(),+*/<>=!-]{0,64}") {
-        if let Ok(e) = svar::expr::parse(&src) {
-            let _ = e.eval(&|_: &svar::expr::Name| Some(1.0));
+        if let Ok(e) = svar_forms::expr::parse(&src) {
+            let _ = e.eval(&|_: &svar_forms::expr::Name| Some(1.0));
         }
     }
 
     #[test]
     fn arbitrary_unicode_expressions_do_not_panic(src in "\\PC{0,40}") {
-        let _ = svar::expr::parse(&src);
+        let _ = svar_forms::expr::parse(&src);
     }
 }
 
@@ -117,6 +117,6 @@ fn pathological_nesting_is_refused_quickly() {
     ] {
         load(text);
     }
-    assert!(svar::expr::parse(&"(".repeat(10_000)).is_err());
-    assert!(svar::expr::parse(&"not ".repeat(1_000)).is_err());
+    assert!(svar_forms::expr::parse(&"(".repeat(10_000)).is_err());
+    assert!(svar_forms::expr::parse(&"not ".repeat(1_000)).is_err());
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use svar::schema;
+use svar_forms::schema;
 
 #[test]
 fn checked_in_form_schema_matches_the_types() {

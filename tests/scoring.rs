@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use svar::answer::Answers;
-use svar::library;
+use svar_forms::answer::Answers;
+use svar_forms::library;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,7 +143,7 @@ fn library_scores_match_hand_computed_cases() {
                             .clone(),
                         None => Vec::new(),
                     };
-                    let report = svar::score::score(form, &answers, &overrides);
+                    let report = svar_forms::score::score(form, &answers, &overrides);
                     for p in compare(case, &report.to_json(form)) {
                         failures.push(format!("{label}: {p}"));
                     }

@@ -3,12 +3,12 @@
 mod common;
 
 use std::sync::Arc;
-use svar::answer::{Answer, AnswerProblem};
-use svar::session::{AnswerOutcome, Nav, Position, Session};
-use svar::text::Lang;
+use svar_forms::answer::{Answer, AnswerProblem};
+use svar_forms::session::{AnswerOutcome, Nav, Position, Session};
+use svar_forms::text::Lang;
 
 fn demo() -> Session {
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     Session::new(Arc::new(loaded.batteries["demo"].clone()), Lang::Nb)
 }
 
@@ -100,14 +100,14 @@ fn progress_counts_questions_not_information_screens() {
 
 #[test]
 fn a_completed_session_is_scored_with_the_battery_cut_offs() {
-    let loaded = svar::library::load_paths(&[common::root().join("forms")], None);
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
     let battery = Arc::new(loaded.batteries["no_work_health_baseline"].clone());
     let mut s = Session::new(Arc::clone(&battery), Lang::Nn);
     // Fill every required question with its lowest answer, and HSCL-25 so its mean is 1.85.
     for f in 0..battery.forms.len() {
         let form = Arc::clone(&battery.forms[f].form);
         for (i, item) in form.items.iter().enumerate() {
-            let ix = svar::form::ItemIx(i);
+            let ix = svar_forms::form::ItemIx(i);
             let value = match &item.kind {
                 _ if form.id.as_str() == "hscl25" => Some(if i < 17 {
                     2.0
@@ -116,11 +116,11 @@ fn a_completed_session_is_scored_with_the_battery_cut_offs() {
                 } else {
                     continue;
                 }),
-                svar::form::ItemKind::SingleChoice { options, .. } => {
+                svar_forms::form::ItemKind::SingleChoice { options, .. } => {
                     options.first().map(|o| o.value)
                 }
-                svar::form::ItemKind::YesNo => Some(0.0),
-                svar::form::ItemKind::Rating { min, .. } => Some(*min as f64),
+                svar_forms::form::ItemKind::YesNo => Some(0.0),
+                svar_forms::form::ItemKind::Rating { min, .. } => Some(*min as f64),
                 _ => None,
             };
             if let Some(v) = value {

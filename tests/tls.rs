@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
-use svar::upload::{Backoff, Target, Timeouts, Uploader};
+use svar_upload::{Backoff, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "tls-test-token";
 
@@ -241,7 +241,7 @@ fn with_a_client_ca_only_kiosks_holding_its_certificate_connect() {
     let report = attempt(Some(&kiosk_cert));
     assert!(!report.failed(), "{report:?}");
     assert!(!bundle.exists(), "deleted after its receipt");
-    let id = svar::upload::bundle_id(&bundle.file_name().unwrap().to_string_lossy()).unwrap();
+    let id = svar_upload::bundle_id(&bundle.file_name().unwrap().to_string_lossy()).unwrap();
     assert_eq!(
         std::fs::read(store.join(format!("{id}.svar.age"))).unwrap(),
         bytes

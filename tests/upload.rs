@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
+use svar_upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "test-token-4711";
 
@@ -139,7 +139,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
     let id = path.strip_prefix("/bundles/").unwrap_or("").to_owned();
-    let sha = svar::bundle::sha256_hex(&body);
+    let sha = svar_bundle::sha256_hex(&body);
     let receipt = |sha: &str, size: usize| {
         format!(
             r#"{{"bundle_id":"{id}","sha256":"{sha}","size":{size},"stored":"2026-12-01T20:41:07Z"}}"#
@@ -170,7 +170,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
             } else if headers.get("x-svar-sha256") != Some(&sha) {
                 (400, String::new())
             } else if let Some(before) = before {
-                if svar::bundle::sha256_hex(&before) == sha {
+                if svar_bundle::sha256_hex(&before) == sha {
                     (200, receipt(&sha, length))
                 } else {
                     (409, String::new())
@@ -199,7 +199,7 @@ fn store(received: &Mutex<Received>, id: &str, body: Vec<u8>) {
 }
 
 fn id_of(path: &Path) -> String {
-    svar::upload::bundle_id(&path.file_name().unwrap().to_string_lossy())
+    svar_upload::bundle_id(&path.file_name().unwrap().to_string_lossy())
         .unwrap()
         .to_string()
 }
@@ -226,7 +226,7 @@ fn bundles_arrive_intact_and_leave_the_outbox_only_with_a_receipt() {
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(vec![server.target()]);
     let mut state = uploader_state();
-    let mut journal = svar::setup::StoreJournal(kiosk.store());
+    let mut journal = svar_kiosk::setup::StoreJournal(kiosk.store());
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut journal));
     assert!(!report.failed(), "{report:?}");
     assert_eq!(report.delivered(), 3);
@@ -352,7 +352,7 @@ fn permanent_rejections_go_to_quarantine_and_401_is_retried() {
     let mut state = uploader_state();
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
     assert!(report.failed());
-    let quarantine = kiosk.sealer.outbox.join(svar::upload::QUARANTINE);
+    let quarantine = kiosk.sealer.outbox.join(svar_upload::QUARANTINE);
     for path in [&conflicting, &too_big] {
         assert!(!path.exists());
         assert!(quarantine.join(path.file_name().unwrap()).is_file());
@@ -443,7 +443,7 @@ fn the_background_runner_reports_status_and_stops() {
     let server = Server::start();
     seal(&kiosk);
     seal(&kiosk);
-    let handle = svar::upload::spawn(
+    let handle = svar_upload::spawn(
         kiosk.sealer.outbox.clone(),
         uploader(vec![server.target()]),
         Duration::from_millis(50),
@@ -540,7 +540,7 @@ fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
             );
         }
     }
-    let quarantine = outbox.join(svar::upload::QUARANTINE);
+    let quarantine = outbox.join(svar_upload::QUARANTINE);
     assert!(quarantine.join(path.file_name().unwrap()).is_file());
     assert!(quarantine.join("20261201T120000Z-junk.svar.age").is_file());
     assert!(temp.is_file());

@@ -9,11 +9,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::Duration;
-use svar::upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
+use svar_upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const BUCKET: &str = "bundles";
 
-fn target(config: svar::receive::S3Config) -> Target {
+fn target(config: svar_receive::S3Config) -> Target {
     Target::S3 { config, ca: None }
 }
 
@@ -39,7 +39,7 @@ fn failing_pass(up: &Uploader, kiosk: &Kiosk, path: &Path) -> State {
 
 /// The object name a bundle file gets: `<id>.svar.age`.
 fn object_name(path: &Path) -> String {
-    let id = svar::upload::bundle_id(&path.file_name().unwrap().to_string_lossy()).unwrap();
+    let id = svar_upload::bundle_id(&path.file_name().unwrap().to_string_lossy()).unwrap();
     format!("{id}.svar.age")
 }
 
@@ -51,7 +51,7 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
     let sealed: Vec<_> = (0..3).map(|_| seal(&kiosk)).collect();
     let up = uploader(target(moto.config(BUCKET)));
     let mut state = uploader_state();
-    let mut journal = svar::setup::StoreJournal(kiosk.store());
+    let mut journal = svar_kiosk::setup::StoreJournal(kiosk.store());
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), Some(&mut journal));
     assert!(!report.failed(), "{report:?}");
     assert_eq!(report.delivered(), 3);
@@ -125,7 +125,7 @@ fn a_server_that_is_down_keeps_the_files_until_it_is_back() {
     let port = common::free_port();
     let kiosk = Kiosk::new();
     let (path, bytes) = seal(&kiosk);
-    let config = svar::receive::S3Config {
+    let config = svar_receive::S3Config {
         endpoint: format!("http://127.0.0.1:{port}"),
         bucket: BUCKET.into(),
         prefix: common::moto::PREFIX.into(),
@@ -192,7 +192,7 @@ fn refusing_server() -> String {
 fn refused_credentials_keep_the_file_and_are_reported() {
     let kiosk = Kiosk::new();
     let (path, _) = seal(&kiosk);
-    let config = svar::receive::S3Config {
+    let config = svar_receive::S3Config {
         endpoint: refusing_server(),
         bucket: BUCKET.into(),
         prefix: String::new(),
@@ -210,11 +210,11 @@ fn refused_credentials_keep_the_file_and_are_reported() {
 /// A small `svar.toml` in `dir` (a fresh recipient and device key, as a site has: a site
 /// configuration may not use the demo keys) ending with `upload`.
 fn site_config(dir: &Path, upload: &str) -> std::path::PathBuf {
-    svar::bundle::DeviceKey::generate()
+    svar_bundle::DeviceKey::generate()
         .unwrap()
         .write(&dir.join("device.key"))
         .unwrap();
-    let recipient = svar::bundle::write_identity(&dir.join("site.key")).unwrap();
+    let recipient = svar_bundle::write_identity(&dir.join("site.key")).unwrap();
     common::site_config(dir, &recipient.to_string(), upload)
 }
 

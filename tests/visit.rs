@@ -6,11 +6,11 @@ mod common;
 
 use common::{Kiosk, OCCUPATION, PATIENT, demo_answers, meta};
 use serde_json::Value;
-use svar::bundle::{Status, answers_in_order};
-use svar::session::{AnswerOutcome, Position};
-use svar::store::{AuditProblem, State, Store, StoreError, StoreKey};
-use svar::text::Lang;
-use svar::visit::{self, Visit, VisitError};
+use svar_bundle::{Status, answers_in_order};
+use svar_forms::session::{AnswerOutcome, Position};
+use svar_forms::text::Lang;
+use svar_kiosk::visit::{self, Visit, VisitError};
+use svar_store::{AuditProblem, State, Store, StoreError, StoreKey};
 
 /// Gives the first `n` scripted demo answers.
 fn answer_some(k: &Kiosk, store: &mut Store, visit: &mut Visit, n: usize) {
@@ -254,7 +254,7 @@ fn a_bundle_already_in_the_outbox_is_not_sealed_twice() {
     let id = v.id();
     drop(v);
     store
-        .end(id, Status::Complete, svar::bundle::Timestamp::now(), None)
+        .end(id, Status::Complete, svar_bundle::Timestamp::now(), None)
         .unwrap();
     // Copy the store as it is now (ending), seal, then put the copy back: the outbox has the
     // bundle while the store still says ending.
@@ -312,7 +312,7 @@ fn a_wrong_store_key_reads_nothing_and_says_so() {
 
 /// Opens the database directly, as someone with the data folder but not the key could.
 fn raw_db(k: &Kiosk) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(k.data.join(svar_store::DB_FILE)).unwrap();
     conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
         .unwrap();
     conn
@@ -334,7 +334,7 @@ fn audited_store(k: &Kiosk) {
 fn the_audit_log_refuses_changes_and_verify_finds_edits_and_deletions() {
     let k = Kiosk::new();
     audited_store(&k);
-    let conn = rusqlite::Connection::open(k.data.join(svar::store::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(k.data.join(svar_store::DB_FILE)).unwrap();
     let refused = conn
         .execute("UPDATE audit SET staff = 'someone_else' WHERE seq = 2", [])
         .unwrap_err();
@@ -406,7 +406,7 @@ fn the_store_holds_back_bundles_of_sessions_it_has_not_finished_sealing() {
         .unwrap()
         .unwrap();
     assert!(!store.holds_unsealed(id).unwrap(), "sealed");
-    let other = svar::store::SessionId(uuid::Uuid::now_v7());
+    let other = svar_store::SessionId(uuid::Uuid::now_v7());
     assert!(
         !store.holds_unsealed(other).unwrap(),
         "not this kiosk's session"
@@ -415,14 +415,14 @@ fn the_store_holds_back_bundles_of_sessions_it_has_not_finished_sealing() {
 
 /// Every answer the demo battery's items take in the scripted answers, plus each other small
 /// number a choice item accepts, so that random changes hide and show conditional items.
-fn candidates(k: &Kiosk) -> Vec<(usize, svar::form::ItemIx, svar::answer::Answer)> {
+fn candidates(k: &Kiosk) -> Vec<(usize, svar_forms::form::ItemIx, svar_forms::answer::Answer)> {
     let battery = k.demo();
     let mut all = answers_in_order(&battery, &demo_answers()).unwrap();
     for (f, member) in battery.forms.iter().enumerate() {
         for (i, item) in member.form.items.iter().enumerate() {
             for v in 0..5 {
                 if let Ok(answer) = item.answer_from_json(&serde_json::json!(v)) {
-                    all.push((f, svar::form::ItemIx(i), answer));
+                    all.push((f, svar_forms::form::ItemIx(i), answer));
                 }
             }
         }
@@ -431,14 +431,14 @@ fn candidates(k: &Kiosk) -> Vec<(usize, svar::form::ItemIx, svar::answer::Answer
 }
 
 /// What a session holds: every answer by form and item, where the patient is, the language.
-type Snapshot = (Vec<Vec<Option<svar::answer::Answer>>>, Position, Lang);
+type Snapshot = (Vec<Vec<Option<svar_forms::answer::Answer>>>, Position, Lang);
 
 fn snapshot(visit: &Visit) -> Snapshot {
     let s = visit.session();
     let answers = (0..s.battery().forms.len())
         .map(|f| {
             (0..s.form(f).items.len())
-                .map(|i| s.answers(f).get(svar::form::ItemIx(i)).cloned())
+                .map(|i| s.answers(f).get(svar_forms::form::ItemIx(i)).cloned())
                 .collect()
         })
         .collect();
@@ -521,7 +521,7 @@ fn sealing_leaves_no_purged_record_in_the_database_files() {
     let mut store = k.store();
     let mut v = Visit::start(&mut store, k.demo(), Lang::Nb, meta(), None).unwrap();
     answer_all(&k, &mut store, &mut v);
-    let db = k.data.join(svar::store::DB_FILE);
+    let db = k.data.join(svar_store::DB_FILE);
     let records: Vec<Vec<u8>> = {
         let conn =
             rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -542,7 +542,7 @@ fn sealing_leaves_no_purged_record_in_the_database_files() {
     assert!(
         files
             .iter()
-            .any(|(name, _)| name.ends_with(svar::store::DB_FILE))
+            .any(|(name, _)| name.ends_with(svar_store::DB_FILE))
     );
     for (name, bytes) in files {
         for record in &records {

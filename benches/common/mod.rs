@@ -6,8 +6,9 @@
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
-use svar::bundle::{self, Bundle, FormHashes, IdType, Meta, Patient, Subject, Timestamp};
-use svar::{library, text::Lang};
+use svar_bundle::{self as bundle, Bundle, FormHashes, IdType, Meta, Patient, Subject, Timestamp};
+use svar_forms::library;
+use svar_forms::text::Lang;
 
 /// The repository's `forms/` folder.
 pub fn forms() -> PathBuf {
@@ -19,7 +20,7 @@ pub fn meta() -> Meta {
     Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "bench".into(),
-        kiosk: svar::bundle::DEMO_KIOSK.into(),
+        kiosk: svar_bundle::DEMO_KIOSK.into(),
         patient: Patient {
             id: "01817010055".into(),
             id_type: IdType::Synthetic,

@@ -5,9 +5,9 @@ use super::{Failure, Outcome, forms_dir, load_config, parse_recipient, parse_ser
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use svar::bundle::{self, Subject};
-use svar::diag::Severity;
-use svar::library;
+use svar_bundle::{self as bundle, Subject};
+use svar_forms::diag::Severity;
+use svar_forms::library;
 
 /// The flags of `svar keygen`.
 #[derive(clap::Args)]
@@ -67,11 +67,11 @@ pub struct FillArgs {
     #[arg(long, default_value = "synthetic")]
     id_type: bundle::IdType,
     /// The visit: baseline, month_6, month_12 or screening.
-    #[arg(long, value_parser = parse_serde::<svar::battery::Timepoint>)]
-    timepoint: Option<svar::battery::Timepoint>,
+    #[arg(long, value_parser = parse_serde::<svar_forms::battery::Timepoint>)]
+    timepoint: Option<svar_forms::battery::Timepoint>,
     /// The language the answers were given in: nb, nn, da or en.
-    #[arg(long, default_value = "nb", value_parser = parse_serde::<svar::text::Lang>)]
-    language: svar::text::Lang,
+    #[arg(long, default_value = "nb", value_parser = parse_serde::<svar_forms::text::Lang>)]
+    language: svar_forms::text::Lang,
     /// An age public key (age1…) to encrypt to; repeat for several (default: the demo key).
     #[arg(long = "recipient", value_parser = parse_recipient)]
     recipients: Vec<age::x25519::Recipient>,
@@ -104,7 +104,7 @@ pub fn fill(args: FillArgs) -> Outcome {
     let pattern = config.as_ref().and_then(|c| c.study_id_pattern.as_deref());
     let patient = check_patient(&args.patient, args.id_type, pattern)
         .map_err(|message| Failure::input(format!("--patient: {message}")))?;
-    let from_config = |given: Option<String>, of: fn(&svar::config::Config) -> &String| {
+    let from_config = |given: Option<String>, of: fn(&svar_kiosk::config::Config) -> &String| {
         given
             .or_else(|| config.as_ref().map(|c| of(c).clone()))
             .unwrap_or_else(|| "demo".into())
@@ -221,7 +221,7 @@ fn check_patient(
     kind: bundle::IdType,
     study_pattern: Option<&str>,
 ) -> Result<bundle::Patient, String> {
-    use svar::patient_id::{self, CprRule, IdKind, StudyIdPattern};
+    use svar_forms::patient_id::{self, CprRule, IdKind, StudyIdPattern};
     let checked = match kind {
         IdKind::Fodselsnummer | IdKind::DNumber | IdKind::HNumber | IdKind::Synthetic => {
             patient_id::parse_norwegian(id).map_err(|e| e.to_string())?
@@ -315,8 +315,8 @@ pub struct ExportArgs {
     keys: ReceiverKeys,
     /// What to write: `csv` (DIR/<form id>.csv and DIR/codebook.csv) or `jsonl`
     /// (DIR/bundles.jsonl).
-    #[arg(long, value_parser = parse_serde::<svar::export::Format>)]
-    format: svar::export::Format,
+    #[arg(long, value_parser = parse_serde::<svar_bundle::export::Format>)]
+    format: svar_bundle::export::Format,
     /// The folder to write to (created if missing; files of the same name are replaced).
     #[arg(long)]
     out: PathBuf,
@@ -334,7 +334,7 @@ pub fn export(args: ExportArgs) -> Outcome {
     let (identities, kiosk) = args.keys.load()?;
     let forms = forms_dir(args.forms);
     let dirs: Vec<&Path> = args.bundle_dirs.iter().map(PathBuf::as_path).collect();
-    let report = svar::export::run(
+    let report = svar_bundle::export::run(
         &dirs,
         &identities,
         &kiosk,

@@ -4,8 +4,8 @@ use super::{Failure, Outcome, config_path, load_config, positive_seconds};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use svar::config::UploadTarget;
-use svar::upload::{Outcome as Delivery, State, Timeouts, Uploader};
+use svar_kiosk::config::UploadTarget;
+use svar_upload::{Outcome as Delivery, State, Timeouts, Uploader};
 
 /// The flags of `svar upload`.
 #[derive(clap::Args)]
@@ -87,26 +87,24 @@ pub fn upload(args: UploadArgs) -> Outcome {
         .map_err(|e| Failure::new(e.to_string()))?;
     // Deliveries are recorded when the kiosk's store is there; uploading does not need it.
     let mut journal = config.as_ref().and_then(|c| {
-        if !c.data_folder.join(svar::store::DB_FILE).is_file() {
+        if !c.data_folder.join(svar_store::DB_FILE).is_file() {
             return None;
         }
-        let key = svar::store::StoreKey::load(&c.store_key).ok()?;
-        match svar::store::Store::open(&c.data_folder, key) {
-            Ok(store) => Some(svar::setup::StoreJournal(store)),
+        let key = svar_store::StoreKey::load(&c.store_key).ok()?;
+        match svar_store::Store::open(&c.data_folder, key) {
+            Ok(store) => Some(svar_kiosk::setup::StoreJournal(store)),
             Err(e) => {
                 eprintln!("warning: deliveries are not recorded in the audit log: {e}");
                 None
             }
         }
     });
-    let mut state = State::new(svar::upload::clock_jitter());
+    let mut state = State::new(svar_upload::clock_jitter());
     let report = uploader.run_once(
         &outbox,
         &mut state,
         std::time::SystemTime::now(),
-        journal
-            .as_mut()
-            .map(|j| j as &mut dyn svar::upload::Journal),
+        journal.as_mut().map(|j| j as &mut dyn svar_upload::Journal),
     );
     if let Some(e) = &report.outbox_error {
         eprintln!("error: {e}");
@@ -126,7 +124,7 @@ pub fn upload(args: UploadArgs) -> Outcome {
             }
             Delivery::Quarantined { error } => {
                 quarantined += 1;
-                eprintln!("error: {error}; moved to {}", svar::upload::QUARANTINE);
+                eprintln!("error: {error}; moved to {}", svar_upload::QUARANTINE);
             }
             Delivery::Stuck { error } => {
                 failed += 1;
@@ -199,7 +197,7 @@ pub struct ReceiveArgs {
     #[arg(long, requires = "tls_cert")]
     client_ca: Option<PathBuf>,
     /// The largest body accepted, in bytes; larger ones get 413.
-    #[arg(long, default_value_t = svar::receive::DEFAULT_MAX_BYTES)]
+    #[arg(long, default_value_t = svar_receive::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
 }
 
@@ -208,13 +206,13 @@ pub fn receive(args: ReceiveArgs) -> Outcome {
     let tls = args
         .tls_cert
         .zip(args.tls_key)
-        .map(|(cert, key)| svar::receive::TlsFiles {
+        .map(|(cert, key)| svar_receive::TlsFiles {
             cert,
             key,
             client_ca: args.client_ca,
         });
     let store = match (args.store, args.s3_endpoint, args.s3_bucket) {
-        (Some(dir), _, _) => svar::receive::StoreChoice::Folder(dir),
+        (Some(dir), _, _) => svar_receive::StoreChoice::Folder(dir),
         (None, Some(endpoint), Some(bucket)) => {
             let credential = |flag: Option<String>, var: &str| {
                 flag.or_else(|| std::env::var(var).ok())
@@ -223,9 +221,9 @@ pub fn receive(args: ReceiveArgs) -> Outcome {
                         Failure::new(format!("the S3 store needs {var} (or its --s3-… flag)"))
                     })
             };
-            let region = svar::receive::resolve_region(&endpoint, args.s3_region.as_deref())
+            let region = svar_receive::resolve_region(&endpoint, args.s3_region.as_deref())
                 .map_err(|e| Failure::input(format!("--s3-region: {e}")))?;
-            svar::receive::StoreChoice::S3(svar::receive::S3Config {
+            svar_receive::StoreChoice::S3(svar_receive::S3Config {
                 endpoint,
                 bucket,
                 prefix: args.s3_prefix,
@@ -241,7 +239,7 @@ pub fn receive(args: ReceiveArgs) -> Outcome {
             ));
         }
     };
-    svar::receive::run(&svar::receive::Settings {
+    svar_receive::run(&svar_receive::Settings {
         listen: args.listen,
         store,
         tokens: args.tokens,

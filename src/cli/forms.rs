@@ -3,9 +3,9 @@
 use super::{Failure, Outcome, read_answers};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use svar::answer::Answers;
-use svar::diag::Severity;
-use svar::library;
+use svar_forms::answer::Answers;
+use svar_forms::diag::Severity;
+use svar_forms::library;
 
 /// The flags of `svar validate`.
 #[derive(clap::Args)]
@@ -81,7 +81,7 @@ pub fn score(args: ScoreArgs) -> Outcome {
     let value = read_answers(&args.answers)?;
     let answers = Answers::from_json(&form, &value)
         .map_err(|e| Failure::input(format!("{}: {e}", args.answers.display())))?;
-    let report = svar::score::score(&form, &answers, &overrides);
+    let report = svar_forms::score::score(&form, &answers, &overrides);
     let json = serde_json::to_string_pretty(&report.to_json(&form))
         .map_err(|e| Failure::new(format!("cannot write the scores as JSON: {e}")))?;
     println!("{json}");
@@ -92,8 +92,8 @@ pub fn score(args: ScoreArgs) -> Outcome {
 fn battery_overrides(
     form_path: &Path,
     id: &str,
-    form: &svar::form::Form,
-) -> Result<Vec<svar::battery::BandOverride>, String> {
+    form: &svar_forms::form::Form,
+) -> Result<Vec<svar_forms::battery::BandOverride>, String> {
     let dir = form_path
         .parent()
         .unwrap_or(Path::new("."))
@@ -125,10 +125,10 @@ pub struct SchemaArgs {
 /// Prints the JSON Schema of form files or of battery files.
 pub fn schema(args: SchemaArgs) -> Outcome {
     let schema = if args.battery {
-        svar::schema::battery_schema()
+        svar_forms::schema::battery_schema()
     } else {
-        svar::schema::form_schema()
+        svar_forms::schema::form_schema()
     };
-    print!("{}", svar::schema::to_file_text(&schema));
+    print!("{}", svar_forms::schema::to_file_text(&schema));
     Ok(ExitCode::SUCCESS)
 }

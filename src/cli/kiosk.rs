@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use svar::diag::Severity;
-use svar::library;
+use svar_forms::diag::Severity;
+use svar_forms::library;
 
 /// The flags of `svar run`.
 #[derive(clap::Args)]
@@ -72,7 +72,7 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
     let forms = forms_dir(args.forms);
     let loaded = load_batteries(&forms, std::slice::from_ref(&args.battery))?;
     let folder = std::env::temp_dir().join(format!("svar-demo-{}", uuid::Uuid::now_v7()));
-    let records = svar::setup::demo_records(&folder, &forms, loaded.shared_batteries())
+    let records = svar_kiosk::setup::demo_records(&folder, &forms, loaded.shared_batteries())
         .map_err(|e| Failure::new(e.to_string()))?;
     eprintln!(
         "svar: demo data in {} (bundles in its outbox open with assets/demo-keys/demo-identity.txt)",
@@ -80,7 +80,7 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
     );
     let assets =
         library::find_assets(&forms.join("x.json")).unwrap_or_else(|| forms.join("../assets"));
-    let config = svar::ui::Config {
+    let config = svar_kiosk::ui::Config {
         battery: Arc::new(loaded.batteries[&args.battery].clone()),
         assets,
         clinic: "Svar demo clinic".into(),
@@ -88,7 +88,7 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
         idle_warn: args.idle_seconds.unwrap_or(90.0),
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
-        default_lang: svar::text::Lang::Nb,
+        default_lang: svar_forms::text::Lang::Nb,
         staff: demo_staff(&loaded)?,
     };
     open_kiosk(config, records, args.windowed, started)
@@ -103,9 +103,9 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
     }
     let config = load_config(path)?;
     let loaded = load_batteries(&config.forms, &config.batteries)?;
-    let records = svar::setup::records_from_config(&config, loaded.shared_batteries())
+    let records = svar_kiosk::setup::records_from_config(&config, loaded.shared_batteries())
         .map_err(|e| Failure::new(e.to_string()))?;
-    let offered: Vec<Arc<svar::battery::Battery>> = config
+    let offered: Vec<Arc<svar_forms::battery::Battery>> = config
         .batteries
         .iter()
         .map(|b| Arc::new(loaded.batteries[b].clone()))
@@ -117,7 +117,7 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
         .ok_or_else(|| Failure::new(format!("{}: no battery is offered", path.display())))?;
     let assets = library::find_assets(&config.forms.join("x.json"))
         .unwrap_or_else(|| config.forms.join("../assets"));
-    let ui = svar::ui::Config {
+    let ui = svar_kiosk::ui::Config {
         battery: first,
         assets,
         clinic: config.site_name.clone(),
@@ -126,7 +126,7 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
         idle_countdown: config.idle_countdown_seconds,
         thanks_seconds: config.thanks_seconds,
         default_lang: config.default_language,
-        staff: svar::ui::StaffSettings {
+        staff: svar_kiosk::ui::StaffSettings {
             accounts: config.staff.clone(),
             batteries: offered,
             timepoints: config.timepoints.clone(),
@@ -139,13 +139,13 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
 }
 
 fn open_kiosk(
-    config: svar::ui::Config,
-    records: svar::ui::Records,
+    config: svar_kiosk::ui::Config,
+    records: svar_kiosk::ui::Records,
     windowed: bool,
     started: Instant,
 ) -> Outcome {
-    let strings = svar::i18n::Strings::load().map_err(|e| Failure::new(e.to_string()))?;
-    svar::ui::run(config, strings, records, windowed, started)
+    let strings = svar_kiosk::i18n::Strings::load().map_err(|e| Failure::new(e.to_string()))?;
+    svar_kiosk::ui::run(config, strings, records, windowed, started)
         .map_err(|e| Failure::new(format!("the kiosk window could not open: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -153,22 +153,22 @@ fn open_kiosk(
 /// Demo staff mode: one account with a fresh random PIN (shown on the demo ribbon) and every
 /// shipped battery on offer. Without the account staff could not leave the kiosk, so a PIN
 /// that cannot be hashed stops the start.
-fn demo_staff(loaded: &library::Loaded) -> Result<svar::ui::StaffSettings, Failure> {
+fn demo_staff(loaded: &library::Loaded) -> Result<svar_kiosk::ui::StaffSettings, Failure> {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let pin = format!("{:04}", OsRng.next_u32() % 10_000);
-    let pin_hash = svar::staff::hash_pin(&pin)
+    let pin_hash = svar_kiosk::staff::hash_pin(&pin)
         .map_err(|e| Failure::new(format!("cannot hash the demo staff PIN: {e}")))?;
-    Ok(svar::ui::StaffSettings {
-        accounts: vec![svar::staff::StaffAccount {
+    Ok(svar_kiosk::ui::StaffSettings {
+        accounts: vec![svar_kiosk::staff::StaffAccount {
             id: "demo".into(),
             name: "Demo".into(),
             pin_hash,
         }],
         batteries: loaded.shared_batteries(),
         timepoints: vec![
-            svar::battery::Timepoint::Baseline,
-            svar::battery::Timepoint::Month6,
-            svar::battery::Timepoint::Month12,
+            svar_forms::battery::Timepoint::Baseline,
+            svar_forms::battery::Timepoint::Month6,
+            svar_forms::battery::Timepoint::Month12,
         ],
         arms: vec!["A".into(), "B".into(), "C".into()],
         study_id_pattern: Some("^[A-Z]{2,4}-[0-9]{3,6}$".into()),
@@ -206,7 +206,7 @@ pub fn pin_hash() -> Outcome {
     if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Failure::input("a PIN is 4 to 8 digits"));
     }
-    let hash = svar::staff::hash_pin(pin)
+    let hash = svar_kiosk::staff::hash_pin(pin)
         .map_err(|e| Failure::new(format!("cannot hash the PIN: {e}")))?;
     println!("{hash}");
     Ok(ExitCode::SUCCESS)
@@ -266,7 +266,7 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     /// Opens the local store these flags name.
-    fn open(self) -> Result<svar::store::Store, Failure> {
+    fn open(self) -> Result<svar_store::Store, Failure> {
         let (data, store_key) = match (self.data, self.store_key) {
             (Some(data), Some(key)) => (data, key),
             _ => {
@@ -274,15 +274,15 @@ impl StoreArgs {
                 (c.data_folder, c.store_key)
             }
         };
-        if !data.join(svar::store::DB_FILE).is_file() {
+        if !data.join(svar_store::DB_FILE).is_file() {
             return Err(Failure::new(format!(
                 "there is no local store in {}",
                 data.display()
             )));
         }
-        svar::store::StoreKey::load(&store_key)
-            .map_err(svar::setup::SetupError::from)
-            .and_then(|key| svar::store::Store::open(&data, key).map_err(Into::into))
+        svar_store::StoreKey::load(&store_key)
+            .map_err(svar_kiosk::setup::SetupError::from)
+            .and_then(|key| svar_store::Store::open(&data, key).map_err(Into::into))
             .map_err(|e| Failure::new(e.to_string()))
     }
 }

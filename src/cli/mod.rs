@@ -49,8 +49,8 @@ pub fn config_path(given: Option<PathBuf>) -> PathBuf {
 }
 
 /// Reads the configuration; its problems go to standard output as `svar validate` prints them.
-pub fn load_config(path: &Path) -> Result<svar::config::Config, Failure> {
-    svar::config::Config::load(path).map_err(|problems| {
+pub fn load_config(path: &Path) -> Result<svar_kiosk::config::Config, Failure> {
+    svar_kiosk::config::Config::load(path).map_err(|problems| {
         for d in &problems {
             println!("{d}");
         }

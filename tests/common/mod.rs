@@ -97,7 +97,7 @@ pub struct Kiosk {
     /// The store key file (outside the data folder).
     pub key: PathBuf,
     /// Sealing settings (outbox inside `dir`).
-    pub sealer: svar::visit::Sealer,
+    pub sealer: svar_kiosk::visit::Sealer,
 }
 
 impl Kiosk {
@@ -105,7 +105,7 @@ impl Kiosk {
     pub fn new() -> Kiosk {
         let dir = tempfile::tempdir().expect("temp dir");
         let kiosk = Kiosk::at(dir);
-        svar::store::StoreKey::create(&kiosk.key).expect("store key");
+        svar_store::StoreKey::create(&kiosk.key).expect("store key");
         kiosk
     }
 
@@ -138,25 +138,25 @@ impl Kiosk {
     }
 
     /// What the kiosk app needs to keep and seal sessions here.
-    pub fn records(&self) -> svar::ui::Records {
-        svar::ui::Records {
+    pub fn records(&self) -> svar_kiosk::ui::Records {
+        svar_kiosk::ui::Records {
             store: self.store(),
             sealer: sealer(self.sealer.outbox.clone()),
             site: "test_site".into(),
-            kiosk: svar::bundle::DEMO_KIOSK.into(),
+            kiosk: svar_bundle::DEMO_KIOSK.into(),
             utc_offset: time::UtcOffset::UTC,
             upload: None,
         }
     }
 
     /// Opens the store.
-    pub fn store(&self) -> svar::store::Store {
-        let key = svar::store::StoreKey::load(&self.key).expect("key loads");
-        svar::store::Store::open(&self.data, key).expect("store opens")
+    pub fn store(&self) -> svar_store::Store {
+        let key = svar_store::StoreKey::load(&self.key).expect("key loads");
+        svar_store::Store::open(&self.data, key).expect("store opens")
     }
 
     /// The demo battery.
-    pub fn demo(&self) -> std::sync::Arc<svar::battery::Battery> {
+    pub fn demo(&self) -> std::sync::Arc<svar_forms::battery::Battery> {
         self.sealer
             .batteries
             .iter()
@@ -170,33 +170,32 @@ impl Kiosk {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.sealer.outbox)
             .expect("outbox")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.to_string_lossy().ends_with(svar::bundle::EXTENSION))
+            .filter(|p| p.to_string_lossy().ends_with(svar_bundle::EXTENSION))
             .collect();
         files.sort();
         files
     }
 
     /// Opens a sealed bundle with the demo identity.
-    pub fn open(&self, path: &Path) -> svar::bundle::Bundle {
+    pub fn open(&self, path: &Path) -> svar_bundle::Bundle {
         let identities =
-            svar::bundle::Identities::load(&root().join("assets/demo-keys/demo-identity.txt"))
+            svar_bundle::Identities::load(&root().join("assets/demo-keys/demo-identity.txt"))
                 .expect("demo identity");
-        svar::bundle::open(path, &identities, &svar::bundle::KioskKeys::demo())
-            .expect("bundle opens")
+        svar_bundle::open(path, &identities, &svar_bundle::KioskKeys::demo()).expect("bundle opens")
     }
 }
 
 /// Seals a real bundle of the demo battery into the kiosk's outbox; its path and bytes.
 pub fn seal(kiosk: &Kiosk) -> (PathBuf, Vec<u8>) {
-    let filled = svar::bundle::fill(
-        svar::bundle::Subject::Battery(kiosk.demo()),
-        svar::text::Lang::Nb,
+    let filled = svar_bundle::fill(
+        svar_bundle::Subject::Battery(kiosk.demo()),
+        svar_forms::text::Lang::Nb,
         &demo_answers(),
         &meta(),
         &kiosk.sealer.hashes,
     )
     .unwrap();
-    let path = svar::bundle::seal(
+    let path = svar_bundle::seal(
         &filled.bundle,
         &kiosk.sealer.recipients,
         &kiosk.sealer.device_key,
@@ -208,32 +207,32 @@ pub fn seal(kiosk: &Kiosk) -> (PathBuf, Vec<u8>) {
 }
 
 /// Sealing to the demo keys into `outbox`, with every shipped battery.
-fn sealer(outbox: PathBuf) -> svar::visit::Sealer {
+fn sealer(outbox: PathBuf) -> svar_kiosk::visit::Sealer {
     let forms = root().join("forms");
-    let loaded = svar::library::load_paths(std::slice::from_ref(&forms), None);
-    svar::visit::Sealer {
-        recipients: vec![svar::bundle::demo_recipient()],
-        device_key: svar::bundle::DeviceKey::demo(),
+    let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
+    svar_kiosk::visit::Sealer {
+        recipients: vec![svar_bundle::demo_recipient()],
+        device_key: svar_bundle::DeviceKey::demo(),
         outbox,
-        hashes: svar::bundle::FormHashes::of_folder(&forms).expect("form hashes"),
+        hashes: svar_bundle::FormHashes::of_folder(&forms).expect("form hashes"),
         batteries: loaded.shared_batteries(),
     }
 }
 
 /// Meta for a session of the test patient.
-pub fn meta() -> svar::bundle::Meta {
-    svar::bundle::Meta {
+pub fn meta() -> svar_bundle::Meta {
+    svar_bundle::Meta {
         bundle_id: uuid::Uuid::now_v7(),
         site: "test_site".into(),
-        kiosk: svar::bundle::DEMO_KIOSK.into(),
-        patient: svar::bundle::Patient {
+        kiosk: svar_bundle::DEMO_KIOSK.into(),
+        patient: svar_bundle::Patient {
             id: PATIENT.into(),
-            id_type: svar::bundle::IdType::Synthetic,
+            id_type: svar_bundle::IdType::Synthetic,
         },
         timepoint: None,
         arm: None,
         consent: None,
-        started: svar::bundle::Timestamp::now(),
+        started: svar_bundle::Timestamp::now(),
     }
 }
 
@@ -241,7 +240,7 @@ pub fn meta() -> svar::bundle::Meta {
 /// the demo battery, one nurse with PIN 4711) sealing to `recipient` with `dir/device.key`,
 /// followed by `extra` (e.g. `[[upload]]` blocks); its path.
 pub fn site_config(dir: &Path, recipient: &str, extra: &str) -> PathBuf {
-    let hash = svar::staff::hash_pin("4711").expect("a PIN hash");
+    let hash = svar_kiosk::staff::hash_pin("4711").expect("a PIN hash");
     let config = format!(
         r#"recipients = ["{recipient}"]
 device_key = "device.key"
@@ -267,7 +266,7 @@ pin_hash = "{hash}"
 }
 
 /// The events of a store's audit log, in order.
-pub fn audit_events(store: &svar::store::Store) -> Vec<String> {
+pub fn audit_events(store: &svar_store::Store) -> Vec<String> {
     store
         .audit_log()
         .expect("the audit log reads")
@@ -288,9 +287,9 @@ pub fn seal_demo_bundles(outbox: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
         .find(|b| b.id.as_str() == "demo")
         .cloned()
         .expect("demo battery");
-    let filled = svar::bundle::fill(
-        svar::bundle::Subject::Battery(demo),
-        svar::text::Lang::Nb,
+    let filled = svar_bundle::fill(
+        svar_bundle::Subject::Battery(demo),
+        svar_forms::text::Lang::Nb,
         &demo_answers(),
         &meta(),
         &sealer.hashes,
@@ -301,7 +300,7 @@ pub fn seal_demo_bundles(outbox: &Path, n: usize) -> Vec<(String, Vec<u8>)> {
         .map(|_| {
             let mut bundle = filled.clone();
             bundle.bundle_id = uuid::Uuid::now_v7();
-            let path = svar::bundle::seal(&bundle, &sealer.recipients, &sealer.device_key, outbox)
+            let path = svar_bundle::seal(&bundle, &sealer.recipients, &sealer.device_key, outbox)
                 .expect("sealed");
             let name = path
                 .file_name()
@@ -318,15 +317,15 @@ pub fn bundle_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("folder exists")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(svar::bundle::EXTENSION))
+        .filter(|p| p.to_string_lossy().ends_with(svar_bundle::EXTENSION))
         .collect();
     files.sort();
     files
 }
 
 /// An uploader state whose jitter is always 1, so every back-off is its ceiling.
-pub fn uploader_state() -> svar::upload::State {
-    svar::upload::State::new(Box::new(|| 1.0))
+pub fn uploader_state() -> svar_upload::State {
+    svar_upload::State::new(Box::new(|| 1.0))
 }
 
 /// A fixed clock reading for uploader passes.

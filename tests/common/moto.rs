@@ -6,7 +6,7 @@ use object_store::aws::AmazonS3;
 use object_store::{ObjectStore, ObjectStoreExt};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use svar::receive::{S3Config, S3Store, Store};
+use svar_receive::{S3Config, S3Store, Store};
 
 /// The key prefix the tests' objects go under.
 pub const PREFIX: &str = "svar/in";

@@ -1,4 +1,4 @@
-//! Forms near the bounds of `svar::form::limits`, written as JSON files and read back through
+//! Forms near the bounds of `svar_forms::form::limits`, written as JSON files and read back through
 //! the real loader, and a headless kiosk that draws their screens and counts the work done.
 //! Shared by the limits render test and the UI bench.
 
@@ -8,16 +8,16 @@
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar::answer::Answer;
-use svar::form::limits::{
+use svar_forms::answer::Answer;
+use svar_forms::form::limits::{
     DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR, MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_MAP_POINTS,
     MAX_OPTIONS, MAX_PAGE_ITEMS, MAX_RATING_VALUES, MAX_REGIONS, MAX_TEXT_CHARS,
 };
-use svar::form::{Form, ItemKind};
-use svar::i18n::Strings;
-use svar::session::Screen;
-use svar::text::Lang;
-use svar::ui::{Config, Intent, Kiosk};
+use svar_forms::form::{Form, ItemKind};
+use svar_forms::session::Screen;
+use svar_forms::text::Lang;
+use svar_kiosk::i18n::Strings;
+use svar_kiosk::ui::{Config, Intent, Kiosk};
 
 /// The one language of the generated forms.
 pub const LANG: Lang = Lang::Nb;
@@ -357,8 +357,8 @@ impl FormFolder {
 
     /// Loads the folder as `svar validate` and the kiosk do: the diagnostics, and the kiosk
     /// on the form's battery when it loaded without errors.
-    pub fn load(&self) -> Result<Kiosk, Vec<svar::diag::Diagnostic>> {
-        let loaded = svar::library::load_paths(&[self.forms()], None);
+    pub fn load(&self) -> Result<Kiosk, Vec<svar_forms::diag::Diagnostic>> {
+        let loaded = svar_forms::library::load_paths(&[self.forms()], None);
         if loaded.has_errors() {
             return Err(loaded.diagnostics);
         }
@@ -371,9 +371,9 @@ impl FormFolder {
             idle_countdown: 30.0,
             thanks_seconds: 8.0,
             default_lang: LANG,
-            staff: svar::ui::StaffSettings::default(),
+            staff: svar_kiosk::ui::StaffSettings::default(),
         };
-        let records = svar::setup::demo_records(
+        let records = svar_kiosk::setup::demo_records(
             &self.dir.path().join("kiosk"),
             &self.forms(),
             loaded.shared_batteries(),
@@ -462,7 +462,7 @@ impl Headless {
     /// A fresh context.
     pub fn new() -> Headless {
         let ctx = egui::Context::default();
-        svar::ui::theme::install_fonts(&ctx);
+        svar_kiosk::ui::theme::install_fonts(&ctx);
         ctx.enable_accesskit();
         Headless { ctx }
     }
@@ -539,14 +539,14 @@ impl Content {
             items: screen.items.len(),
             ..Content::default()
         };
-        let chars = |t: &svar::text::Text| t.get(LANG).chars().count();
+        let chars = |t: &svar_forms::text::Text| t.get(LANG).chars().count();
         if let Some(title) = &form.pages[screen.page].title {
             c.chars += chars(title);
         }
         for ix in &screen.items {
             let item = form.item(*ix);
             c.chars += chars(&item.text) + item.help.as_ref().map_or(0, chars);
-            let anchors = |a: &Option<svar::form::Anchors>| {
+            let anchors = |a: &Option<svar_forms::form::Anchors>| {
                 a.as_ref().map_or(0, |a| chars(&a.min) + chars(&a.max))
             };
             match &item.kind {

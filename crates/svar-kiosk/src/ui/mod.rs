@@ -8,19 +8,19 @@ pub mod staff;
 pub mod theme;
 pub mod widgets;
 
-use crate::answer::Answer;
-use crate::battery::Battery;
-use crate::bundle::{IdType, Meta, Patient, Status, Timestamp};
-use crate::form::ItemIx;
 use crate::i18n::Strings;
 use crate::idle::{IdleState, IdleTimer};
-use crate::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
-use crate::store::{DayEntry, State, Store};
-use crate::text::Lang;
 use crate::visit::{Sealer, Visit, VisitError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use svar_bundle::{IdType, Meta, Patient, Status, Timestamp};
+use svar_forms::answer::Answer;
+use svar_forms::battery::Battery;
+use svar_forms::form::ItemIx;
+use svar_forms::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
+use svar_forms::text::Lang;
+use svar_store::{DayEntry, State, Store};
 use theme::{TextSize, Tokens};
 use widgets::{date, keyboard, keypad, signature};
 
@@ -61,7 +61,7 @@ pub struct Records {
     /// The local time's offset from UTC, for staff lists (read once at start-up).
     pub utc_offset: time::UtcOffset,
     /// The background uploader, when the configuration names upload targets.
-    pub upload: Option<crate::upload::Handle>,
+    pub upload: Option<svar_upload::Handle>,
 }
 
 /// What staff mode offers.
@@ -72,7 +72,7 @@ pub struct StaffSettings {
     /// Batteries offered for a session (the default battery when empty).
     pub batteries: Vec<Arc<Battery>>,
     /// Time points offered.
-    pub timepoints: Vec<crate::battery::Timepoint>,
+    pub timepoints: Vec<svar_forms::battery::Timepoint>,
     /// Study arms staff may record (none: not asked).
     pub arms: Vec<String>,
     /// Pattern of study ids, when the site uses them.
@@ -304,7 +304,7 @@ impl Kiosk {
         };
         // A kiosk killed while writing a bundle leaves its temporary file; the bundle itself
         // is written again from the store's seal intent below.
-        if let Err(e) = crate::bundle::sweep_temporary(&kiosk.records.sealer.outbox) {
+        if let Err(e) = svar_bundle::sweep_temporary(&kiosk.records.sealer.outbox) {
             kiosk.problem = Some(format!("{}: {e}", kiosk.records.sealer.outbox.display()));
         }
         let midnight = kiosk.start_of_today();
@@ -359,11 +359,11 @@ impl Kiosk {
     }
 
     /// The background uploader's latest status, when there is one.
-    pub fn upload_status(&self) -> Option<crate::upload::Status> {
+    pub fn upload_status(&self) -> Option<svar_upload::Status> {
         self.records
             .upload
             .as_ref()
-            .map(crate::upload::Handle::status)
+            .map(svar_upload::Handle::status)
     }
 
     /// Whether the running session has answers the store does not hold yet.
@@ -712,7 +712,7 @@ impl Kiosk {
     }
 
     /// A session sealed on a later try: if it is the last result, its scores can now be shown.
-    fn sealed_later(&mut self, id: crate::store::SessionId, summary: serde_json::Value) {
+    fn sealed_later(&mut self, id: svar_store::SessionId, summary: serde_json::Value) {
         let last = self
             .turn
             .staff
@@ -727,7 +727,7 @@ impl Kiosk {
     }
 
     /// Appends to the audit log; a failure is shown to staff (the action itself goes on).
-    fn audit(&mut self, event: crate::store::AuditEvent, staff: Option<&str>) {
+    fn audit(&mut self, event: svar_store::AuditEvent, staff: Option<&str>) {
         if let Err(e) = self.records.store.audit(event, None, staff, None) {
             self.problem = Some(self.store_message(&e));
         }
@@ -746,7 +746,7 @@ impl Kiosk {
 
     /// A staff message for a store failure: what to do in the kiosk's language, then the
     /// technical reason (no patient data) for whoever fixes it.
-    fn store_message(&self, e: &crate::store::StoreError) -> String {
+    fn store_message(&self, e: &svar_store::StoreError) -> String {
         let id = if e.is_disk_full() {
             "staff-problem-disk-full"
         } else {
@@ -983,14 +983,14 @@ mod tests {
 
     /// A kiosk on the demo battery in `dir`, driven without a window.
     fn kiosk(dir: &Path) -> Kiosk {
-        let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-        let loaded = crate::library::load_paths(std::slice::from_ref(&forms), None);
+        let forms = crate::repo_root().join("forms");
+        let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
         let battery = Arc::new(loaded.batteries["demo"].clone());
         let records =
             crate::setup::demo_records(dir, &forms, vec![Arc::clone(&battery)]).expect("records");
         let config = Config {
             battery,
-            assets: Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
+            assets: crate::repo_root().join("assets"),
             clinic: "Test".into(),
             demo: true,
             idle_warn: 90.0,
@@ -1013,7 +1013,7 @@ mod tests {
         let phq: serde_json::Map<String, serde_json::Value> = (1..=9)
             .map(|i| (format!("q{i}"), serde_json::json!(i % 4)))
             .collect();
-        let script = crate::bundle::answers_in_order(
+        let script = svar_bundle::answers_in_order(
             &battery,
             &serde_json::json!({
                 "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},

@@ -2,13 +2,13 @@
 //! accounts, batteries offered, time-outs and folders. `svar config check` reports problems
 //! line by line like `svar validate`.
 
-use crate::battery::Timepoint;
-use crate::diag::{Diagnostic, Position, Severity};
 use crate::staff::StaffAccount;
-use crate::text::Lang;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use svar_forms::battery::Timepoint;
+use svar_forms::diag::{Diagnostic, Position, Severity};
+use svar_forms::text::Lang;
 use toml::Spanned;
 
 /// A checked configuration.
@@ -216,7 +216,7 @@ impl Config {
             }
         };
         for (value, what) in [(&raw.site.id, "site id"), (&raw.site.kiosk_id, "kiosk id")] {
-            if !crate::id::is_valid_id(value.get_ref()) {
+            if !svar_forms::id::is_valid_id(value.get_ref()) {
                 c.error(
                     value.span().start,
                     "bad-id",
@@ -235,7 +235,7 @@ impl Config {
                 "give at least one recipient public key (age1…): bundles are encrypted to it",
             );
         }
-        let demo_recipient = crate::bundle::demo_recipient().to_string();
+        let demo_recipient = svar_bundle::demo_recipient().to_string();
         for key in raw.recipients.get_ref() {
             match age::x25519::Recipient::from_str(key.get_ref().trim()) {
                 // Its identity is in the repository: anyone could read what a kiosk seals to it.
@@ -264,10 +264,10 @@ impl Config {
                 ),
             );
         } else {
-            match crate::bundle::DeviceKey::load(&device_key) {
+            match svar_bundle::DeviceKey::load(&device_key) {
                 Err(e) => c.error(raw.device_key.span().start, "bad-device-key", e.to_string()),
                 // Its secret is in the repository: anyone could sign bundles as this kiosk.
-                Ok(key) if key.key_id() == crate::bundle::DeviceKey::demo().key_id() => c.error(
+                Ok(key) if key.key_id() == svar_bundle::DeviceKey::demo().key_id() => c.error(
                     raw.device_key.span().start,
                     "demo-device-key",
                     format!(
@@ -326,7 +326,7 @@ impl Config {
         }
         let kiosk = raw.kiosk.get_ref();
         let forms = resolve(kiosk.forms.get_ref());
-        let loaded = crate::library::load_paths(std::slice::from_ref(&forms), None);
+        let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
         if kiosk.batteries.get_ref().is_empty() {
             c.error(
                 kiosk.batteries.span().start,
@@ -519,7 +519,7 @@ fn upload_target(
         }
     }
     for url in [&u.url, &u.endpoint].into_iter().flatten() {
-        if let Err(e) = crate::upload::check_url(url.get_ref()) {
+        if let Err(e) = svar_upload::check_url(url.get_ref()) {
             c.error(url.span().start, "bad-url", e.to_string());
         }
     }
@@ -583,13 +583,13 @@ mod tests {
     fn sample(dir: &Path) -> String {
         let device = dir.join("device.key");
         if !device.exists() {
-            crate::bundle::DeviceKey::generate()
+            svar_bundle::DeviceKey::generate()
                 .unwrap()
                 .write(&device)
                 .unwrap();
         }
         let hash = crate::staff::hash_pin("4711").unwrap();
-        let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        let forms = crate::repo_root().join("forms");
         format!(
             r#"device_key = "device.key"
 recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"]
@@ -656,12 +656,12 @@ pin_hash = "{hash}"
         let path = dir.path().join("svar.toml");
         let text = sample(dir.path()).replace(
             "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-            &crate::bundle::demo_recipient().to_string(),
+            &svar_bundle::demo_recipient().to_string(),
         );
         std::fs::remove_file(dir.path().join("device.key")).unwrap();
         std::fs::write(
             dir.path().join("device.key"),
-            include_str!("../assets/demo-keys/demo-device.key"),
+            include_str!("../../../assets/demo-keys/demo-device.key"),
         )
         .unwrap();
         let found = Config::from_text(&path, &text).unwrap_err();

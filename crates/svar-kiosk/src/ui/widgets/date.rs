@@ -1,9 +1,9 @@
 //! Date entry by taps: year (by decade), then month, then day. No typing.
 
 use super::{Mark, Tile, tile_width};
-use crate::answer::Date;
 use crate::ui::theme::Tokens;
 use egui::Ui;
+use svar_forms::answer::Date;
 
 /// Which part of the date the grid below shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

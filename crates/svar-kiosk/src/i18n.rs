@@ -3,15 +3,15 @@
 //! The files are compiled into the binary so the kiosk runs from anywhere; a test checks that
 //! every locale has every message and that every placeable resolves.
 
-use crate::text::Lang;
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use svar_forms::text::Lang;
 
 /// The Fluent source of each locale, as shipped in `locales/<lang>/svar.ftl`.
 pub const SOURCES: [(Lang, &str); 4] = [
-    (Lang::Nb, include_str!("../locales/nb/svar.ftl")),
-    (Lang::Nn, include_str!("../locales/nn/svar.ftl")),
-    (Lang::Da, include_str!("../locales/da/svar.ftl")),
-    (Lang::En, include_str!("../locales/en/svar.ftl")),
+    (Lang::Nb, include_str!("../../../locales/nb/svar.ftl")),
+    (Lang::Nn, include_str!("../../../locales/nn/svar.ftl")),
+    (Lang::Da, include_str!("../../../locales/da/svar.ftl")),
+    (Lang::En, include_str!("../../../locales/en/svar.ftl")),
 ];
 
 /// A locale file that does not parse.
@@ -156,7 +156,7 @@ pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
 }
 
 /// Formats a date the local way: `31.05.2024` in nb/nn, `31.05.2024` in da, `31 May 2024` in en.
-pub fn date(strings: &Strings, lang: Lang, d: crate::answer::Date) -> String {
+pub fn date(strings: &Strings, lang: Lang, d: svar_forms::answer::Date) -> String {
     match lang {
         Lang::En => format!(
             "{} {} {}",

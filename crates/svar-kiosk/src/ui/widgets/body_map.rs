@@ -2,10 +2,10 @@
 //! tiles in words beside it (for checking, and for screen readers).
 
 use super::{Mark, Tile, tile_width};
-use crate::form::Region;
-use crate::text::Lang;
 use crate::ui::theme::Tokens;
 use egui::{Color32, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
+use svar_forms::form::Region;
+use svar_forms::text::Lang;
 
 /// What a body map shows: the image (when it loaded) and its regions, whose polygons are in the
 /// image's pixel coordinates (`image_size`).

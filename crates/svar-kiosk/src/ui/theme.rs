@@ -293,13 +293,13 @@ pub fn install_fonts(ctx: &egui::Context) {
     fonts.font_data.insert(
         "DejaVuSans".into(),
         std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
-            "../../assets/fonts/DejaVuSans.ttf"
+            "../../../../assets/fonts/DejaVuSans.ttf"
         ))),
     );
     fonts.font_data.insert(
         "DejaVuSans-Bold".into(),
         std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
-            "../../assets/fonts/DejaVuSans-Bold.ttf"
+            "../../../../assets/fonts/DejaVuSans-Bold.ttf"
         ))),
     );
     let defaults = fonts

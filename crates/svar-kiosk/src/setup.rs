@@ -1,14 +1,14 @@
 //! Putting a kiosk together from its configuration (or the demo's embedded default): the
 //! store with its key, the sealing keys, the outbox and the form hashes.
 
-use crate::battery::Battery;
-use crate::bundle::{DeviceKey, FormHashes, HashError, KeyError};
 use crate::config::Config;
-use crate::store::{AuditEvent, DB_FILE, SessionId, Store, StoreError, StoreKey, StoreKeyError};
 use crate::ui::Records;
 use crate::visit::Sealer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use svar_bundle::{DeviceKey, FormHashes, HashError, KeyError};
+use svar_forms::battery::Battery;
+use svar_store::{AuditEvent, DB_FILE, SessionId, Store, StoreError, StoreKey, StoreKeyError};
 
 /// Why the kiosk's records could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +39,7 @@ pub enum SetupError {
     Hash(#[from] HashError),
     /// An upload target could not be set up (token file, CA file, URL).
     #[error(transparent)]
-    Upload(#[from] crate::upload::TargetError),
+    Upload(#[from] svar_upload::TargetError),
     /// The outbox could not be made.
     #[error("{}: cannot create the outbox: {source}", path.display())]
     Outbox {
@@ -130,9 +130,9 @@ pub fn records_from_config(
     let uploader = if config.upload.is_empty() {
         None
     } else {
-        Some(crate::upload::Uploader::from_config(
+        Some(svar_upload::Uploader::from_config(
             &config.upload,
-            crate::upload::Timeouts::default(),
+            svar_upload::Timeouts::default(),
             Some(config.kiosk_id.clone()),
         )?)
     };
@@ -149,7 +149,7 @@ pub fn records_from_config(
     })?;
     records.upload = match uploader {
         // Its own connection: the store is shared with the kiosk through SQLite's locking.
-        Some(u) => Some(crate::upload::spawn(
+        Some(u) => Some(svar_upload::spawn(
             config.outbox.clone(),
             u,
             UPLOAD_INTERVAL,
@@ -194,11 +194,11 @@ pub fn demo_records(
 ) -> Result<Records, SetupError> {
     records(RecordsSettings {
         site: "demo",
-        kiosk: crate::bundle::DEMO_KIOSK,
+        kiosk: svar_bundle::DEMO_KIOSK,
         data: &folder.join("data"),
         store_key: &folder.join("store.key"),
         outbox: &folder.join("outbox"),
-        recipients: vec![crate::bundle::demo_recipient()],
+        recipients: vec![svar_bundle::demo_recipient()],
         device_key: DeviceKey::demo(),
         forms,
         batteries,

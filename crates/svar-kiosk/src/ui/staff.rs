@@ -4,15 +4,15 @@
 use super::theme::Tokens;
 use super::widgets::{Mark, Tile, keyboard, keypad, text, tile_width};
 use super::{Intent, Kiosk, Stage};
-use crate::battery::Timepoint;
-use crate::bundle::{Patient, Status};
 use crate::i18n::{self, Arg};
-use crate::patient_id::{self, CprRule, IdError, PatientId, StudyIdPattern};
 use crate::staff::{PinOutcome, StaffAccount, find_account};
-use crate::store::{AuditEvent, DayEntry, SessionId, State};
 use crate::visit::Visit;
 use egui::Ui;
 use std::sync::{Arc, mpsc};
+use svar_bundle::{Patient, Status};
+use svar_forms::battery::Timepoint;
+use svar_forms::patient_id::{self, CprRule, IdError, PatientId, StudyIdPattern};
+use svar_store::{AuditEvent, DayEntry, SessionId, State};
 use zeroize::Zeroizing;
 
 /// The staff screens.
@@ -792,7 +792,7 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
     if let Some(problem) = &st.id_problem {
         text(ui, problem, t.bold(t.body), t.palette.warning);
     }
-    let batteries: Vec<Arc<crate::battery::Battery>> = if k.config.staff.batteries.is_empty() {
+    let batteries: Vec<Arc<svar_forms::battery::Battery>> = if k.config.staff.batteries.is_empty() {
         vec![Arc::clone(&k.config.battery)]
     } else {
         k.config.staff.batteries.clone()

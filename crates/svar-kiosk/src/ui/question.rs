@@ -5,12 +5,12 @@ use super::widgets::{
     Tile, body_map, choice, date, keyboard, keypad, signature, slider, text, tile_width,
 };
 use super::{Intent, Kiosk};
-use crate::answer::{Answer, AnswerProblem, Answers};
-use crate::form::{Display, Form, Item, ItemIx, ItemKind, limits};
 use crate::i18n::{self, Arg, Strings};
-use crate::text::Lang;
 use egui::Ui;
 use std::sync::Arc;
+use svar_forms::answer::{Answer, AnswerProblem, Answers};
+use svar_forms::form::{Display, Form, Item, ItemIx, ItemKind, limits};
+use svar_forms::text::Lang;
 
 /// Draws the current screen's items.
 pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {

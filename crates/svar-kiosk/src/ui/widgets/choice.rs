@@ -1,11 +1,11 @@
 //! Option tiles for single choice, multiple choice and yes/no, and a rating row.
 
 use super::{Mark, Tile, tile_width};
-use crate::answer::fmt_num;
-use crate::form::{Anchors, Choice};
-use crate::text::Lang;
 use crate::ui::theme::Tokens;
 use egui::Ui;
+use svar_forms::answer::fmt_num;
+use svar_forms::form::{Anchors, Choice};
+use svar_forms::text::Lang;
 
 /// The accessible name of an option: with the question in front when a screen holds several
 /// questions, so a screen reader (and a test) can tell their "Yes" tiles apart.

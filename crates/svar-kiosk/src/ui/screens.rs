@@ -7,9 +7,9 @@ use super::widgets::{Mark, Tile, text, tile_width};
 use super::{Intent, Kiosk, Stage};
 use crate::i18n::Arg;
 use crate::idle::IdleState;
-use crate::session::Position;
-use crate::text::Lang;
 use egui::{Frame, ScrollArea, Ui};
+use svar_forms::session::Position;
+use svar_forms::text::Lang;
 
 /// Each language named in itself, as patients look for their own.
 pub fn endonym(lang: Lang) -> &'static str {
@@ -163,7 +163,7 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                     let form = k.session().map(|s| s.form(f));
                     screen.items.iter().any(|ix| {
                         form.is_some_and(|form| {
-                            !matches!(form.item(*ix).kind, crate::form::ItemKind::Info { .. })
+                            !matches!(form.item(*ix).kind, svar_forms::form::ItemKind::Info { .. })
                         })
                     })
                 });
@@ -373,7 +373,7 @@ fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
         .map(|sc| {
             sc.items
                 .iter()
-                .filter(|ix| !matches!(f.item(**ix).kind, crate::form::ItemKind::Info { .. }))
+                .filter(|ix| !matches!(f.item(**ix).kind, svar_forms::form::ItemKind::Info { .. }))
                 .count()
         })
         .sum();

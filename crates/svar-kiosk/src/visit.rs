@@ -6,23 +6,23 @@
 //! its answers through a new session ([`Visit::resume`]); an ended visit is sealed from what
 //! the store holds ([`seal_stored`]), never from memory alone.
 
-use crate::answer::Answer;
-use crate::battery::Battery;
-use crate::bundle::{
-    self, AnswerTimes, Bundle, BundleError, DeviceKey, FormHashes, Meta, SealError, Status,
-    Timestamp,
-};
-use crate::form::ItemIx;
-use crate::score::Report;
-use crate::session::{AnswerOutcome, Missing, Nav, Session};
-use crate::store::{
-    AnswerChange, Progress, SealIntent, SessionId, State, Store, StoreError, StoredMeta,
-    StoredSession,
-};
-use crate::text::Lang;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
+use svar_bundle::{
+    self as bundle, AnswerTimes, Bundle, BundleError, DeviceKey, FormHashes, Meta, SealError,
+    Status, Timestamp,
+};
+use svar_forms::answer::Answer;
+use svar_forms::battery::Battery;
+use svar_forms::form::ItemIx;
+use svar_forms::score::Report;
+use svar_forms::session::{AnswerOutcome, Missing, Nav, Session};
+use svar_forms::text::Lang;
+use svar_store::{
+    AnswerChange, Progress, SealIntent, SessionId, State, Store, StoreError, StoredMeta,
+    StoredSession,
+};
 use zeroize::Zeroize;
 
 /// What sealing needs: the recipients' public keys, the kiosk's signing key, the outbox, the
@@ -601,12 +601,12 @@ fn rebuild(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::{IdType, Patient};
-    use crate::session::Nav;
+    use svar_bundle::{IdType, Patient};
+    use svar_forms::session::Nav;
 
     fn demo_battery() -> Arc<Battery> {
-        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-        let loaded = crate::library::load_paths(&[forms], None);
+        let forms = crate::repo_root().join("forms");
+        let loaded = svar_forms::library::load_paths(&[forms], None);
         Arc::new(loaded.batteries["demo"].clone())
     }
 
@@ -614,7 +614,7 @@ mod tests {
         Meta {
             bundle_id: uuid::Uuid::now_v7(),
             site: "s".into(),
-            kiosk: crate::bundle::DEMO_KIOSK.into(),
+            kiosk: svar_bundle::DEMO_KIOSK.into(),
             patient: Patient {
                 id: "01817010055".into(),
                 id_type: IdType::Synthetic,
@@ -628,13 +628,13 @@ mod tests {
 
     /// A new store with a new key in `dir`.
     fn fresh_store(dir: &std::path::Path) -> Store {
-        let key = crate::store::StoreKey::create(&dir.join("store.key")).unwrap();
+        let key = svar_store::StoreKey::create(&dir.join("store.key")).unwrap();
         Store::open(&dir.join("data"), key).unwrap()
     }
 
     /// Sealing to the demo keys into `outbox`.
     fn sealer(outbox: &std::path::Path, battery: &Arc<Battery>) -> Sealer {
-        let forms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+        let forms = crate::repo_root().join("forms");
         Sealer {
             recipients: vec![bundle::demo_recipient()],
             device_key: DeviceKey::demo(),
@@ -651,7 +651,7 @@ mod tests {
             .collect();
         let phq: serde_json::Map<String, Value> =
             (1..=9).map(|i| (format!("q{i}"), json!(i % 4))).collect();
-        crate::bundle::answers_in_order(
+        svar_bundle::answers_in_order(
             battery,
             &json!({
                 "nrs_pain": {"now": 5, "worst_week": 8, "avg_week": 4},
@@ -731,14 +731,13 @@ mod tests {
             .end(&mut store, Status::Timeout, &sealer, None)
             .unwrap()
             .unwrap();
-        let bundle = crate::bundle::open(
+        let bundle = svar_bundle::open(
             &sealed.path,
-            &crate::bundle::Identities::load(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("assets/demo-keys/demo-identity.txt"),
+            &svar_bundle::Identities::load(
+                &crate::repo_root().join("assets/demo-keys/demo-identity.txt"),
             )
             .unwrap(),
-            &crate::bundle::KioskKeys::demo(),
+            &svar_bundle::KioskKeys::demo(),
         )
         .unwrap();
         let hscl = bundle.forms.iter().find(|f| f.id == "hscl25").unwrap();
