@@ -85,7 +85,7 @@ enum Command {
     /// --tls-key (and with --client-ca, only kiosks with a certificate from that CA may
     /// connect). Logs one line per request on standard error; stops after the requests in
     /// flight on SIGTERM or Ctrl-C.
-    Receive(delivery::ReceiveArgs),
+    Receive(svar_receive::cli::ReceiveArgs),
     /// Deliver the outbox's sealed bundles once (for a cron job or a systemd timer) and print
     /// what happened; see docs/upload.md.
     ///

@@ -130,7 +130,10 @@ fn every_message_the_code_uses_exists() {
         env!("CARGO_MANIFEST_DIR"),
         "/crates/svar-kiosk/src/ui/theme.rs"
     ))];
-    for dir in ["crates/svar-kiosk/src/ui", "crates/svar-kiosk/src/ui/widgets"] {
+    for dir in [
+        "crates/svar-kiosk/src/ui",
+        "crates/svar-kiosk/src/ui/widgets",
+    ] {
         for entry in
             std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap()
         {

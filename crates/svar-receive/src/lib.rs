@@ -22,6 +22,7 @@ use subtle::ConstantTimeEq;
 use svar_bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
 use uuid::Uuid;
 
+pub mod cli;
 mod s3;
 mod tls;
 pub use s3::S3Store;
