@@ -852,6 +852,21 @@ fn id_field(h: &Harness<'static, KioskApp>) -> String {
 }
 
 #[test]
+fn a_study_id_with_digits_is_typed_on_the_screen_keyboard() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    sign_in(&mut h);
+    tap(&mut h, "Start en økt for en pasient");
+    tap(&mut h, "Studie-ID");
+    for letter in ["N", "W", "H"] {
+        tap(&mut h, "Skift");
+        tap(&mut h, letter);
+    }
+    tap(&mut h, "-");
+    type_digits(&mut h, "0042");
+    assert_eq!(id_field(&h), "NWH-0042");
+}
+
+#[test]
 fn what_one_nurse_typed_is_gone_for_the_next_after_an_idle_time_out() {
     let mut h = kiosk(egui::vec2(1280.0, 800.0));
     sign_in(&mut h);

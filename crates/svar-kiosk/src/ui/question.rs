@@ -236,8 +236,14 @@ fn item_ui(
                 space: &k.tr("keyboard-space"),
                 delete: &k.tr("keyboard-delete"),
             };
-            if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &current, k.turn.scratch.shift)
-            {
+            if let Some(key) = keyboard::keyboard_ui(
+                ui,
+                t,
+                &labels,
+                keyboard::Layout::Letters,
+                &current,
+                k.turn.scratch.shift,
+            ) {
                 out.push(Intent::Keyboard(form_ix, ix, key));
             }
             // Only near the limit: the note would otherwise push the keys off small screens.

@@ -775,7 +775,14 @@ fn new_session_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             space: &k.tr("keyboard-space"),
             delete: &k.tr("keyboard-delete"),
         };
-        if let Some(key) = keyboard::keyboard_ui(ui, t, &labels, &st.id_text, st.shift) {
+        if let Some(key) = keyboard::keyboard_ui(
+            ui,
+            t,
+            &labels,
+            keyboard::Layout::LettersAndDigits,
+            &st.id_text,
+            st.shift,
+        ) {
             push(out, StaffIntent::IdChar(key));
         }
     } else {

@@ -6,6 +6,17 @@ use egui::Ui;
 
 // Numbers have their own keypad items; letters for names and words fit in three rows.
 const ROWS: [&str; 3] = ["qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
+/// The row above the letters where ids mix letters and digits (`NWH-0042`).
+const DIGITS: &str = "1234567890";
+
+/// Which keys the keyboard has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Letters and punctuation, for words (a patient's free text).
+    Letters,
+    /// A row of digits above the letters, for ids such as study ids.
+    LettersAndDigits,
+}
 
 /// Labels of the special keys and the field.
 pub struct Labels<'a> {
@@ -40,11 +51,13 @@ impl std::fmt::Debug for Key {
     }
 }
 
-/// Draws the text field and keys; returns the key tapped. `shift` shows capitals.
+/// Draws the text field and the keys of `layout`; returns the key tapped. `shift` shows
+/// capitals.
 pub fn keyboard_ui(
     ui: &mut Ui,
     t: &Tokens,
     labels: &Labels,
+    layout: Layout,
     current: &str,
     shift: bool,
 ) -> Option<Key> {
@@ -62,7 +75,8 @@ pub fn keyboard_ui(
     let key_width = tile_width(ui, t, 11);
     // Tighter rows than elsewhere so the whole keyboard fits a 1280×800 screen.
     ui.spacing_mut().item_spacing.y = t.gap * 0.5;
-    for row in ROWS {
+    let digits = (layout == Layout::LettersAndDigits).then_some(DIGITS);
+    for row in digits.into_iter().chain(ROWS) {
         ui.horizontal(|ui| {
             for c in row.chars() {
                 let shown = if shift {
