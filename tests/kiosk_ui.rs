@@ -950,10 +950,25 @@ fn five_wrong_pins_lock_the_pad_also_across_a_restart() {
     drop(h);
     let mut h = kiosk_on(egui::vec2(1280.0, 800.0), files);
     tap(&mut h, "Ansatte");
+    // Locked on arrival: the countdown shows before any PIN is tried, and the keys and Open
+    // take no taps.
+    assert!(
+        h.query_by_label_contains("Prøv igjen om").is_some(),
+        "still locked after a restart"
+    );
+    for label in ["4", "Åpne"] {
+        assert!(
+            h.get_by_label(label).accesskit_node().is_disabled(),
+            "`{label}` is disabled while locked"
+        );
+    }
     type_digits(&mut h, PIN);
     submit_pin(&mut h);
     assert!(
-        h.query_by_label_contains("Prøv igjen om").is_some(),
+        matches!(
+            h.state().kiosk.stage(),
+            Stage::Staff(svar_kiosk::ui::staff::Page::Pin)
+        ),
         "still locked after a restart"
     );
     // Five minutes on (the idle time-out has shown the welcome screen meanwhile).

@@ -49,19 +49,18 @@ pub struct PinLock {
 }
 
 impl PinLock {
-    /// Whether the pad is locked at clock time `now`.
-    pub fn locked(&self, now: f64) -> bool {
-        self.locked_until.is_some_and(|until| now < until)
+    /// The whole seconds until the lock lifts, while the pad is locked at clock time `now`.
+    pub fn seconds_left(&self, now: f64) -> Option<u32> {
+        let until = self.locked_until.filter(|until| now < *until)?;
+        Some((until - now).ceil() as u32)
     }
 
     /// Before a PIN is checked: `Some(Locked)` while the pad is locked; a lock that has run
     /// out is lifted and the count starts again.
     pub fn refuse_while_locked(&mut self, now: f64) -> Option<PinOutcome> {
-        let until = self.locked_until?;
-        if now < until {
-            return Some(PinOutcome::Locked {
-                seconds_left: (until - now).ceil() as u32,
-            });
+        self.locked_until?;
+        if let Some(seconds_left) = self.seconds_left(now) {
+            return Some(PinOutcome::Locked { seconds_left });
         }
         self.locked_until = None;
         self.failures = 0;
@@ -184,8 +183,8 @@ mod tests {
             attempt(&mut lock, &staff, "1111", 1000.0);
         }
         let kept: PinLock = serde_json::from_str(&serde_json::to_string(&lock).unwrap()).unwrap();
-        assert!(kept.locked(1100.0));
-        assert!(!kept.locked(1300.0));
+        assert_eq!(kept.seconds_left(1100.0), Some(200));
+        assert_eq!(kept.seconds_left(1300.0), None);
     }
 
     #[test]

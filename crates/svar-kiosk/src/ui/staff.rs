@@ -546,19 +546,27 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         delete: &k.tr("keypad-delete"),
         clear: &k.tr("keypad-clear"),
     };
+    // While the pad is locked its keys and Open are shown faded and take no taps, so staff
+    // see at once that typing is pointless (the message says for how long).
+    let locked = k.lock.seconds_left(k.wall_now());
+    let open = locked.is_none();
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
-                push(out, StaffIntent::PinKey(key));
-            }
+            ui.add_enabled_ui(open, |ui| {
+                if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
+                    push(out, StaffIntent::PinKey(key));
+                }
+            });
         });
         ui.add_space(t.pad);
         ui.vertical(|ui| {
-            if Tile::new(&k.tr("staff-pin-enter"), t.button_side)
-                .primary(true)
-                .show(ui, t)
-                .clicked()
-            {
+            let enter = ui.add_enabled_ui(open, |ui| {
+                Tile::new(&k.tr("staff-pin-enter"), t.button_side)
+                    .primary(true)
+                    .show(ui, t)
+                    .clicked()
+            });
+            if enter.inner {
                 push(out, StaffIntent::SubmitPin);
             }
             if Tile::new(&k.tr("nav-back"), t.button_side)
@@ -567,7 +575,16 @@ fn pin_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
             {
                 push(out, StaffIntent::Close);
             }
-            if let Some(m) = &pad.message {
+            // A lock counts down on screen, also after a restart when no PIN was tried yet.
+            let message = match locked {
+                Some(seconds) => Some(k.strings.args(
+                    k.turn.lang,
+                    "staff-pin-locked",
+                    &[("seconds", Arg::Num(f64::from(seconds)))],
+                )),
+                None => pad.message.clone(),
+            };
+            if let Some(m) = &message {
                 text(ui, m, t.bold(t.body), t.palette.warning);
             }
         });
