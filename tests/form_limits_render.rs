@@ -16,7 +16,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use svar_forms::form::limits::{
     MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_IMAGE_BYTES, MAX_MAP_POINTS, MAX_OPTIONS, MAX_PAGE_ITEMS,
-    MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS, MAX_TEXT_CHARS,
+    MAX_PAGE_TEXT_CHARS, MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS,
+    MAX_TEXT_CHARS,
 };
 use svar_forms::session::Position;
 use svar_kiosk::ui::Intent;
@@ -102,9 +103,15 @@ fn item() -> impl Strategy<Value = ItemSpec> {
     )
 }
 
-/// A page: a few items of any type, a full page of small ones, or a grid full in rows or in
-/// options.
+/// A page as [`any_page`] makes it, its texts shortened to what a page may show when they add
+/// up to more.
 fn page() -> impl Strategy<Value = PageSpec> {
+    any_page().prop_map(PageSpec::fit_text)
+}
+
+/// A page: a few items of any type, a full page of small ones, or a grid full in rows or in
+/// options; its texts may add up to more than a page may show.
+fn any_page() -> impl Strategy<Value = PageSpec> {
     let show = prop_oneof![Just(Show::OnePerScreen), Just(Show::Together)];
     let few = (show, proptest::option::of(texts(2)), vec(item(), 1..=4))
         .prop_map(|(show, title, items)| PageSpec::Items { show, title, items });
@@ -229,6 +236,24 @@ proptest! {
             review.within(&budget(&Content::default())),
             "the review screen cost {review:?}"
         );
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_page_over_the_text_limit_is_fitted_just_under_it(page in any_page()) {
+        let before = page.text_chars();
+        let after = page.fit_text().text_chars();
+        if before <= MAX_PAGE_TEXT_CHARS {
+            prop_assert_eq!(after, before);
+        } else {
+            // What is left over is at most a character for each time a text is shown, and the
+            // most often shown texts of a page are a grid's labels, on each of its rows.
+            prop_assert!(
+                (MAX_PAGE_TEXT_CHARS - MAX_PAGE_ITEMS..=MAX_PAGE_TEXT_CHARS).contains(&after),
+                "{before} characters were fitted into {after}"
+            );
+        }
     }
 }
 
