@@ -19,8 +19,9 @@ use svar_forms::form::limits::{
     MAX_PAGE_TEXT_CHARS, MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS,
     MAX_TEXT_CHARS,
 };
-use svar_forms::session::Position;
+use svar_forms::session::{Position, Screen};
 use svar_kiosk::ui::Intent;
+use svar_kiosk::ui::theme::{TextSize, Tokens};
 
 /// The work a screen may cost, linear in what it shows (see [`Content`]):
 ///
@@ -254,6 +255,59 @@ proptest! {
                 "{before} characters were fitted into {after}"
             );
         }
+    }
+}
+
+#[test]
+fn a_page_of_many_body_maps_paints_only_the_maps_on_screen() {
+    let map = ItemSpec {
+        kind: Kind::BodyMap {
+            regions: MAX_MAP_POINTS / MAX_POLYGON_POINTS,
+            polygons: 1,
+            points: MAX_POLYGON_POINTS,
+        },
+        text: Words::SHORT,
+        help: None,
+        labels: Words::SHORT,
+    };
+    let page = PageSpec::Items {
+        show: Show::Together,
+        title: None,
+        items: vec![map; MAX_PAGE_ITEMS],
+    }
+    .fit_text();
+    let folder = FormFolder::new(&form_json(&[page]));
+    let mut kiosk = folder.load().expect("the form validates");
+    // Every region chosen: each polygon on screen is filled as well as outlined.
+    answer_all(&mut kiosk);
+    let (form, _, screen) = current(&kiosk).expect("a question screen");
+    let headless = Headless::new();
+    let frames: Vec<_> = (0..3).map(|_| headless.frame(&mut kiosk)).collect();
+    // Scrolled to the top, the screen shows a map or two: each is at least this tall, so no
+    // more than this many (counting one cut off at either edge) can be even partly in view.
+    let shortest = Tokens::new(TextSize::Normal, false).map_height.0;
+    let in_view = (Headless::SCREEN.y / shortest).ceil() as usize + 1;
+    let visible = Screen {
+        page: screen.page,
+        items: screen.items[..in_view].to_vec(),
+    };
+    let painted = budget(&Content::of(&form, &visible));
+    let all = Content::of(&form, &screen);
+    for (frame, work) in frames.iter().enumerate() {
+        assert!(
+            work.shapes <= painted.shapes && work.vertices <= painted.vertices,
+            "frame {frame} cost {work:?}, more than the {in_view} maps in view may paint \
+             ({painted:?})"
+        );
+        // Out of view is not out of the accessibility tree: every map and region tile a
+        // screen reader can reach is still there.
+        assert!(
+            work.nodes >= all.items + all.tiles,
+            "frame {frame} has {} accessibility nodes for {} maps with {} region tiles",
+            work.nodes,
+            all.items,
+            all.tiles
+        );
     }
 }
 
