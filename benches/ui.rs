@@ -66,7 +66,7 @@ fn screen_is(
 
 fn bench_frame(c: &mut Criterion, name: &str, mut kiosk: Kiosk) {
     let ctx = egui::Context::default();
-    svar_kiosk::ui::theme::install_fonts(&ctx);
+    kiosk.prepare(&ctx);
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -185,7 +185,7 @@ fn near_limit_frames(c: &mut Criterion) {
         if answered {
             near_limits::answer_all(&mut kiosk);
         }
-        let headless = Headless::new();
+        let headless = Headless::new(&mut kiosk);
         // Warm up: fonts are laid out and textures loaded on the first frames.
         for _ in 0..2 {
             headless.frame(&mut kiosk);

@@ -200,10 +200,8 @@ proptest! {
                 )));
             }
         };
-        let headless = Headless::new();
-        // The kiosk sets its look during a context's first frame, which egui's default look
-        // still draws (selectable text, with a node per line): that frame is not counted.
-        headless.frame(&mut kiosk);
+        // Every frame is counted, the context's first too: the kiosk's look is set before it.
+        let headless = Headless::new(&mut kiosk);
         let mut shown = 0;
         while let Some((form, _, screen)) = current(&kiosk) {
             let content = Content::of(&form, &screen);
@@ -281,7 +279,7 @@ fn a_page_of_many_body_maps_paints_only_the_maps_on_screen() {
     // Every region chosen: each polygon on screen is filled as well as outlined.
     answer_all(&mut kiosk);
     let (form, _, screen) = current(&kiosk).expect("a question screen");
-    let headless = Headless::new();
+    let headless = Headless::new(&mut kiosk);
     let frames: Vec<_> = (0..3).map(|_| headless.frame(&mut kiosk)).collect();
     // Scrolled to the top, the screen shows a map or two: each is at least this tall, so no
     // more than this many (counting one cut off at either edge) can be even partly in view.

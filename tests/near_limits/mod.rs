@@ -524,8 +524,8 @@ impl Work {
     }
 }
 
-/// A headless egui context the size of the kiosk's screen, with the kiosk's fonts and the
-/// accessibility tree on.
+/// A headless egui context the size of the kiosk's screen, with the kiosk's fonts and look and
+/// the accessibility tree on.
 pub struct Headless {
     ctx: egui::Context,
 }
@@ -534,10 +534,10 @@ impl Headless {
     /// The kiosk's screen: 1280×800 points.
     pub const SCREEN: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
-    /// A fresh context.
-    pub fn new() -> Headless {
+    /// A fresh context, readied for `kiosk` as the app readies its window's.
+    pub fn new(kiosk: &mut Kiosk) -> Headless {
         let ctx = egui::Context::default();
-        svar_kiosk::ui::theme::install_fonts(&ctx);
+        kiosk.prepare(&ctx);
         ctx.enable_accesskit();
         Headless { ctx }
     }
