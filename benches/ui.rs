@@ -66,7 +66,7 @@ fn screen_is(
 
 fn bench_frame(c: &mut Criterion, name: &str, mut kiosk: Kiosk) {
     let ctx = egui::Context::default();
-    svar_kiosk::ui::theme::install_fonts(&ctx);
+    kiosk.prepare(&ctx);
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -112,7 +112,8 @@ fn frames(c: &mut Criterion) {
     bench_frame(c, "frame: body map, build + tessellate", body_map);
 }
 
-/// A page of `MAX_PAGE_ITEMS` items of `kind` on one screen.
+/// A page of `MAX_PAGE_ITEMS` items of `kind` on one screen, with as much text as a page may
+/// show.
 fn full_page(kind: Kind) -> PageSpec {
     let item = ItemSpec {
         kind,
@@ -125,6 +126,7 @@ fn full_page(kind: Kind) -> PageSpec {
         title: None,
         items: vec![item; limits::MAX_PAGE_ITEMS],
     }
+    .fit_text()
 }
 
 /// The heaviest screens the limits allow, at the kiosk's 1280×800, with the accessibility
@@ -156,7 +158,8 @@ fn near_limit_frames(c: &mut Criterion) {
                 options: limits::MAX_OPTIONS,
                 text: Words::SHORT,
                 labels: Words::SHORT,
-            },
+            }
+            .fit_text(),
             false,
         ),
         (
@@ -182,7 +185,7 @@ fn near_limit_frames(c: &mut Criterion) {
         if answered {
             near_limits::answer_all(&mut kiosk);
         }
-        let headless = Headless::new();
+        let headless = Headless::new(&mut kiosk);
         // Warm up: fonts are laid out and textures loaded on the first frames.
         for _ in 0..2 {
             headless.frame(&mut kiosk);

@@ -16,10 +16,12 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use svar_forms::form::limits::{
     MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_IMAGE_BYTES, MAX_MAP_POINTS, MAX_OPTIONS, MAX_PAGE_ITEMS,
-    MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS, MAX_TEXT_CHARS,
+    MAX_PAGE_TEXT_CHARS, MAX_PAGES, MAX_POLYGON_POINTS, MAX_RATING_VALUES, MAX_REGIONS,
+    MAX_TEXT_CHARS,
 };
-use svar_forms::session::Position;
+use svar_forms::session::{Position, Screen};
 use svar_kiosk::ui::Intent;
+use svar_kiosk::ui::theme::{TextSize, Tokens};
 
 /// The work a screen may cost, linear in what it shows (see [`Content`]):
 ///
@@ -102,9 +104,15 @@ fn item() -> impl Strategy<Value = ItemSpec> {
     )
 }
 
-/// A page: a few items of any type, a full page of small ones, or a grid full in rows or in
-/// options.
+/// A page as [`any_page`] makes it, its texts shortened to what a page may show when they add
+/// up to more.
 fn page() -> impl Strategy<Value = PageSpec> {
+    any_page().prop_map(PageSpec::fit_text)
+}
+
+/// A page: a few items of any type, a full page of small ones, or a grid full in rows or in
+/// options; its texts may add up to more than a page may show.
+fn any_page() -> impl Strategy<Value = PageSpec> {
     let show = prop_oneof![Just(Show::OnePerScreen), Just(Show::Together)];
     let few = (show, proptest::option::of(texts(2)), vec(item(), 1..=4))
         .prop_map(|(show, title, items)| PageSpec::Items { show, title, items });
@@ -192,10 +200,8 @@ proptest! {
                 )));
             }
         };
-        let headless = Headless::new();
-        // The kiosk sets its look during a context's first frame, which egui's default look
-        // still draws (selectable text, with a node per line): that frame is not counted.
-        headless.frame(&mut kiosk);
+        // Every frame is counted, the context's first too: the kiosk's look is set before it.
+        let headless = Headless::new(&mut kiosk);
         let mut shown = 0;
         while let Some((form, _, screen)) = current(&kiosk) {
             let content = Content::of(&form, &screen);
@@ -228,6 +234,77 @@ proptest! {
         prop_assert!(
             review.within(&budget(&Content::default())),
             "the review screen cost {review:?}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_page_over_the_text_limit_is_fitted_just_under_it(page in any_page()) {
+        let before = page.text_chars();
+        let after = page.fit_text().text_chars();
+        if before <= MAX_PAGE_TEXT_CHARS {
+            prop_assert_eq!(after, before);
+        } else {
+            // What is left over is at most a character for each time a text is shown, and the
+            // most often shown texts of a page are a grid's labels, on each of its rows.
+            prop_assert!(
+                (MAX_PAGE_TEXT_CHARS - MAX_PAGE_ITEMS..=MAX_PAGE_TEXT_CHARS).contains(&after),
+                "{before} characters were fitted into {after}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_page_of_many_body_maps_paints_only_the_maps_on_screen() {
+    let map = ItemSpec {
+        kind: Kind::BodyMap {
+            regions: MAX_MAP_POINTS / MAX_POLYGON_POINTS,
+            polygons: 1,
+            points: MAX_POLYGON_POINTS,
+        },
+        text: Words::SHORT,
+        help: None,
+        labels: Words::SHORT,
+    };
+    let page = PageSpec::Items {
+        show: Show::Together,
+        title: None,
+        items: vec![map; MAX_PAGE_ITEMS],
+    }
+    .fit_text();
+    let folder = FormFolder::new(&form_json(&[page]));
+    let mut kiosk = folder.load().expect("the form validates");
+    // Every region chosen: each polygon on screen is filled as well as outlined.
+    answer_all(&mut kiosk);
+    let (form, _, screen) = current(&kiosk).expect("a question screen");
+    let headless = Headless::new(&mut kiosk);
+    let frames: Vec<_> = (0..3).map(|_| headless.frame(&mut kiosk)).collect();
+    // Scrolled to the top, the screen shows a map or two: each is at least this tall, so no
+    // more than this many (counting one cut off at either edge) can be even partly in view.
+    let shortest = Tokens::new(TextSize::Normal, false).map_height.0;
+    let in_view = (Headless::SCREEN.y / shortest).ceil() as usize + 1;
+    let visible = Screen {
+        page: screen.page,
+        items: screen.items[..in_view].to_vec(),
+    };
+    let painted = budget(&Content::of(&form, &visible));
+    let all = Content::of(&form, &screen);
+    for (frame, work) in frames.iter().enumerate() {
+        assert!(
+            work.shapes <= painted.shapes && work.vertices <= painted.vertices,
+            "frame {frame} cost {work:?}, more than the {in_view} maps in view may paint \
+             ({painted:?})"
+        );
+        // Out of view is not out of the accessibility tree: every map and region tile a
+        // screen reader can reach is still there.
+        assert!(
+            work.nodes >= all.items + all.tiles,
+            "frame {frame} has {} accessibility nodes for {} maps with {} region tiles",
+            work.nodes,
+            all.items,
+            all.tiles
         );
     }
 }

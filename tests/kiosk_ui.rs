@@ -602,6 +602,50 @@ fn closing_the_window_is_refused() {
     );
 }
 
+/// True when `style` carries the kiosk's look for `t` rather than egui's default one.
+fn has_kiosk_look(style: &egui::Style, t: &Tokens) -> bool {
+    style.text_styles.get(&egui::TextStyle::Body) == Some(&t.font(t.body))
+        && style.spacing.item_spacing == egui::Vec2::splat(t.gap)
+        && !style.interaction.selectable_labels
+        && style.visuals.panel_fill == t.palette.background
+}
+
+#[test]
+fn the_kiosk_look_is_set_before_the_first_frame_whatever_the_system_theme() {
+    let normal = Tokens::new(TextSize::Normal, false);
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        let files = common::Kiosk::new();
+        let records = files.records();
+        let mut at_creation = None;
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .with_theme(theme)
+            .build_eframe(|cc| {
+                let app = KioskApp::new(
+                    cc,
+                    config("demo"),
+                    Strings::load().expect("locales"),
+                    records,
+                );
+                at_creation = Some(cc.egui_ctx.global_style());
+                app
+            });
+        let at_creation = at_creation.expect("the app was created");
+        assert!(
+            has_kiosk_look(&at_creation, &normal),
+            "egui's default look when the app was created: body text {:?}, selectable labels {}",
+            at_creation.text_styles.get(&egui::TextStyle::Body),
+            at_creation.interaction.selectable_labels
+        );
+        // The harness, like a window, tells egui the system's theme only after the app exists.
+        settle(&mut h);
+        assert!(
+            has_kiosk_look(&h.ctx.global_style(), &normal),
+            "egui's default look under the {theme:?} system theme"
+        );
+    }
+}
+
 #[test]
 fn the_kiosk_fits_a_1080p_screen_and_large_text_and_high_contrast_keep_working() {
     let mut h = kiosk(egui::vec2(1920.0, 1080.0));

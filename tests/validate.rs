@@ -55,6 +55,7 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("image-too-large", "image-too-large", 90, 20),
     ("max-length-too-large", "max-length-too-large", 119, 25),
     ("rating-too-wide", "rating-too-wide", 91, 18),
+    ("page-text-too-long", "page-text-too-long", 51, 5),
     ("text-too-long", "text-too-long", 120, 19),
     ("too-many-bands", "too-many-bands", 290, 16),
     ("too-many-flags", "too-many-flags", 281, 12),

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use svar_forms::answer::Answer;
 use svar_forms::form::limits::{
     DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR, MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_MAP_POINTS,
-    MAX_OPTIONS, MAX_PAGE_ITEMS, MAX_RATING_VALUES, MAX_REGIONS, MAX_TEXT_CHARS,
+    MAX_OPTIONS, MAX_PAGE_ITEMS, MAX_PAGE_TEXT_CHARS, MAX_RATING_VALUES, MAX_REGIONS,
+    MAX_TEXT_CHARS,
 };
 use svar_forms::form::{Form, ItemKind};
 use svar_forms::session::Screen;
@@ -167,6 +168,80 @@ pub enum PageSpec {
         /// The options' labels.
         labels: Words,
     },
+}
+
+impl PageSpec {
+    /// Shortens the page's texts in proportion when together they are more than a page may
+    /// show (`MAX_PAGE_TEXT_CHARS`), then lengthens those shown fewest times into what is left,
+    /// so a page generated over the limit ends up valid and near it. A page within the limit
+    /// is returned as it is.
+    pub fn fit_text(mut self) -> PageSpec {
+        let shown = self.text_chars();
+        if shown <= MAX_PAGE_TEXT_CHARS {
+            return self;
+        }
+        let mut texts = self.texts_mut();
+        // Each text keeps at least one character: room for one of each is set aside, so the
+        // rounded-down lengths cannot add up past the limit.
+        let instances: usize = texts.iter().map(|(times, _)| times).sum();
+        let room = MAX_PAGE_TEXT_CHARS - instances;
+        for (_, w) in texts.iter_mut() {
+            w.chars = (w.chars * room / shown).max(1);
+        }
+        let mut left = MAX_PAGE_TEXT_CHARS - texts.iter().map(|(t, w)| t * w.chars).sum::<usize>();
+        texts.sort_by_key(|(times, _)| *times);
+        for (times, w) in texts {
+            let more = (left / times).min(MAX_TEXT_CHARS - w.chars);
+            w.chars += more;
+            left -= more * times;
+        }
+        self
+    }
+
+    /// Characters of all the texts the page shows.
+    pub fn text_chars(&self) -> usize {
+        let mut page = self.clone();
+        page.texts_mut()
+            .iter()
+            .map(|(times, w)| times * w.chars)
+            .sum()
+    }
+
+    /// Each text of the page with how many times the page shows it (a grid shows its labels
+    /// on every row); a text shown no times is left out.
+    fn texts_mut(&mut self) -> Vec<(usize, &mut Words)> {
+        match self {
+            PageSpec::Items { title, items, .. } => {
+                let mut texts: Vec<(usize, &mut Words)> =
+                    title.iter_mut().map(|w| (1, w)).collect();
+                for item in items {
+                    let labels = match item.kind {
+                        Kind::Single { options } | Kind::Multiple { options } => options,
+                        Kind::Rating { .. } | Kind::Slider => 2,
+                        Kind::Number { .. } => 1,
+                        Kind::BodyMap { regions, .. } => regions,
+                        Kind::Info
+                        | Kind::YesNo
+                        | Kind::Text { .. }
+                        | Kind::Date { .. }
+                        | Kind::Signature => 0,
+                    };
+                    texts.push((1, &mut item.text));
+                    texts.extend(item.help.iter_mut().map(|w| (1, w)));
+                    if labels > 0 {
+                        texts.push((labels, &mut item.labels));
+                    }
+                }
+                texts
+            }
+            PageSpec::Grid {
+                rows,
+                options,
+                text,
+                labels,
+            } => vec![(*rows, text), (*rows * *options, labels)],
+        }
+    }
 }
 
 /// The form's JSON text: one language, no scores, nothing required (so Next always moves
@@ -449,8 +524,8 @@ impl Work {
     }
 }
 
-/// A headless egui context the size of the kiosk's screen, with the kiosk's fonts and the
-/// accessibility tree on.
+/// A headless egui context the size of the kiosk's screen, with the kiosk's fonts and look and
+/// the accessibility tree on.
 pub struct Headless {
     ctx: egui::Context,
 }
@@ -459,10 +534,10 @@ impl Headless {
     /// The kiosk's screen: 1280×800 points.
     pub const SCREEN: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
-    /// A fresh context.
-    pub fn new() -> Headless {
+    /// A fresh context, readied for `kiosk` as the app readies its window's.
+    pub fn new(kiosk: &mut Kiosk) -> Headless {
         let ctx = egui::Context::default();
-        svar_kiosk::ui::theme::install_fonts(&ctx);
+        kiosk.prepare(&ctx);
         ctx.enable_accesskit();
         Headless { ctx }
     }
@@ -511,7 +586,7 @@ pub struct Content {
     /// widgets.
     pub tiles: usize,
     /// Characters of the form's texts shown (questions, help, labels, the page title) and of
-    /// the longest text answer.
+    /// each text item's answer at its longest.
     pub chars: usize,
     /// Body-map polygons.
     pub polygons: usize,
@@ -545,31 +620,14 @@ impl Content {
         }
         for ix in &screen.items {
             let item = form.item(*ix);
-            c.chars += chars(&item.text) + item.help.as_ref().map_or(0, chars);
-            let anchors = |a: &Option<svar_forms::form::Anchors>| {
-                a.as_ref().map_or(0, |a| chars(&a.min) + chars(&a.max))
-            };
+            c.chars += item.texts().into_iter().map(chars).sum::<usize>();
             match &item.kind {
-                ItemKind::Info { .. } => {}
-                ItemKind::Slider { anchors: a, .. } => c.chars += anchors(a),
+                ItemKind::Info { .. } | ItemKind::Slider { .. } => {}
                 ItemKind::SingleChoice { options, .. }
-                | ItemKind::MultipleChoice { options, .. } => {
-                    c.tiles += options.len();
-                    c.chars += options.iter().map(|o| chars(&o.label)).sum::<usize>();
-                }
+                | ItemKind::MultipleChoice { options, .. } => c.tiles += options.len(),
                 ItemKind::YesNo => c.tiles += 2,
-                ItemKind::Rating {
-                    min,
-                    max,
-                    anchors: a,
-                } => {
-                    c.tiles += (max - min + 1) as usize;
-                    c.chars += anchors(a);
-                }
-                ItemKind::Number { unit, .. } => {
-                    c.tiles += KEYPAD_TILES;
-                    c.chars += unit.as_ref().map_or(0, chars);
-                }
+                ItemKind::Rating { min, max, .. } => c.tiles += (max - min + 1) as usize,
+                ItemKind::Number { .. } => c.tiles += KEYPAD_TILES,
                 ItemKind::Text { max_length } => {
                     c.tiles += KEYBOARD_TILES;
                     c.chars += max_length;
@@ -581,7 +639,6 @@ impl Content {
                 }
                 ItemKind::BodyMap { regions, .. } => {
                     c.tiles += regions.len();
-                    c.chars += regions.iter().map(|r| chars(&r.label)).sum::<usize>();
                     c.polygons += regions.iter().map(|r| r.polygons.len()).sum::<usize>();
                     c.points += regions
                         .iter()
@@ -598,9 +655,9 @@ impl Content {
     /// The most any screen of a form that validates can show: every term at its limit. A
     /// page holds at most `MAX_PAGE_ITEMS` items; an item at most the largest of
     /// `MAX_RATING_VALUES` rating tiles, `MAX_OPTIONS` options, `MAX_REGIONS` regions and the
-    /// fixed widgets' tiles; texts of at most `MAX_TEXT_CHARS` (question, help, two anchors
-    /// or a unit, a label per tile) plus a typed answer of `MAX_ANSWER_CHARS`; a body map at
-    /// most `MAX_MAP_POINTS` points in polygons of at least 3.
+    /// fixed widgets' tiles; the page's texts at most `MAX_PAGE_TEXT_CHARS` in all, and each
+    /// item a typed answer of `MAX_ANSWER_CHARS`; a body map at most `MAX_MAP_POINTS` points in
+    /// polygons of at least 3.
     pub const AT_LIMITS: Content = {
         let tiles = max(
             max(MAX_RATING_VALUES as usize, MAX_OPTIONS),
@@ -609,11 +666,10 @@ impl Content {
                 max(KEYPAD_TILES, date_tiles(MAX_DATE_YEARS as usize)),
             ),
         );
-        let chars = (4 + tiles) * MAX_TEXT_CHARS + MAX_ANSWER_CHARS as usize;
         Content {
             items: MAX_PAGE_ITEMS,
             tiles: MAX_PAGE_ITEMS * tiles,
-            chars: MAX_TEXT_CHARS + MAX_PAGE_ITEMS * chars,
+            chars: MAX_PAGE_TEXT_CHARS + MAX_PAGE_ITEMS * MAX_ANSWER_CHARS as usize,
             polygons: MAX_PAGE_ITEMS * MAX_MAP_POINTS / 3,
             points: MAX_PAGE_ITEMS * MAX_MAP_POINTS,
         }

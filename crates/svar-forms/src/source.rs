@@ -5,17 +5,12 @@
 //! value once, so every problem can be reported as `PATH:LINE:COL`.
 
 use crate::diag::{Diagnostic, Finding, Position, Severity, ptr};
+use crate::form::limits::{MAX_DEPTH, MAX_FILE_BYTES};
 use serde::de::DeserializeOwned;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Form and battery files larger than this are refused unread (real ones are a few hundred KB).
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Deeper nesting than this is refused before parsing (real forms nest about 10 levels).
-pub const MAX_DEPTH: usize = 64;
 
 /// A file read into memory, with the position of every JSON value in it.
 #[derive(Debug)]

@@ -1,8 +1,17 @@
 //! Upper bounds on every number in a form or battery file that decides how much the kiosk lays
-//! out or allocates, so a file that validates draws each screen in bounded time and memory.
+//! out or allocates, or how much reading the file takes, so a file that validates is read and
+//! draws each screen in bounded time and memory.
 //!
 //! Each bound is several times what the largest shipped instruments use (noted on each), and
 //! each is refused with its own code; `docs/form-format.md` lists them for admins.
+
+/// Bytes of a form or battery file, refused unread when larger (the largest shipped form, the
+/// ODI, is about 33 KB).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Levels values in a file may nest, refused before parsing when deeper (shipped forms nest
+/// about 10).
+pub const MAX_DEPTH: usize = 64;
 
 /// Pages in a form (the largest shipped form, the NMQ, has 10).
 pub const MAX_PAGES: usize = 100;
@@ -19,6 +28,12 @@ pub const MAX_RATING_VALUES: i64 = 101;
 /// Characters in one language of one text, and in the file's plain notes (the longest shipped
 /// text has about 600).
 pub const MAX_TEXT_CHARS: usize = 3000;
+
+/// Characters of all the texts one page shows in one language: its title, and its items'
+/// questions, help, and option, anchor, unit and region labels. A `together` or `grid` page lays
+/// them all out on one screen; without this bound only the file size would cap them (the
+/// fullest shipped page, the ODI's, has about 3,500).
+pub const MAX_PAGE_TEXT_CHARS: usize = 20_000;
 
 /// The largest `max_length` of a text item: the most characters a patient may type
 /// (the shipped forms ask for at most 60).

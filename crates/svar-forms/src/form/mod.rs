@@ -126,6 +126,31 @@ pub struct Item {
     pub kind: ItemKind,
 }
 
+impl Item {
+    /// The form's texts the kiosk shows with this item: its question and help, and the labels
+    /// of its options, anchors, unit or regions.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut texts: Vec<&Text> = std::iter::once(&self.text).chain(&self.help).collect();
+        // No catch-all arm: a new item type has to say which texts it shows.
+        match &self.kind {
+            ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => {
+                texts.extend(options.iter().map(|o| &o.label));
+            }
+            ItemKind::Rating { anchors, .. } | ItemKind::Slider { anchors, .. } => {
+                texts.extend(anchors.iter().flat_map(|a| [&a.min, &a.max]));
+            }
+            ItemKind::Number { unit, .. } => texts.extend(unit),
+            ItemKind::BodyMap { regions, .. } => texts.extend(regions.iter().map(|r| &r.label)),
+            ItemKind::Info { .. }
+            | ItemKind::YesNo
+            | ItemKind::Text { .. }
+            | ItemKind::Date { .. }
+            | ItemKind::Signature => {}
+        }
+        texts
+    }
+}
+
 /// An answer option.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {

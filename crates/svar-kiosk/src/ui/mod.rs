@@ -803,6 +803,18 @@ impl Kiosk {
         }
     }
 
+    /// Readies `ctx` for the kiosk before its first frame: the shipped fonts, focus kept in a
+    /// text field while its on-screen keys are tapped, and the kiosk's look. Each frame's root
+    /// Ui copies the context's style as the frame begins, so a look first set during a frame
+    /// would leave that frame in egui's default one (selectable text, a node per line).
+    pub fn prepare(&mut self, ctx: &egui::Context) {
+        theme::install_fonts(ctx);
+        ctx.options_mut(|o| o.input_options.surrender_focus_on = egui::SurrenderFocusOn::Never);
+        let t = self.tokens();
+        t.apply(ctx);
+        self.applied = Some(t);
+    }
+
     /// Draws one frame and applies what the patient did.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -826,6 +838,9 @@ impl Kiosk {
         if self.applied != Some(t) {
             t.apply(&ctx);
             self.applied = Some(t);
+            // The root Ui took its style from the context as this frame began: it gets the new
+            // one too, so the frame after a change of text size or contrast already shows it.
+            ui.set_style(ctx.global_style());
         }
         let mut intents = Vec::new();
         let idle_state = match self.stage {
@@ -904,18 +919,17 @@ pub struct KioskApp {
 }
 
 impl KioskApp {
-    /// Sets fonts and builds the kiosk.
+    /// Builds the kiosk and readies egui for it (fonts, focus, look) before the first frame.
     pub fn new(
         cc: &eframe::CreationContext<'_>,
         config: Config,
         strings: Strings,
         records: Records,
     ) -> KioskApp {
-        theme::install_fonts(&cc.egui_ctx);
-        cc.egui_ctx
-            .options_mut(|o| o.input_options.surrender_focus_on = egui::SurrenderFocusOn::Never);
+        let mut kiosk = Kiosk::new(config, strings, records);
+        kiosk.prepare(&cc.egui_ctx);
         KioskApp {
-            kiosk: Kiosk::new(config, strings, records),
+            kiosk,
             started: None,
         }
     }
@@ -1081,5 +1095,34 @@ mod tests {
             other.exists(),
             "files that are not our bundles are left alone"
         );
+    }
+
+    #[test]
+    fn a_frame_after_a_change_of_contrast_draws_in_the_new_look() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut k = kiosk(dir.path());
+        let ctx = egui::Context::default();
+        k.prepare(&ctx);
+        let look = |high_contrast| {
+            Tokens::new(TextSize::Normal, high_contrast)
+                .palette
+                .background
+        };
+        for high_contrast in [true, false] {
+            // As a tap on the contrast button does, between two frames.
+            k.apply(Intent::ToggleContrast, 0.0);
+            let mut drawn = None;
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                k.frame(ui);
+                drawn = Some(ui.style().visuals.panel_fill);
+            });
+            // No GPU takes the font atlas: the uploads are dropped unapplied.
+            output.textures_delta.clear();
+            assert_eq!(
+                drawn,
+                Some(look(high_contrast)),
+                "high contrast: {high_contrast}"
+            );
+        }
     }
 }

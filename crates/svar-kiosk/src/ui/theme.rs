@@ -234,10 +234,12 @@ impl Tokens {
         CornerRadius::same(self.radius)
     }
 
-    /// Applies the tokens to egui's style.
+    /// Applies the tokens to egui's style, in its dark and its light theme alike: the kiosk's
+    /// look follows its own contrast setting, never the system's theme (which egui may learn
+    /// only after the style was set).
     pub fn apply(&self, ctx: &egui::Context) {
         let p = self.palette;
-        ctx.global_style_mut(|style| {
+        ctx.all_styles_mut(|style| {
             style.text_styles = [
                 (TextStyle::Heading, self.font(self.title)),
                 (TextStyle::Body, self.font(self.body)),

@@ -454,6 +454,12 @@ impl Checker<'_> {
                     );
                 }
             }
+            self.page_text(
+                &rp.id,
+                &at_p,
+                page_title.as_ref(),
+                &items[items.len() - page_items.len()..],
+            );
             pages.push(Page {
                 id: page_id,
                 title: page_title,
@@ -583,6 +589,38 @@ impl Checker<'_> {
             flags,
             visibility_order,
             score_order,
+        }
+    }
+
+    /// Refuses a page whose texts in one language add up to more than
+    /// [`limits::MAX_PAGE_TEXT_CHARS`]: each text may be within its own limit while a page of
+    /// many items with many options still holds millions of characters to lay out.
+    fn page_text(&mut self, id: &str, at: &str, title: Option<&Text>, items: &[Item]) {
+        let longest = self
+            .langs
+            .iter()
+            .map(|&lang| {
+                let chars = |t: &Text| t.get(lang).chars().count();
+                let texts = items.iter().flat_map(Item::texts);
+                (
+                    title.map_or(0, chars) + texts.map(chars).sum::<usize>(),
+                    lang,
+                )
+            })
+            .max_by_key(|&(chars, _)| chars);
+        if let Some((chars, lang)) = longest
+            && chars > limits::MAX_PAGE_TEXT_CHARS
+        {
+            self.f.error(
+                at,
+                "page-text-too-long",
+                format!(
+                    "the page `{id}` shows {chars} characters of {lang} text (its title, questions, \
+                     help and labels together); at most {} fit on one page: shorten them or \
+                     split the page",
+                    limits::MAX_PAGE_TEXT_CHARS
+                ),
+            );
         }
     }
 }

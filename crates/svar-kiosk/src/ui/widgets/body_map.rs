@@ -3,7 +3,7 @@
 
 use super::{Mark, Tile, tile_width};
 use crate::ui::theme::Tokens;
-use egui::{Color32, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
+use egui::{Color32, Mesh, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
 use svar_forms::form::Region;
 use svar_forms::text::Lang;
 
@@ -29,9 +29,9 @@ pub fn body_map_ui(
     name: &str,
 ) -> Option<Vec<String>> {
     let Figure {
-        image,
         image_size,
         regions,
+        ..
     } = figure;
     let mut toggled: Option<&str> = None;
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
@@ -45,43 +45,11 @@ pub fn body_map_ui(
         let (rect, response) =
             ui.allocate_exact_size(Vec2::new(w * scale, h * scale), Sense::click());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
-        let to_screen = |[x, y]: [f64; 2]| {
-            Pos2::new(
-                rect.left() + x as f32 * scale,
-                rect.top() + y as f32 * scale,
-            )
-        };
-        let painter = ui.painter_at(rect);
-        match image {
-            Some(texture) => {
-                painter.image(
-                    texture.id(),
-                    rect,
-                    Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-                    Color32::WHITE,
-                );
-            }
-            None => {
-                painter.rect_filled(rect, 0, t.palette.surface);
-            }
-        }
-        for region in regions {
-            let on = selected.iter().any(|s| s == region.id.as_str());
-            for polygon in &region.polygons {
-                let points: Vec<Pos2> = polygon.iter().copied().map(to_screen).collect();
-                if on {
-                    painter.add(Shape::mesh(fill_mesh(&points, t.palette.region)));
-                    painter.add(Shape::closed_line(
-                        points,
-                        Stroke::new(t.mark, t.palette.accent),
-                    ));
-                } else {
-                    painter.add(Shape::closed_line(
-                        points,
-                        Stroke::new(t.border * 0.5, t.palette.border.gamma_multiply(0.5)),
-                    ));
-                }
-            }
+        // Scrolled out of view, the map keeps its place and its node for screen readers but
+        // paints nothing: a page of many large maps, all chosen, would otherwise outline and
+        // fill every polygon on every frame.
+        if ui.is_rect_visible(rect) {
+            paint(&ui.painter_at(rect), t, rect, figure, scale, selected);
         }
         if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
@@ -130,6 +98,55 @@ pub fn body_map_ui(
         .collect();
     next.dedup();
     Some(next)
+}
+
+/// Paints the image into `rect` (or a plain surface when it did not load) at `scale` screen
+/// points per image pixel, and over it the regions' outlines, the chosen ones filled.
+fn paint(
+    painter: &Painter,
+    t: &Tokens,
+    rect: Rect,
+    figure: Figure,
+    scale: f32,
+    selected: &[String],
+) {
+    let to_screen = |[x, y]: [f64; 2]| {
+        Pos2::new(
+            rect.left() + x as f32 * scale,
+            rect.top() + y as f32 * scale,
+        )
+    };
+    match figure.image {
+        Some(texture) => {
+            painter.image(
+                texture.id(),
+                rect,
+                Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                Color32::WHITE,
+            );
+        }
+        None => {
+            painter.rect_filled(rect, 0, t.palette.surface);
+        }
+    }
+    for region in figure.regions {
+        let on = selected.iter().any(|s| s == region.id.as_str());
+        for polygon in &region.polygons {
+            let points: Vec<Pos2> = polygon.iter().copied().map(to_screen).collect();
+            if on {
+                painter.add(Shape::mesh(fill_mesh(&points, t.palette.region)));
+                painter.add(Shape::closed_line(
+                    points,
+                    Stroke::new(t.mark, t.palette.accent),
+                ));
+            } else {
+                painter.add(Shape::closed_line(
+                    points,
+                    Stroke::new(t.border * 0.5, t.palette.border.gamma_multiply(0.5)),
+                ));
+            }
+        }
+    }
 }
 
 /// True when a point lies inside a polygon (even-odd rule).
