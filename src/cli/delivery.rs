@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use svar::config::UploadTarget;
+use svar::receive::ConnectionTimeouts;
 use svar::upload::{Outcome as Delivery, State, Timeouts, Uploader};
 
 /// The flags of `svar upload`.
@@ -183,8 +184,9 @@ pub struct ReceiveArgs {
     /// process list).
     #[arg(long, requires = "s3_endpoint")]
     s3_secret_access_key: Option<String>,
-    /// The bearer tokens uploaders may use: one a line, optionally `kiosk_id:token`.
-    /// Optional with --client-ca, where the kiosk's certificate is its credential.
+    /// The bearer tokens uploaders may use: one `kiosk_id:token` a line. Optional with
+    /// --client-ca, where the kiosk's certificate (its subject CN, the kiosk id) is its
+    /// credential.
     #[arg(long, required_unless_present = "client_ca")]
     tokens: Option<PathBuf>,
     /// Serve TLS with this certificate chain (PEM, the receiver's own certificate first).
@@ -199,6 +201,14 @@ pub struct ReceiveArgs {
     /// The largest body accepted, in bytes; larger ones get 413.
     #[arg(long, default_value_t = svar::receive::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// Seconds a client may take from the first byte of a request to the end of its headers
+    /// before it is disconnected (slow or stuck clients must not hold connections).
+    #[arg(long, default_value_t = ConnectionTimeouts::default().header.as_secs_f64(), value_parser = positive_seconds)]
+    header_timeout: f64,
+    /// Seconds a connection may wait for its next request (the first one included) before it
+    /// is closed.
+    #[arg(long, default_value_t = ConnectionTimeouts::default().idle.as_secs_f64(), value_parser = positive_seconds)]
+    idle_timeout: f64,
 }
 
 /// Serves uploads until SIGTERM or Ctrl-C.
@@ -245,6 +255,10 @@ pub fn receive(args: ReceiveArgs) -> Outcome {
         tokens: args.tokens,
         tls,
         max_bytes: args.max_bytes,
+        timeouts: ConnectionTimeouts {
+            header: Duration::from_secs_f64(args.header_timeout),
+            idle: Duration::from_secs_f64(args.idle_timeout),
+        },
     })
     .map_err(|e| Failure::new(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
