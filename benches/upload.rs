@@ -24,13 +24,14 @@ fn round_trip(c: &mut Criterion) {
     let url = format!("http://{}", listener.local_addr().expect("address"));
     let router = svar_receive::router(
         Arc::new(FolderStore::new(store.path())),
-        Tokens::parse(TOKEN),
+        Tokens::parse(&format!("bench_kiosk:{TOKEN}")).expect("a token line"),
         svar_receive::DEFAULT_MAX_BYTES,
     );
     // The runtime's worker threads serve it until the bench process ends.
     runtime.spawn(svar_receive::serve(
         listener,
         router,
+        svar_receive::ConnectionTimeouts::default(),
         std::future::pending(),
     ));
     let uploader = Uploader::new(

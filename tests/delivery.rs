@@ -50,10 +50,10 @@ fn bundles_reach_the_real_receiver_once_through_a_restart_and_a_repeat() {
     assert_eq!(stored.len(), 3, "{stored:?}");
     for (name, bytes) in &sealed {
         let id = svar_upload::bundle_id(name).expect("a bundle file name");
-        let path = store.join(format!("{id}.svar.age"));
+        let path = store.join(format!("kiosk_1.{id}.svar.age"));
         assert_eq!(&std::fs::read(&path).unwrap(), bytes, "{name}");
         let receipt: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(store.join(format!("{id}.receipt.json"))).unwrap(),
+            &std::fs::read(store.join(format!("kiosk_1.{id}.receipt.json"))).unwrap(),
         )
         .unwrap();
         assert_eq!(receipt["bundle_id"], id.to_string());
@@ -267,7 +267,10 @@ impl Delivery {
         // Only whole bundles and their receipts: no partial uploads, no staging files.
         for entry in std::fs::read_dir(&self.store).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            let (id, kind) = name.split_once('.').unwrap_or((&name, ""));
+            let (id, kind) = name
+                .strip_prefix("kiosk_1.")
+                .and_then(|rest| rest.split_once('.'))
+                .unwrap_or((&name, ""));
             assert!(
                 ids.contains_key(id) && ["svar.age", "receipt.json"].contains(&kind),
                 "unexpected file in the store: {name}"
@@ -275,8 +278,8 @@ impl Delivery {
         }
         for (ix, (name, bytes)) in self.sealed.iter().enumerate() {
             let id = id_of(name);
-            let stored = std::fs::read(self.store.join(format!("{id}.svar.age")));
-            let receipt = std::fs::read(self.store.join(format!("{id}.receipt.json")));
+            let stored = std::fs::read(self.store.join(format!("kiosk_1.{id}.svar.age")));
+            let receipt = std::fs::read(self.store.join(format!("kiosk_1.{id}.receipt.json")));
             assert_eq!(stored.is_ok(), arrived(ix), "{name} in the store");
             if let Ok(stored) = &stored {
                 assert_eq!(stored, bytes, "{name} is stored intact");

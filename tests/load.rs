@@ -105,10 +105,21 @@ fn twenty_kiosks_deliver_ten_thousand_bundles_at_once_none_lost_none_twice() {
     }
     let stored = bundle_files(&store);
     assert_eq!(stored.len(), total, "nothing lost, nothing extra");
-    for (name, bytes) in sealed.iter().flatten() {
-        let id = svar_upload::bundle_id(name).expect("a bundle file name");
-        assert_eq!(&read(&store, &format!("{id}.svar.age")), bytes, "{name}");
-        assert!(store.join(format!("{id}.receipt.json")).is_file(), "{name}");
+    // Each kiosk's bundles are stored under that kiosk, the one its token was issued to.
+    for (k, kiosk) in sealed.iter().enumerate() {
+        for (name, bytes) in kiosk {
+            let id = svar_upload::bundle_id(name).expect("a bundle file name");
+            let stored = format!("kiosk_{k}.{id}");
+            assert_eq!(
+                &read(&store, &format!("{stored}.svar.age")),
+                bytes,
+                "{name}"
+            );
+            assert!(
+                store.join(format!("{stored}.receipt.json")).is_file(),
+                "{name}"
+            );
+        }
     }
     // Bundles and receipts only: no staging files left by concurrent writes.
     assert_eq!(std::fs::read_dir(&store).unwrap().count(), 2 * total);

@@ -6,16 +6,26 @@ mod common;
 use common::moto::Moto;
 
 use serde_json::Value;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use svar_bundle as bundle;
-use svar_receive::{self as receive, FolderStore, Store, Tokens};
+use svar_receive::{self as receive, ConnectionTimeouts, FolderStore, Store, Tokens};
 
-/// The token file the test receivers use: one token with a kiosk id, one without.
-const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\nplain-token\n";
+/// The token file the test receivers use: two kiosks' tokens.
+const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\n\n kiosk_2 : other-kiosk-token \n";
 const TOKEN: &str = "s3cret-kiosk-token";
+const TOKEN_2: &str = "other-kiosk-token";
+
+/// Where a folder store keeps kiosk `kiosk`'s bundle `id`, and its receipt.
+fn names(kiosk: &str, id: &str) -> [String; 2] {
+    [
+        format!("{kiosk}.{id}.receipt.json"),
+        format!("{kiosk}.{id}.svar.age"),
+    ]
+}
 
 /// A receiver running in its own thread and runtime; stopped (gracefully) on drop.
 struct Server {
@@ -34,10 +44,25 @@ impl Server {
     }
 
     fn with_store(store: Arc<dyn Store>, max_bytes: usize) -> Server {
+        let router = receive::router(store, Tokens::parse(TOKENS).unwrap(), max_bytes);
+        Server::serving(router, ConnectionTimeouts::default(), None)
+    }
+
+    fn with_timeouts(store: &Path, timeouts: ConnectionTimeouts) -> Server {
+        let store = Arc::new(FolderStore::new(store));
+        let router = receive::router(store, Tokens::parse(TOKENS).unwrap(), 1 << 20);
+        Server::serving(router, timeouts, None)
+    }
+
+    /// Serves `router` on a free port, over TLS with `tls`.
+    fn serving(
+        router: axum::Router,
+        timeouts: ConnectionTimeouts,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = receive::router(store, Tokens::parse(TOKENS), max_bytes);
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -46,7 +71,13 @@ impl Server {
                 let shutdown = async move {
                     let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
                 };
-                receive::serve(listener, router, shutdown).await.unwrap();
+                match tls {
+                    Some(config) => {
+                        let listener = receive::TlsListener::new(listener, config);
+                        receive::serve(listener, router, timeouts, shutdown).await;
+                    }
+                    None => receive::serve(listener, router, timeouts, shutdown).await,
+                }
             });
         });
         Server {
@@ -176,12 +207,13 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
         svar_bundle::sha256_hex(&bytes).as_str()
     );
     assert_eq!(first.json["size"], bytes.len());
-    let stored = std::fs::read(store.join(format!("{id}.svar.age"))).unwrap();
+    let stored = std::fs::read(store.join(format!("kiosk_1.{id}.svar.age"))).unwrap();
     assert_eq!(stored, bytes);
     assert_eq!(svar_bundle::sha256_hex(&stored), first.json["sha256"]);
-    let receipt: Value =
-        serde_json::from_slice(&std::fs::read(store.join(format!("{id}.receipt.json"))).unwrap())
-            .unwrap();
+    let receipt: Value = serde_json::from_slice(
+        &std::fs::read(store.join(format!("kiosk_1.{id}.receipt.json"))).unwrap(),
+    )
+    .unwrap();
     assert_eq!(receipt, first.json);
 
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -193,7 +225,7 @@ fn a_bundle_is_stored_once_and_a_repeat_gets_the_original_receipt() {
     );
     assert_eq!(
         everything_in(&store),
-        [format!("{id}.receipt.json"), format!("{id}.svar.age")],
+        names("kiosk_1", &id),
         "no temporary files are left"
     );
 }
@@ -208,7 +240,7 @@ fn the_same_id_with_other_bytes_is_a_conflict() {
     let reply = server.put(&id, &other);
     assert_eq!(reply.status, 409, "{reply:?}");
     assert_eq!(
-        std::fs::read(store.join(format!("{id}.svar.age"))).unwrap(),
+        std::fs::read(store.join(format!("kiosk_1.{id}.svar.age"))).unwrap(),
         bytes
     );
 }
@@ -256,13 +288,155 @@ fn uploads_need_a_known_token() {
         assert_eq!(reply.status, 401, "{token:?}: {reply:?}");
     }
     assert!(everything_in(&store).is_empty());
-    // A token without a kiosk id works as well.
+    // The other kiosk's token works as well, for that kiosk.
     assert_eq!(
         server
-            .put_with(&id, &bytes, &checksum, Some("plain-token"))
+            .put_with(&id, &bytes, &checksum, Some(TOKEN_2))
             .status,
         201
     );
+    assert_eq!(everything_in(&store), names("kiosk_2", &id));
+}
+
+#[test]
+fn two_kiosks_may_send_the_same_bundle_id_and_each_keeps_its_own() {
+    let (_dir, store, outbox) = folders();
+    let server = Server::start(&store);
+    let (id, bytes) = sealed(&outbox);
+    let (_, other) = sealed(&outbox);
+    let first = server.put(&id, &bytes);
+    assert_eq!(first.status, 201, "{first:?}");
+    // Another kiosk's bundle under the same id neither conflicts nor is taken for a repeat.
+    let second = server.put_with(&id, &other, &svar_bundle::sha256_hex(&other), Some(TOKEN_2));
+    assert_eq!(second.status, 201, "{second:?}");
+    assert_eq!(
+        second.json["sha256"],
+        svar_bundle::sha256_hex(&other).as_str()
+    );
+    let [_, kiosk_1] = names("kiosk_1", &id);
+    let [_, kiosk_2] = names("kiosk_2", &id);
+    assert_eq!(std::fs::read(store.join(kiosk_1)).unwrap(), bytes);
+    assert_eq!(std::fs::read(store.join(kiosk_2)).unwrap(), other);
+    // Each kiosk's repeat gets its own original receipt.
+    let again = server.put(&id, &bytes);
+    assert_eq!((again.status, &again.json), (200, &first.json));
+    let again = server.put_with(&id, &other, &svar_bundle::sha256_hex(&other), Some(TOKEN_2));
+    assert_eq!((again.status, &again.json), (200, &second.json));
+    assert_eq!(everything_in(&store).len(), 4);
+}
+
+#[test]
+fn every_refusal_has_a_stable_code_and_a_body_that_is_not_age_is_malformed() {
+    let (_dir, store, outbox) = folders();
+    let server = Server::start(&store);
+    let (id, bytes) = sealed(&outbox);
+    let code = |reply: &Reply| reply.json["code"].as_str().unwrap_or_default().to_owned();
+    let not_age = b"-----BEGIN AGE ENCRYPTED FILE-----\nan armored file is no bundle\n";
+    let reply = server.put(&id, not_age);
+    assert_eq!(
+        (reply.status, code(&reply)),
+        (400, "malformed_bundle".into()),
+        "{reply:?}"
+    );
+    let reply = server.put(&id, b"");
+    assert_eq!(
+        (reply.status, code(&reply)),
+        (400, "malformed_bundle".into()),
+        "{reply:?}"
+    );
+    let checksum = svar_bundle::sha256_hex(&bytes);
+    for (reply, status, expected) in [
+        (
+            server.put_with(&id, &bytes, &checksum, Some("wrong")),
+            401,
+            "unauthorized",
+        ),
+        (server.put("not-a-uuid", &bytes), 400, "bad_id"),
+        (
+            server.put_with(&id, &bytes, "x", Some(TOKEN)),
+            400,
+            "bad_checksum_header",
+        ),
+        (
+            server.put_with(&id, b"age-encryption.org/v1\n", &checksum, Some(TOKEN)),
+            400,
+            "checksum_mismatch",
+        ),
+        (
+            server.request("GET", "/nowhere", &[], b""),
+            404,
+            "not_found",
+        ),
+        (
+            server.request("POST", &format!("/bundles/{id}"), &[], b""),
+            405,
+            "method_not_allowed",
+        ),
+    ] {
+        assert_eq!(
+            (reply.status, code(&reply)),
+            (status, expected.into()),
+            "{reply:?}"
+        );
+        assert!(reply.json["error"].is_string(), "{reply:?}");
+    }
+    assert!(everything_in(&store).is_empty());
+    assert_eq!(server.put(&id, &bytes).status, 201);
+    let (_, other) = sealed(&outbox);
+    let reply = server.put(&id, &other);
+    assert_eq!((reply.status, code(&reply)), (409, "conflict".into()));
+    drop(server);
+    let small = Server::with_limit(&store, 100);
+    let reply = small.put(&id, &bytes);
+    assert_eq!((reply.status, code(&reply)), (413, "too_large".into()));
+}
+
+#[test]
+fn a_client_trickling_its_head_is_cut_off_while_others_are_served() {
+    let (_dir, store, outbox) = folders();
+    let timeouts = ConnectionTimeouts {
+        header: Duration::from_secs(1),
+        idle: Duration::from_secs(2),
+    };
+    let server = Server::with_timeouts(&store, timeouts);
+    let (id, bytes) = sealed(&outbox);
+    // A slow loris: one byte of an endless head every 100 ms, until the receiver cuts it off.
+    let mut slow = std::net::TcpStream::connect(server.addr).unwrap();
+    let mut writer = slow.try_clone().unwrap();
+    let head = format!("PUT /bundles/{id} HTTP/1.1\r\nHost: x\r\nX-Padding: ");
+    let trickler = std::thread::spawn(move || {
+        for byte in head.bytes().chain(std::iter::repeat(b'a')).take(100) {
+            if writer.write_all(&[byte]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    });
+    // Meanwhile another kiosk is served.
+    std::thread::sleep(Duration::from_millis(300));
+    let reply = server.put(&id, &bytes);
+    assert_eq!(reply.status, 201, "{reply:?}");
+    // Well past the header time-out, the slow connection is closed: the read ends (or the
+    // connection is reset) instead of waiting.
+    assert!(closed_within(&mut slow, Duration::from_secs(5)));
+    assert!(trickler.join().unwrap(), "the trickle was cut off");
+    // A connection that never sends a byte is closed after the idle time-out.
+    let mut silent = std::net::TcpStream::connect(server.addr).unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(6)));
+}
+
+/// Whether the peer closes `stream` before `limit` passes (reading to its end).
+fn closed_within(stream: &mut std::net::TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
 }
 
 #[test]
@@ -290,12 +464,9 @@ fn fifty_concurrent_uploads_of_one_bundle_store_it_once() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     assert_stored_once(&replies);
+    assert_eq!(everything_in(&store), names("kiosk_1", &id));
     assert_eq!(
-        everything_in(&store),
-        [format!("{id}.receipt.json"), format!("{id}.svar.age")]
-    );
-    assert_eq!(
-        std::fs::read(store.join(format!("{id}.svar.age"))).unwrap(),
+        std::fs::read(store.join(format!("kiosk_1.{id}.svar.age"))).unwrap(),
         bytes
     );
 }
@@ -368,6 +539,131 @@ fn tokens_files_need_a_token() {
         .err()
         .expect("an empty token file is refused");
     assert!(error.to_string().contains("holds no token"), "{error}");
+}
+
+#[test]
+fn every_token_line_names_a_valid_kiosk_and_errors_name_the_line_not_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens");
+    for (text, line, what) in [
+        ("kiosk_1:tok-aaaa\n# ok\n\nsecret-bbbb\n", 4, "no kiosk id"),
+        ("kiosk_1:tok-aaaa\n:secret-bbbb\n", 2, "no kiosk id"),
+        ("Kiosk-1:secret-bbbb\n", 1, "not valid"),
+        ("kiosk_1:secret-bbbb\nkiosk_2:\n", 2, "no token"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let error = Tokens::load(&path).err().expect(text).to_string();
+        assert!(
+            error.contains("tokens") && error.contains(&format!("line {line}:")),
+            "{error}"
+        );
+        assert!(error.contains(what), "{error}");
+        assert!(
+            !error.contains("secret") && !error.contains("tok-"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn with_client_certificates_the_certificate_names_the_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let store = d.join("store");
+    std::fs::create_dir(&store).unwrap();
+    let ca = TestCa::new();
+    let (server_cert, server_key) = ca.issue("receiver", &["localhost"]);
+    let pem = |name: &str, text: String| {
+        std::fs::write(d.join(name), text).unwrap();
+        d.join(name)
+    };
+    let tls = receive::TlsFiles {
+        cert: pem("server.pem", server_cert),
+        key: pem("server.key", server_key),
+        client_ca: Some(pem("ca.pem", ca.cert.clone())),
+    };
+    let router = receive::router(
+        Arc::new(FolderStore::new(&store)),
+        receive::Access::ClientCertificate,
+        receive::DEFAULT_MAX_BYTES,
+    );
+    let server = Server::serving(
+        router,
+        ConnectionTimeouts::default(),
+        Some(tls.server_config().unwrap()),
+    );
+    let kiosk = common::Kiosk::new();
+    let url = format!("https://localhost:{}", server.addr.port());
+    let attempt = |common_name: &str| {
+        let (cert, key) = ca.issue(common_name, &["kiosk.clinic.example"]);
+        let identity = pem(&format!("{common_name}.pem"), cert + &key);
+        let target = svar_upload::Target::Https {
+            url: url.clone(),
+            token: None,
+            ca: Some(d.join("ca.pem")),
+            client_cert: Some(identity),
+        };
+        let up = svar_upload::Uploader::new(
+            vec![target],
+            svar_upload::Timeouts::default(),
+            svar_upload::Backoff::default(),
+            None,
+        )
+        .unwrap();
+        let mut state = common::uploader_state();
+        up.run_once(&kiosk.sealer.outbox, &mut state, common::t0(), None)
+    };
+    let (path, bytes) = common::seal(&kiosk);
+    // A certificate whose name is no kiosk id is refused as a credential.
+    let report = attempt("Kiosk 3");
+    assert!(report.failed(), "{report:?}");
+    assert!(path.exists());
+    assert!(state_says_unauthorized(&report), "{report:?}");
+    let report = attempt("kiosk_3");
+    assert!(!report.failed(), "{report:?}");
+    let id = svar_upload::bundle_id(&path.file_name().unwrap().to_string_lossy()).unwrap();
+    assert_eq!(everything_in(&store), names("kiosk_3", &id.to_string()));
+    let [_, bundle] = names("kiosk_3", &id.to_string());
+    assert_eq!(std::fs::read(store.join(bundle)).unwrap(), bytes);
+}
+
+fn state_says_unauthorized(report: &svar_upload::Report) -> bool {
+    report.files.iter().any(|(_, outcome)| {
+        matches!(outcome, svar_upload::Outcome::Failed { errors, .. }
+            if errors.iter().any(|e| e.to_string().contains("401")))
+    })
+}
+
+/// A test CA (PEM) that issues leaf certificates with a subject common name.
+struct TestCa {
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+    cert: String,
+}
+
+impl TestCa {
+    fn new() -> TestCa {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap().pem();
+        TestCa {
+            issuer: rcgen::Issuer::new(params, key),
+            cert,
+        }
+    }
+
+    /// A certificate (PEM) for `names` whose subject CN is `common_name`, and its key (PEM).
+    fn issue(&self, common_name: &str, names: &[&str]) -> (String, String) {
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let mut params = rcgen::CertificateParams::new(names).unwrap();
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, common_name);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
 }
 
 #[test]
@@ -447,7 +743,7 @@ fn the_command_reports_a_missing_token_file() {
 fn the_command_refuses_a_region_that_contradicts_an_aws_endpoint() {
     let dir = tempfile::tempdir().unwrap();
     let tokens = dir.path().join("tokens");
-    std::fs::write(&tokens, "kiosk-01:a-long-enough-token-for-the-test\n").unwrap();
+    std::fs::write(&tokens, "kiosk_01:a-long-enough-token-for-the-test\n").unwrap();
     let out = common::svar(&[
         "receive",
         "--listen",
@@ -488,12 +784,12 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
         svar_bundle::sha256_hex(&bytes).as_str()
     );
     assert_eq!(
-        moto.object("bundles", &format!("{id}.svar.age")),
+        moto.object("bundles", &format!("kiosk_1.{id}.svar.age")),
         Some(bytes.clone())
     );
     let receipt: Value = serde_json::from_slice(
         &moto
-            .object("bundles", &format!("{id}.receipt.json"))
+            .object("bundles", &format!("kiosk_1.{id}.receipt.json"))
             .expect("a receipt object"),
     )
     .unwrap();
@@ -508,7 +804,7 @@ fn an_s3_store_stores_once_returns_the_receipt_and_refuses_other_bytes() {
     let reply = server.put(&id, &other);
     assert_eq!(reply.status, 409, "{reply:?}");
     assert_eq!(
-        moto.object("bundles", &format!("{id}.svar.age")),
+        moto.object("bundles", &format!("kiosk_1.{id}.svar.age")),
         Some(bytes)
     );
 
@@ -539,13 +835,13 @@ fn two_receivers_on_one_bucket_store_a_bundle_once() {
     assert_stored_once(&replies);
     let receipt: Value = serde_json::from_slice(
         &moto
-            .object("shared", &format!("{id}.receipt.json"))
+            .object("shared", &format!("kiosk_1.{id}.receipt.json"))
             .expect("a receipt object"),
     )
     .unwrap();
     assert_eq!(receipt, replies[0].json);
     assert_eq!(
-        moto.object("shared", &format!("{id}.svar.age")),
+        moto.object("shared", &format!("kiosk_1.{id}.svar.age")),
         Some(bytes)
     );
 }

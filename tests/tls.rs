@@ -48,7 +48,12 @@ impl Ca {
     /// A leaf certificate for `names` (DNS names or IP addresses).
     fn issue(&self, dir: &Path, file: &str, names: &[&str]) -> Pem {
         let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-        let params = rcgen::CertificateParams::new(names).unwrap();
+        let mut params = rcgen::CertificateParams::new(names).unwrap();
+        // The subject CN is the file's name: for a kiosk's certificate, its kiosk id.
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, file);
         let key = rcgen::KeyPair::generate().unwrap();
         let cert = params.signed_by(&key, &self.issuer).unwrap();
         let pem = Pem {
@@ -243,7 +248,7 @@ fn with_a_client_ca_only_kiosks_holding_its_certificate_connect() {
     assert!(!bundle.exists(), "deleted after its receipt");
     let id = svar_upload::bundle_id(&bundle.file_name().unwrap().to_string_lossy()).unwrap();
     assert_eq!(
-        std::fs::read(store.join(format!("{id}.svar.age"))).unwrap(),
+        std::fs::read(store.join(format!("kiosk_1.{id}.svar.age"))).unwrap(),
         bytes
     );
 }

@@ -14,6 +14,13 @@ use svar_upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const TOKEN: &str = "test-token-4711";
 
+/// A receiver's answers (`docs/upload.md`).
+const CONFLICT: &str = r#"{"error": "stored with a different SHA-256", "code": "conflict"}"#;
+const MALFORMED: &str = r#"{"error": "not an age file", "code": "malformed_bundle"}"#;
+const DAMAGED: &str = r#"{"error": "checksum", "code": "checksum_mismatch"}"#;
+/// What a reverse proxy answers when the receiver behind it is down.
+const PROXY_PAGE: &str = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+
 /// How the receiver answers one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Fault {
@@ -21,6 +28,8 @@ enum Fault {
     None,
     /// This status, whatever was sent.
     Status(u16),
+    /// This status with this body, whatever was sent.
+    Reply(u16, &'static str),
     /// Read the request, then wait this long and close without answering.
     Hang(Duration),
     /// Read half the body, then close.
@@ -147,6 +156,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
     };
     let (status, answer) = match fault {
         Fault::Status(s) => (s, String::new()),
+        Fault::Reply(s, body) => (s, body.to_owned()),
         Fault::Hang(d) => {
             std::thread::sleep(d);
             return;
@@ -173,7 +183,7 @@ fn serve(stream: TcpStream, fault: Fault, received: &Mutex<Received>) {
                 if svar_bundle::sha256_hex(&before) == sha {
                     (200, receipt(&sha, length))
                 } else {
-                    (409, String::new())
+                    (409, CONFLICT.to_owned())
                 }
             } else {
                 store(received, &id, body);
@@ -508,7 +518,7 @@ fn svar_upload_runs_one_pass_and_exits_1_when_anything_failed() {
 }
 
 #[test]
-fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
+fn bad_requests_are_retried_and_unaddressable_names_are_quarantined() {
     let kiosk = Kiosk::new();
     let server = Server::start();
     server.always(Fault::Status(400));
@@ -522,30 +532,114 @@ fn repeated_bad_requests_and_unaddressable_names_are_quarantined() {
     let up = uploader(vec![server.target()]);
     let mut state = uploader_state();
     let mut now = t0();
-    for pass in 1..=5 {
+    // A 400 without the receiver's `malformed_bundle` says nothing about the file for good:
+    // it stays, however often it comes.
+    for pass in 1..=8 {
         let report = up.run_once(outbox, &mut state, now, None);
         let bundle = report
             .files
             .iter()
             .find(|(name, _)| name.as_str() == path.file_name().unwrap())
             .unwrap();
-        if pass < 5 {
-            assert!(matches!(bundle.1, Outcome::Failed { .. }), "{report:?}");
-            assert!(path.exists());
-            now = state.retry_of(&bundle.0).map(|(_, next)| next).unwrap();
-        } else {
-            assert!(
-                matches!(bundle.1, Outcome::Quarantined { .. }),
-                "{report:?}"
-            );
-        }
+        assert!(
+            matches!(bundle.1, Outcome::Failed { .. }),
+            "pass {pass}: {report:?}"
+        );
+        assert!(path.exists());
+        now = state.retry_of(&bundle.0).map(|(_, next)| next).unwrap();
     }
     let quarantine = outbox.join(svar_upload::QUARANTINE);
-    assert!(quarantine.join(path.file_name().unwrap()).is_file());
     assert!(quarantine.join("20261201T120000Z-junk.svar.age").is_file());
     assert!(temp.is_file());
-    assert_eq!(state.status.quarantined, 2);
-    assert_eq!(state.status.pending, 0);
+    assert_eq!(state.status.quarantined, 1);
+    assert_eq!(state.status.pending, 1);
+}
+
+#[test]
+fn only_answers_refusing_the_file_for_good_quarantine_it_and_the_rest_tell_staff_what_to_check() {
+    let kiosk = Kiosk::new();
+    let server = Server::start();
+    let up = uploader(vec![server.target()]);
+    let quarantine = kiosk.sealer.outbox.join(svar_upload::QUARANTINE);
+    // (the answer, quarantined, what staff are told)
+    let cases: &[(Fault, bool, &str)] = &[
+        (Fault::Reply(409, CONFLICT), true, "other bytes"),
+        (Fault::Status(413), true, "size limit"),
+        (Fault::Reply(400, MALFORMED), true, "no sealed bundle"),
+        (
+            Fault::Status(404),
+            false,
+            "answered 404: this is not a Svar receiver: check the upload address in the configuration",
+        ),
+        (Fault::Status(405), false, "check the upload address"),
+        (
+            Fault::Status(401),
+            false,
+            "check its token or client certificate",
+        ),
+        (
+            Fault::Status(403),
+            false,
+            "check its token or client certificate",
+        ),
+        (Fault::Reply(400, DAMAGED), false, "damaged on the way"),
+        (Fault::Status(500), false, "the receiver failed"),
+        (Fault::Reply(502, PROXY_PAGE), false, "down or unreachable"),
+        (Fault::Reply(503, PROXY_PAGE), false, "down or unreachable"),
+        (Fault::Status(504), false, "down or unreachable"),
+        // A 409 that is not the receiver's conflict (no code) is no proof about the file.
+        (
+            Fault::Reply(409, PROXY_PAGE),
+            false,
+            "check the upload address and any proxy",
+        ),
+    ];
+    for (fault, quarantined, told) in cases {
+        server.always(*fault);
+        let (path, _) = seal(&kiosk);
+        let mut state = uploader_state();
+        let report = up.run_once(&kiosk.sealer.outbox, &mut state, t0(), None);
+        let name = path.file_name().unwrap();
+        let message = match &report.files[0].1 {
+            Outcome::Quarantined { error } => {
+                assert!(quarantined, "{fault:?}: quarantined");
+                assert!(quarantine.join(name).is_file());
+                error.to_string()
+            }
+            Outcome::Failed { errors, .. } => {
+                assert!(!quarantined, "{fault:?}: retried");
+                assert!(path.exists(), "{fault:?}: left in the outbox");
+                assert!(state.retry_of(&name.to_string_lossy()).is_some());
+                // Out of the way of the next case.
+                std::fs::remove_file(&path).unwrap();
+                errors[0].to_string()
+            }
+            other => panic!("{fault:?}: {other:?}"),
+        };
+        assert!(message.contains(told), "{fault:?}: {message}");
+        if !quarantined {
+            assert_eq!(state.status.last_error.as_deref(), Some(message.as_str()));
+        }
+        // The proxy's page is not echoed to staff's screen.
+        assert!(!message.contains("<html>"), "{message}");
+        let credentials = matches!(fault, Fault::Status(401 | 403));
+        assert_eq!(state.status.unauthorized, credentials, "{fault:?}");
+    }
+    // No answer at all (nothing listens): retried as well.
+    let dead = Target::Https {
+        url: format!("http://127.0.0.1:{}", common::free_port()),
+        token: Some(TOKEN.into()),
+        ca: None,
+        client_cert: None,
+    };
+    let (path, _) = seal(&kiosk);
+    let report =
+        uploader(vec![dead]).run_once(&kiosk.sealer.outbox, &mut uploader_state(), t0(), None);
+    assert!(
+        matches!(report.files[0].1, Outcome::Failed { .. }),
+        "{report:?}"
+    );
+    assert!(path.exists());
 }
 
 #[test]

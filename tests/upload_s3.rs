@@ -12,6 +12,8 @@ use std::time::Duration;
 use svar_upload::{Backoff, Outcome, State, Target, Timeouts, Uploader};
 
 const BUCKET: &str = "bundles";
+/// The kiosk id the test uploaders have.
+const KIOSK: &str = "kiosk_1";
 
 fn target(config: svar_receive::S3Config) -> Target {
     Target::S3 { config, ca: None }
@@ -22,7 +24,13 @@ fn uploader(target: Target) -> Uploader {
         connect: Duration::from_secs(2),
         total: Duration::from_secs(10),
     };
-    Uploader::new(vec![target], timeouts, Backoff::default(), None).unwrap()
+    Uploader::new(
+        vec![target],
+        timeouts,
+        Backoff::default(),
+        Some(KIOSK.into()),
+    )
+    .unwrap()
 }
 
 /// One pass in which delivering the kiosk's one bundle fails; the file must stay. Its state.
@@ -37,10 +45,10 @@ fn failing_pass(up: &Uploader, kiosk: &Kiosk, path: &Path) -> State {
     state
 }
 
-/// The object name a bundle file gets: `<id>.svar.age`.
-fn object_name(path: &Path) -> String {
+/// The object name kiosk `kiosk`'s bundle file gets: `<kiosk>.<id>.svar.age`.
+fn object_name(kiosk: &str, path: &Path) -> String {
     let id = svar_upload::bundle_id(&path.file_name().unwrap().to_string_lossy()).unwrap();
-    format!("{id}.svar.age")
+    format!("{kiosk}.{id}.svar.age")
 }
 
 #[test]
@@ -58,7 +66,7 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
     assert!(kiosk.bundles().is_empty());
     for (path, bytes) in &sealed {
         assert_eq!(
-            moto.object(BUCKET, &object_name(path)).as_ref(),
+            moto.object(BUCKET, &object_name(KIOSK, path)).as_ref(),
             Some(bytes)
         );
     }
@@ -80,7 +88,7 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
     assert!(!path.exists());
     assert_eq!(moto.names(BUCKET).len(), 3);
     assert_eq!(
-        moto.object(BUCKET, &object_name(path)).as_ref(),
+        moto.object(BUCKET, &object_name(KIOSK, path)).as_ref(),
         Some(bytes)
     );
 }
@@ -91,7 +99,7 @@ fn other_bytes_under_the_bundles_name_are_quarantined_and_left_alone() {
     moto.create_bucket(BUCKET);
     let kiosk = Kiosk::new();
     let (path, _) = seal(&kiosk);
-    moto.put_object(BUCKET, &object_name(&path), b"someone else's bytes");
+    moto.put_object(BUCKET, &object_name(KIOSK, &path), b"someone else's bytes");
     let up = uploader(target(moto.config(BUCKET)));
     let report = up.run_once(&kiosk.sealer.outbox, &mut uploader_state(), t0(), None);
     assert!(
@@ -101,7 +109,7 @@ fn other_bytes_under_the_bundles_name_are_quarantined_and_left_alone() {
     let name = path.file_name().unwrap();
     assert!(kiosk.sealer.outbox.join("quarantine").join(name).is_file());
     assert_eq!(
-        moto.object(BUCKET, &object_name(&path)).as_deref(),
+        moto.object(BUCKET, &object_name(KIOSK, &path)).as_deref(),
         Some(&b"someone else's bytes"[..])
     );
 }
@@ -150,7 +158,7 @@ fn a_server_that_is_down_keeps_the_files_until_it_is_back() {
     let report = up.run_once(&kiosk.sealer.outbox, &mut state, retry_at, None);
     assert_eq!(report.delivered(), 1, "{report:?}");
     assert!(!path.exists());
-    assert_eq!(moto.object(BUCKET, &object_name(&path)), Some(bytes));
+    assert_eq!(moto.object(BUCKET, &object_name(KIOSK, &path)), Some(bytes));
 }
 
 /// A stand-in for an S3 service that refuses every request's signature with `403`, as AWS
@@ -248,5 +256,33 @@ fn svar_upload_with_a_configuration_delivers_to_an_s3_block() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("delivered"), "{}", stdout(&out));
     assert!(!path.exists());
-    assert_eq!(moto.object(BUCKET, &object_name(&path)), Some(bytes));
+    // The kiosk id is the configuration's.
+    assert_eq!(
+        moto.object(BUCKET, &object_name("kiosk_7", &path)),
+        Some(bytes)
+    );
+}
+
+#[test]
+fn an_s3_target_needs_the_kiosk_id_that_names_its_objects() {
+    let config = svar_receive::S3Config {
+        endpoint: "https://s3.example.org".into(),
+        bucket: BUCKET.into(),
+        prefix: String::new(),
+        region: "us-east-1".into(),
+        access_key_id: "testing".into(),
+        secret_access_key: "testing".into(),
+    };
+    for kiosk in [None, Some("Kiosk 1".to_owned())] {
+        let err = Uploader::new(
+            vec![target(config.clone())],
+            Timeouts::default(),
+            Backoff::default(),
+            kiosk,
+        )
+        .err()
+        .expect("refused")
+        .to_string();
+        assert!(err.contains("kiosk_id"), "{err}");
+    }
 }

@@ -1,10 +1,11 @@
 //! `svar upload` and `svar receive`: delivering the outbox, and the service that receives it.
 
-use super::{Failure, Outcome, config_path, load_config, positive_seconds};
+use super::{Failure, Outcome, config_path, load_config};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use svar_kiosk::config::UploadTarget;
+use svar_receive::cli::positive_seconds;
 use svar_upload::{Outcome as Delivery, State, Timeouts, Uploader};
 
 /// The flags of `svar upload`.

@@ -99,16 +99,6 @@ pub fn parse_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Stri
         .map_err(|_| format!("`{text}` is not a valid value here"))
 }
 
-/// A number of seconds above zero and at most a day (clap value parser).
-pub fn positive_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
-        _ => Err(format!(
-            "`{text}` is not a number of seconds between 0 and 86400"
-        )),
-    }
-}
-
 /// Reads an age X25519 public key (clap value parser).
 pub fn parse_recipient(text: &str) -> Result<age::x25519::Recipient, String> {
     text.parse()

@@ -42,6 +42,29 @@ pub fn is_valid_id(name: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
+/// A kiosk id as the configuration allows it (see [`is_valid_id`]): safe in file and object
+/// names, where a receiver puts it before the bundle id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KioskId(String);
+
+impl KioskId {
+    /// `id` if it is a valid kiosk id.
+    pub fn new(id: &str) -> Option<KioskId> {
+        is_valid_id(id).then(|| KioskId(id.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for KioskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl<K> Clone for Id<K> {
     fn clone(&self) -> Self {
         Id {

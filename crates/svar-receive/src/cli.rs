@@ -1,7 +1,9 @@
 //! The receiver's command-line flags, shared by `svar receive` and the server-only
 //! `svar-receive` binary, so both take and document the same flags.
 
+use crate::ConnectionTimeouts;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Why the receiver did not start or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +50,9 @@ pub struct ReceiveArgs {
     /// process list).
     #[arg(long, requires = "s3_endpoint")]
     s3_secret_access_key: Option<String>,
-    /// The bearer tokens uploaders may use: one a line, optionally `kiosk_id:token`.
-    /// Optional with --client-ca, where the kiosk's certificate is its credential.
+    /// The bearer tokens uploaders may use: one `kiosk_id:token` a line. Optional with
+    /// --client-ca, where the kiosk's certificate (its subject CN, the kiosk id) is its
+    /// credential.
     #[arg(long, required_unless_present = "client_ca")]
     tokens: Option<PathBuf>,
     /// Serve TLS with this certificate chain (PEM, the receiver's own certificate first).
@@ -64,6 +67,14 @@ pub struct ReceiveArgs {
     /// The largest body accepted, in bytes; larger ones get 413.
     #[arg(long, default_value_t = crate::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// Seconds a client may take from the first byte of a request to the end of its headers
+    /// before it is disconnected (slow or stuck clients must not hold connections).
+    #[arg(long, default_value_t = ConnectionTimeouts::default().header.as_secs_f64(), value_parser = positive_seconds)]
+    header_timeout: f64,
+    /// Seconds a connection may wait for its next request (the first one included) before it
+    /// is closed.
+    #[arg(long, default_value_t = ConnectionTimeouts::default().idle.as_secs_f64(), value_parser = positive_seconds)]
+    idle_timeout: f64,
 }
 
 /// Serves uploads as `args` say until SIGTERM or Ctrl-C.
@@ -110,6 +121,20 @@ pub fn serve(args: ReceiveArgs) -> Result<(), ServeError> {
         tokens: args.tokens,
         tls,
         max_bytes: args.max_bytes,
+        timeouts: ConnectionTimeouts {
+            header: Duration::from_secs_f64(args.header_timeout),
+            idle: Duration::from_secs_f64(args.idle_timeout),
+        },
     })?;
     Ok(())
+}
+
+/// A number of seconds above zero and at most a day (clap value parser).
+pub fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 86400"
+        )),
+    }
 }

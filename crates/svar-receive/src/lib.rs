@@ -1,12 +1,14 @@
 //! `svar receive`: the HTTP service kiosks upload sealed bundles to (see `docs/upload.md`).
 //!
-//! The receiver never decrypts: it checks the uploader's bearer token, the bundle id and the
-//! body's SHA-256, and stores each bundle once in a [`Store`]. A bundle is stored when its
-//! receipt exists; the receipt is written after the bundle and only ever once, so a repeat
-//! gets the original receipt back and several receivers can share one store.
+//! The receiver never decrypts: it checks the uploader's credential (a bearer token or a
+//! client certificate, each naming one kiosk), the bundle id, the body's SHA-256 and that the
+//! body is an age file, and stores each bundle once per kiosk in a [`Store`]. A bundle is
+//! stored when its receipt exists; the receipt is written after the bundle and only ever once,
+//! so a repeat gets the original receipt back and several receivers can share one store.
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -23,16 +25,24 @@ use svar_bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
 use uuid::Uuid;
 
 pub mod cli;
+mod connection;
 mod s3;
 mod tls;
+use connection::CertificateName;
+pub use connection::{Accepted, ConnectionTimeouts, Listener, serve};
 pub use s3::S3Store;
+pub use svar_forms::id::KioskId;
 pub use svar_s3::{
-    DEFAULT_S3_REGION, S3Config, bundle_object_key, endpoint_region, resolve_region,
+    DEFAULT_S3_REGION, S3Config, bundle_object_key, endpoint_region, resolve_region, stored_name,
 };
 pub use tls::{TlsError, TlsFiles, TlsListener};
 
 /// The default request body limit: 16 MiB, far above any bundle a kiosk makes.
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// How every age file begins (the age v1 format's header line); a body that does not is no
+/// sealed bundle.
+const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
 
 /// What the receiver answers for a stored bundle (see `docs/upload.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,19 +110,26 @@ pub enum StoreError {
     NoRuntime,
 }
 
-/// Where bundles are kept: a folder ([`FolderStore`]) or an S3 bucket ([`S3Store`]). `put`
-/// must store the bytes before the receipt and create the receipt at most once, even when
-/// several receivers put the same id at the same time.
+/// Where bundles are kept: a folder ([`FolderStore`]) or an S3 bucket ([`S3Store`]), each
+/// kiosk's under its own names. `put` must store the bytes before the receipt and create the
+/// receipt at most once, even when several receivers put the same bundle at the same time.
 pub trait Store: Send + Sync + 'static {
-    /// Stores `bytes` (whose SHA-256 is `sha256`, lower-case hex) as bundle `id` unless the id
-    /// is already stored.
-    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError>;
+    /// Stores `bytes` (whose SHA-256 is `sha256`, lower-case hex) as kiosk `kiosk`'s bundle
+    /// `id` unless that kiosk's `id` is already stored.
+    fn put(
+        &self,
+        kiosk: &KioskId,
+        id: Uuid,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Stored, StoreError>;
 
     /// Whether the store can be written to now.
     fn check_writable(&self) -> Result<(), StoreError>;
 }
 
-/// A store folder: `<id>.svar.age` and, once it is complete, `<id>.receipt.json`.
+/// A store folder: `<kiosk>.<id>.svar.age` and, once it is complete,
+/// `<kiosk>.<id>.receipt.json`.
 ///
 /// Exclusivity comes from hard links: each writer stages its file under a unique hidden name
 /// and links it to the final name, which fails when the name exists. So the first complete
@@ -134,16 +151,8 @@ impl FolderStore {
         move |source| StoreError::Io { path, source }
     }
 
-    fn bundle_path(&self, id: Uuid) -> PathBuf {
-        self.dir.join(format!("{id}{EXTENSION}"))
-    }
-
-    fn receipt_path(&self, id: Uuid) -> PathBuf {
-        self.dir.join(format!("{id}.receipt.json"))
-    }
-
-    fn read_receipt(&self, id: Uuid) -> Result<Option<Receipt>, StoreError> {
-        let path = self.receipt_path(id);
+    fn read_receipt(&self, name: &str) -> Result<Option<Receipt>, StoreError> {
+        let path = self.dir.join(format!("{name}.receipt.json"));
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
@@ -176,29 +185,37 @@ impl FolderStore {
         }
     }
 
-    /// Makes the receipt for a complete bundle file, or returns the one another writer made.
-    fn receipt_once(&self, receipt: Receipt) -> Result<Stored, StoreError> {
+    /// Makes the receipt `<name>.receipt.json` for a complete bundle file, or returns the one
+    /// another writer made.
+    fn receipt_once(&self, name: &str, receipt: Receipt) -> Result<Stored, StoreError> {
+        let file = format!("{name}.receipt.json");
         let json = serde_json::to_vec(&receipt).map_err(|e| StoreError::Io {
-            path: self.receipt_path(receipt.bundle_id),
+            path: self.dir.join(&file),
             source: io::Error::other(e),
         })?;
-        let name = format!("{}.receipt.json", receipt.bundle_id);
-        if self.create_once(&name, &json)? {
+        if self.create_once(&file, &json)? {
             return Ok(Stored::Created(receipt));
         }
-        match self.read_receipt(receipt.bundle_id)? {
+        match self.read_receipt(name)? {
             Some(theirs) if theirs.sha256 == receipt.sha256 => Ok(Stored::Repeat(theirs)),
             Some(_) => Ok(Stored::Conflict),
             None => Err(StoreError::BadReceipt {
-                path: self.receipt_path(receipt.bundle_id),
+                path: self.dir.join(file),
             }),
         }
     }
 }
 
 impl Store for FolderStore {
-    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
-        if let Some(receipt) = self.read_receipt(id)? {
+    fn put(
+        &self,
+        kiosk: &KioskId,
+        id: Uuid,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Stored, StoreError> {
+        let name = stored_name(kiosk, id);
+        if let Some(receipt) = self.read_receipt(&name)? {
             return Ok(if receipt.sha256 == sha256 {
                 Stored::Repeat(receipt)
             } else {
@@ -211,15 +228,16 @@ impl Store for FolderStore {
             size: bytes.len() as u64,
             stored: Timestamp::now(),
         };
-        if self.create_once(&format!("{id}{EXTENSION}"), bytes)? {
-            return self.receipt_once(receipt);
+        let bundle_file = format!("{name}{EXTENSION}");
+        if self.create_once(&bundle_file, bytes)? {
+            return self.receipt_once(&name, receipt);
         }
         // A bundle file is there already: another writer's, complete but maybe not yet
         // receipted (in flight, or it stopped in between). The same bytes may finish the job.
-        let path = self.bundle_path(id);
+        let path = self.dir.join(bundle_file);
         let theirs = std::fs::read(&path).map_err(self.io(&path))?;
         if sha256_hex(&theirs) == sha256 {
-            self.receipt_once(receipt)
+            self.receipt_once(&name, receipt)
         } else {
             Ok(Stored::Conflict)
         }
@@ -236,8 +254,24 @@ impl Store for FolderStore {
     }
 }
 
-/// The bearer tokens uploaders may use, each with the kiosk id it was issued to, if any.
-pub struct Tokens(Vec<(Option<String>, [u8; 32])>);
+/// The bearer tokens uploaders may use, each with the kiosk it was issued to.
+pub struct Tokens(Vec<(KioskId, [u8; 32])>);
+
+/// What is wrong with one line of a token file. Never quotes the line: it holds a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenLineError {
+    /// No `kiosk_id:` before the token.
+    #[error("line {0}: no kiosk id: write `kiosk_id:token`")]
+    NoKiosk(usize),
+    /// The part before the `:` is not a kiosk id.
+    #[error(
+        "line {0}: the kiosk id before the `:` is not valid: use lower-case letters, digits and _, starting with a letter, as in svar.toml"
+    )]
+    BadKiosk(usize),
+    /// Nothing after the `:`.
+    #[error("line {0}: there is no token after the kiosk id")]
+    NoToken(usize),
+}
 
 /// Why the token file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +284,14 @@ pub enum TokensError {
         /// Why.
         source: io::Error,
     },
+    /// A line is not `kiosk_id:token`.
+    #[error("{}: {source}", path.display())]
+    Line {
+        /// The file.
+        path: PathBuf,
+        /// Which line, and what is wrong with it.
+        source: TokenLineError,
+    },
     /// The file holds no token, so no one could upload.
     #[error("{}: the token file holds no token", path.display())]
     Empty {
@@ -259,20 +301,30 @@ pub enum TokensError {
 }
 
 impl Tokens {
-    /// Tokens from text: one a line, optionally `kiosk_id:token`; blank lines and lines
-    /// starting with `#` are skipped.
-    pub fn parse(text: &str) -> Tokens {
-        Tokens(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(|line| match line.split_once(':') {
-                    Some((kiosk, token)) => (Some(kiosk.to_owned()), token),
-                    None => (None, line),
-                })
-                .map(|(kiosk, token)| (kiosk, Sha256::digest(token.as_bytes()).into()))
-                .collect(),
-        )
+    /// Tokens from text: one `kiosk_id:token` a line; blank lines and lines starting with `#`
+    /// are skipped. Each line must name the kiosk, because the receiver stores each upload
+    /// under the kiosk its token was issued to.
+    pub fn parse(text: &str) -> Result<Tokens, TokenLineError> {
+        let mut tokens = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let (number, line) = (n + 1, line.trim());
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (kiosk, token) = line
+                .split_once(':')
+                .ok_or(TokenLineError::NoKiosk(number))?;
+            let kiosk = match kiosk.trim() {
+                "" => return Err(TokenLineError::NoKiosk(number)),
+                kiosk => KioskId::new(kiosk).ok_or(TokenLineError::BadKiosk(number))?,
+            };
+            let token = token.trim();
+            if token.is_empty() {
+                return Err(TokenLineError::NoToken(number));
+            }
+            tokens.push((kiosk, Sha256::digest(token.as_bytes()).into()));
+        }
+        Ok(Tokens(tokens))
     }
 
     /// Tokens from a file as [`Tokens::parse`] reads it.
@@ -281,7 +333,10 @@ impl Tokens {
             path: path.to_owned(),
             source,
         })?;
-        let tokens = Tokens::parse(&text);
+        let tokens = Tokens::parse(&text).map_err(|source| TokensError::Line {
+            path: path.to_owned(),
+            source,
+        })?;
         if tokens.0.is_empty() {
             return Err(TokensError::Empty {
                 path: path.to_owned(),
@@ -290,26 +345,33 @@ impl Tokens {
         Ok(tokens)
     }
 
-    /// The matching entry's kiosk id (`Some(None)` for a token without one), or `None` when
-    /// `token` is not known. Every entry is compared, in constant time, on hashes of equal
-    /// length, so the timing tells nothing about the tokens.
-    fn check(&self, token: &str) -> Option<Option<&str>> {
+    /// The kiosk the matching token was issued to, or `None` when `token` is not known.
+    /// Every entry is compared, in constant time, on hashes of equal length, so the timing
+    /// tells nothing about the tokens.
+    fn check(&self, token: &str) -> Option<&KioskId> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let mut found = None;
         for (kiosk, known) in &self.0 {
             if bool::from(known.ct_eq(&digest)) && found.is_none() {
-                found = Some(kiosk.as_deref());
+                found = Some(kiosk);
             }
         }
         found
     }
 }
 
-/// Why a `PUT` was refused; each maps to its status in `docs/upload.md`.
+/// Why a request was refused; each maps to its status and its stable `code` in
+/// `docs/upload.md`.
 #[derive(Debug, thiserror::Error)]
 enum PutError {
     #[error("missing or wrong bearer token")]
     Unauthorized,
+    #[error("no verified client certificate names a kiosk on this connection")]
+    NoCertificate,
+    #[error("the client certificate's subject CN is not a valid kiosk id")]
+    BadCertificateName,
+    #[error("the token and the client certificate belong to different kiosks")]
+    CredentialsDisagree,
     #[error("the bundle id is not a lower-case hyphenated UUID")]
     BadId,
     #[error("X-Svar-Sha256 is missing or not 64 lower-case hex digits")]
@@ -320,8 +382,14 @@ enum PutError {
     TooLarge(usize),
     #[error("the body could not be read")]
     Body,
-    #[error("this bundle id is stored with a different SHA-256")]
+    #[error("the body is not an age-encrypted file, so it is no sealed bundle")]
+    Malformed,
+    #[error("this kiosk's bundle id is stored with a different SHA-256")]
     Conflict,
+    #[error("no such endpoint: bundles go to PUT /bundles/{{bundle id}}")]
+    NotFound,
+    #[error("this method is not allowed here: bundles are sent with PUT")]
+    MethodNotAllowed,
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
     #[error("the store task failed")]
@@ -331,14 +399,40 @@ enum PutError {
 impl PutError {
     fn status(&self) -> StatusCode {
         match self {
-            PutError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PutError::Unauthorized
+            | PutError::NoCertificate
+            | PutError::BadCertificateName
+            | PutError::CredentialsDisagree => StatusCode::UNAUTHORIZED,
             PutError::BadId
             | PutError::BadChecksumHeader
             | PutError::ChecksumMismatch
-            | PutError::Body => StatusCode::BAD_REQUEST,
+            | PutError::Body
+            | PutError::Malformed => StatusCode::BAD_REQUEST,
             PutError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             PutError::Conflict => StatusCode::CONFLICT,
+            PutError::NotFound => StatusCode::NOT_FOUND,
+            PutError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PutError::Store(_) | PutError::Task => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code uploaders act on (the message is for people and may change).
+    fn code(&self) -> &'static str {
+        match self {
+            PutError::Unauthorized
+            | PutError::NoCertificate
+            | PutError::BadCertificateName
+            | PutError::CredentialsDisagree => "unauthorized",
+            PutError::BadId => "bad_id",
+            PutError::BadChecksumHeader => "bad_checksum_header",
+            PutError::ChecksumMismatch => "checksum_mismatch",
+            PutError::TooLarge(_) => "too_large",
+            PutError::Body => "bad_body",
+            PutError::Malformed => "malformed_bundle",
+            PutError::Conflict => "conflict",
+            PutError::NotFound => "not_found",
+            PutError::MethodNotAllowed => "method_not_allowed",
+            PutError::Store(_) | PutError::Task => "store_failed",
         }
     }
 }
@@ -355,8 +449,8 @@ impl IntoResponse for PutError {
             PutError::Store(_) | PutError::Task => "the receiver could not store the bundle".into(),
             ref e => e.to_string(),
         };
-        let mut response =
-            (status, axum::Json(serde_json::json!({ "error": public }))).into_response();
+        let body = serde_json::json!({ "error": public, "code": self.code() });
+        let mut response = (status, axum::Json(body)).into_response();
         response.extensions_mut().insert(LogNote(self.to_string()));
         response
     }
@@ -367,7 +461,8 @@ pub enum Access {
     /// Holders of one of these bearer tokens.
     Tokens(Tokens),
     /// Anyone who got through the TLS handshake, which required a client certificate from
-    /// the configured CA: only for a router served on such a [`TlsListener`].
+    /// the configured CA, whose subject CN is the kiosk id: only for a router served on
+    /// such a [`TlsListener`] (elsewhere every upload is refused).
     ClientCertificate,
 }
 
@@ -384,7 +479,8 @@ struct App {
 }
 
 /// The receiver's routes: `PUT /bundles/{bundle_id}` and `GET /health`, with a log line per
-/// request on standard error. Bodies over `max_bytes` are refused with 413.
+/// request on standard error. Bodies over `max_bytes` are refused with 413; other paths and
+/// methods get 404 and 405 with a code, like every refusal.
 pub fn router(store: Arc<dyn Store>, access: impl Into<Access>, max_bytes: usize) -> Router {
     let app = Arc::new(App {
         store,
@@ -394,50 +490,72 @@ pub fn router(store: Arc<dyn Store>, access: impl Into<Access>, max_bytes: usize
     Router::new()
         .route("/bundles/{bundle_id}", put(put_bundle))
         .route("/health", get(health))
+        .fallback(|| async { PutError::NotFound })
+        .method_not_allowed_fallback(|| async { PutError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_bytes))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
 }
 
-/// The kiosk id of the token an upload used, for the request's log line.
+/// The kiosk an upload's credential identifies, for the request's log line.
 #[derive(Clone)]
-struct TokenKiosk(String);
+struct CredentialKiosk(KioskId);
 
 async fn put_bundle(
     State(app): State<Arc<App>>,
-    Path(raw_id): Path<String>,
+    raw_id: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
     let mut kiosk = None;
+    // A path that does not even decode is no bundle id either.
+    let raw_id = raw_id.map(|Path(raw)| raw).unwrap_or_default();
     let mut response = store_upload(&app, &raw_id, request, &mut kiosk)
         .await
         .into_response();
     if let Some(kiosk) = kiosk {
-        response.extensions_mut().insert(TokenKiosk(kiosk));
+        response.extensions_mut().insert(CredentialKiosk(kiosk));
     }
     response
 }
 
-/// Checks and stores one upload; `kiosk` is set to the token's kiosk id once the token is known.
+/// The kiosk the request's credential identifies: the token's, or the client certificate's
+/// subject CN. With both, they must agree.
+fn credential_kiosk(access: &Access, request: &Request) -> Result<KioskId, PutError> {
+    let certificate = request
+        .extensions()
+        .get::<CertificateName>()
+        .map(|name| KioskId::new(&name.0).ok_or(PutError::BadCertificateName))
+        .transpose()?;
+    match access {
+        Access::Tokens(tokens) => {
+            let token = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+                .map(|(_, token)| token)
+                .ok_or(PutError::Unauthorized)?;
+            let kiosk = tokens.check(token).ok_or(PutError::Unauthorized)?;
+            match certificate {
+                Some(named) if named != *kiosk => Err(PutError::CredentialsDisagree),
+                _ => Ok(kiosk.clone()),
+            }
+        }
+        Access::ClientCertificate => certificate.ok_or(PutError::NoCertificate),
+    }
+}
+
+/// Checks and stores one upload; `kiosk` is set once the credential is known.
 async fn store_upload(
     app: &App,
     raw_id: &str,
     request: Request,
-    kiosk: &mut Option<String>,
+    kiosk: &mut Option<KioskId>,
 ) -> Result<(StatusCode, axum::Json<Receipt>), PutError> {
-    // The token is checked before the body is read, so strangers cannot make us read it.
-    if let Access::Tokens(tokens) = &app.access {
-        let token = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token)
-            .ok_or(PutError::Unauthorized)?;
-        let token_kiosk = tokens.check(token).ok_or(PutError::Unauthorized)?;
-        *kiosk = token_kiosk.map(str::to_owned);
-    }
+    // The credential is checked before the body is read, so strangers cannot make us read it.
+    let uploader = credential_kiosk(&app.access, &request)?;
+    *kiosk = Some(uploader.clone());
     let id = Uuid::parse_str(raw_id)
         .ok()
         .filter(|id| id.to_string() == raw_id)
@@ -454,8 +572,12 @@ async fn store_upload(
     if sha256 != claimed {
         return Err(PutError::ChecksumMismatch);
     }
+    // Checked after the checksum: these are the bytes the kiosk sent, so a retry cannot help.
+    if !body.starts_with(AGE_HEADER) {
+        return Err(PutError::Malformed);
+    }
     let store = Arc::clone(&app.store);
-    let stored = tokio::task::spawn_blocking(move || store.put(id, &body, &sha256))
+    let stored = tokio::task::spawn_blocking(move || store.put(&uploader, id, &body, &sha256))
         .await
         .map_err(|_| PutError::Task)??;
     match stored {
@@ -485,7 +607,9 @@ async fn health(State(app): State<Arc<App>>) -> Response {
             };
             let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "unavailable"})),
+                axum::Json(
+                    serde_json::json!({"status": "unavailable", "code": "store_unavailable"}),
+                ),
             )
                 .into_response();
             response.extensions_mut().insert(LogNote(note));
@@ -495,8 +619,8 @@ async fn health(State(app): State<Arc<App>>) -> Response {
 }
 
 /// Logs one line per request: method, path (the bundle id is the only variable part),
-/// kiosk id (the token's, else the one the uploader names), status, declared body size and
-/// duration. Bundles are encrypted and the
+/// kiosk id (the credential's, else the one the uploader names), status, declared body size
+/// and duration. Never the token. Bundles are encrypted and the
 /// receiver has no key, so nothing logged here can hold patient data.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -515,8 +639,8 @@ async fn log_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let kiosk = response
         .extensions()
-        .get::<TokenKiosk>()
-        .map(|k| printable(&k.0, 64))
+        .get::<CredentialKiosk>()
+        .map(|k| k.0.to_string())
         .or(named_kiosk)
         .unwrap_or_else(|| "-".to_owned());
     let note = response
@@ -565,31 +689,12 @@ pub enum ReceiveError {
         /// Why.
         source: io::Error,
     },
-    /// Serving failed.
-    #[error("the server failed: {0}")]
-    Serve(io::Error),
     /// The TLS files.
     #[error(transparent)]
     Tls(#[from] TlsError),
     /// Neither tokens nor client certificates would be checked.
     #[error("give a token file, or a client CA so that kiosks must present certificates")]
     NoAccessCheck,
-}
-
-/// Serves `router` on `listener` (plain TCP or a [`TlsListener`]) until `shutdown` completes,
-/// then finishes the requests in flight.
-pub async fn serve<L>(
-    listener: L,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()>
-where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
-{
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// Which store `svar receive` writes to.
@@ -614,6 +719,8 @@ pub struct Settings {
     pub tls: Option<TlsFiles>,
     /// The request body limit.
     pub max_bytes: usize,
+    /// How long a connection may take over a request's head and wait between requests.
+    pub timeouts: ConnectionTimeouts,
 }
 
 /// Runs a receiver as `settings` say, until SIGTERM or Ctrl-C.
@@ -656,14 +763,15 @@ pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
         if let Ok(addr) = listener.local_addr() {
             eprintln!("svar receive: listening on {addr}, storing in {place}{tls_note}");
         }
+        let timeouts = settings.timeouts;
         match tls {
             Some(config) => {
-                let listener = TlsListener::new(listener, config).map_err(ReceiveError::Serve)?;
-                serve(listener, router, stop_signal()).await
+                let listener = TlsListener::new(listener, config);
+                serve(listener, router, timeouts, stop_signal()).await;
             }
-            None => serve(listener, router, stop_signal()).await,
+            None => serve(listener, router, timeouts, stop_signal()).await,
         }
-        .map_err(ReceiveError::Serve)
+        Ok(())
     })
 }
 

@@ -1,15 +1,16 @@
 //! [`S3Store`]: bundles and receipts as objects of an S3-compatible bucket (AWS S3, MinIO,
 //! Ceph RGW), with the same contract as the folder store.
 
-use crate::{Receipt, Store, StoreError, Stored};
+use crate::{KioskId, Receipt, Store, StoreError, Stored};
 use object_store::aws::AmazonS3;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use svar_bundle::{Timestamp, sha256_hex};
-use svar_s3::{S3Config, bundle_object_key};
+use svar_s3::{S3Config, bundle_object_key, stored_name};
 use uuid::Uuid;
 
-/// A bucket store: `<prefix>/<id>.svar.age` and, once it is complete, `<prefix>/<id>.receipt.json`.
+/// A bucket store: `<prefix>/<kiosk>.<id>.svar.age` and, once it is complete,
+/// `<prefix>/<kiosk>.<id>.receipt.json`.
 ///
 /// Exclusivity comes from conditional creates (`If-None-Match: *`): the bundle object and the
 /// receipt are each created only if absent, so the first complete upload of an id wins and
@@ -61,9 +62,12 @@ impl S3Store {
         fetched.map(|b| Some(b.to_vec())).map_err(s3_error(key))
     }
 
-    async fn read_receipt(&self, id: Uuid) -> Result<Option<Receipt>, StoreError> {
-        let key = self.key(&format!("{id}.receipt.json"));
-        match self.read(&key).await? {
+    fn receipt_key(&self, kiosk: &KioskId, id: Uuid) -> ObjectPath {
+        self.key(&format!("{}.receipt.json", stored_name(kiosk, id)))
+    }
+
+    async fn read_receipt(&self, key: &ObjectPath) -> Result<Option<Receipt>, StoreError> {
+        match self.read(key).await? {
             Some(bytes) => {
                 serde_json::from_slice(&bytes)
                     .map(Some)
@@ -90,11 +94,18 @@ impl S3Store {
         }
     }
 
-    async fn put_async(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
-        if let Some(receipt) = self.read_receipt(id).await? {
+    async fn put_async(
+        &self,
+        kiosk: &KioskId,
+        id: Uuid,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Stored, StoreError> {
+        let key = self.receipt_key(kiosk, id);
+        if let Some(receipt) = self.read_receipt(&key).await? {
             return Ok(judge(receipt, sha256));
         }
-        let bundle = bundle_object_key(&self.prefix, id);
+        let bundle = bundle_object_key(&self.prefix, kiosk, id);
         // Whoever created it (us or another writer), the bundle object is then read back: a
         // receipt is only made for stored bytes that are ours.
         self.create_once(&bundle, bytes.to_vec()).await?;
@@ -113,14 +124,13 @@ impl S3Store {
             size: bytes.len() as u64,
             stored: Timestamp::now(),
         };
-        let key = self.key(&format!("{id}.receipt.json"));
         let json = serde_json::to_vec(&receipt).map_err(|_| StoreError::BadS3Receipt {
             key: key.to_string(),
         })?;
         if self.create_once(&key, json).await? {
             return Ok(Stored::Created(receipt));
         }
-        match self.read_receipt(id).await? {
+        match self.read_receipt(&key).await? {
             Some(theirs) => Ok(judge(theirs, sha256)),
             None => Err(StoreError::S3Vanished {
                 key: key.to_string(),
@@ -144,8 +154,14 @@ fn s3_error(key: &ObjectPath) -> impl FnOnce(object_store::Error) -> StoreError 
 }
 
 impl Store for S3Store {
-    fn put(&self, id: Uuid, bytes: &[u8], sha256: &str) -> Result<Stored, StoreError> {
-        self.block_on(self.put_async(id, bytes, sha256))
+    fn put(
+        &self,
+        kiosk: &KioskId,
+        id: Uuid,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Stored, StoreError> {
+        self.block_on(self.put_async(kiosk, id, bytes, sha256))
     }
 
     fn check_writable(&self) -> Result<(), StoreError> {

@@ -1,11 +1,9 @@
 //! TLS for `svar receive` without a proxy in front: the receiver's certificate and key, and
 //! optionally a CA whose client certificates kiosks must present (mutual TLS).
 
-use axum::serve::Listener;
+use super::connection::{Accepted, Listener};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use std::io;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,19 +100,25 @@ impl TlsFiles {
     }
 }
 
-/// A listener that hands the server only connections whose TLS handshake succeeded.
+/// A listener that hands the server only connections whose TLS handshake succeeded, each with
+/// the subject common name of the client certificate it verified (the kiosk id).
 ///
 /// Handshakes run in their own tasks, so a slow or silent client cannot hold up others; a
 /// failed handshake is logged (address and reason) and dropped.
 pub struct TlsListener {
-    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
+    ready: mpsc::Receiver<Accepted<TlsStream<TcpStream>>>,
+}
+
+/// The subject common name of a DER certificate, if it has one in UTF-8.
+fn subject_common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let name = cert.subject().iter_common_name().next()?;
+    name.as_str().ok().map(str::to_owned)
 }
 
 impl TlsListener {
     /// Starts accepting on `tcp` with `config`. Must be called inside a tokio runtime.
-    pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> io::Result<TlsListener> {
-        let local = tcp.local_addr()?;
+    pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> TlsListener {
         let acceptor = TlsAcceptor::from(config);
         let (send, ready) = mpsc::channel(QUEUE);
         tokio::spawn(async move {
@@ -135,7 +139,18 @@ impl TlsListener {
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
-                            let _ = send.send((tls, peer)).await;
+                            let certificate_name = tls
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .and_then(|chain| chain.first())
+                                .and_then(|cert| subject_common_name(cert));
+                            let accepted = Accepted {
+                                io: tls,
+                                peer,
+                                certificate_name,
+                            };
+                            let _ = send.send(accepted).await;
                         }
                         Ok(Err(e)) => {
                             eprintln!("svar receive: TLS handshake with {peer} failed: {e}")
@@ -145,23 +160,18 @@ impl TlsListener {
                 });
             }
         });
-        Ok(TlsListener { ready, local })
+        TlsListener { ready }
     }
 }
 
 impl Listener for TlsListener {
     type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    async fn accept(&mut self) -> Accepted<Self::Io> {
         match self.ready.recv().await {
             Some(accepted) => accepted,
             // The accepting task only ends when this listener is gone.
             None => std::future::pending().await,
         }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
     }
 }

@@ -1,11 +1,12 @@
-//! Where sealed bundles live in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW): the bucket's
-//! settings and region, and each bundle's object key. The receiver's bucket store and a kiosk
+//! Where received bundles are kept: the name of each kiosk's bundle, and for an S3-compatible
+//! bucket (AWS S3, MinIO, Ceph RGW) the bucket's settings, region and object keys. The receiver's bucket store and a kiosk
 //! uploading straight to a bucket share them, so both name objects the same way.
 
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use std::fmt;
 use svar_bundle::EXTENSION;
+use svar_forms::id::KioskId;
 use uuid::Uuid;
 
 /// Where bundles are kept in an S3-compatible bucket and how to sign in.
@@ -90,10 +91,18 @@ pub fn resolve_region(endpoint: &str, given: Option<&str>) -> Result<String, Str
     }
 }
 
-/// Where bundle `id` is kept under `prefix`: `<prefix>/<id>.svar.age`, the same name for a
-/// receiver's store and a kiosk uploading straight to a bucket.
-pub fn bundle_object_key(prefix: &ObjectPath, id: Uuid) -> ObjectPath {
-    prefix.clone().join(format!("{id}{EXTENSION}"))
+/// The name a receiver keeps kiosk `kiosk`'s bundle `id` under, before `.svar.age` or
+/// `.receipt.json`: `<kiosk>.<id>`. Bundle ids are the kiosks' own, so only the pair is unique.
+pub fn stored_name(kiosk: &KioskId, id: Uuid) -> String {
+    format!("{kiosk}.{id}")
+}
+
+/// Where kiosk `kiosk`'s bundle `id` is kept under `prefix`: `<prefix>/<kiosk>.<id>.svar.age`,
+/// the same name for a receiver's store and a kiosk uploading straight to a bucket.
+pub fn bundle_object_key(prefix: &ObjectPath, kiosk: &KioskId, id: Uuid) -> ObjectPath {
+    prefix
+        .clone()
+        .join(format!("{}{EXTENSION}", stored_name(kiosk, id)))
 }
 
 impl fmt::Display for S3Config {

@@ -4,8 +4,10 @@
 //! delivers each to every [`Target`]. A file leaves the outbox only when every target has
 //! answered with a receipt whose SHA-256 and bundle id match the local file: a wrong receipt is
 //! a failure to retry, never a reason to delete. Failures wait with exponential back-off and
-//! full jitter ([`Backoff`]); permanent rejections move the file to `outbox/quarantine/` for
-//! staff. [`spawn`] runs passes on a background thread for the kiosk.
+//! full jitter ([`Backoff`]); only answers that refuse the file itself for good (another
+//! bundle under its id, too large, not a sealed bundle) move it to `outbox/quarantine/` for
+//! staff. Anything else (a wrong address or credential, a proxy, an outage) is the set-up's
+//! problem, not the file's: it is retried and shown to staff. [`spawn`] runs passes on a background thread for the kiosk.
 //!
 //! The clock and the random numbers come from the caller, so tests can check the back-off.
 //! Nothing here reads a bundle's content: errors and statuses name files and targets only.
@@ -40,10 +42,6 @@ pub trait Journal {
 
 /// The folder under the outbox that permanently rejected files are moved to.
 pub const QUARANTINE: &str = "quarantine";
-
-/// After this many `400 Bad Request` answers in a row a file is quarantined: one damaged
-/// transfer is worth retrying, a file the receiver always refuses is not.
-const BAD_REQUESTS_BEFORE_QUARANTINE: u32 = 5;
 
 /// Why one file did not reach one target.
 #[derive(Debug, thiserror::Error)]
@@ -82,8 +80,13 @@ pub enum DeliveryError {
         /// What happened.
         reason: String,
     },
-    /// The receiver answered with a status other than 200 or 201.
-    #[error("{}: {target} answered {status}", file.display())]
+    /// The receiver (or something in its place) answered with a status other than 200 or 201.
+    #[error(
+        "{}: {target} answered {status}{}: {}",
+        file.display(),
+        code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(),
+        advice(*status, code.as_deref())
+    )]
     Status {
         /// The file.
         file: PathBuf,
@@ -91,6 +94,8 @@ pub enum DeliveryError {
         target: String,
         /// The HTTP status.
         status: u16,
+        /// The receiver's error code (`docs/upload.md`), when the body had one.
+        code: Option<String>,
     },
     /// The object store refused the credentials (S3 `401` or `403`).
     #[error("{}: {target} refused the credentials", file.display())]
@@ -144,19 +149,56 @@ pub enum DeliveryError {
     },
 }
 
+/// What an answer means for whoever looks at the kiosk's upload status: what to check, or
+/// why the file was set aside.
+fn advice(status: u16, code: Option<&str>) -> &'static str {
+    match (status, code) {
+        (409, Some("conflict")) => "the receiver holds other bytes under this kiosk's bundle id",
+        (413, _) => "the bundle is over the receiver's size limit",
+        (400, Some("malformed_bundle")) => "the receiver says the file is no sealed bundle",
+        (400, Some("checksum_mismatch")) => "the bundle was damaged on the way; retrying",
+        (401 | 403, _) => {
+            "the receiver refused this kiosk's credentials: check its token or client certificate in the configuration; retrying"
+        }
+        (404 | 405, _) => {
+            "this is not a Svar receiver: check the upload address in the configuration; retrying"
+        }
+        (502..=504, _) => {
+            "the receiver, or a proxy in front of it, is down or unreachable; retrying"
+        }
+        (500..=599, _) => "the receiver failed; retrying",
+        _ => {
+            "the answer is not one a Svar receiver gives: check the upload address and any proxy in between; retrying"
+        }
+    }
+}
+
+/// The `code` of a receiver's JSON error body, if it has a plausible one. Anything else
+/// (an HTML page from a proxy, a long or odd string) is left out: it goes to staff's screen.
+fn error_code(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        code: String,
+    }
+    let code = serde_json::from_slice::<ErrorBody>(body).ok()?.code;
+    (!code.is_empty() && code.len() <= 40 && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'_')))
+        .then_some(code)
+}
+
 impl DeliveryError {
-    /// What the uploader does about it (the table in `docs/upload.md`).
+    /// What the uploader does about it (the table in `docs/upload.md`): only answers that
+    /// refuse this file for good quarantine it.
     fn verdict(&self) -> Verdict {
         match self {
             DeliveryError::NoBundleId { .. } | DeliveryError::Conflict { .. } => {
                 Verdict::Quarantine
             }
             DeliveryError::Refused { .. } => Verdict::Unauthorized,
-            DeliveryError::Status { status, .. } => match status {
-                400 => Verdict::BadRequest,
-                401 => Verdict::Unauthorized,
-                408 | 429 => Verdict::Retry,
-                402..=499 => Verdict::Quarantine,
+            DeliveryError::Status { status, code, .. } => match (status, code.as_deref()) {
+                (409, Some("conflict")) | (413, _) | (400, Some("malformed_bundle")) => {
+                    Verdict::Quarantine
+                }
+                (401 | 403, _) => Verdict::Unauthorized,
                 _ => Verdict::Retry,
             },
             _ => Verdict::Retry,
@@ -167,7 +209,6 @@ impl DeliveryError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Retry,
-    BadRequest,
     Unauthorized,
     Quarantine,
 }
@@ -198,8 +239,8 @@ pub struct Status {
     pub last_success: Option<SystemTime>,
     /// The last failure (names a file and a target).
     pub last_error: Option<String>,
-    /// A target refused the kiosk's credentials (`401`, or S3 access keys refused): the
-    /// configuration needs fixing.
+    /// A target refused the kiosk's credentials (`401`, `403`, or S3 access keys refused):
+    /// the configuration needs fixing.
     pub unauthorized: bool,
 }
 
@@ -214,7 +255,6 @@ pub struct State {
 #[derive(Debug, Default)]
 struct FileState {
     failures: u32,
-    bad_requests: u32,
     next_try: Option<SystemTime>,
     /// Targets (by index) that returned a matching receipt: not sent again.
     delivered: HashSet<usize>,
@@ -334,7 +374,8 @@ pub struct Uploader {
 }
 
 impl Uploader {
-    /// Sets up `targets` (HTTPS clients with `timeouts`; `kiosk` is sent as `X-Svar-Kiosk`).
+    /// Sets up `targets` (HTTPS clients with `timeouts`; `kiosk` is sent as `X-Svar-Kiosk`
+    /// and names the objects of S3 targets, which need it).
     pub fn new(
         targets: Vec<Target>,
         timeouts: Timeouts,
@@ -343,7 +384,7 @@ impl Uploader {
     ) -> Result<Uploader, TargetError> {
         let targets = targets
             .into_iter()
-            .map(|t| connect(&t, timeouts).map(|c| (t, c)))
+            .map(|t| connect(&t, timeouts, kiosk.as_deref()).map(|c| (t, c)))
             .collect::<Result<_, _>>()?;
         Ok(Uploader {
             targets,
@@ -417,25 +458,13 @@ impl Uploader {
                 Err(errors) => {
                     let verdicts: Vec<Verdict> =
                         errors.iter().map(DeliveryError::verdict).collect();
-                    if verdicts.contains(&Verdict::BadRequest) {
-                        entry.bad_requests += 1;
-                    } else {
-                        entry.bad_requests = 0;
-                    }
                     // Cleared only by a delivery: a 500 says nothing about the token.
                     if verdicts.contains(&Verdict::Unauthorized) {
                         state.status.unauthorized = true;
                     }
                     state.status.last_error = errors.first().map(ToString::to_string);
                     let permanent = verdicts.iter().position(|v| *v == Verdict::Quarantine);
-                    let worn_out = entry.bad_requests >= BAD_REQUESTS_BEFORE_QUARANTINE;
-                    if permanent.is_some() || worn_out {
-                        let at = permanent.unwrap_or_else(|| {
-                            verdicts
-                                .iter()
-                                .position(|v| *v == Verdict::BadRequest)
-                                .unwrap_or(0)
-                        });
+                    if let Some(at) = permanent {
                         let error = errors.into_iter().nth(at).expect("an error per verdict");
                         match quarantine(outbox, &name) {
                             Ok(()) => {
@@ -579,14 +608,19 @@ impl Uploader {
                 };
                 let response = request.send().map_err(transport)?;
                 let status = response.status().as_u16();
+                let body = response.bytes();
                 if status != 200 && status != 201 {
+                    // The code decides quarantine or retry; a body that does not come is
+                    // none of the receiver's codes.
+                    let code = body.ok().and_then(|b| error_code(&b));
                     return Err(DeliveryError::Status {
                         file,
                         target: target.to_string(),
                         status,
+                        code,
                     });
                 }
-                let body = response.bytes().map_err(transport)?;
+                let body = body.map_err(transport)?;
                 serde_json::from_slice(&body).map_err(|_| DeliveryError::BadReceipt {
                     file,
                     target: target.to_string(),
@@ -595,9 +629,10 @@ impl Uploader {
             Connected::S3 {
                 client,
                 prefix,
+                kiosk,
                 runtime,
             } => {
-                let key = bundle_object_key(prefix, id);
+                let key = bundle_object_key(prefix, kiosk, id);
                 let failed = |e: object_store::Error| s3_failure(e, &file, target);
                 runtime.block_on(async {
                     // A conditional create: a repeat (an earlier pass whose removal did not
@@ -739,22 +774,42 @@ mod tests {
     }
 
     #[test]
-    fn statuses_follow_the_protocol_table() {
-        let v = |status| {
+    fn only_answers_refusing_the_file_for_good_quarantine_it() {
+        let v = |status, code: Option<&str>| {
             DeliveryError::Status {
                 file: "f".into(),
                 target: "t".into(),
                 status,
+                code: code.map(str::to_owned),
             }
             .verdict()
         };
-        assert_eq!(v(400), Verdict::BadRequest);
-        assert_eq!(v(401), Verdict::Unauthorized);
-        for s in [408, 429, 500, 502, 503] {
-            assert_eq!(v(s), Verdict::Retry, "{s}");
+        assert_eq!(v(409, Some("conflict")), Verdict::Quarantine);
+        assert_eq!(v(413, None), Verdict::Quarantine);
+        assert_eq!(v(400, Some("malformed_bundle")), Verdict::Quarantine);
+        for s in [401, 403] {
+            assert_eq!(v(s, None), Verdict::Unauthorized, "{s}");
         }
-        for s in [403, 404, 409, 413, 422] {
-            assert_eq!(v(s), Verdict::Quarantine, "{s}");
+        for s in [400, 404, 405, 408, 409, 422, 429, 500, 502, 503, 504] {
+            assert_eq!(v(s, None), Verdict::Retry, "{s}");
+        }
+        assert_eq!(v(400, Some("checksum_mismatch")), Verdict::Retry);
+    }
+
+    #[test]
+    fn error_codes_are_read_only_from_plausible_json() {
+        assert_eq!(
+            error_code(br#"{"error": "x", "code": "malformed_bundle"}"#).as_deref(),
+            Some("malformed_bundle")
+        );
+        for body in [
+            &b"<html><body>502 Bad Gateway</body></html>"[..],
+            br#"{"error": "x"}"#,
+            br#"{"code": "<script>"}"#,
+            br#"{"code": ""}"#,
+            b"",
+        ] {
+            assert_eq!(error_code(body), None, "{}", String::from_utf8_lossy(body));
         }
     }
 

@@ -7,6 +7,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, RetryConfig};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use svar_forms::id::KioskId;
 use svar_s3::S3Config;
 
 /// One `[[upload]]` block: where bundles are delivered (see `docs/upload.md`).
@@ -69,7 +70,7 @@ pub enum Target {
         client_cert: Option<PathBuf>,
     },
     /// A bucket of an S3-compatible object store: each bundle is created once at
-    /// `<prefix>/<id>.svar.age` and read back; the read-back's checksum is the receipt.
+    /// `<prefix>/<kiosk>.<id>.svar.age` and read back; the read-back's checksum is the receipt.
     S3 {
         /// Where and how to sign in.
         config: S3Config,
@@ -282,6 +283,12 @@ pub enum TargetError {
         /// What is wrong.
         reason: String,
     },
+    /// An S3 target names its objects after the kiosk, and there is no valid kiosk id.
+    #[error("{endpoint}: an s3 target needs this kiosk's id (`kiosk_id` in svar.toml)")]
+    NoKiosk {
+        /// The target's endpoint.
+        endpoint: String,
+    },
     /// The HTTP client (or, for S3, its runtime) cannot be made.
     #[error("{url}: cannot set up the HTTPS client: {reason}")]
     Client {
@@ -304,6 +311,7 @@ pub(super) enum Connected {
     S3 {
         client: AmazonS3,
         prefix: ObjectPath,
+        kiosk: KioskId,
         runtime: tokio::runtime::Runtime,
     },
 }
@@ -328,7 +336,11 @@ fn ca_certificates<C>(
     }
 }
 
-pub(super) fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, TargetError> {
+pub(super) fn connect(
+    target: &Target,
+    timeouts: Timeouts,
+    kiosk: Option<&str>,
+) -> Result<Connected, TargetError> {
     match target {
         Target::Folder { path } => Ok(Connected::Folder(path.clone())),
         Target::Https {
@@ -374,6 +386,11 @@ pub(super) fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, 
         Target::S3 { config, ca } => {
             let url = &config.endpoint;
             check_url(url)?;
+            let kiosk = kiosk
+                .and_then(KioskId::new)
+                .ok_or_else(|| TargetError::NoKiosk {
+                    endpoint: url.clone(),
+                })?;
             let client_error = |reason: String| TargetError::Client {
                 url: url.clone(),
                 reason,
@@ -410,6 +427,7 @@ pub(super) fn connect(target: &Target, timeouts: Timeouts) -> Result<Connected, 
             Ok(Connected::S3 {
                 client,
                 prefix: config.prefix_path(),
+                kiosk,
                 runtime,
             })
         }
