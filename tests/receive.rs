@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use svar_bundle as bundle;
-use svar_receive::{self as receive, ConnectionTimeouts, FolderStore, Store, Tokens};
+use svar_receive::{self as receive, BundleStore, ConnectionTimeouts, FolderStore, Tokens};
 
 /// The token file the test receivers use: two kiosks' tokens.
 const TOKENS: &str = "# test tokens\nkiosk_1:s3cret-kiosk-token\n\n kiosk_2 : other-kiosk-token \n";
@@ -43,7 +43,7 @@ impl Server {
         Server::with_store(Arc::new(FolderStore::new(store)), max_bytes)
     }
 
-    fn with_store(store: Arc<dyn Store>, max_bytes: usize) -> Server {
+    fn with_store(store: Arc<dyn BundleStore>, max_bytes: usize) -> Server {
         let router = receive::router(store, Tokens::parse(TOKENS).unwrap(), max_bytes);
         Server::serving(router, ConnectionTimeouts::default(), None)
     }

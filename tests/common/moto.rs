@@ -6,7 +6,7 @@ use object_store::aws::AmazonS3;
 use object_store::{ObjectStore, ObjectStoreExt};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use svar_receive::{S3Config, S3Store, Store};
+use svar_receive::{BundleStore, S3Config, S3Store};
 
 /// The key prefix the tests' objects go under.
 pub const PREFIX: &str = "svar/in";
@@ -94,7 +94,7 @@ impl Moto {
     }
 
     /// An S3 store on `bucket` under [`PREFIX`], as a receiver would configure it.
-    pub fn store(&self, bucket: &str) -> Arc<dyn Store> {
+    pub fn store(&self, bucket: &str) -> Arc<dyn BundleStore> {
         Arc::new(S3Store::new(&self.config(bucket)).unwrap())
     }
 

@@ -2,7 +2,7 @@
 //!
 //! The receiver never decrypts: it checks the uploader's credential (a bearer token or a
 //! client certificate, each naming one kiosk), the bundle id, the body's SHA-256 and that the
-//! body is an age file, and stores each bundle once per kiosk in a [`Store`]. A bundle is
+//! body is an age file, and stores each bundle once per kiosk in a [`BundleStore`]. A bundle is
 //! stored when its receipt exists; the receipt is written after the bundle and only ever once,
 //! so a repeat gets the original receipt back and several receivers can share one store.
 
@@ -70,7 +70,7 @@ pub enum Stored {
 
 /// A store failure. Messages name files and folders of the store, never bundle content.
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub enum BundleStoreError {
     /// Reading or writing the store failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -113,7 +113,7 @@ pub enum StoreError {
 /// Where bundles are kept: a folder ([`FolderStore`]) or an S3 bucket ([`S3Store`]), each
 /// kiosk's under its own names. `put` must store the bytes before the receipt and create the
 /// receipt at most once, even when several receivers put the same bundle at the same time.
-pub trait Store: Send + Sync + 'static {
+pub trait BundleStore: Send + Sync + 'static {
     /// Stores `bytes` (whose SHA-256 is `sha256`, lower-case hex) as kiosk `kiosk`'s bundle
     /// `id` unless that kiosk's `id` is already stored.
     fn put(
@@ -122,10 +122,10 @@ pub trait Store: Send + Sync + 'static {
         id: Uuid,
         bytes: &[u8],
         sha256: &str,
-    ) -> Result<Stored, StoreError>;
+    ) -> Result<Stored, BundleStoreError>;
 
     /// Whether the store can be written to now.
-    fn check_writable(&self) -> Result<(), StoreError>;
+    fn check_writable(&self) -> Result<(), BundleStoreError>;
 }
 
 /// A store folder: `<kiosk>.<id>.svar.age` and, once it is complete,
@@ -146,17 +146,17 @@ impl FolderStore {
         FolderStore { dir: dir.into() }
     }
 
-    fn io(&self, path: &FsPath) -> impl FnOnce(io::Error) -> StoreError {
+    fn io(&self, path: &FsPath) -> impl FnOnce(io::Error) -> BundleStoreError {
         let path = path.to_owned();
-        move |source| StoreError::Io { path, source }
+        move |source| BundleStoreError::Io { path, source }
     }
 
-    fn read_receipt(&self, name: &str) -> Result<Option<Receipt>, StoreError> {
+    fn read_receipt(&self, name: &str) -> Result<Option<Receipt>, BundleStoreError> {
         let path = self.dir.join(format!("{name}.receipt.json"));
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|_| StoreError::BadReceipt { path }),
+                .map_err(|_| BundleStoreError::BadReceipt { path }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.io(&path)(e)),
         }
@@ -164,7 +164,7 @@ impl FolderStore {
 
     /// Writes `bytes` completely under a unique hidden name, then links it to `name`. Returns
     /// false when `name` already exists (and leaves it alone).
-    fn create_once(&self, name: &str, bytes: &[u8]) -> Result<bool, StoreError> {
+    fn create_once(&self, name: &str, bytes: &[u8]) -> Result<bool, BundleStoreError> {
         let staged_name = format!(".{name}.{}.part", Uuid::now_v7());
         let staged =
             write_atomically(&self.dir, &staged_name, bytes).map_err(self.io(&self.dir))?;
@@ -187,9 +187,9 @@ impl FolderStore {
 
     /// Makes the receipt `<name>.receipt.json` for a complete bundle file, or returns the one
     /// another writer made.
-    fn receipt_once(&self, name: &str, receipt: Receipt) -> Result<Stored, StoreError> {
+    fn receipt_once(&self, name: &str, receipt: Receipt) -> Result<Stored, BundleStoreError> {
         let file = format!("{name}.receipt.json");
-        let json = serde_json::to_vec(&receipt).map_err(|e| StoreError::Io {
+        let json = serde_json::to_vec(&receipt).map_err(|e| BundleStoreError::Io {
             path: self.dir.join(&file),
             source: io::Error::other(e),
         })?;
@@ -199,21 +199,21 @@ impl FolderStore {
         match self.read_receipt(name)? {
             Some(theirs) if theirs.sha256 == receipt.sha256 => Ok(Stored::Repeat(theirs)),
             Some(_) => Ok(Stored::Conflict),
-            None => Err(StoreError::BadReceipt {
+            None => Err(BundleStoreError::BadReceipt {
                 path: self.dir.join(file),
             }),
         }
     }
 }
 
-impl Store for FolderStore {
+impl BundleStore for FolderStore {
     fn put(
         &self,
         kiosk: &KioskId,
         id: Uuid,
         bytes: &[u8],
         sha256: &str,
-    ) -> Result<Stored, StoreError> {
+    ) -> Result<Stored, BundleStoreError> {
         let name = stored_name(kiosk, id);
         if let Some(receipt) = self.read_receipt(&name)? {
             return Ok(if receipt.sha256 == sha256 {
@@ -243,7 +243,7 @@ impl Store for FolderStore {
         }
     }
 
-    fn check_writable(&self) -> Result<(), StoreError> {
+    fn check_writable(&self) -> Result<(), BundleStoreError> {
         let probe = self.dir.join(format!(".health-{}.probe", Uuid::now_v7()));
         std::fs::OpenOptions::new()
             .write(true)
@@ -391,7 +391,7 @@ enum PutError {
     #[error("this method is not allowed here: bundles are sent with PUT")]
     MethodNotAllowed,
     #[error("the store failed: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] BundleStoreError),
     #[error("the store task failed")]
     Task,
 }
@@ -444,7 +444,7 @@ struct LogNote(String);
 impl IntoResponse for PutError {
     fn into_response(self) -> Response {
         let status = self.status();
-        // Store details (paths, OS errors) go to the log, not to the uploader.
+        // BundleStore details (paths, OS errors) go to the log, not to the uploader.
         let public = match self {
             PutError::Store(_) | PutError::Task => "the receiver could not store the bundle".into(),
             ref e => e.to_string(),
@@ -473,7 +473,7 @@ impl From<Tokens> for Access {
 }
 
 struct App {
-    store: Arc<dyn Store>,
+    store: Arc<dyn BundleStore>,
     access: Access,
     max_bytes: usize,
 }
@@ -481,7 +481,7 @@ struct App {
 /// The receiver's routes: `PUT /bundles/{bundle_id}` and `GET /health`, with a log line per
 /// request on standard error. Bodies over `max_bytes` are refused with 413; other paths and
 /// methods get 404 and 405 with a code, like every refusal.
-pub fn router(store: Arc<dyn Store>, access: impl Into<Access>, max_bytes: usize) -> Router {
+pub fn router(store: Arc<dyn BundleStore>, access: impl Into<Access>, max_bytes: usize) -> Router {
     let app = Arc::new(App {
         store,
         access: access.into(),
@@ -677,7 +677,7 @@ pub enum ReceiveError {
     StoreFolder(PathBuf),
     /// The S3 store could not be set up.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] BundleStoreError),
     /// The async runtime could not start.
     #[error("cannot start the runtime: {0}")]
     Runtime(io::Error),
@@ -739,7 +739,7 @@ pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
         .as_ref()
         .map(TlsFiles::server_config)
         .transpose()?;
-    let (store, place): (Arc<dyn Store>, String) = match &settings.store {
+    let (store, place): (Arc<dyn BundleStore>, String) = match &settings.store {
         StoreChoice::Folder(dir) if !dir.is_dir() => {
             return Err(ReceiveError::StoreFolder(dir.to_owned()));
         }

@@ -1,7 +1,7 @@
 //! [`S3Store`]: bundles and receipts as objects of an S3-compatible bucket (AWS S3, MinIO,
 //! Ceph RGW), with the same contract as the folder store.
 
-use crate::{KioskId, Receipt, Store, StoreError, Stored};
+use crate::{BundleStore, BundleStoreError, KioskId, Receipt, Stored};
 use object_store::aws::AmazonS3;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// only one receipt is ever made, also across receivers sharing the bucket. The server must
 /// support conditional writes (AWS S3, MinIO, Ceph RGW and moto do).
 ///
-/// [`Store`] is synchronous and runs on the receiver's blocking threads, so each call drives
+/// [`BundleStore`] is synchronous and runs on the receiver's blocking threads, so each call drives
 /// its requests on the tokio runtime it is called from.
 #[derive(Debug)]
 pub struct S3Store {
@@ -28,11 +28,14 @@ pub struct S3Store {
 impl S3Store {
     /// A store for `config`. Nothing is requested yet: a wrong endpoint or bucket shows on
     /// the first request (and in the health check).
-    pub fn new(config: &S3Config) -> Result<S3Store, StoreError> {
-        let client = config.builder().build().map_err(|source| StoreError::S3 {
-            key: String::new(),
-            source,
-        })?;
+    pub fn new(config: &S3Config) -> Result<S3Store, BundleStoreError> {
+        let client = config
+            .builder()
+            .build()
+            .map_err(|source| BundleStoreError::S3 {
+                key: String::new(),
+                source,
+            })?;
         Ok(S3Store {
             client,
             prefix: config.prefix_path(),
@@ -46,14 +49,15 @@ impl S3Store {
     /// Runs `future` to completion on the calling thread's runtime.
     fn block_on<T>(
         &self,
-        future: impl Future<Output = Result<T, StoreError>>,
-    ) -> Result<T, StoreError> {
-        let handle = tokio::runtime::Handle::try_current().map_err(|_| StoreError::NoRuntime)?;
+        future: impl Future<Output = Result<T, BundleStoreError>>,
+    ) -> Result<T, BundleStoreError> {
+        let handle =
+            tokio::runtime::Handle::try_current().map_err(|_| BundleStoreError::NoRuntime)?;
         handle.block_on(future)
     }
 
     /// The object's bytes, or `None` when there is no such object.
-    async fn read(&self, key: &ObjectPath) -> Result<Option<Vec<u8>>, StoreError> {
+    async fn read(&self, key: &ObjectPath) -> Result<Option<Vec<u8>>, BundleStoreError> {
         let fetched = match self.client.get(key).await {
             Ok(result) => result.bytes().await,
             Err(object_store::Error::NotFound { .. }) => return Ok(None),
@@ -66,22 +70,24 @@ impl S3Store {
         self.key(&format!("{}.receipt.json", stored_name(kiosk, id)))
     }
 
-    async fn read_receipt(&self, key: &ObjectPath) -> Result<Option<Receipt>, StoreError> {
+    async fn read_receipt(&self, key: &ObjectPath) -> Result<Option<Receipt>, BundleStoreError> {
         match self.read(key).await? {
-            Some(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|_| StoreError::BadS3Receipt {
-                        key: key.to_string(),
-                    })
-            }
+            Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|_| {
+                BundleStoreError::BadS3Receipt {
+                    key: key.to_string(),
+                }
+            }),
             None => Ok(None),
         }
     }
 
     /// Creates `key` with `bytes` unless it exists. Returns false when it exists (and leaves
     /// it alone).
-    async fn create_once(&self, key: &ObjectPath, bytes: Vec<u8>) -> Result<bool, StoreError> {
+    async fn create_once(
+        &self,
+        key: &ObjectPath,
+        bytes: Vec<u8>,
+    ) -> Result<bool, BundleStoreError> {
         let options = PutOptions::from(PutMode::Create);
         match self
             .client
@@ -100,7 +106,7 @@ impl S3Store {
         id: Uuid,
         bytes: &[u8],
         sha256: &str,
-    ) -> Result<Stored, StoreError> {
+    ) -> Result<Stored, BundleStoreError> {
         let key = self.receipt_key(kiosk, id);
         if let Some(receipt) = self.read_receipt(&key).await? {
             return Ok(judge(receipt, sha256));
@@ -112,7 +118,7 @@ impl S3Store {
         let stored = self
             .read(&bundle)
             .await?
-            .ok_or_else(|| StoreError::S3Vanished {
+            .ok_or_else(|| BundleStoreError::S3Vanished {
                 key: bundle.to_string(),
             })?;
         if stored.len() != bytes.len() || sha256_hex(&stored) != sha256 {
@@ -124,7 +130,7 @@ impl S3Store {
             size: bytes.len() as u64,
             stored: Timestamp::now(),
         };
-        let json = serde_json::to_vec(&receipt).map_err(|_| StoreError::BadS3Receipt {
+        let json = serde_json::to_vec(&receipt).map_err(|_| BundleStoreError::BadS3Receipt {
             key: key.to_string(),
         })?;
         if self.create_once(&key, json).await? {
@@ -132,7 +138,7 @@ impl S3Store {
         }
         match self.read_receipt(&key).await? {
             Some(theirs) => Ok(judge(theirs, sha256)),
-            None => Err(StoreError::S3Vanished {
+            None => Err(BundleStoreError::S3Vanished {
                 key: key.to_string(),
             }),
         }
@@ -148,23 +154,23 @@ fn judge(receipt: Receipt, sha256: &str) -> Stored {
     }
 }
 
-fn s3_error(key: &ObjectPath) -> impl FnOnce(object_store::Error) -> StoreError {
+fn s3_error(key: &ObjectPath) -> impl FnOnce(object_store::Error) -> BundleStoreError {
     let key = key.to_string();
-    move |source| StoreError::S3 { key, source }
+    move |source| BundleStoreError::S3 { key, source }
 }
 
-impl Store for S3Store {
+impl BundleStore for S3Store {
     fn put(
         &self,
         kiosk: &KioskId,
         id: Uuid,
         bytes: &[u8],
         sha256: &str,
-    ) -> Result<Stored, StoreError> {
+    ) -> Result<Stored, BundleStoreError> {
         self.block_on(self.put_async(kiosk, id, bytes, sha256))
     }
 
-    fn check_writable(&self) -> Result<(), StoreError> {
+    fn check_writable(&self) -> Result<(), BundleStoreError> {
         self.block_on(async {
             let probe = self.key(&format!(".health-{}.probe", Uuid::now_v7()));
             self.client
