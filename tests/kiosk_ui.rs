@@ -976,10 +976,7 @@ fn five_wrong_pins_lock_the_pad_also_across_a_restart() {
     type_digits(&mut h, PIN);
     submit_pin(&mut h);
     assert!(
-        matches!(
-            h.state().kiosk.stage(),
-            Stage::Staff(svar_kiosk::ui::staff::Page::Pin)
-        ),
+        matches!(h.state().kiosk.stage(), Stage::Pin),
         "locked even for the right PIN"
     );
     let events = common::audit_events(h.state().kiosk.store());
@@ -1009,10 +1006,7 @@ fn five_wrong_pins_lock_the_pad_also_across_a_restart() {
     type_digits(&mut h, PIN);
     submit_pin(&mut h);
     assert!(
-        matches!(
-            h.state().kiosk.stage(),
-            Stage::Staff(svar_kiosk::ui::staff::Page::Pin)
-        ),
+        matches!(h.state().kiosk.stage(), Stage::Pin),
         "still locked after a restart"
     );
     // Five minutes on (the idle time-out has shown the welcome screen meanwhile).

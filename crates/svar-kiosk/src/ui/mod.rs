@@ -1,28 +1,36 @@
 //! The patient kiosk: an eframe app that draws the [`Session`] and turns taps into session
-//! calls. Views are `*_ui` functions that draw state and return [`Intent`]s; only
-//! [`Kiosk::apply`] changes anything.
+//! calls. The kiosk shows one [`screen::Screen`] at a time, which holds that screen's state;
+//! views are `*_ui` functions that draw what they are given and return [`Intent`]s; only
+//! [`Kiosk::apply`] changes anything, and moving to another screen replaces the old one whole.
 
+pub mod patient;
 pub mod question;
+pub mod screen;
 pub mod screens;
+mod sealing;
 pub mod staff;
 pub mod theme;
+pub mod view;
 pub mod widgets;
 
 use crate::i18n::Strings;
 use crate::idle::{IdleState, IdleTimer};
-use crate::visit::{Sealer, Visit, VisitError};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use crate::visit::{Sealer, Visit};
+pub use patient::Scratch;
+use patient::{PatientScreen, Step};
+use screen::{Look, Screen};
+use std::path::PathBuf;
 use std::sync::Arc;
 use svar_bundle::{IdType, Meta, Patient, Status, Timestamp};
 use svar_forms::answer::Answer;
 use svar_forms::battery::Battery;
 use svar_forms::form::ItemIx;
-use svar_forms::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
+use svar_forms::session::Session;
 use svar_forms::text::Lang;
-use svar_store::{DayEntry, State, Store};
-use theme::{TextSize, Tokens};
-use widgets::{date, keyboard, keypad, signature};
+use svar_store::{DayEntry, Store};
+use theme::Tokens;
+use view::{Images, Texts};
+use widgets::{keyboard, keypad};
 
 /// What the kiosk runs with.
 #[derive(Debug, Clone)]
@@ -81,7 +89,7 @@ pub struct StaffSettings {
     pub demo_pin: Option<String>,
 }
 
-/// Which screen the kiosk shows outside a form.
+/// Which screen the kiosk shows (a summary of [`screen::Screen`] without its state).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Stage {
     /// Waiting for the next patient.
@@ -95,7 +103,9 @@ pub enum Stage {
         /// Clock time to return to the welcome screen.
         until: f64,
     },
-    /// A staff screen (behind the PIN, except the PIN pad itself).
+    /// The PIN pad in front of staff mode.
+    Pin,
+    /// A staff page, behind the PIN.
     Staff(staff::Page),
 }
 
@@ -140,110 +150,19 @@ pub enum Intent {
     Staff(staff::StaffIntent),
 }
 
-/// Widget state that belongs to the screen being shown and is dropped with it. `Debug` leaves
-/// out what the patient has typed (keypad text and its messages).
-#[derive(Default)]
-pub struct Scratch {
-    /// Keypad text and message by item.
-    pub keypads: HashMap<ItemIx, (String, Option<String>)>,
-    /// Capitals on for the keyboard.
-    pub shift: bool,
-    /// Date drafts by item.
-    pub dates: HashMap<ItemIx, date::Draft>,
-    /// Signature pads by item.
-    pub pads: HashMap<ItemIx, signature::Pad>,
-    /// A message under the signature pad.
-    pub pad_message: Option<String>,
-    /// Shown when Next was tapped with a required question unanswered.
-    pub nudged: bool,
-    /// Set with `nudged`: the next frame scrolls the message into view, once, so a patient
-    /// on a long screen sees why Next did not move on and can still scroll away.
-    pub reveal_nudge: bool,
-    /// Clock time at which a single-choice screen moves on by itself.
-    pub advance_at: Option<f64>,
-}
-
-impl std::fmt::Debug for Scratch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let keypads: Vec<&ItemIx> = self.keypads.keys().collect();
-        f.debug_struct("Scratch")
-            .field("keypads", &keypads)
-            .field("shift", &self.shift)
-            .field("dates", &self.dates)
-            .field("pads", &self.pads)
-            .field("pad_message", &self.pad_message)
-            .field("nudged", &self.nudged)
-            .field("reveal_nudge", &self.reveal_nudge)
-            .field("advance_at", &self.advance_at)
-            .finish()
-    }
-}
-
-/// Where forward goes after a jump from the review list: straight back to the list.
-fn forward(visit: &mut Visit, store: &mut Store, back_to_review: &mut bool) {
-    if *back_to_review {
-        if visit.review(store) != Nav::Stayed {
-            *back_to_review = false;
-        }
-    } else {
-        visit.forward(store);
-    }
-}
-
 /// How often a session that could not be saved or sealed is tried again, in seconds.
 const RETRY_SECONDS: f64 = 30.0;
 
-/// An image in GPU memory with its size in pixels.
-type LoadedImage = (egui::TextureHandle, (u32, u32));
-
-/// Everything that belongs to the person at the screen now: the look they chose, the patient's
-/// visit with its screen state, the staff visit with what staff typed and were shown, and the
-/// PIN typed so far. The kiosk replaces it whole at every patient boundary (finish, abandon,
-/// idle time-out, hand-over, resume, staff sign-out, back to welcome), so nothing of one
-/// patient or one staff visit reaches the next, including fields added later.
-struct Turn {
-    lang: Lang,
-    text_size: TextSize,
-    high_contrast: bool,
-    /// The language tiles shown over the current screen.
-    picker_open: bool,
-    /// The patient's visit, while one runs.
-    visit: Option<Visit>,
-    scratch: Scratch,
-    /// The position `scratch` belongs to.
-    shown: Option<Position>,
-    /// Forward goes back to the review list (after a jump from it).
-    back_to_review: bool,
-    /// The signed-in member of staff's visit.
-    staff: Option<staff::StaffVisit>,
-    pin: staff::PinPad,
-}
-
-impl Turn {
-    /// A new turn in `lang`, with the normal look.
-    fn new(lang: Lang) -> Turn {
-        Turn {
-            lang,
-            text_size: TextSize::Normal,
-            high_contrast: false,
-            picker_open: false,
-            visit: None,
-            scratch: Scratch::default(),
-            shown: None,
-            back_to_review: false,
-            staff: None,
-            pin: staff::PinPad::default(),
-        }
-    }
-}
-
-/// The kiosk's state.
+/// The kiosk's state: the screen shown with its own state, the look of the person at it, and
+/// what outlives a patient (the store, visits held after a write failed, the PIN lock, what
+/// waits for staff).
 pub struct Kiosk {
     config: Config,
     strings: Strings,
-    stage: Stage,
-    /// The person at the screen now (see [`Turn`]).
-    turn: Turn,
+    /// What the screen shows, with that screen's state (see [`Screen`]).
+    screen: Screen,
+    /// How the person at the screen chose to see it.
+    look: Look,
     records: Records,
     /// Visits that ended while the store could not be written, oldest first: out of sight,
     /// kept in memory until they can be saved.
@@ -262,7 +181,7 @@ pub struct Kiosk {
     next_retry: f64,
     idle: IdleTimer,
     clock_offset: f64,
-    textures: HashMap<PathBuf, Option<LoadedImage>>,
+    images: Images,
     allow_close: bool,
     applied: Option<Tokens>,
     close_requested: bool,
@@ -283,10 +202,11 @@ impl Kiosk {
             })
             .unwrap_or_default();
         let mut kiosk = Kiosk {
-            turn: Turn::new(config.default_lang),
+            look: Look::new(config.default_lang),
+            images: Images::new(config.assets.clone()),
             config,
             strings,
-            stage: Stage::Welcome,
+            screen: Screen::Welcome,
             records,
             held: Vec::new(),
             ended: None,
@@ -297,7 +217,6 @@ impl Kiosk {
             next_retry: 0.0,
             idle,
             clock_offset: 0.0,
-            textures: HashMap::new(),
             allow_close: false,
             applied: None,
             close_requested: false,
@@ -323,14 +242,26 @@ impl Kiosk {
         Timestamp::new(midnight).to_string()
     }
 
-    /// The screen outside forms.
+    /// Which screen is shown.
     pub fn stage(&self) -> Stage {
-        self.stage
+        match &self.screen {
+            Screen::Welcome => Stage::Welcome,
+            Screen::Pin(_) => Stage::Pin,
+            Screen::Staff(s) => Stage::Staff(s.page),
+            Screen::Patient(p) => match p.step {
+                Step::Language => Stage::Language,
+                Step::Answering => Stage::Session,
+            },
+            Screen::Thanks { until } => Stage::Thanks { until: *until },
+        }
     }
 
     /// The session, while one runs.
     pub fn session(&self) -> Option<&Session> {
-        self.turn.visit.as_ref().map(Visit::session)
+        match &self.screen {
+            Screen::Patient(p) => Some(p.session()),
+            _ => None,
+        }
     }
 
     /// Whether a PIN is being checked (the pad waits for it).
@@ -368,16 +299,13 @@ impl Kiosk {
 
     /// Whether the running session has answers the store does not hold yet.
     pub fn unsaved(&self) -> bool {
-        self.turn
-            .visit
-            .as_ref()
-            .is_some_and(|v| v.problem().is_some())
+        matches!(&self.screen, Screen::Patient(p) if p.visit.problem().is_some())
             || !self.held.is_empty()
     }
 
     /// The language shown.
     pub fn lang(&self) -> Lang {
-        self.turn.lang
+        self.look.lang
     }
 
     /// Moves the kiosk's clock on (tests use this as a simulated clock instead of sleeping).
@@ -399,26 +327,24 @@ impl Kiosk {
     }
 
     fn tokens(&self) -> Tokens {
-        Tokens::new(self.turn.text_size, self.turn.high_contrast)
+        Tokens::new(self.look.text_size, self.look.high_contrast)
     }
 
     /// Interface text in the current language.
-    fn tr(&self, id: &str) -> String {
-        self.strings.get(self.turn.lang, id)
+    fn texts(&self) -> Texts<'_> {
+        Texts::new(&self.strings, self.look.lang)
     }
 
-    /// A patient boundary: the turn is replaced whole (the visit wipes its answers as it drops,
-    /// typed ids and PINs wipe as their buffers drop) and the welcome screen waits for the next
-    /// patient, in the default language and look.
+    /// A patient boundary: the screen is replaced whole (a visit still on it wipes its answers
+    /// as it drops, typed ids and PINs wipe as their buffers drop) and the welcome screen waits
+    /// for the next patient, in the default language and look.
     fn welcome_next_patient(&mut self) {
-        self.turn = Turn::new(self.config.default_lang);
-        self.stage = Stage::Welcome;
+        self.screen = Screen::Welcome;
+        self.look = Look::new(self.config.default_lang);
     }
 
     /// Applies one intent.
     pub fn apply(&mut self, intent: Intent, now: f64) {
-        let turn = &mut self.turn;
-        let store = &mut self.records.store;
         match intent {
             Intent::StartDemo => {
                 let patient = Patient {
@@ -429,140 +355,22 @@ impl Kiosk {
                 self.start_visit(battery, patient, staff::VisitDetails::default(), now);
             }
             Intent::PickLanguage(lang) => {
-                turn.lang = lang;
-                if let Some(v) = &mut turn.visit {
-                    v.set_lang(store, lang);
-                }
-                turn.picker_open = false;
-                if self.stage == Stage::Language {
-                    self.stage = Stage::Session;
+                self.look.lang = lang;
+                if let Screen::Patient(p) = &mut self.screen {
+                    p.pick_language(&mut self.records.store, lang);
                 }
             }
-            Intent::OpenLanguages => turn.picker_open = true,
-            Intent::CycleTextSize => turn.text_size = turn.text_size.next(),
-            Intent::ToggleContrast => turn.high_contrast = !turn.high_contrast,
-            Intent::Next => self.next(),
-            Intent::Back => {
-                turn.scratch.advance_at = None;
-                if let Some(v) = &mut turn.visit
-                    && v.back(store) == Nav::Stayed
-                    && v.problem().is_none()
-                    && matches!(v.session().position(), Position::Intro { form: 0 })
-                {
-                    self.stage = Stage::Language;
-                }
-            }
-            Intent::Answer(form, item, answer) => {
-                let Some(v) = &mut turn.visit else { return };
-                let s = v.session();
-                let screen_moves_on = s
-                    .current_screen()
-                    .filter(|(_, screen)| auto_advances(s.form(form), screen))
-                    .and(s.form(form).auto_advance);
-                if v.answer(store, form, item, answer) == AnswerOutcome::Accepted {
-                    turn.scratch.nudged = false;
-                    turn.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
-                }
-            }
-            Intent::Keypad(form, item, key) => self.keypad(form, item, key),
-            Intent::Keyboard(form, item, key) => {
-                let Some(v) = &mut turn.visit else { return };
-                let current = match v.session().answers(form).get(item) {
-                    Some(Answer::Text(t)) => t.clone(),
-                    _ => String::new(),
-                };
-                let (text, shift) = keyboard::apply(&current, &key, turn.scratch.shift);
-                turn.scratch.shift = shift;
-                let answer = (!text.is_empty()).then_some(Answer::Text(text));
-                // Past the length limit the session refuses the key; the text stays as it was.
-                let _ = v.answer(store, form, item, answer);
-            }
-            Intent::SignatureConfirm(form, item) => {
-                let strokes = turn
-                    .scratch
-                    .pads
-                    .get(&item)
-                    .map(|p| p.strokes.clone())
-                    .unwrap_or_default();
-                if strokes.iter().all(Vec::is_empty) {
-                    turn.scratch.pad_message = Some(self.strings.get(turn.lang, "signature-empty"));
-                } else if let Some(v) = &mut turn.visit
-                    && v.answer(store, form, item, Some(Answer::Strokes(strokes)))
-                        == AnswerOutcome::Accepted
-                {
-                    turn.scratch.pad_message =
-                        Some(self.strings.get(turn.lang, "signature-confirmed"));
-                }
-            }
-            Intent::SignatureClear(form, item) => {
-                turn.scratch.pads.remove(&item);
-                turn.scratch.pad_message = None;
-                if let Some(v) = &mut turn.visit {
-                    v.answer(store, form, item, None);
-                }
-            }
-            Intent::GoTo(form, item) => {
-                if let Some(v) = &mut turn.visit
-                    && v.go_to(store, form, item) != Nav::Stayed
-                {
-                    turn.back_to_review = true;
-                }
-            }
-            Intent::Finish => {
-                if let Some(v) = &mut turn.visit {
-                    let _ = v.request_finish(store);
-                }
-            }
+            Intent::CycleTextSize => self.look.text_size = self.look.text_size.next(),
+            Intent::ToggleContrast => self.look.high_contrast = !self.look.high_contrast,
             Intent::ConfirmFinish => self.confirm_finish(now),
-            Intent::CancelFinish => {
-                if let Some(v) = &mut turn.visit {
-                    v.back(store);
-                }
-            }
             Intent::StillHere => self.idle.touch(now),
             Intent::Staff(intent) => self.staff_intent(intent, now),
-        }
-    }
-
-    fn next(&mut self) {
-        let turn = &mut self.turn;
-        turn.scratch.advance_at = None;
-        let Some(v) = &mut turn.visit else { return };
-        // The first tap on Next explains; the second moves on (the review asks again).
-        if !v.session().unanswered_here().is_empty() && !turn.scratch.nudged {
-            turn.scratch.nudged = true;
-            turn.scratch.reveal_nudge = true;
-            return;
-        }
-        forward(v, &mut self.records.store, &mut turn.back_to_review);
-    }
-
-    fn keypad(&mut self, form: usize, item: ItemIx, key: keypad::Key) {
-        let turn = &mut self.turn;
-        let Some(v) = &mut turn.visit else { return };
-        let store = &mut self.records.store;
-        let entry = turn.scratch.keypads.entry(item).or_default();
-        keypad::apply(&mut entry.0, key);
-        let (answer, problem) = match keypad::value(&entry.0) {
-            Some(value) => (value.map(Answer::Number), None),
-            None => (
-                None,
-                Some(self.strings.get(turn.lang, "keypad-not-a-number")),
-            ),
-        };
-        entry.1 = problem;
-        if let Some(a) = &answer
-            && let AnswerOutcome::Rejected(problem) = v.answer(store, form, item, Some(a.clone()))
-        {
-            entry.1 = Some(question::problem_text(
-                &self.strings,
-                turn.lang,
-                v.session().form(form).item(item),
-                &problem,
-            ));
-            v.answer(store, form, item, None);
-        } else if answer.is_none() {
-            v.answer(store, form, item, None);
+            patient => {
+                if let Screen::Patient(p) = &mut self.screen {
+                    let texts = Texts::new(&self.strings, self.look.lang);
+                    p.apply(patient, &mut self.records.store, texts, now);
+                }
+            }
         }
     }
 
@@ -586,17 +394,16 @@ impl Kiosk {
             consent: visit.consent,
             started: Timestamp::now(),
         };
-        let staff = self.turn.staff.as_ref().map(|s| s.staff_id().to_owned());
+        let staff = self.staff_id().map(str::to_owned);
         match Visit::start(
             &mut self.records.store,
             battery,
-            self.turn.lang,
+            self.look.lang,
             meta,
             staff.as_deref(),
         ) {
             Ok(visit) => {
-                self.hand_over(visit, now);
-                self.stage = Stage::Language;
+                self.hand_over(visit, Step::Language, now);
                 true
             }
             Err(e) => {
@@ -606,175 +413,41 @@ impl Kiosk {
         }
     }
 
-    /// Gives the screen to the patient of `visit` in a new turn, in the language shown now.
-    fn hand_over(&mut self, visit: Visit, now: f64) {
+    /// Gives the screen to the patient of `visit` at `step`, in the visit's language and the
+    /// normal look: whatever was on the screen before is dropped.
+    fn hand_over(&mut self, visit: Visit, step: Step, now: f64) {
         self.ended = None;
-        self.turn = Turn::new(visit.session().lang());
-        self.turn.visit = Some(visit);
+        self.look = Look::new(visit.session().lang());
+        self.screen = Screen::Patient(Box::new(PatientScreen::new(visit, step)));
         self.idle.touch(now);
     }
 
     fn confirm_finish(&mut self, now: f64) {
-        let Some(v) = &mut self.turn.visit else {
+        let Screen::Patient(p) = &mut self.screen else {
             return;
         };
-        if v.confirm_finish(&mut self.records.store).is_err() {
+        if p.visit.confirm_finish(&mut self.records.store).is_err() {
             return;
-        }
-        if let Some(visit) = self.turn.visit.take() {
-            self.end_visit(visit, Status::Complete, None);
         }
         // The thank-you screen keeps the patient's look; nothing else of theirs stays.
-        let mut thanks = Turn::new(self.turn.lang);
-        thanks.text_size = self.turn.text_size;
-        thanks.high_contrast = self.turn.high_contrast;
-        self.turn = thanks;
-        self.stage = Stage::Thanks {
+        let thanks = Screen::Thanks {
             until: now + self.config.thanks_seconds,
         };
-    }
-
-    /// Ends a visit and seals it; its scores (no answers) wait for staff as the last result.
-    /// If the store cannot be written the visit is held in memory, out of sight, and tried
-    /// again; if only sealing fails the session waits in the store. Either way staff are told.
-    fn end_visit(&mut self, visit: Visit, status: Status, staff: Option<&str>) {
-        let id = visit.id();
-        let battery = visit.session().battery().id.to_string();
-        let summary = match visit.end(&mut self.records.store, status, &self.records.sealer, staff)
-        {
-            Ok(Ok(sealed)) => {
-                self.problem = None;
-                Some(sealed.summary)
-            }
-            Ok(Err(e)) => {
-                self.problem = Some(self.seal_message(&e));
-                None
-            }
-            Err((visit, e)) => {
-                self.problem = Some(self.store_message(&e));
-                self.held.push((visit, status));
-                None
-            }
-        };
-        self.set_last_result(staff::LastResult::new(id, battery, status, summary));
-        self.refresh_waiting();
-    }
-
-    /// Makes `result` the last result: waiting for staff to sign in, or shown to the staff
-    /// visit in progress (a session staff ended themselves).
-    fn set_last_result(&mut self, result: staff::LastResult) {
-        match &mut self.turn.staff {
-            Some(visit) => visit.last_result = Some(result),
-            None => self.ended = Some(result),
+        if let Screen::Patient(p) = std::mem::replace(&mut self.screen, thanks) {
+            self.end_visit(p.visit, Status::Complete, None);
         }
-    }
-
-    /// Tries again to save held visits and to seal sessions waiting for the outbox.
-    fn retry(&mut self, now: f64) {
-        self.next_retry = now + RETRY_SECONDS;
-        let mut succeeded = false;
-        for (visit, status) in std::mem::take(&mut self.held) {
-            let id = visit.id();
-            match visit.end(&mut self.records.store, status, &self.records.sealer, None) {
-                Ok(Ok(sealed)) => {
-                    succeeded = true;
-                    self.sealed_later(id, sealed.summary);
-                }
-                Ok(Err(e)) => self.problem = Some(self.seal_message(&e)),
-                Err((visit, e)) => {
-                    self.problem = Some(self.store_message(&e));
-                    self.held.push((visit, status));
-                }
-            }
-        }
-        match crate::visit::seal_ended(&mut self.records.store, &self.records.sealer) {
-            Ok(results) => {
-                let mut failed = false;
-                for (id, result) in results {
-                    match result {
-                        Ok(sealed) => {
-                            succeeded = true;
-                            self.sealed_later(id, sealed.summary);
-                        }
-                        Err(e) => {
-                            failed = true;
-                            self.problem = Some(self.seal_message(&e));
-                        }
-                    }
-                }
-                if succeeded && !failed && self.held.is_empty() {
-                    self.problem = None;
-                }
-            }
-            Err(e) => self.problem = Some(self.store_message(&e)),
-        }
-        self.refresh_waiting();
-    }
-
-    /// A session sealed on a later try: if it is the last result, its scores can now be shown.
-    fn sealed_later(&mut self, id: svar_store::SessionId, summary: serde_json::Value) {
-        let last = self
-            .turn
-            .staff
-            .as_mut()
-            .and_then(|s| s.last_result.as_mut())
-            .or(self.ended.as_mut());
-        if let Some(last) = last
-            && last.session == id
-        {
-            last.summary = Some(summary);
-        }
-    }
-
-    /// Appends to the audit log; a failure is shown to staff (the action itself goes on).
-    fn audit(&mut self, event: svar_store::AuditEvent, staff: Option<&str>) {
-        if let Err(e) = self.records.store.audit(event, None, staff, None) {
-            self.problem = Some(self.store_message(&e));
-        }
-    }
-
-    fn unsealed_waiting(&self) -> bool {
-        self.waiting.iter().any(|e| e.state == State::Ending)
-    }
-
-    pub(crate) fn refresh_waiting(&mut self) {
-        match self.records.store.unsealed() {
-            Ok(waiting) => self.waiting = waiting,
-            Err(e) => self.problem = Some(self.store_message(&e)),
-        }
-    }
-
-    /// A staff message for a store failure: what to do in the kiosk's language, then the
-    /// technical reason (no patient data) for whoever fixes it.
-    fn store_message(&self, e: &svar_store::StoreError) -> String {
-        let id = if e.is_disk_full() {
-            "staff-problem-disk-full"
-        } else {
-            "staff-problem-store"
-        };
-        format!("{} ({e})", self.tr(id))
-    }
-
-    /// A staff message for a sealing failure.
-    pub(crate) fn seal_message(&self, e: &VisitError) -> String {
-        let id = if e.is_outbox_problem() {
-            "staff-problem-outbox"
-        } else {
-            "staff-problem-seal"
-        };
-        format!("{} ({e})", self.tr(id))
     }
 
     /// Per-frame housekeeping: idle time-out, thank-you time-out, a finished PIN check, moving
     /// on by itself.
     fn tick(&mut self, now: f64) {
-        match self.stage {
-            Stage::Thanks { until } if now >= until => self.welcome_next_patient(),
-            Stage::Language | Stage::Session | Stage::Staff(_)
-                if self.idle.state(now) == IdleState::Expired =>
-            {
-                if let Some(visit) = self.turn.visit.take() {
-                    self.end_visit(visit, Status::Timeout, None);
+        let expired = !matches!(self.screen, Screen::Welcome | Screen::Thanks { .. })
+            && self.idle.state(now) == IdleState::Expired;
+        match self.screen {
+            Screen::Thanks { until } if now >= until => self.welcome_next_patient(),
+            _ if expired => {
+                if let Screen::Patient(p) = std::mem::replace(&mut self.screen, Screen::Welcome) {
+                    self.end_visit(p.visit, Status::Timeout, None);
                 }
                 self.welcome_next_patient();
             }
@@ -787,19 +460,8 @@ impl Kiosk {
             self.pin_check = None;
             self.pin_checked(found);
         }
-        let turn = &mut self.turn;
-        if let Some(at) = turn.scratch.advance_at
-            && now >= at
-        {
-            turn.scratch.advance_at = None;
-            if let Some(v) = &mut turn.visit {
-                forward(v, &mut self.records.store, &mut turn.back_to_review);
-            }
-        }
-        let position = turn.visit.as_ref().map(|v| v.session().position());
-        if position != turn.shown {
-            turn.scratch = Scratch::default();
-            turn.shown = position;
+        if let Screen::Patient(p) = &mut self.screen {
+            p.tick(&mut self.records.store, now);
         }
     }
 
@@ -842,13 +504,11 @@ impl Kiosk {
             // one too, so the frame after a change of text size or contrast already shows it.
             ui.set_style(ctx.global_style());
         }
-        let mut intents = Vec::new();
-        let idle_state = match self.stage {
-            Stage::Language | Stage::Session | Stage::Staff(_) => self.idle.state(now),
-            _ => IdleState::Active,
+        let idle_state = match self.screen {
+            Screen::Welcome | Screen::Thanks { .. } => IdleState::Active,
+            _ => self.idle.state(now),
         };
-        screens::kiosk_ui(ui, &t, self, idle_state, &mut intents);
-        for intent in intents {
+        for intent in screens::kiosk_ui(ui, &t, self, idle_state) {
             self.apply(intent, now);
         }
         // Staff left kiosk mode: the window closes (guard_window lets this close through).
@@ -859,11 +519,14 @@ impl Kiosk {
         if self.pin_check.is_some() {
             wake = wake.min(staff::PinCheck::POLL_SECONDS);
         }
-        if let Some(at) = self.turn.scratch.advance_at {
-            wake = wake.min((at - now).max(0.0));
-        }
-        if let Stage::Thanks { until } = self.stage {
-            wake = wake.min((until - now).max(0.0));
+        match &self.screen {
+            Screen::Patient(p) => {
+                if let Some(at) = p.scratch.advance_at {
+                    wake = wake.min((at - now).max(0.0));
+                }
+            }
+            Screen::Thanks { until } => wake = wake.min((until - now).max(0.0)),
+            _ => {}
         }
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(wake.max(0.01)));
     }
@@ -883,30 +546,6 @@ impl Kiosk {
         if ctx.input(|i| i.has_touch_screen()) {
             ctx.set_cursor_icon(egui::CursorIcon::None);
         }
-    }
-
-    /// The texture and pixel size of an image in the assets folder, loaded once.
-    fn image(
-        &mut self,
-        ctx: &egui::Context,
-        path: &Path,
-    ) -> Option<(egui::TextureHandle, (u32, u32))> {
-        let assets = self.config.assets.clone();
-        self.textures
-            .entry(path.to_owned())
-            .or_insert_with(|| {
-                let img = image::open(assets.join(path)).ok()?.to_rgba8();
-                let size = (img.width(), img.height());
-                let color = egui::ColorImage::from_rgba_unmultiplied(
-                    [size.0 as usize, size.1 as usize],
-                    img.as_raw(),
-                );
-                Some((
-                    ctx.load_texture(path.to_string_lossy(), color, egui::TextureOptions::LINEAR),
-                    size,
-                ))
-            })
-            .clone()
     }
 }
 
@@ -994,6 +633,8 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+    use theme::TextSize;
 
     /// A kiosk on the demo battery in `dir`, driven without a window.
     fn kiosk(dir: &Path) -> Kiosk {
@@ -1077,6 +718,43 @@ mod tests {
         assert_eq!(bundles, 2, "both visits are sealed");
         assert!(k.records.store.unsealed().unwrap().is_empty());
     }
+    #[test]
+    fn each_screen_change_drops_the_state_of_the_screen_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut k = kiosk(dir.path());
+        k.apply(Intent::CycleTextSize, 0.0);
+        k.apply(Intent::StartDemo, 0.0);
+        assert_eq!(k.stage(), Stage::Language);
+        assert_eq!(
+            k.look,
+            Look::new(Lang::Nb),
+            "a hand-over starts in the normal look"
+        );
+        k.apply(Intent::PickLanguage(Lang::Da), 0.0);
+        k.apply(Intent::ToggleContrast, 0.0);
+        k.apply(Intent::Staff(staff::StaffIntent::OpenPin), 0.0);
+        assert_eq!(
+            k.stage(),
+            Stage::Session,
+            "the PIN pad opens from the welcome screen only"
+        );
+        // The idle time-out ends the visit: no session, and the look is the kiosk's again.
+        k.tick(1000.0);
+        assert_eq!(k.stage(), Stage::Welcome);
+        assert!(k.session().is_none());
+        assert_eq!(k.look, Look::new(Lang::Nb));
+        // A half-typed PIN goes with the pad.
+        k.apply(Intent::Staff(staff::StaffIntent::OpenPin), 1000.0);
+        k.apply(
+            Intent::Staff(staff::StaffIntent::PinKey(keypad::Key::Digit(4))),
+            1000.0,
+        );
+        assert!(matches!(&k.screen, Screen::Pin(pad) if pad.typed() == 1));
+        k.apply(Intent::Staff(staff::StaffIntent::Close), 1000.0);
+        k.apply(Intent::Staff(staff::StaffIntent::OpenPin), 1000.0);
+        assert!(matches!(&k.screen, Screen::Pin(pad) if pad.typed() == 0));
+    }
+
     #[test]
     fn the_kiosk_sweeps_its_stale_temporary_bundle_files_at_start() {
         let dir = tempfile::tempdir().unwrap();

@@ -1,37 +1,48 @@
 //! A question screen: the page's visible items, each drawn by the widget of its type.
 
+use super::Intent;
+use super::patient::{PatientScreen, Scratch};
 use super::theme::Tokens;
+use super::view::{Images, Texts};
 use super::widgets::{
     Tile, body_map, choice, date, keyboard, keypad, signature, slider, text, tile_width,
 };
-use super::{Intent, Kiosk};
-use crate::i18n::{self, Arg, Strings};
+use crate::i18n::{self, Arg};
 use egui::Ui;
-use std::sync::Arc;
 use svar_forms::answer::{Answer, AnswerProblem, Answers};
 use svar_forms::form::{Display, Form, Item, ItemIx, ItemKind, limits};
-use svar_forms::text::Lang;
 
-/// Draws the current screen's items.
-pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
-    let Some(s) = k.session() else { return };
+/// Draws the current screen's items with their widget state; returns what was tapped.
+pub(super) fn question_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    images: &mut Images,
+    p: &mut PatientScreen,
+) -> Vec<Intent> {
+    let mut out = Vec::new();
+    let PatientScreen { visit, scratch, .. } = p;
+    let s = visit.session();
     let Some((form_ix, screen)) = s.current_screen() else {
-        return;
+        return out;
     };
-    let form = Arc::clone(&s.battery().forms[form_ix].form);
-    let answers = s.answers(form_ix).clone();
-    let lang = k.lang();
+    let form = s.form(form_ix);
     let page = &form.pages[screen.page];
     if let Some(title) = &page.title {
-        text(ui, title.get(lang), t.font(t.body), t.palette.muted);
+        text(ui, title.get(texts.lang), t.font(t.body), t.palette.muted);
         ui.add_space(t.gap * 0.5);
     }
     let grid = page.display == Display::Grid;
     let on = OnScreen {
-        form: &form,
+        form,
         form_ix,
-        answers: &answers,
+        answers: s.answers(form_ix),
         several: screen.items.len() > 1,
+    };
+    let mut parts = Parts {
+        texts,
+        images,
+        scratch,
     };
     for (n, ix) in screen.items.iter().enumerate() {
         if n > 0 {
@@ -40,20 +51,29 @@ pub fn question_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>
                 ui.separator();
             }
         }
-        item_ui(ui, t, k, on, *ix, out);
+        item_ui(ui, t, &mut parts, on, *ix, &mut out);
     }
-    if k.turn.scratch.nudged {
+    if parts.scratch.nudged {
         ui.add_space(t.gap);
         let message = text(
             ui,
-            &k.tr("answer-required"),
+            &texts.tr("answer-required"),
             t.bold(t.body),
             t.palette.warning,
         );
-        if std::mem::take(&mut k.turn.scratch.reveal_nudge) {
+        if std::mem::take(&mut parts.scratch.reveal_nudge) {
             message.scroll_to_me(Some(egui::Align::Max));
         }
     }
+    out
+}
+
+/// What an item's view reads and keeps besides the item: interface text, images, and the
+/// screen's widget state.
+struct Parts<'a> {
+    texts: Texts<'a>,
+    images: &'a mut Images,
+    scratch: &'a mut Scratch,
 }
 
 /// The screen being drawn: its form and that form's place in the battery, the answers so far,
@@ -69,7 +89,7 @@ struct OnScreen<'a> {
 fn item_ui(
     ui: &mut Ui,
     t: &Tokens,
-    k: &mut Kiosk,
+    k: &mut Parts,
     on: OnScreen,
     ix: ItemIx,
     out: &mut Vec<Intent>,
@@ -80,7 +100,7 @@ fn item_ui(
         answers,
         several,
     } = on;
-    let lang = k.lang();
+    let lang = k.texts.lang;
     let item = form.item(ix);
     let grid = form.pages[item.page].display == Display::Grid;
     let question = item.text.get(lang);
@@ -102,7 +122,7 @@ fn item_ui(
     match &item.kind {
         ItemKind::Info { image } => {
             if let Some(path) = image
-                && let Some((texture, (w, h))) = k.image(ui.ctx(), path)
+                && let Some((texture, (w, h))) = k.images.get(ui.ctx(), path)
             {
                 let width = ui.available_width().min(w as f32);
                 ui.add(
@@ -134,8 +154,8 @@ fn item_ui(
             if let Some(v) = choice::yes_no_ui(
                 ui,
                 t,
-                &k.tr("answer-yes"),
-                &k.tr("answer-no"),
+                &k.texts.tr("answer-yes"),
+                &k.texts.tr("answer-no"),
                 number,
                 prefix,
             ) {
@@ -157,12 +177,11 @@ fn item_ui(
                 choice::anchors_ui(ui, t, a.min.get(lang), a.max.get(lang));
             }
             let status = match number {
-                Some(v) => k.strings.args(
-                    lang,
+                Some(v) => k.texts.args(
                     "slider-value",
                     &[("value", Arg::Text(i18n::number(lang, v, decimals_of(v))))],
                 ),
-                None => k.tr("slider-not-set"),
+                None => k.texts.tr("slider-not-set"),
             };
             text(ui, &status, t.bold(t.body), t.palette.text);
         }
@@ -173,7 +192,6 @@ fn item_ui(
             unit,
         } => {
             let (buffer, message) = k
-                .turn
                 .scratch
                 .keypads
                 .entry(ix)
@@ -186,8 +204,7 @@ fn item_ui(
                     )
                 })
                 .clone();
-            let hint = k.strings.args(
-                lang,
+            let hint = k.texts.args(
                 "keypad-range",
                 &[
                     (
@@ -202,9 +219,9 @@ fn item_ui(
             );
             let labels = keypad::Labels {
                 field: question,
-                comma: &k.tr("keypad-comma"),
-                delete: &k.tr("keypad-delete"),
-                clear: &k.tr("keypad-clear"),
+                comma: &k.texts.tr("keypad-comma"),
+                delete: &k.texts.tr("keypad-delete"),
+                clear: &k.texts.tr("keypad-clear"),
             };
             // The keys on the left, the range and any problem beside them, so all fits 1280×800.
             ui.horizontal_top(|ui| {
@@ -232,9 +249,9 @@ fn item_ui(
             };
             let labels = keyboard::Labels {
                 field: question,
-                shift: &k.tr("keyboard-shift"),
-                space: &k.tr("keyboard-space"),
-                delete: &k.tr("keyboard-delete"),
+                shift: &k.texts.tr("keyboard-shift"),
+                space: &k.texts.tr("keyboard-space"),
+                delete: &k.texts.tr("keyboard-delete"),
             };
             if let Some(key) = keyboard::keyboard_ui(
                 ui,
@@ -242,7 +259,7 @@ fn item_ui(
                 &labels,
                 keyboard::Layout::Letters,
                 &current,
-                k.turn.scratch.shift,
+                k.scratch.shift,
             ) {
                 out.push(Intent::Keyboard(form_ix, ix, key));
             }
@@ -250,7 +267,7 @@ fn item_ui(
             let left = max_length.saturating_sub(current.chars().count());
             if left <= 20 {
                 let count = [("count", Arg::Num(left as f64))];
-                let note = k.strings.args(lang, "keyboard-characters-left", &count);
+                let note = k.texts.args("keyboard-characters-left", &count);
                 text(ui, &note, t.font(t.small), t.palette.muted);
             }
         }
@@ -259,11 +276,13 @@ fn item_ui(
                 Some(Answer::Date(d)) => Some(*d),
                 _ => None,
             };
-            let months: Vec<String> = (1..=12).map(|m| k.tr(&format!("month-{m}"))).collect();
+            let months: Vec<String> = (1..=12)
+                .map(|m| k.texts.tr(&format!("month-{m}")))
+                .collect();
             let labels = date::Labels {
-                day: &k.tr("date-day"),
-                month: &k.tr("date-month"),
-                year: &k.tr("date-year"),
+                day: &k.texts.tr("date-day"),
+                month: &k.texts.tr("date-month"),
+                year: &k.texts.tr("date-year"),
                 months: &months,
             };
             let (min_year, max_year) = (
@@ -271,7 +290,6 @@ fn item_ui(
                 max.map_or(limits::DEFAULT_LAST_YEAR, |d| d.year),
             );
             let draft = k
-                .turn
                 .scratch
                 .dates
                 .entry(ix)
@@ -283,13 +301,12 @@ fn item_ui(
                 set(out, draft.date().map(Answer::Date));
             }
             let status = match (existing, draft.year.zip(draft.month).zip(draft.day)) {
-                (Some(d), _) => k.strings.args(
-                    lang,
+                (Some(d), _) => k.texts.args(
                     "date-chosen",
-                    &[("date", Arg::Text(i18n::date(&k.strings, lang, d)))],
+                    &[("date", Arg::Text(i18n::date(k.texts.strings(), lang, d)))],
                 ),
-                (None, Some(_)) => k.tr("date-invalid"),
-                (None, None) => k.tr("date-not-chosen"),
+                (None, Some(_)) => k.texts.tr("date-invalid"),
+                (None, None) => k.texts.tr("date-not-chosen"),
             };
             text(
                 ui,
@@ -308,12 +325,17 @@ fn item_ui(
             height,
             regions,
         } => {
-            let texture = k.image(ui.ctx(), image).map(|(tex, _)| tex);
+            let texture = k.images.get(ui.ctx(), image).map(|(tex, _)| tex);
             let chosen = match current {
                 Some(Answer::Regions(r)) => r.clone(),
                 _ => Vec::new(),
             };
-            text(ui, &k.tr("body-map-hint"), t.font(t.body), t.palette.muted);
+            text(
+                ui,
+                &k.texts.tr("body-map-hint"),
+                t.font(t.body),
+                t.palette.muted,
+            );
             let figure = body_map::Figure {
                 image: texture.as_ref(),
                 image_size: (*width, *height),
@@ -328,10 +350,9 @@ fn item_ui(
                 .map(|r| r.label.get(lang))
                 .collect();
             let summary = if names.is_empty() {
-                k.tr("body-map-none")
+                k.texts.tr("body-map-none")
             } else {
-                k.strings.args(
-                    lang,
+                k.texts.args(
                     "body-map-chosen",
                     &[("regions", Arg::Text(names.join(", ")))],
                 )
@@ -339,28 +360,35 @@ fn item_ui(
             text(ui, &summary, t.bold(t.body), t.palette.text);
         }
         ItemKind::Signature => {
-            text(ui, &k.tr("signature-hint"), t.font(t.body), t.palette.muted);
+            text(
+                ui,
+                &k.texts.tr("signature-hint"),
+                t.font(t.body),
+                t.palette.muted,
+            );
             let confirmed = match current {
                 Some(Answer::Strokes(s)) => Some(s.clone()),
                 _ => None,
             };
-            let name = k.tr("signature-pad");
+            let name = k.texts.tr("signature-pad");
             let pad = k
-                .turn
                 .scratch
                 .pads
                 .entry(ix)
                 .or_insert_with(|| signature::Pad::from_strokes(confirmed.unwrap_or_default()));
             signature::pad_ui(ui, t, &name, pad);
-            if let Some(m) = &k.turn.scratch.pad_message {
+            if let Some(m) = &k.scratch.pad_message {
                 text(ui, m, t.bold(t.body), t.palette.text);
             }
             let w = tile_width(ui, t, 2);
             ui.horizontal(|ui| {
-                if Tile::new(&k.tr("signature-clear"), w).show(ui, t).clicked() {
+                if Tile::new(&k.texts.tr("signature-clear"), w)
+                    .show(ui, t)
+                    .clicked()
+                {
                     out.push(Intent::SignatureClear(form_ix, ix));
                 }
-                if Tile::new(&k.tr("signature-confirm"), w)
+                if Tile::new(&k.texts.tr("signature-confirm"), w)
                     .primary(true)
                     .show(ui, t)
                     .clicked()
@@ -382,7 +410,8 @@ fn decimals_of(v: f64) -> usize {
 }
 
 /// A patient-facing sentence for an answer the session refused.
-pub fn problem_text(strings: &Strings, lang: Lang, item: &Item, problem: &AnswerProblem) -> String {
+pub fn problem_text(texts: Texts, item: &Item, problem: &AnswerProblem) -> String {
+    let lang = texts.lang;
     let range = |min: f64, max: f64| {
         [
             ("min", Arg::Text(i18n::number(lang, min, decimals_of(min)))),
@@ -391,22 +420,19 @@ pub fn problem_text(strings: &Strings, lang: Lang, item: &Item, problem: &Answer
     };
     match (problem, &item.kind) {
         (AnswerProblem::OutOfRange { .. }, ItemKind::Number { min, max, .. }) => {
-            strings.args(lang, "keypad-out-of-range", &range(*min, *max))
+            texts.args("keypad-out-of-range", &range(*min, *max))
         }
-        (AnswerProblem::TooManyDecimals(d), _) => strings.args(
-            lang,
-            "keypad-decimals",
-            &[("decimals", Arg::Num(f64::from(*d)))],
-        ),
-        (AnswerProblem::OutOfRange { min, max }, ItemKind::Date { .. }) => strings.args(
-            lang,
+        (AnswerProblem::TooManyDecimals(d), _) => {
+            texts.args("keypad-decimals", &[("decimals", Arg::Num(f64::from(*d)))])
+        }
+        (AnswerProblem::OutOfRange { min, max }, ItemKind::Date { .. }) => texts.args(
             "date-out-of-range",
             &[
                 ("min", Arg::Text(min.clone())),
                 ("max", Arg::Text(max.clone())),
             ],
         ),
-        (AnswerProblem::BadDate, _) => strings.get(lang, "date-invalid"),
-        _ => strings.get(lang, "keypad-not-a-number"),
+        (AnswerProblem::BadDate, _) => texts.tr("date-invalid"),
+        _ => texts.tr("keypad-not-a-number"),
     }
 }

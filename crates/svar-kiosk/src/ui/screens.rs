@@ -1,14 +1,19 @@
 //! The screens around the questions: welcome, language, form intro, review, finish, thanks,
-//! the idle warning, and the header and navigation bars.
+//! the idle warning, and the header and navigation bars. Each view draws what it is given and
+//! returns what was tapped.
 
+use super::patient::{PatientScreen, Step};
 use super::question::question_ui;
+use super::screen::{Look, Screen};
 use super::theme::Tokens;
+use super::view::{Images, Texts};
 use super::widgets::{Mark, Tile, text, tile_width};
-use super::{Intent, Kiosk, Stage};
+use super::{Intent, Kiosk, staff};
 use crate::i18n::Arg;
 use crate::idle::IdleState;
 use egui::{Frame, ScrollArea, Ui};
-use svar_forms::session::Position;
+use svar_forms::form::ItemKind;
+use svar_forms::session::{Position, Session};
 use svar_forms::text::Lang;
 
 /// Each language named in itself, as patients look for their own.
@@ -21,45 +26,92 @@ pub fn endonym(lang: Lang) -> &'static str {
     }
 }
 
-/// The whole kiosk screen.
-pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &mut Vec<Intent>) {
-    let p = t.palette;
-    let position = k.session().map(|s| s.position());
+/// What the welcome screen shows.
+struct Welcome<'a> {
+    clinic: &'a str,
+    /// Demo mode: a start button instead of "ask staff".
+    demo: bool,
+    /// Something waits for staff (never said what: the patient may be reading).
+    attention: bool,
+}
+
+/// The whole kiosk screen: the kiosk's parts handed to the view of the screen shown.
+pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<Intent> {
+    let mut out = Vec::new();
+    let unsaved = k.unsaved();
+    let attention = !k.waiting.is_empty() || k.problem.is_some() || unsaved;
+    let locked = k.lock.seconds_left(k.wall_now());
+    let texts = Texts::new(&k.strings, k.look.lang);
     if k.config.demo {
-        egui::Panel::top("ribbon")
-            .frame(Frame::new().fill(p.ribbon).inner_margin(t.ribbon_margin))
-            .show(ui, |ui| {
-                let ribbon = match &k.config.staff.demo_pin {
-                    Some(pin) => k.strings.args(
-                        k.lang(),
-                        "demo-ribbon-pin",
-                        &[("pin", Arg::Text(pin.clone()))],
-                    ),
-                    None => k.tr("demo-ribbon"),
-                };
-                ui.vertical_centered(|ui| text(ui, &ribbon, t.bold(t.small), p.on_ribbon));
-            });
+        ribbon_ui(ui, t, texts, k.config.staff.demo_pin.as_deref());
     }
-    let in_session = matches!(k.stage, Stage::Language | Stage::Session);
-    if in_session {
-        egui::Panel::top("header")
-            .frame(Frame::new().fill(p.surface).inner_margin(t.bar_margin))
-            .show(ui, |ui| {
-                header_ui(ui, t, k, out);
-                if k.unsaved() {
-                    text(ui, &k.tr("session-not-saved"), t.bold(t.body), p.warning);
-                }
-            });
+    match &mut k.screen {
+        Screen::Patient(p) => {
+            let bars = Bars {
+                look: k.look,
+                clinic: &k.config.clinic,
+                unsaved,
+            };
+            out.extend(patient_ui(ui, t, texts, &mut k.images, bars, p));
+        }
+        Screen::Welcome => {
+            let welcome = Welcome {
+                clinic: &k.config.clinic,
+                demo: k.config.demo,
+                attention,
+            };
+            let images = &mut k.images;
+            out.extend(content_ui(ui, t, |ui| {
+                welcome_ui(ui, t, texts, images, &welcome)
+            }));
+        }
+        Screen::Thanks { .. } => content_ui(ui, t, |ui| thanks_ui(ui, t, texts)),
+        Screen::Pin(pad) => {
+            out.extend(content_ui(ui, t, |ui| {
+                staff::pin_ui(ui, t, texts, pad, locked)
+            }));
+        }
+        Screen::Staff(s) => {
+            let kiosk = staff::KioskView {
+                problem: k.problem.as_deref(),
+                upload: k.records.upload.as_ref().map(svar_upload::Handle::status),
+                waiting: &k.waiting,
+                settings: &k.config.staff,
+                default_battery: &k.config.battery,
+                sessions: staff::Describe {
+                    batteries: &k.records.sealer.batteries,
+                    outbox: &k.records.sealer.outbox,
+                    utc_offset: k.records.utc_offset,
+                },
+            };
+            out.extend(content_ui(ui, t, |ui| {
+                staff::staff_ui(ui, t, texts, s, &kiosk)
+            }));
+        }
     }
-    let nav = matches!(
-        position,
-        Some(Position::Intro { .. } | Position::Screen { .. } | Position::Review)
-    ) && k.stage == Stage::Session;
-    if nav {
-        egui::Panel::bottom("nav")
-            .frame(Frame::new().fill(p.surface).inner_margin(t.bar_margin))
-            .show(ui, |ui| nav_ui(ui, t, k, out));
+    if let IdleState::Warning { seconds_left } = idle {
+        out.extend(idle_ui(ui, t, texts, seconds_left));
     }
+    out
+}
+
+/// The demo ribbon along the top, with the demo's PIN when there is one.
+fn ribbon_ui(ui: &mut Ui, t: &Tokens, texts: Texts, demo_pin: Option<&str>) {
+    let p = t.palette;
+    egui::Panel::top("ribbon")
+        .frame(Frame::new().fill(p.ribbon).inner_margin(t.ribbon_margin))
+        .show(ui, |ui| {
+            let ribbon = match demo_pin {
+                Some(pin) => texts.args("demo-ribbon-pin", &[("pin", Arg::Text(pin.to_owned()))]),
+                None => texts.tr("demo-ribbon"),
+            };
+            ui.vertical_centered(|ui| text(ui, &ribbon, t.bold(t.small), p.on_ribbon));
+        });
+}
+
+/// The central panel: scrolling, in a column of readable width.
+fn content_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) -> R {
+    let p = t.palette;
     egui::CentralPanel::default()
         .frame(
             Frame::new()
@@ -74,60 +126,113 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState, out: &m
                     let width = ui.available_width().min(t.column);
                     ui.vertical_centered(|ui| {
                         ui.set_max_width(width);
-                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-                            match (k.stage, position) {
-                                (Stage::Welcome, _) => welcome_ui(ui, t, k, out),
-                                (Stage::Staff(page), _) => {
-                                    super::staff::staff_ui(ui, t, k, page, out)
-                                }
-                                (Stage::Thanks { .. }, _) => thanks_ui(ui, t, k),
-                                (Stage::Language, _) => language_ui(ui, t, k, out),
-                                (Stage::Session, Some(Position::Intro { form })) => {
-                                    intro_ui(ui, t, k, form)
-                                }
-                                (Stage::Session, Some(Position::Screen { .. })) => {
-                                    question_ui(ui, t, k, out)
-                                }
-                                (Stage::Session, Some(Position::Review)) => {
-                                    review_ui(ui, t, k, out)
-                                }
-                                (Stage::Session, Some(Position::Finish)) => {
-                                    finish_ui(ui, t, k, out)
-                                }
-                                (Stage::Session, _) => {}
-                            }
-                        });
-                    });
-                });
-        });
-    if k.turn.picker_open && in_session {
-        modal_ui(ui, t, "languages", |ui| {
-            title_ui(ui, t, &k.tr("language-title"));
-            language_tiles_ui(ui, t, k.lang(), out);
-        });
-    }
-    if let IdleState::Warning { seconds_left } = idle {
-        modal_ui(ui, t, "idle", |ui| {
-            title_ui(ui, t, &k.tr("idle-title"));
-            let body = k.strings.args(
-                k.lang(),
-                "idle-body",
-                &[("seconds", Arg::Num(f64::from(seconds_left)))],
-            );
-            text(ui, &body, t.font(t.question), p.text);
-            ui.add_space(t.gap);
-            if Tile::new(&k.tr("idle-continue"), ui.available_width())
-                .primary(true)
-                .show(ui, t)
-                .clicked()
-            {
-                out.push(Intent::StillHere);
-            }
-        });
-    }
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), content)
+                            .inner
+                    })
+                    .inner
+                })
+                .inner
+        })
+        .inner
 }
 
-fn modal_ui(ui: &mut Ui, t: &Tokens, id: &str, content: impl FnOnce(&mut Ui)) {
+/// What the bars around a patient's screen show besides the session.
+#[derive(Clone, Copy)]
+struct Bars<'a> {
+    look: Look,
+    clinic: &'a str,
+    /// Answers the store does not hold yet.
+    unsaved: bool,
+}
+
+/// A patient's visit: header, navigation, the screen the session is on, the language tiles.
+fn patient_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    images: &mut Images,
+    bars: Bars,
+    p: &mut PatientScreen,
+) -> Vec<Intent> {
+    let mut out = Vec::new();
+    let palette = t.palette;
+    let answering = p.step == Step::Answering;
+    let position = p.session().position();
+    egui::Panel::top("header")
+        .frame(
+            Frame::new()
+                .fill(palette.surface)
+                .inner_margin(t.bar_margin),
+        )
+        .show(ui, |ui| {
+            let session = answering.then(|| p.session());
+            out.extend(header_ui(ui, t, texts, bars, session));
+            if bars.unsaved {
+                text(
+                    ui,
+                    &texts.tr("session-not-saved"),
+                    t.bold(t.body),
+                    palette.warning,
+                );
+            }
+        });
+    let nav = answering
+        && matches!(
+            position,
+            Position::Intro { .. } | Position::Screen { .. } | Position::Review
+        );
+    if nav {
+        egui::Panel::bottom("nav")
+            .frame(
+                Frame::new()
+                    .fill(palette.surface)
+                    .inner_margin(t.bar_margin),
+            )
+            .show(ui, |ui| out.extend(nav_ui(ui, t, texts, p.session())));
+    }
+    let shown = content_ui(ui, t, |ui| match (p.step, position) {
+        (Step::Language, _) => language_ui(ui, t, texts).into_iter().collect(),
+        (Step::Answering, Position::Intro { form }) => {
+            intro_ui(ui, t, texts, p.session(), form);
+            Vec::new()
+        }
+        (Step::Answering, Position::Screen { .. }) => question_ui(ui, t, texts, images, p),
+        (Step::Answering, Position::Review) => {
+            review_ui(ui, t, texts, p.session()).into_iter().collect()
+        }
+        (Step::Answering, Position::Finish) => finish_ui(ui, t, texts).into_iter().collect(),
+        // A finished session leaves the screen at once (for the thank-you screen).
+        (Step::Answering, Position::Done) => Vec::new(),
+    });
+    out.extend(shown);
+    if p.picker_open {
+        out.extend(modal_ui(ui, t, "languages", |ui| {
+            title_ui(ui, t, &texts.tr("language-title"));
+            language_tiles_ui(ui, t, texts.lang)
+        }));
+    }
+    out
+}
+
+/// "Are you still there?", counting down.
+fn idle_ui(ui: &mut Ui, t: &Tokens, texts: Texts, seconds_left: u32) -> Option<Intent> {
+    modal_ui(ui, t, "idle", |ui| {
+        title_ui(ui, t, &texts.tr("idle-title"));
+        let body = texts.args(
+            "idle-body",
+            &[("seconds", Arg::Num(f64::from(seconds_left)))],
+        );
+        text(ui, &body, t.font(t.question), t.palette.text);
+        ui.add_space(t.gap);
+        Tile::new(&texts.tr("idle-continue"), ui.available_width())
+            .primary(true)
+            .show(ui, t)
+            .clicked()
+            .then_some(Intent::StillHere)
+    })
+}
+
+fn modal_ui<R>(ui: &mut Ui, t: &Tokens, id: &str, content: impl FnOnce(&mut Ui) -> R) -> R {
     let width = (ui.ctx().content_rect().width() - 2.0 * t.margin).min(t.column);
     egui::Modal::new(egui::Id::unique(id))
         .backdrop_color(t.palette.backdrop)
@@ -139,8 +244,9 @@ fn modal_ui(ui: &mut Ui, t: &Tokens, id: &str, content: impl FnOnce(&mut Ui)) {
         )
         .show(ui.ctx(), |ui| {
             ui.set_width(width);
-            content(ui);
-        });
+            content(ui)
+        })
+        .inner
 }
 
 /// A screen title.
@@ -149,82 +255,83 @@ pub fn title_ui(ui: &mut Ui, t: &Tokens, title: &str) {
     ui.add_space(t.gap);
 }
 
-fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+/// Whether the session's current screen asks something (more than text to read).
+fn asks_something(s: &Session) -> bool {
+    s.current_screen().is_some_and(|(f, screen)| {
+        let form = s.form(f);
+        screen
+            .items
+            .iter()
+            .any(|ix| !matches!(form.item(*ix).kind, ItemKind::Info { .. }))
+    })
+}
+
+/// Where the patient is (or the clinic's name), and the look's buttons. `session` is given
+/// while the patient answers (not on the language screen).
+fn header_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    bars: Bars,
+    session: Option<&Session>,
+) -> Option<Intent> {
     let p = t.palette;
+    let mut tapped = None;
     ui.horizontal(|ui| {
-        let progress = k
-            .session()
-            .filter(|_| k.stage == Stage::Session)
-            .map(|s| s.progress());
-        let on_question =
-            k.session()
-                .and_then(|s| s.current_screen())
-                .is_some_and(|(f, screen)| {
-                    let form = k.session().map(|s| s.form(f));
-                    screen.items.iter().any(|ix| {
-                        form.is_some_and(|form| {
-                            !matches!(form.item(*ix).kind, svar_forms::form::ItemKind::Info { .. })
-                        })
-                    })
-                });
-        let label = match (progress, k.session().map(|s| s.position())) {
-            (Some(pr), Some(Position::Screen { .. })) if on_question => k.strings.args(
-                k.lang(),
+        let label = match session.map(|s| (s, s.progress(), s.position())) {
+            Some((s, pr, Position::Screen { .. })) if asks_something(s) => texts.args(
                 "progress-question",
                 &[
                     ("current", Arg::Num(pr.question as f64)),
                     ("total", Arg::Num(pr.questions as f64)),
                 ],
             ),
-            (Some(pr), Some(Position::Intro { .. } | Position::Screen { .. })) => k.strings.args(
-                k.lang(),
+            Some((_, pr, Position::Intro { .. } | Position::Screen { .. })) => texts.args(
                 "progress-form",
                 &[
                     ("current", Arg::Num(pr.form as f64)),
                     ("total", Arg::Num(pr.forms as f64)),
                 ],
             ),
-            _ => k.config.clinic.clone(),
+            _ => bars.clinic.to_owned(),
         };
         text(ui, &label, t.bold(t.body), p.text);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let w = t.header_button.min(tile_width(ui, t, 4));
-            let contrast = if k.turn.high_contrast {
+            let look = bars.look;
+            let contrast = if look.high_contrast {
                 "header-contrast-on"
             } else {
                 "header-contrast-off"
             };
-            if Tile::new(&k.tr("header-contrast"), w)
-                .name(Some(&k.tr(contrast)))
-                .mark(Mark::Plain(k.turn.high_contrast))
+            if Tile::new(&texts.tr("header-contrast"), w)
+                .name(Some(&texts.tr(contrast)))
+                .mark(Mark::Plain(look.high_contrast))
                 .show(ui, t)
                 .clicked()
             {
-                out.push(Intent::ToggleContrast);
+                tapped = Some(Intent::ToggleContrast);
             }
-            let size_label = format!("{}: {}", k.tr("header-text-size"), k.text_size_label());
-            if Tile::new(&k.tr(k.turn.text_size.message()), w)
+            let size = texts.tr(look.text_size.message());
+            let size_label = format!("{}: {size}", texts.tr("header-text-size"));
+            if Tile::new(&size, w)
                 .name(Some(&size_label))
                 .show(ui, t)
                 .clicked()
             {
-                out.push(Intent::CycleTextSize);
+                tapped = Some(Intent::CycleTextSize);
             }
-            let lang_label = format!("{}: {}", k.tr("header-language"), endonym(k.lang()));
-            if Tile::new(endonym(k.lang()), w)
+            let lang_label = format!("{}: {}", texts.tr("header-language"), endonym(look.lang));
+            if Tile::new(endonym(look.lang), w)
                 .name(Some(&lang_label))
                 .show(ui, t)
                 .clicked()
             {
-                out.push(Intent::OpenLanguages);
+                tapped = Some(Intent::OpenLanguages);
             }
         });
     });
-    if let Some(pr) = k
-        .session()
-        .filter(|_| k.stage == Stage::Session)
-        .map(|s| s.progress())
-    {
+    if let Some(pr) = session.map(Session::progress) {
         let (rect, _) = ui.allocate_exact_size(
             egui::vec2(ui.available_width(), t.progress),
             egui::Sense::hover(),
@@ -235,28 +342,23 @@ fn header_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
         done.set_width(rect.width() * pr.fraction);
         ui.painter().rect_filled(done, t.progress / 2.0, p.accent);
     }
+    tapped
 }
 
-impl Kiosk {
-    fn text_size_label(&self) -> String {
-        self.tr(self.turn.text_size.message())
-    }
-}
-
-fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
+/// Back and Next (Start on an intro, I am finished on the review).
+fn nav_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Intent> {
     let w = t.button.min(tile_width(ui, t, 2));
-    let next_label = match k.session().map(|s| s.position()) {
-        Some(Position::Intro { .. }) => k.tr("intro-start"),
-        Some(Position::Review) => k.tr("review-finish"),
-        _ => k.tr("nav-next"),
+    let review = s.position() == Position::Review;
+    let next_label = match s.position() {
+        Position::Intro { .. } => texts.tr("intro-start"),
+        Position::Review => texts.tr("review-finish"),
+        _ => texts.tr("nav-next"),
     };
-    let next_enabled = match k.session().map(|s| s.position()) {
-        Some(Position::Review) => k.session().is_some_and(|s| s.missing().is_empty()),
-        _ => true,
-    };
+    let next_enabled = !review || s.missing().is_empty();
+    let mut tapped = None;
     ui.horizontal(|ui| {
-        if Tile::new(&k.tr("nav-back"), w).show(ui, t).clicked() {
-            out.push(Intent::Back);
+        if Tile::new(&texts.tr("nav-back"), w).show(ui, t).clicked() {
+            tapped = Some(Intent::Back);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if next_enabled
@@ -265,21 +367,23 @@ fn nav_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
                     .show(ui, t)
                     .clicked()
             {
-                out.push(
-                    if matches!(k.session().map(|s| s.position()), Some(Position::Review)) {
-                        Intent::Finish
-                    } else {
-                        Intent::Next
-                    },
-                );
+                tapped = Some(if review { Intent::Finish } else { Intent::Next });
             }
         });
     });
+    tapped
 }
 
-fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
+fn welcome_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    images: &mut Images,
+    w: &Welcome,
+) -> Option<Intent> {
+    let mut tapped = None;
     ui.add_space(t.pad * 2.0);
-    let logo = k.image(ui.ctx(), std::path::Path::new("logo.png"));
+    let logo = images.get(ui.ctx(), std::path::Path::new("logo.png"));
     ui.vertical_centered(|ui| {
         if let Some((texture, (w, h))) = logo {
             let height = t.logo;
@@ -289,30 +393,30 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
             );
             ui.add_space(t.gap);
         }
-        text(ui, &k.config.clinic, t.bold(t.title), t.palette.text);
+        text(ui, w.clinic, t.bold(t.title), t.palette.text);
         ui.add_space(t.pad);
         text(
             ui,
-            &k.tr("welcome-title"),
+            &texts.tr("welcome-title"),
             t.bold(t.question),
             t.palette.text,
         );
         ui.add_space(t.gap);
-        if k.config.demo {
+        if w.demo {
             if Tile::new(
-                &k.tr("welcome-start-demo"),
+                &texts.tr("welcome-start-demo"),
                 t.button_wide.min(ui.available_width()),
             )
             .primary(true)
             .show(ui, t)
             .clicked()
             {
-                out.push(Intent::StartDemo);
+                tapped = Some(Intent::StartDemo);
             }
         } else {
             text(
                 ui,
-                &k.tr("welcome-ask-staff"),
+                &texts.tr("welcome-ask-staff"),
                 t.font(t.question),
                 t.palette.muted,
             );
@@ -321,26 +425,28 @@ fn welcome_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, out: &mut Vec<Intent>) {
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
     ui.add_space(t.pad * 4.0);
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-        if Tile::new(&k.tr("staff-open"), t.button_small)
+        if Tile::new(&texts.tr("staff-open"), t.button_small)
             .show(ui, t)
             .clicked()
         {
-            out.push(Intent::Staff(super::staff::StaffIntent::OpenPin));
+            tapped = Some(Intent::Staff(staff::StaffIntent::OpenPin));
         }
         // Says only that something waits, never what: the patient may be reading.
-        if !k.waiting().is_empty() || k.problem().is_some() || k.unsaved() {
+        if w.attention {
             text(
                 ui,
-                &k.tr("welcome-staff-attention"),
+                &texts.tr("welcome-staff-attention"),
                 t.font(t.small),
                 t.palette.warning,
             );
         }
     });
+    tapped
 }
 
-fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang, out: &mut Vec<Intent>) {
+fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang) -> Option<Intent> {
     let w = tile_width(ui, t, 2);
+    let mut tapped = None;
     for pair in Lang::ALL.chunks(2) {
         ui.horizontal(|ui| {
             for lang in pair {
@@ -349,100 +455,121 @@ fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang, out: &mut Vec<Inten
                     .show(ui, t)
                     .clicked()
                 {
-                    out.push(Intent::PickLanguage(*lang));
+                    tapped = Some(Intent::PickLanguage(*lang));
                 }
             }
         });
     }
+    tapped
 }
 
-fn language_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    title_ui(ui, t, &k.tr("language-title"));
-    language_tiles_ui(ui, t, k.lang(), out);
+fn language_ui(ui: &mut Ui, t: &Tokens, texts: Texts) -> Option<Intent> {
+    title_ui(ui, t, &texts.tr("language-title"));
+    let tapped = language_tiles_ui(ui, t, texts.lang);
     ui.add_space(t.gap);
-    text(ui, &k.tr("language-hint"), t.font(t.body), t.palette.muted);
+    text(
+        ui,
+        &texts.tr("language-hint"),
+        t.font(t.body),
+        t.palette.muted,
+    );
+    tapped
 }
 
-fn intro_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, form: usize) {
-    let Some(s) = k.session() else { return };
+fn intro_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session, form: usize) {
     let f = s.form(form);
-    title_ui(ui, t, f.title.get(k.lang()));
+    title_ui(ui, t, f.title.get(texts.lang));
     let count: usize = s
         .screens(form)
         .iter()
         .map(|sc| {
             sc.items
                 .iter()
-                .filter(|ix| !matches!(f.item(**ix).kind, svar_forms::form::ItemKind::Info { .. }))
+                .filter(|ix| !matches!(f.item(**ix).kind, ItemKind::Info { .. }))
                 .count()
         })
         .sum();
-    let body = k.strings.args(
-        k.lang(),
-        "intro-questions",
-        &[("count", Arg::Num(count as f64))],
-    );
+    let body = texts.args("intro-questions", &[("count", Arg::Num(count as f64))]);
     text(ui, &body, t.font(t.question), t.palette.text);
 }
 
-fn review_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    let Some(s) = k.session() else { return };
-    title_ui(ui, t, &k.tr("review-title"));
+fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Intent> {
+    title_ui(ui, t, &texts.tr("review-title"));
     let missing = s.missing();
     if missing.is_empty() {
         text(
             ui,
-            &k.tr("review-complete"),
+            &texts.tr("review-complete"),
             t.font(t.question),
             t.palette.text,
         );
-        return;
+        return None;
     }
-    let body = k.strings.args(
-        k.lang(),
+    let body = texts.args(
         "review-missing",
         &[("count", Arg::Num(missing.len() as f64))],
     );
     text(ui, &body, t.font(t.question), t.palette.warning);
     ui.add_space(t.gap);
     let width = ui.available_width();
+    let mut tapped = None;
     for m in missing {
-        let question = s.form(m.form).item(m.item).text.get(k.lang());
-        let label = k.strings.args(
-            k.lang(),
+        let question = s.form(m.form).item(m.item).text.get(texts.lang);
+        let label = texts.args(
             "review-go-to",
             &[("question", Arg::Text(question.to_owned()))],
         );
         if Tile::new(&label, width).show(ui, t).clicked() {
-            out.push(Intent::GoTo(m.form, m.item));
+            tapped = Some(Intent::GoTo(m.form, m.item));
         }
     }
+    tapped
 }
 
-fn finish_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk, out: &mut Vec<Intent>) {
-    title_ui(ui, t, &k.tr("finish-title"));
-    text(ui, &k.tr("finish-body"), t.font(t.question), t.palette.text);
+fn finish_ui(ui: &mut Ui, t: &Tokens, texts: Texts) -> Option<Intent> {
+    title_ui(ui, t, &texts.tr("finish-title"));
+    text(
+        ui,
+        &texts.tr("finish-body"),
+        t.font(t.question),
+        t.palette.text,
+    );
     ui.add_space(t.pad);
     let w = tile_width(ui, t, 2);
+    let mut tapped = None;
     ui.horizontal(|ui| {
-        if Tile::new(&k.tr("finish-cancel"), w).show(ui, t).clicked() {
-            out.push(Intent::CancelFinish);
+        if Tile::new(&texts.tr("finish-cancel"), w)
+            .show(ui, t)
+            .clicked()
+        {
+            tapped = Some(Intent::CancelFinish);
         }
-        if Tile::new(&k.tr("finish-confirm"), w)
+        if Tile::new(&texts.tr("finish-confirm"), w)
             .primary(true)
             .show(ui, t)
             .clicked()
         {
-            out.push(Intent::ConfirmFinish);
+            tapped = Some(Intent::ConfirmFinish);
         }
     });
+    tapped
 }
 
-fn thanks_ui(ui: &mut Ui, t: &Tokens, k: &Kiosk) {
+fn thanks_ui(ui: &mut Ui, t: &Tokens, texts: Texts) {
     ui.add_space(t.pad * 3.0);
     ui.vertical_centered(|ui| {
-        text(ui, &k.tr("thanks-title"), t.bold(t.title), t.palette.text);
+        text(
+            ui,
+            &texts.tr("thanks-title"),
+            t.bold(t.title),
+            t.palette.text,
+        );
         ui.add_space(t.gap);
-        text(ui, &k.tr("thanks-body"), t.font(t.question), t.palette.text);
+        text(
+            ui,
+            &texts.tr("thanks-body"),
+            t.font(t.question),
+            t.palette.text,
+        );
     });
 }

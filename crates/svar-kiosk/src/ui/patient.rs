@@ -1,0 +1,259 @@
+//! A patient's visit on the screen: the session's screens with their widget state, and what
+//! the patient's taps do to the visit.
+
+use super::Intent;
+use super::question;
+use super::view::Texts;
+use super::widgets::{date, keyboard, keypad, signature};
+use crate::visit::Visit;
+use std::collections::HashMap;
+use svar_forms::answer::Answer;
+use svar_forms::form::ItemIx;
+use svar_forms::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
+use svar_forms::text::Lang;
+use svar_store::Store;
+
+/// Where a patient is in their visit, outside what the session itself tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Choosing a language before the first form.
+    Language,
+    /// Answering: the session's position says which screen.
+    Answering,
+}
+
+/// A patient's visit with the state of the screen they see.
+pub(super) struct PatientScreen {
+    /// The visit: the session and where it is recorded.
+    pub(super) visit: Visit,
+    /// Where the patient is outside the session.
+    pub(super) step: Step,
+    /// The language tiles shown over the current screen.
+    pub(super) picker_open: bool,
+    /// Forward goes back to the review list (after a jump from it).
+    pub(super) back_to_review: bool,
+    /// Widget state of the session screen shown now.
+    pub(super) scratch: Scratch,
+    /// The session position `scratch` belongs to.
+    shown: Position,
+}
+
+impl PatientScreen {
+    /// The screen of a visit handed over, at `step`.
+    pub(super) fn new(visit: Visit, step: Step) -> PatientScreen {
+        let shown = visit.session().position();
+        PatientScreen {
+            visit,
+            step,
+            picker_open: false,
+            back_to_review: false,
+            scratch: Scratch::default(),
+            shown,
+        }
+    }
+
+    /// The session.
+    pub(super) fn session(&self) -> &Session {
+        self.visit.session()
+    }
+
+    /// Forward, or straight back to the review list after a jump from it.
+    fn forward(&mut self, store: &mut Store) {
+        if self.back_to_review {
+            if self.visit.review(store) != Nav::Stayed {
+                self.back_to_review = false;
+            }
+        } else {
+            self.visit.forward(store);
+        }
+    }
+
+    /// Drops the widget state of a session screen the patient has left.
+    fn follow_position(&mut self) {
+        let position = self.session().position();
+        if position != self.shown {
+            self.scratch = Scratch::default();
+            self.shown = position;
+        }
+    }
+
+    /// The patient chose `lang` (on the language screen or from the header).
+    pub(super) fn pick_language(&mut self, store: &mut Store, lang: Lang) {
+        self.visit.set_lang(store, lang);
+        self.picker_open = false;
+        self.step = Step::Answering;
+    }
+
+    /// Per-frame housekeeping: a single-choice screen moving on by itself, and dropping the
+    /// widget state of a screen left.
+    pub(super) fn tick(&mut self, store: &mut Store, now: f64) {
+        if let Some(at) = self.scratch.advance_at
+            && now >= at
+        {
+            self.scratch.advance_at = None;
+            self.forward(store);
+        }
+        self.follow_position();
+    }
+
+    /// Applies a tap of the patient's on a session screen.
+    pub(super) fn apply(&mut self, intent: Intent, store: &mut Store, texts: Texts, now: f64) {
+        match intent {
+            Intent::OpenLanguages => self.picker_open = true,
+            Intent::Next => self.next(store),
+            Intent::Back => {
+                self.scratch.advance_at = None;
+                if self.visit.back(store) == Nav::Stayed
+                    && self.visit.problem().is_none()
+                    && matches!(self.session().position(), Position::Intro { form: 0 })
+                {
+                    self.step = Step::Language;
+                }
+            }
+            Intent::Answer(form, item, answer) => {
+                let s = self.visit.session();
+                let screen_moves_on = s
+                    .current_screen()
+                    .filter(|(_, screen)| auto_advances(s.form(form), screen))
+                    .and(s.form(form).auto_advance);
+                if self.visit.answer(store, form, item, answer) == AnswerOutcome::Accepted {
+                    self.scratch.nudged = false;
+                    self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
+                }
+            }
+            Intent::Keypad(form, item, key) => self.keypad(store, texts, form, item, key),
+            Intent::Keyboard(form, item, key) => {
+                let current = match self.session().answers(form).get(item) {
+                    Some(Answer::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let (text, shift) = keyboard::apply(&current, &key, self.scratch.shift);
+                self.scratch.shift = shift;
+                let answer = (!text.is_empty()).then_some(Answer::Text(text));
+                // Past the length limit the session refuses the key; the text stays as it was.
+                let _ = self.visit.answer(store, form, item, answer);
+            }
+            Intent::SignatureConfirm(form, item) => {
+                let strokes = self
+                    .scratch
+                    .pads
+                    .get(&item)
+                    .map(|p| p.strokes.clone())
+                    .unwrap_or_default();
+                if strokes.iter().all(Vec::is_empty) {
+                    self.scratch.pad_message = Some(texts.tr("signature-empty"));
+                } else if self
+                    .visit
+                    .answer(store, form, item, Some(Answer::Strokes(strokes)))
+                    == AnswerOutcome::Accepted
+                {
+                    self.scratch.pad_message = Some(texts.tr("signature-confirmed"));
+                }
+            }
+            Intent::SignatureClear(form, item) => {
+                self.scratch.pads.remove(&item);
+                self.scratch.pad_message = None;
+                self.visit.answer(store, form, item, None);
+            }
+            Intent::GoTo(form, item) => {
+                if self.visit.go_to(store, form, item) != Nav::Stayed {
+                    self.back_to_review = true;
+                }
+            }
+            Intent::Finish => {
+                let _ = self.visit.request_finish(store);
+            }
+            Intent::CancelFinish => {
+                self.visit.back(store);
+            }
+            // The kiosk handles the rest: they change more than this visit.
+            Intent::StartDemo
+            | Intent::PickLanguage(_)
+            | Intent::CycleTextSize
+            | Intent::ToggleContrast
+            | Intent::ConfirmFinish
+            | Intent::StillHere
+            | Intent::Staff(_) => {}
+        }
+    }
+
+    fn next(&mut self, store: &mut Store) {
+        self.scratch.advance_at = None;
+        // The first tap on Next explains; the second moves on (the review asks again).
+        if !self.session().unanswered_here().is_empty() && !self.scratch.nudged {
+            self.scratch.nudged = true;
+            self.scratch.reveal_nudge = true;
+            return;
+        }
+        self.forward(store);
+    }
+
+    fn keypad(
+        &mut self,
+        store: &mut Store,
+        texts: Texts,
+        form: usize,
+        item: ItemIx,
+        key: keypad::Key,
+    ) {
+        let entry = self.scratch.keypads.entry(item).or_default();
+        keypad::apply(&mut entry.0, key);
+        let (answer, problem) = match keypad::value(&entry.0) {
+            Some(value) => (value.map(Answer::Number), None),
+            None => (None, Some(texts.tr("keypad-not-a-number"))),
+        };
+        entry.1 = problem;
+        if let Some(a) = &answer
+            && let AnswerOutcome::Rejected(problem) =
+                self.visit.answer(store, form, item, Some(a.clone()))
+        {
+            entry.1 = Some(question::problem_text(
+                texts,
+                self.visit.session().form(form).item(item),
+                &problem,
+            ));
+            self.visit.answer(store, form, item, None);
+        } else if answer.is_none() {
+            self.visit.answer(store, form, item, None);
+        }
+    }
+}
+
+/// Widget state that belongs to the session screen being shown and is dropped with it.
+/// `Debug` leaves out what the patient has typed (keypad text and its messages).
+#[derive(Default)]
+pub struct Scratch {
+    /// Keypad text and message by item.
+    pub keypads: HashMap<ItemIx, (String, Option<String>)>,
+    /// Capitals on for the keyboard.
+    pub shift: bool,
+    /// Date drafts by item.
+    pub dates: HashMap<ItemIx, date::Draft>,
+    /// Signature pads by item.
+    pub pads: HashMap<ItemIx, signature::Pad>,
+    /// A message under the signature pad.
+    pub pad_message: Option<String>,
+    /// Shown when Next was tapped with a required question unanswered.
+    pub nudged: bool,
+    /// Set with `nudged`: the next frame scrolls the message into view, once, so a patient
+    /// on a long screen sees why Next did not move on and can still scroll away.
+    pub reveal_nudge: bool,
+    /// Clock time at which a single-choice screen moves on by itself.
+    pub advance_at: Option<f64>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keypads: Vec<&ItemIx> = self.keypads.keys().collect();
+        f.debug_struct("Scratch")
+            .field("keypads", &keypads)
+            .field("shift", &self.shift)
+            .field("dates", &self.dates)
+            .field("pads", &self.pads)
+            .field("pad_message", &self.pad_message)
+            .field("nudged", &self.nudged)
+            .field("reveal_nudge", &self.reveal_nudge)
+            .field("advance_at", &self.advance_at)
+            .finish()
+    }
+}

@@ -1,0 +1,156 @@
+//! How a stored session is described to staff: when (in the kiosk's local time), which
+//! battery, how it ended, whether its bundle has gone, and its scores (never answers).
+
+use crate::i18n::{self, Arg};
+use crate::ui::view::Texts;
+use std::path::Path;
+use std::sync::Arc;
+use svar_bundle::Status;
+use svar_forms::battery::{Battery, Timepoint};
+use svar_store::{DayEntry, State};
+
+/// What describing a stored session needs of the kiosk.
+#[derive(Clone, Copy)]
+pub struct Describe<'a> {
+    /// The batteries the kiosk seals (for titles and bands).
+    pub batteries: &'a [Arc<Battery>],
+    /// The outbox (a bundle still there has not been delivered).
+    pub outbox: &'a Path,
+    /// The local time's offset from UTC.
+    pub utc_offset: time::UtcOffset,
+}
+
+impl Describe<'_> {
+    /// A moment in the kiosk's local time: `14:05` today, `28.11.2026 14:05` on another day.
+    pub fn local_when(&self, at: time::OffsetDateTime) -> String {
+        let offset = self.utc_offset;
+        let local = at.to_offset(offset);
+        let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+        if local.date() == time::OffsetDateTime::now_utc().to_offset(offset).date() {
+            clock
+        } else {
+            let d = local.date();
+            format!(
+                "{:02}.{:02}.{} {clock}",
+                d.day(),
+                u8::from(d.month()),
+                d.year()
+            )
+        }
+    }
+
+    /// One line about a stored session: local time, battery, how it ended, where its bundle is.
+    pub fn entry_line(&self, k: Texts, entry: &DayEntry) -> String {
+        let lang = k.lang;
+        let time = time::OffsetDateTime::parse(
+            &entry.opened,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(|at| self.local_when(at))
+        .unwrap_or_default();
+        let battery = self
+            .batteries
+            .iter()
+            .find(|b| b.id.as_str() == entry.battery)
+            .map_or_else(|| entry.battery.clone(), |b| b.title.get(lang).to_owned());
+        let state = match (entry.state, entry.status) {
+            (State::Open, _) => k.tr("session-state-interrupted"),
+            (State::Ending, _) => k.tr("session-state-waiting"),
+            (State::Sealed, status) => k.tr(ended_message(status)),
+        };
+        let upload = match &entry.bundle_file {
+            Some(file) if self.outbox.join(file).exists() => {
+                format!(" – {}", k.tr("upload-waiting"))
+            }
+            Some(_) => format!(" – {}", k.tr("upload-sent")),
+            None => String::new(),
+        };
+        format!("{time}  {battery} – {state}{upload}")
+    }
+
+    /// Lines of a sealed session's stored summary (no answers): each form's title, then its
+    /// scores in the form's order with band names, then its flags; with whether a line asks for
+    /// attention. Bands a battery replaced are looked up in that battery.
+    pub fn summary_lines(
+        &self,
+        k: Texts,
+        battery: &str,
+        summary: &serde_json::Value,
+    ) -> Vec<(String, bool)> {
+        let lang = k.lang;
+        let Some(forms) = summary.as_array() else {
+            return Vec::new();
+        };
+        let battery = self.batteries.iter().find(|b| b.id.as_str() == battery);
+        let mut lines = Vec::new();
+        for summary in forms {
+            let id = summary["form"].as_str().unwrap_or_default();
+            let Some(member) = battery.and_then(|b| b.member(id)) else {
+                continue;
+            };
+            let form = &member.form;
+            let scores = &summary["scores"];
+            let flags: Vec<&str> = summary["flags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .collect();
+            if form.scores.is_empty() && flags.is_empty() {
+                continue;
+            }
+            lines.push((form.title.get(lang).to_owned(), false));
+            for (n, score) in form.scores.iter().enumerate() {
+                let record = &scores[score.id.as_str()];
+                let value = record["value"].as_f64().map_or_else(
+                    || k.tr("staff-no-value"),
+                    |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
+                );
+                let bands = member
+                    .overrides
+                    .iter()
+                    .find(|o| o.score.0 == n)
+                    .map_or(&score.bands, |o| &o.bands);
+                let band = record["band"]
+                    .as_str()
+                    .and_then(|b| bands.iter().find(|band| band.id.as_str() == b))
+                    .map(|b| format!(" – {}", b.label.get(lang)))
+                    .unwrap_or_default();
+                let attention = record["severity"].as_str().is_some_and(|s| s != "none");
+                lines.push((
+                    format!("    {}: {value}{band}", score.label.get(lang)),
+                    attention,
+                ));
+            }
+            for flag in flags {
+                if let Some(f) = form.flags.iter().find(|f| f.id.as_str() == flag) {
+                    let line = k.args(
+                        "staff-flag",
+                        &[("flag", Arg::Text(f.label.get(lang).to_owned()))],
+                    );
+                    lines.push((format!("    {line}"), true));
+                }
+            }
+        }
+        lines
+    }
+}
+
+/// The message naming how a session ended.
+pub(super) fn ended_message(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Abandoned) => "session-state-abandoned",
+        Some(Status::Timeout) => "session-state-timeout",
+        Some(Status::Complete) | None => "session-state-complete",
+    }
+}
+
+/// The message id naming a time point.
+pub(super) fn timepoint_message(tp: Timepoint) -> &'static str {
+    match tp {
+        Timepoint::Baseline => "timepoint-baseline",
+        Timepoint::Month6 => "timepoint-month-6",
+        Timepoint::Month12 => "timepoint-month-12",
+        Timepoint::Screening => "timepoint-screening",
+    }
+}
