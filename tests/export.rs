@@ -328,7 +328,8 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
     );
     assert_eq!(cell(&header, late, "q1"), "1");
     assert_eq!(cell(&header, late, "q2"), "2");
-    assert_eq!(cell(&header, late, "difficulty"), "");
+    // Shown (there were problems) and left: the cell says so rather than staying blank.
+    assert_eq!(cell(&header, late, "difficulty"), "unanswered");
     assert_eq!(cell(&header, late, "total"), "5");
     assert_eq!(cell(&header, late, "total_band"), "mild");
     assert_eq!(cell(&header, late, "flags"), "");
@@ -421,7 +422,7 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
             "single_choice",
             "Not wanting to do things, or getting little joy from them",
             "0=Not at all | 1=Some days | 2=More than half of the days | 3=Almost every day",
-            ""
+            export::MISSING_NOTE
         ]
     );
     assert_eq!(
@@ -438,7 +439,10 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
     assert_eq!(row("phq9", "total")[2], "score");
     assert_eq!(row("phq9", "flags")[2], "flags");
     assert_eq!(row("phq9", "bundle_id")[2], "meta");
-    assert_eq!(row("consent", "signature")[6], export::SIGNATURE_NOTE);
+    assert_eq!(
+        row("consent", "signature")[6],
+        format!("{}; {}", export::SIGNATURE_NOTE, export::MISSING_NOTE)
+    );
     assert_eq!(row("consent", "item:consent")[3], "yes_no");
     // One row per column of every CSV, in column order.
     let (phq9_header, _) = read_csv(&out.join("phq9.csv"));

@@ -27,6 +27,8 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("quarantined", Arg::Num(count)),
         ("failing", Arg::Num(count)),
         ("when", Arg::Text("14:05".into())),
+        ("label", Arg::Text("Gå til: Smerte".into())),
+        ("form", Arg::Text("HSCL-25".into())),
     ]
 }
 

@@ -96,7 +96,8 @@ fn kiosk_with(size: egui::Vec2, files: common::Kiosk, records: svar_kiosk::ui::R
 
 /// Runs frames until the UI is still (the kiosk schedules repaints for its timers).
 fn settle(h: &mut Harness<'static, KioskApp>) {
-    h.run_steps(3);
+    // Enough frames (a quarter second each) for a smooth scroll to the next question to end.
+    h.run_steps(5);
 }
 
 fn tr(h: &Harness<'static, KioskApp>, id: &str) -> String {
@@ -308,7 +309,22 @@ fn complete_battery(h: &mut Harness<'static, KioskApp>, lang_name: &str) -> usiz
                 answer_screen(h);
             }
             Some(Position::Review) => {
-                assert!(h.query_by_label(&tr(h, "review-complete")).is_some());
+                let session = h.state().kiosk.session().expect("a session");
+                let left: Vec<String> = session
+                    .unanswered()
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{}.{}",
+                            session.form(u.form).id,
+                            session.form(u.form).item(u.item).id
+                        )
+                    })
+                    .collect();
+                assert!(
+                    h.query_by_label(&tr(h, "review-complete")).is_some(),
+                    "unanswered at the review: {left:?}"
+                );
                 tap(h, &tr(h, "review-finish"));
             }
             Some(Position::Finish) => tap(h, &tr(h, "finish-confirm")),
@@ -449,6 +465,13 @@ fn the_required_message_scrolls_into_view_on_a_long_screen() {
     start_in(&mut h, "Dansk");
     go_to_item(&mut h, "consent", "signature");
     tap(&mut h, "Næste");
+    assert!(
+        h.query_by_label("Ét spørgsmål her er ikke besvaret.")
+            .is_some()
+    );
+    h.state_mut().kiosk.advance_clock(1.0);
+    settle(&mut h);
+    tap(&mut h, "Besvar dem");
     // egui animates the scroll over a few frames.
     h.run_steps(10);
     let message = h.get_by_label(&tr(&h, "answer-required")).rect();
@@ -464,45 +487,90 @@ fn the_review_screen_catches_a_skipped_required_question_and_jumps_to_it() {
     let mut h = kiosk(egui::vec2(1280.0, 800.0));
     start_in(&mut h, "English");
     let (form_ix, q1) = go_to_item(&mut h, "phq9", "q1");
-    // The first Next explains that the question needs an answer; the second skips it.
+    // Next asks first; quick taps on Next do not tap through; the prompt's buttons wait until
+    // it can have been read, and a required question offers no going on without it.
     tap(&mut h, "Next");
+    assert!(
+        h.query_by_label("One question here is not answered.")
+            .is_some()
+    );
+    assert!(h.query_by_label("Go on without").is_none());
+    for _ in 0..6 {
+        h.state_mut().kiosk.apply(svar_kiosk::ui::Intent::Next, 0.0);
+    }
+    h.step();
+    assert_eq!(current(&h).unwrap().1, vec![q1], "six quick taps stay put");
+    assert!(
+        h.query_by_label("One question here is not answered.")
+            .is_some()
+    );
+    h.state_mut().kiosk.advance_clock(1.0);
+    settle(&mut h);
+    tap(&mut h, "Answer them");
     assert!(h.query_by_label(&tr(&h, "answer-required")).is_some());
-    assert_eq!(current(&h).unwrap().1, vec![q1]);
     tap(&mut h, "Next");
-    assert_ne!(current(&h).unwrap().1, vec![q1]);
-    // Answer the rest of the battery.
+    tap(&mut h, "Next");
+    assert_eq!(
+        current(&h).unwrap().1,
+        vec![q1],
+        "a required question is never skipped"
+    );
+    let _ = form_ix;
+}
+
+#[test]
+fn optional_questions_left_are_asked_about_once_and_listed_on_the_review() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Dansk");
+    let (form_ix, first) = go_to_item(&mut h, "hscl25", "q1");
+    let (_, items, form) = current(&h).expect("the HSCL-25 grid");
+    assert_eq!(items.len(), 25, "one grid of 25 rows");
+    for ix in &items[..3] {
+        answer_item(&mut h, &form, form_ix, *ix, true);
+    }
+    assert!(
+        h.query_by_label("Spørgsmål 4 af 25").is_some(),
+        "the header follows the answers"
+    );
+    tap(&mut h, "Næste");
+    assert!(
+        h.query_by_label("22 spørgsmål her er ikke besvaret.")
+            .is_some()
+    );
+    assert_eq!(
+        current(&h).unwrap().1[0],
+        first,
+        "the prompt does not move on"
+    );
+    h.state_mut().kiosk.advance_clock(1.0);
+    settle(&mut h);
+    tap(&mut h, "Gå videre uden");
+    assert_ne!(current(&h).map(|c| c.1[0]), Some(first));
     for _ in 0..100 {
         match position(&h) {
             Some(Position::Review) | None => break,
-            Some(Position::Intro { .. }) => tap(&mut h, "Start"),
+            Some(Position::Intro { .. }) => tap_message(&mut h, "intro-start"),
             _ => answer_screen(&mut h),
         }
     }
     assert_eq!(position(&h), Some(Position::Review));
     assert!(
-        h.query_by_label(&tr(&h, "review-finish")).is_none(),
-        "cannot finish with a question missing"
+        h.query_by_label("22 spørgsmål mangler stadig et svar.")
+            .is_some()
     );
-    let phq9 = Arc::clone(&h.state().kiosk.session().unwrap().battery().forms[form_ix].form);
-    let go_to = format!("Go to: {}", phq9.item(q1).text.get(Lang::En));
-    tap(&mut h, &go_to);
-    assert_eq!(current(&h).unwrap().1, vec![q1]);
-    let option = match &phq9.item(q1).kind {
-        ItemKind::SingleChoice { options, .. } => options[0].label.get(Lang::En).to_owned(),
-        _ => unreachable!("PHQ-9 items are single choice"),
-    };
-    tap(&mut h, &option);
-    wait(&mut h, 1.0);
+    let q4 = form.item(items[3]).text.get(Lang::Da);
+    let title = form.title.get(Lang::Da);
+    let go_to = format!("Gå til: {q4} (bruges til {title})");
+    assert!(
+        h.query_by_label(&go_to).is_some(),
+        "a question a score reads is marked"
+    );
+    tap(&mut h, "Jeg er færdig");
     assert_eq!(
         position(&h),
-        Some(Position::Review),
-        "after a jump, forward returns to the list"
+        Some(Position::Finish),
+        "optional questions do not block"
     );
-    assert!(h.query_by_label("All questions are answered.").is_some());
-    tap(&mut h, "I am finished");
-    assert_eq!(position(&h), Some(Position::Finish));
-    tap(&mut h, "Yes, send my answers");
-    assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
 }
 
 #[test]
@@ -1180,4 +1248,52 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
         clock.len() == 5 && clock.as_bytes()[2] == b':',
         "a time of day: {last}"
     );
+}
+
+#[test]
+fn a_decline_is_sealed_as_declined_and_exported_with_its_code() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    let (form_ix, q9) = go_to_item(&mut h, "phq9", "q9");
+    tap(&mut h, "Jeg vil ikke svare på dette");
+    let declined = h
+        .state()
+        .kiosk
+        .session()
+        .unwrap()
+        .answers(form_ix)
+        .declined(q9);
+    assert!(declined, "the decline is the patient's response");
+    // The visit times out; what was given is sealed.
+    wait(&mut h, 91.0);
+    wait(&mut h, 31.0);
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1);
+    let bundle = h.files.open(&bundles[0]);
+    let phq9 = bundle.forms.iter().find(|f| f.id == "phq9").unwrap();
+    assert_eq!(phq9.missing["q9"], svar_bundle::ItemState::Declined);
+    assert!(
+        !phq9.answers.contains_key("q9"),
+        "answers stay an answers file"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let outbox = bundles[0].parent().unwrap().to_str().unwrap().to_owned();
+    let run = common::svar(&[
+        "export",
+        "--identity",
+        "assets/demo-keys/demo-identity.txt",
+        "--demo",
+        "--format",
+        "csv",
+        "--out",
+        out.path().to_str().unwrap(),
+        &outbox,
+    ]);
+    assert!(run.status.success(), "{}", common::stderr(&run));
+    let csv = std::fs::read_to_string(out.path().join("phq9.csv")).unwrap();
+    let mut rows = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = rows.next().unwrap();
+    let row = rows.next().unwrap();
+    let q9_column = header.iter().position(|c| *c == "q9").unwrap();
+    assert_eq!(row[q9_column], "declined");
 }

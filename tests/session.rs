@@ -143,3 +143,64 @@ fn a_completed_session_is_scored_with_the_battery_cut_offs() {
     );
     assert_eq!(s.position(), Position::Done);
 }
+
+#[test]
+fn a_decline_counts_for_required_is_missing_for_scores_and_each_missing_state_is_told_apart() {
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
+    let phq9 = Arc::clone(&loaded.forms["phq9"]);
+    let battery = svar_forms::battery::Battery::of_form(Arc::clone(&phq9));
+    let mut s = Session::new(Arc::new(battery), Lang::Da);
+    let ix = |id: &str| phq9.item_ix(id).expect("item");
+    // Only PHQ-9 item 9 offers "prefer not to answer".
+    assert_eq!(
+        s.answer(0, ix("q1"), Some(Answer::Declined)),
+        AnswerOutcome::Rejected(AnswerProblem::DeclineNotAllowed)
+    );
+    assert_eq!(
+        s.answer(0, ix("q9"), Some(Answer::Declined)),
+        AnswerOutcome::Accepted
+    );
+    assert!(s.answers(0).declined(ix("q9")));
+    assert_eq!(s.answers(0).get(ix("q9")), None, "missing for scoring");
+    // The first screen reached and left; the rest never reached.
+    s.forward();
+    s.answer(0, ix("q1"), Some(Answer::Number(2.0)));
+    let states = s.item_states(0);
+    use svar_forms::session::ItemState;
+    assert_eq!(states[ix("q1").0], Some(ItemState::Answered));
+    assert_eq!(states[ix("q9").0], Some(ItemState::Declined));
+    assert_eq!(states[ix("q2").0], Some(ItemState::NotReached));
+    s.forward();
+    assert_eq!(
+        s.item_states(0)[ix("q2").0],
+        Some(ItemState::Unanswered),
+        "seen and left"
+    );
+    // The review lists what has no response; a decline is a response.
+    let listed: Vec<_> = s.unanswered().iter().map(|u| u.item).collect();
+    assert!(listed.contains(&ix("q2")) && !listed.contains(&ix("q9")));
+    let q2 = s.unanswered().into_iter().find(|u| u.item == ix("q2"));
+    assert!(
+        q2.is_some_and(|u| !u.scores.is_empty()),
+        "item 2 feeds the total"
+    );
+}
+
+#[test]
+fn progress_moves_with_each_answer_on_a_grid() {
+    let mut s = demo();
+    let f = form_ix(&s, "hscl25");
+    let q1 = s.form(f).item_ix("q1").unwrap();
+    let q2 = s.form(f).item_ix("q2").unwrap();
+    while s.current_screen().map(|(form, _)| form) != Some(f) {
+        s.forward();
+    }
+    let before = s.progress().fraction;
+    s.answer(f, q1, Some(Answer::Number(1.0)));
+    let one = s.progress().fraction;
+    s.answer(f, q2, Some(Answer::Number(1.0)));
+    let two = s.progress().fraction;
+    assert!(before < one && one < two, "{before} < {one} < {two}");
+    assert_eq!(s.progress().question, 1);
+    assert_eq!(s.progress().last_question, 25);
+}

@@ -37,7 +37,7 @@ intro-start = Start
 ## Answers
 answer-yes = Ja
 answer-no = Nej
-answer-required = Vi har brug for et svar på dette spørgsmål. Du kan også springe det over nu og svare på det senere.
+answer-required = Vi har brug for et svar på dette spørgsmål, før du går videre.
 ## Rating and slider
 slider-not-set = Tryk på linjen for at vælge dit svar.
 slider-value = Dit svar: { $value }
@@ -201,3 +201,17 @@ staff-upload-status = Upload: { $pending } venter{ $failing ->
 staff-upload-unauthorized = En modtager afviser kioskens adgang (token, certifikat eller adgangsnøgler): konfigurationen skal rettes.
 staff-upload-last = Sidst leveret: { $when }.
 staff-upload-never = Intet er leveret, siden kiosken startede.
+
+## Unanswered questions and "prefer not to answer"
+decline-item = Jeg vil ikke svare på det
+unanswered-title = { $count ->
+    [one] Ét spørgsmål her er ikke besvaret.
+   *[other] { $count } spørgsmål her er ikke besvaret.
+}
+unanswered-required = Nogle af dem skal besvares, før du kan gå videre.
+unanswered-optional = Du kan svare på dem nu eller gå videre uden.
+unanswered-answer = Besvar dem
+unanswered-go-on = Gå videre uden
+review-go-to-required = Skal besvares – gå til: { $question }
+review-needed-for = { $label } (bruges til { $form })
+review-ask-staff = Bed personalet om hjælp

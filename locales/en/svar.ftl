@@ -37,7 +37,7 @@ intro-start = Start
 ## Answers
 answer-yes = Yes
 answer-no = No
-answer-required = This question needs an answer. You can also skip it for now and come back to it later.
+answer-required = This question needs an answer before you go on.
 ## Rating and slider
 slider-not-set = Touch the line to choose your answer.
 slider-value = Your answer: { $value }
@@ -201,3 +201,17 @@ staff-upload-status = Upload: { $pending } waiting{ $failing ->
 staff-upload-unauthorized = An upload target refuses this kiosk's credentials (token, certificate or access keys): the configuration needs fixing.
 staff-upload-last = Last delivered: { $when }.
 staff-upload-never = Nothing delivered since the kiosk started.
+
+## Unanswered questions and "prefer not to answer"
+decline-item = I prefer not to answer
+unanswered-title = { $count ->
+    [one] One question here is not answered.
+   *[other] { $count } questions here are not answered.
+}
+unanswered-required = Some of them need an answer before you can go on.
+unanswered-optional = You can answer them now, or go on without.
+unanswered-answer = Answer them
+unanswered-go-on = Go on without
+review-go-to-required = Needs an answer – go to: { $question }
+review-needed-for = { $label } (needed for { $form })
+review-ask-staff = Ask the staff for help

@@ -37,7 +37,7 @@ intro-start = Start
 ## Answers
 answer-yes = Ja
 answer-no = Nei
-answer-required = Vi trenger et svar på dette spørsmålet. Du kan også hoppe over det nå og svare på det senere.
+answer-required = Vi trenger et svar på dette spørsmålet før du går videre.
 ## Rating and slider
 slider-not-set = Trykk på linjen for å velge svaret ditt.
 slider-value = Svaret ditt: { $value }
@@ -201,3 +201,17 @@ staff-upload-status = Opplasting: { $pending } venter{ $failing ->
 staff-upload-unauthorized = Et mottak avviser kioskens tilgang (token, sertifikat eller tilgangsnøkler): konfigurasjonen må rettes.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert siden kiosken startet.
+
+## Unanswered questions and "prefer not to answer"
+decline-item = Jeg vil ikke svare på dette
+unanswered-title = { $count ->
+    [one] Ett spørsmål her er ikke besvart.
+   *[other] { $count } spørsmål her er ikke besvart.
+}
+unanswered-required = Noen av dem må besvares før du kan gå videre.
+unanswered-optional = Du kan svare på dem nå, eller gå videre uten.
+unanswered-answer = Svar på dem
+unanswered-go-on = Gå videre uten
+review-go-to-required = Må besvares – gå til: { $question }
+review-needed-for = { $label } (trengs for { $form })
+review-ask-staff = Be de ansatte om hjelp

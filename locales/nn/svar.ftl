@@ -37,7 +37,7 @@ intro-start = Start
 ## Answers
 answer-yes = Ja
 answer-no = Nei
-answer-required = Vi treng eit svar på dette spørsmålet. Du kan òg hoppe over det no og svare på det seinare.
+answer-required = Vi treng eit svar på dette spørsmålet før du går vidare.
 ## Rating and slider
 slider-not-set = Trykk på linja for å velje svaret ditt.
 slider-value = Svaret ditt: { $value }
@@ -201,3 +201,17 @@ staff-upload-status = Opplasting: { $pending } ventar{ $failing ->
 staff-upload-unauthorized = Eit mottak avviser tilgangen til kiosken (token, sertifikat eller tilgangsnøklar): konfigurasjonen må rettast.
 staff-upload-last = Sist levert: { $when }.
 staff-upload-never = Ingenting er levert sidan kiosken starta.
+
+## Unanswered questions and "prefer not to answer"
+decline-item = Eg vil ikkje svare på dette
+unanswered-title = { $count ->
+    [one] Eitt spørsmål her er ikkje svara på.
+   *[other] { $count } spørsmål her er ikkje svara på.
+}
+unanswered-required = Nokre av dei må du svare på før du kan gå vidare.
+unanswered-optional = Du kan svare på dei no, eller gå vidare utan.
+unanswered-answer = Svar på dei
+unanswered-go-on = Gå vidare utan
+review-go-to-required = Må svarast på – gå til: { $question }
+review-needed-for = { $label } (trengst for { $form })
+review-ask-staff = Be dei tilsette om hjelp

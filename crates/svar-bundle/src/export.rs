@@ -128,6 +128,11 @@ pub enum ExportError {
     },
 }
 
+/// The codebook note of every item column: the codes of a question without an answer.
+pub const MISSING_NOTE: &str = "no answer: declined (the patient chose \"I prefer not to answer\"), \
+    unanswered (shown and left), not_reached (the session ended first), not_shown (hidden by a \
+    condition); empty in bundles from before these codes";
+
 /// The codebook note of signature columns.
 pub const SIGNATURE_NOTE: &str =
     "the number of strokes drawn; the strokes themselves are only in the JSONL export";
@@ -488,7 +493,11 @@ impl Source {
     fn cell(&self, b: &Bundle, record: &FormRecord) -> String {
         match self {
             Source::Meta(m) => m.cell(b, record),
-            Source::Item(id) => record.answers.get(id).map(answer_cell).unwrap_or_default(),
+            // A question without an answer says why, in the words of the bundle's `missing`.
+            Source::Item(id) => match record.answers.get(id) {
+                Some(answer) => answer_cell(answer),
+                None => record.missing.get(id).map(serde_name).unwrap_or_default(),
+            },
             Source::Score(id) => record
                 .scores
                 .get(id)
@@ -647,6 +656,11 @@ impl FormTable<'_> {
             Source::Item(id) => match form.and_then(|f| f.item_ix(id).map(|ix| f.item(ix))) {
                 Some(item) => {
                     let (values, notes) = item_values(item);
+                    let notes = [notes.as_str(), MISSING_NOTE]
+                        .into_iter()
+                        .filter(|n| !n.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     (item.kind.type_name().into(), en(&item.text), values, notes)
                 }
                 None => (

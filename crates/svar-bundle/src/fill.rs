@@ -184,7 +184,7 @@ fn answers_not_kept(session: &Session, answers: &Value) -> Vec<(String, String)>
         for (id, _) in given.iter().filter(|(_, v)| !v.is_null()) {
             if form
                 .item_ix(id)
-                .is_some_and(|item| session.answers(ix).get(item).is_none())
+                .is_some_and(|item| session.answers(ix).response(item).is_none())
             {
                 hidden.push((form.id.to_string(), id.clone()));
             }

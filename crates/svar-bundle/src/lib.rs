@@ -21,6 +21,7 @@ use svar_forms::answer::Answer;
 use svar_forms::battery::{BatteryForm, Timepoint};
 use svar_forms::form::{ItemIx, Severity};
 use svar_forms::score::{self, number_json};
+pub use svar_forms::session::ItemState;
 use svar_forms::session::Session;
 use svar_forms::text::Lang;
 use uuid::Uuid;
@@ -79,8 +80,12 @@ pub struct FormRecord {
     pub sha256: String,
     /// Item id to answer, exactly as in a `svar score` answers file.
     pub answers: BTreeMap<String, Value>,
-    /// Item id to the time its answer was (last) given.
+    /// Item id to the time its answer (or decline) was (last) given.
     pub answered_at: BTreeMap<String, Timestamp>,
+    /// Item id to why it has no answer, for every question without one: declined, unanswered
+    /// (shown and left), not reached, or not shown (hidden by a condition).
+    #[serde(default)]
+    pub missing: BTreeMap<String, ItemState>,
     /// Score id to result.
     pub scores: BTreeMap<String, ScoreRecord>,
     /// Flags raised, in the form's order.
@@ -174,6 +179,8 @@ pub fn answer_to_json(answer: &Answer) -> Value {
                     .collect::<Value>()
             })
             .collect(),
+        // Only the store keeps a decline as an answer; a bundle lists it under `missing`.
+        Answer::Declined => Answer::declined_json(),
     }
 }
 
@@ -368,12 +375,20 @@ fn form_record(
     answers.drop_hidden(form);
     let mut answer_json = BTreeMap::new();
     let mut answered_at = BTreeMap::new();
+    let mut missing = BTreeMap::new();
+    let states = session.item_states(ix);
     for (i, item) in form.items.iter().enumerate() {
+        // `get` leaves out declines: `answers` stays an answers file that scores as the kiosk did.
         if let Some(answer) = answers.get(ItemIx(i)) {
             answer_json.insert(item.id.to_string(), answer_to_json(answer));
-            if let Some(at) = times.get(ix, ItemIx(i)) {
-                answered_at.insert(item.id.to_string(), at);
-            }
+        }
+        if answers.response(ItemIx(i)).is_some()
+            && let Some(at) = times.get(ix, ItemIx(i))
+        {
+            answered_at.insert(item.id.to_string(), at);
+        }
+        if let Some(state) = states[i].filter(|s| *s != ItemState::Answered) {
+            missing.insert(item.id.to_string(), state);
         }
     }
     let report = score::score(form, &answers, &member.overrides);
@@ -383,6 +398,7 @@ fn form_record(
         sha256,
         answers: answer_json,
         answered_at,
+        missing,
         scores: report
             .scores
             .iter()
@@ -459,6 +475,7 @@ mod tests {
                 sha256: "00".into(),
                 answers: [("q".to_owned(), json!(2))].into(),
                 answered_at: [("q".to_owned(), Timestamp::now())].into(),
+                missing: [("r".to_owned(), ItemState::Declined)].into(),
                 scores: [(
                     "s".to_owned(),
                     ScoreRecord {

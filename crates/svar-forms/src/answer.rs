@@ -81,6 +81,9 @@ pub enum Answer {
     Regions(Vec<String>),
     /// signature: strokes of points, each coordinate 0–1.
     Strokes(Vec<Vec<[f64; 2]>>),
+    /// "I prefer not to answer", where the item allows it: an explicit response that counts as
+    /// answered for `required`, is missing for scoring, and is unanswered for conditions.
+    Declined,
 }
 
 impl fmt::Debug for Answer {
@@ -93,6 +96,7 @@ impl fmt::Debug for Answer {
             Answer::Date(_) => "Date",
             Answer::Regions(_) => "Regions",
             Answer::Strokes(_) => "Strokes",
+            Answer::Declined => "Declined",
         };
         write!(f, "Answer::{kind}(***)")
     }
@@ -120,7 +124,13 @@ impl Answer {
             }
             Answer::Regions(regions) => regions.zeroize(),
             Answer::Strokes(strokes) => strokes.zeroize(),
+            Answer::Declined => {}
         }
+    }
+
+    /// The JSON an answers file gives for "I prefer not to answer".
+    pub fn declined_json() -> Value {
+        serde_json::json!({ "declined": true })
     }
 
     /// The answer as one number (dates as day numbers), for comparisons and scoring.
@@ -197,6 +207,12 @@ pub enum AnswerProblem {
     /// Signature point outside 0–1.
     #[error("signature points must be [x, y] pairs between 0 and 1")]
     BadStroke,
+    /// "Prefer not to answer" given to an item that does not offer it.
+    #[error("this item does not allow \"prefer not to answer\" (`allow_decline` is not set)")]
+    DeclineNotAllowed,
+    /// An exclusive option ("None of these") chosen together with others.
+    #[error("an exclusive option is chosen together with other options")]
+    ExclusiveWithOthers,
 }
 
 /// An answer problem with the item it is about.
@@ -228,6 +244,8 @@ impl Item {
         };
         match (&self.kind, answer) {
             (ItemKind::Info { .. }, _) => Err(AnswerProblem::NotAnswerable),
+            (_, Answer::Declined) if self.allow_decline => Ok(()),
+            (_, Answer::Declined) => Err(AnswerProblem::DeclineNotAllowed),
             (ItemKind::SingleChoice { options, .. }, Answer::Number(v)) => options
                 .iter()
                 .any(|c| c.value == *v)
@@ -237,6 +255,10 @@ impl Item {
             (ItemKind::MultipleChoice { options, .. }, Answer::Choices(vs)) => {
                 if !vs.iter().all(|v| options.iter().any(|c| c.value == *v)) {
                     return Err(AnswerProblem::NotAnOption);
+                }
+                let exclusive = options.iter().any(|c| c.exclusive && vs.contains(&c.value));
+                if exclusive && vs.len() > 1 {
+                    return Err(AnswerProblem::ExclusiveWithOthers);
                 }
                 no_repeats(vs)
             }
@@ -321,6 +343,11 @@ impl Item {
             item_type: self.kind.type_name(),
             expected,
         };
+        if value.get("declined") == Some(&Value::Bool(true)) {
+            let answer = Answer::Declined;
+            self.check(&answer)?;
+            return Ok(answer);
+        }
         let answer = match &self.kind {
             ItemKind::Info { .. } => return Err(AnswerProblem::NotAnswerable),
             ItemKind::SingleChoice { .. }
@@ -411,6 +438,15 @@ impl fmt::Debug for Answers {
         f.debug_struct("Answers")
             .field("items", &self.0.len())
             .field("answered", &self.0.iter().flatten().count())
+            .field(
+                "declined",
+                &self
+                    .0
+                    .iter()
+                    .flatten()
+                    .filter(|a| **a == Answer::Declined)
+                    .count(),
+            )
             .finish()
     }
 }
@@ -421,9 +457,21 @@ impl Answers {
         Answers(vec![None; form.items.len()])
     }
 
-    /// The answer to an item.
+    /// The answer to an item, for scoring and conditions: `None` when unanswered or declined
+    /// ("prefer not to answer" is missing data).
     pub fn get(&self, item: ItemIx) -> Option<&Answer> {
+        self.response(item).filter(|a| **a != Answer::Declined)
+    }
+
+    /// The patient's response to an item, [`Answer::Declined`] included: what the screen shows,
+    /// what the store keeps, and what `required` asks for.
+    pub fn response(&self, item: ItemIx) -> Option<&Answer> {
         self.0.get(item.0).and_then(Option::as_ref)
+    }
+
+    /// Whether the patient declined to answer an item.
+    pub fn declined(&self, item: ItemIx) -> bool {
+        self.response(item) == Some(&Answer::Declined)
     }
 
     /// Sets or clears an answer after checking it against the item.

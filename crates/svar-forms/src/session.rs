@@ -75,6 +75,35 @@ pub struct Missing {
     pub item: ItemIx,
 }
 
+/// A visible question without a response (neither answered nor declined), for the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unanswered {
+    /// The form.
+    pub form: usize,
+    /// The item.
+    pub item: ItemIx,
+    /// Whether the patient must answer it before finishing.
+    pub required: bool,
+    /// The form's scores that read it (a missing answer may leave them without a value).
+    pub scores: Vec<crate::form::ScoreIx>,
+}
+
+/// What became of one item of a form, as a sealed bundle records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    /// Answered.
+    Answered,
+    /// The patient chose "I prefer not to answer".
+    Declined,
+    /// Shown to the patient (on a screen they reached) and left without an answer.
+    Unanswered,
+    /// Would have been shown, but the session ended before the patient reached it.
+    NotReached,
+    /// Hidden by a condition on the other answers.
+    NotShown,
+}
+
 /// Progress for the header.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
@@ -84,9 +113,14 @@ pub struct Progress {
     pub forms: usize,
     /// Number of the first question on the screen within its form, from 1.
     pub question: usize,
+    /// Number of the last question on the screen within its form (as `question` for a
+    /// screen of one).
+    pub last_question: usize,
     /// Visible questions in the form.
     pub questions: usize,
-    /// Share of the whole battery's visible questions before this screen, 0–1.
+    /// Share of the whole battery's visible questions that are behind the patient: on screens
+    /// before this one, or answered (or declined) here and after, 0–1. It moves with each
+    /// answer, and a condition that shows more questions moves it back by those alone.
     pub fraction: f32,
 }
 
@@ -98,6 +132,9 @@ pub struct Session {
     lang: Lang,
     answers: Vec<Answers>,
     position: Position,
+    /// The furthest position reached, as (form, screen + 1; 0 for the intro); past the last
+    /// form for the review. Items beyond it were not reached.
+    furthest: (usize, usize),
 }
 
 impl std::fmt::Debug for Session {
@@ -124,7 +161,19 @@ impl Session {
             lang,
             answers,
             position: Position::Intro { form: 0 },
+            furthest: (0, 0),
         }
+    }
+
+    /// Sets the position and remembers how far the patient has come.
+    fn go(&mut self, position: Position) {
+        self.position = position;
+        let key = match position {
+            Position::Intro { form } => (form, 0),
+            Position::Screen { form, screen } => (form, screen + 1),
+            Position::Review | Position::Finish | Position::Done => (self.battery.forms.len(), 0),
+        };
+        self.furthest = self.furthest.max(key);
     }
 
     /// The battery.
@@ -216,7 +265,7 @@ impl Session {
                 .position(|s| s.items.contains(&first))
                 .or_else(|| screens.iter().position(|s| s.page >= page));
             if let Some(screen) = found {
-                self.position = Position::Screen { form: f_ix, screen };
+                self.go(Position::Screen { form: f_ix, screen });
             }
         }
         if cleared {
@@ -226,8 +275,9 @@ impl Session {
         }
     }
 
-    /// The required questions of the current screen that have no answer yet (none off a
-    /// question screen): what moving forward now would skip.
+    /// The questions of the current screen without a response (neither answered nor declined),
+    /// required or not, in screen order (none off a question screen): what moving forward now
+    /// would leave behind.
     pub fn unanswered_here(&self) -> Vec<ItemIx> {
         match self.current_screen() {
             Some((form, screen)) => screen
@@ -235,16 +285,29 @@ impl Session {
                 .iter()
                 .copied()
                 .filter(|ix| {
-                    self.form(form).item(*ix).required && self.answers[form].get(*ix).is_none()
+                    !matches!(self.form(form).item(*ix).kind, ItemKind::Info { .. })
+                        && self.answers[form].response(*ix).is_none()
                 })
                 .collect(),
             None => Vec::new(),
         }
     }
 
+    /// The required questions of the current screen without a response.
+    pub fn required_unanswered_here(&self) -> Vec<ItemIx> {
+        let form = match self.position {
+            Position::Screen { form, .. } => form,
+            _ => return Vec::new(),
+        };
+        self.unanswered_here()
+            .into_iter()
+            .filter(|ix| self.form(form).item(*ix).required)
+            .collect()
+    }
+
     /// Moves forward: intro → first screen → … → next form → review.
     pub fn forward(&mut self) -> Nav {
-        let skipped = self.unanswered_here();
+        let skipped = self.required_unanswered_here();
         let target = match self.position {
             Position::Intro { form } => self.first_screen_from(form),
             Position::Screen { form, screen } => {
@@ -264,7 +327,7 @@ impl Session {
             }
             Position::Finish | Position::Done => return Nav::Stayed,
         };
-        self.position = target;
+        self.go(target);
         if skipped.is_empty() {
             Nav::Moved(target)
         } else {
@@ -285,7 +348,7 @@ impl Session {
             Position::Review => self.last_screen_before(self.battery.forms.len()),
             Position::Finish => Position::Review,
         };
-        self.position = target;
+        self.go(target);
         Nav::Moved(target)
     }
 
@@ -299,13 +362,73 @@ impl Session {
                     .iter()
                     .enumerate()
                     .filter(move |(i, item)| {
-                        item.required && visible[*i] && self.answers[form].get(ItemIx(*i)).is_none()
+                        item.required
+                            && visible[*i]
+                            && self.answers[form].response(ItemIx(*i)).is_none()
                     })
                     .map(move |(i, _)| Missing {
                         form,
                         item: ItemIx(i),
                     })
                     .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Every visible question without a response, in battery order, with whether it is
+    /// required and which scores read it: what the review lists.
+    pub fn unanswered(&self) -> Vec<Unanswered> {
+        let mut list = Vec::new();
+        for form in 0..self.battery.forms.len() {
+            let f = self.form(form);
+            let visible = self.answers[form].visible(f);
+            for (i, item) in f.items.iter().enumerate() {
+                let ix = ItemIx(i);
+                if visible[i]
+                    && !matches!(item.kind, ItemKind::Info { .. })
+                    && self.answers[form].response(ix).is_none()
+                {
+                    list.push(Unanswered {
+                        form,
+                        item: ix,
+                        required: item.required,
+                        scores: (0..f.scores.len())
+                            .map(crate::form::ScoreIx)
+                            .filter(|s| f.scores[s.0].reads(ix))
+                            .collect(),
+                    });
+                }
+            }
+        }
+        list
+    }
+
+    /// What became of each item of a form (`None` for information items): answered, declined,
+    /// shown and left, not reached, or hidden by a condition.
+    pub fn item_states(&self, form: usize) -> Vec<Option<ItemState>> {
+        let f = self.form(form);
+        let answers = &self.answers[form];
+        let visible = answers.visible(f);
+        let screens = self.screens(form);
+        let reached = |ix: ItemIx| {
+            let screen = screens.iter().position(|s| s.items.contains(&ix));
+            screen.is_some_and(|s| (form, s + 1) <= self.furthest)
+        };
+        f.items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let ix = ItemIx(i);
+                if matches!(item.kind, ItemKind::Info { .. }) {
+                    return None;
+                }
+                Some(match answers.response(ix) {
+                    Some(Answer::Declined) => ItemState::Declined,
+                    Some(_) => ItemState::Answered,
+                    None if !visible[i] => ItemState::NotShown,
+                    None if reached(ix) => ItemState::Unanswered,
+                    None => ItemState::NotReached,
+                })
             })
             .collect()
     }
@@ -318,7 +441,7 @@ impl Session {
             .position(|s| s.items.contains(&item))
         {
             Some(screen) => {
-                self.position = Position::Screen { form, screen };
+                self.go(Position::Screen { form, screen });
                 Nav::Moved(self.position)
             }
             None => Nav::Stayed,
@@ -330,7 +453,7 @@ impl Session {
     /// introduction; a finished session goes to the review. Returns where the patient is.
     pub fn resume_at(&mut self, position: Position) -> Position {
         let forms = self.battery.forms.len();
-        self.position = match position {
+        let resumed = match position {
             Position::Intro { form } if form < forms => position,
             Position::Screen { form, screen } if form < forms => {
                 if screen < self.screens(form).len() {
@@ -342,6 +465,7 @@ impl Session {
             Position::Intro { .. } | Position::Screen { .. } => Position::Intro { form: 0 },
             Position::Review | Position::Finish | Position::Done => Position::Review,
         };
+        self.go(resumed);
         self.position
     }
 
@@ -355,7 +479,7 @@ impl Session {
 
     /// Goes to the review screen.
     pub fn review(&mut self) -> Nav {
-        self.position = Position::Review;
+        self.go(Position::Review);
         Nav::Moved(Position::Review)
     }
 
@@ -363,7 +487,7 @@ impl Session {
     pub fn request_finish(&mut self) -> Result<(), Vec<Missing>> {
         let missing = self.missing();
         if missing.is_empty() {
-            self.position = Position::Finish;
+            self.go(Position::Finish);
             Ok(())
         } else {
             Err(missing)
@@ -373,7 +497,7 @@ impl Session {
     /// Confirms the finish and scores every form with the battery's cut-offs.
     pub fn confirm_finish(&mut self) -> Result<Vec<Report>, Vec<Missing>> {
         self.request_finish()?;
-        self.position = Position::Done;
+        self.go(Position::Done);
         Ok(self
             .battery
             .forms
@@ -386,40 +510,66 @@ impl Session {
     /// Progress for the header. Information screens are not counted as questions.
     pub fn progress(&self) -> Progress {
         let forms = self.battery.forms.len();
-        let per_form: Vec<Vec<usize>> = (0..forms)
+        // Per form, per visible screen: its questions, and how many of them have a response.
+        let per_form: Vec<Vec<(usize, usize)>> = (0..forms)
             .map(|f| {
                 let form = self.form(f);
                 self.screens(f)
                     .iter()
                     .map(|s| {
-                        s.items
+                        let questions = s
+                            .items
                             .iter()
-                            .filter(|ix| !matches!(form.item(**ix).kind, ItemKind::Info { .. }))
-                            .count()
+                            .filter(|ix| !matches!(form.item(**ix).kind, ItemKind::Info { .. }));
+                        let responded = questions
+                            .clone()
+                            .filter(|ix| self.answers[f].response(**ix).is_some())
+                            .count();
+                        (questions.count(), responded)
                     })
                     .collect()
             })
             .collect();
-        let total: usize = per_form.iter().flatten().sum();
+        let total: usize = per_form.iter().flatten().map(|c| c.0).sum();
         let (form, screen) = match self.position {
             Position::Intro { form } => (form, 0),
             Position::Screen { form, screen } => (form, screen),
             Position::Review | Position::Finish | Position::Done => (forms, 0),
         };
+        let behind: usize = per_form
+            .iter()
+            .enumerate()
+            .flat_map(|(f, screens)| {
+                screens.iter().enumerate().map(
+                    move |(sc, c)| {
+                        if (f, sc) < (form, screen) { c.0 } else { c.1 }
+                    },
+                )
+            })
+            .sum();
         let before_in_form: usize = per_form
             .get(form)
-            .map_or(0, |c| c.iter().take(screen).sum());
-        let before = per_form.iter().take(form).flatten().sum::<usize>() + before_in_form;
+            .map_or(0, |c| c.iter().take(screen).map(|c| c.0).sum());
+        let here = match self.position {
+            Position::Screen { .. } => per_form
+                .get(form)
+                .and_then(|c| c.get(screen))
+                .map_or(0, |c| c.0),
+            _ => 0,
+        };
         let form = form.min(forms.saturating_sub(1));
         Progress {
             form: form + 1,
             forms,
             question: before_in_form + 1,
-            questions: per_form.get(form).map_or(0, |c| c.iter().sum()),
+            last_question: before_in_form + here.max(1),
+            questions: per_form
+                .get(form)
+                .map_or(0, |c| c.iter().map(|c| c.0).sum()),
             fraction: if total == 0 {
                 1.0
             } else {
-                before as f32 / total as f32
+                behind as f32 / total as f32
             },
         }
     }

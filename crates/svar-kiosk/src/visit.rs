@@ -533,7 +533,7 @@ fn summary(bundle: &Bundle) -> Value {
 fn current(session: &Session, form: usize) -> Vec<Option<Answer>> {
     let items = session.form(form).items.len();
     (0..items)
-        .map(|i| session.answers(form).get(ItemIx(i)).cloned())
+        .map(|i| session.answers(form).response(ItemIx(i)).cloned())
         .collect()
 }
 

@@ -118,8 +118,11 @@ pub struct Item {
     pub text: Text,
     /// Extra help.
     pub help: Option<Text>,
-    /// Whether an answer is required (never for info items).
+    /// Whether an answer is required (never for info items). A decline, where allowed, is an
+    /// answer.
     pub required: bool,
+    /// Whether "I prefer not to answer" is offered (never for info items).
+    pub allow_decline: bool,
     /// Shown only while this holds.
     pub show_if: Option<Condition>,
     /// Type and type-specific settings.
@@ -158,6 +161,27 @@ pub struct Choice {
     pub value: f64,
     /// Label.
     pub label: Text,
+    /// Choosing it clears the other options, and choosing another clears it (multiple choice).
+    pub exclusive: bool,
+}
+
+/// The options chosen after tapping `value` of a multiple-choice item with `chosen`, in the
+/// options' order (so answers read the same however they were tapped): the tapped option goes
+/// in or out, and an exclusive option ("None of these") and the others never stand together.
+pub fn toggle_choice(options: &[Choice], chosen: &[f64], value: f64) -> Vec<f64> {
+    let tapped = options.iter().find(|c| c.value == value);
+    let tapped_exclusive = tapped.is_some_and(|c| c.exclusive);
+    options
+        .iter()
+        .filter(|c| {
+            if c.value == value {
+                !chosen.contains(&value)
+            } else {
+                chosen.contains(&c.value) && !tapped_exclusive && !(c.exclusive && tapped.is_some())
+            }
+        })
+        .map(|c| c.value)
+        .collect()
 }
 
 /// End-point texts of a rating or slider.
@@ -381,6 +405,25 @@ pub struct Score {
     pub whole: bool,
 }
 
+impl Score {
+    /// Whether the score reads the answer to `item` directly (not through another score).
+    pub fn reads(&self, item: ItemIx) -> bool {
+        match &self.rule {
+            ScoreRule::Aggregate { items, .. } => items.iter().any(|si| si.item == item),
+            ScoreRule::Expression(expr) => {
+                let mut found = false;
+                expr.for_each_ref(&mut |r| found |= *r == Operand::Item(item));
+                found
+            }
+            ScoreRule::Condition(c) => {
+                let mut found = false;
+                c.for_each_item(&mut |ix| found |= ix == item);
+                found
+            }
+        }
+    }
+}
+
 /// How a score is computed.
 #[derive(Debug, Clone)]
 pub enum ScoreRule {
@@ -496,4 +539,45 @@ pub struct Flag {
     pub severity: Severity,
     /// Raised while this holds.
     pub when: Condition,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Vec<Choice> {
+        let choice = |value, exclusive| Choice {
+            value,
+            label: Text::new([(crate::text::Lang::Nb, "x".to_owned())].into()),
+            exclusive,
+        };
+        vec![choice(1.0, false), choice(2.0, false), choice(0.0, true)]
+    }
+
+    #[test]
+    fn an_exclusive_option_and_the_others_never_stand_together() {
+        let o = options();
+        assert_eq!(toggle_choice(&o, &[], 2.0), vec![2.0]);
+        assert_eq!(
+            toggle_choice(&o, &[2.0], 1.0),
+            vec![1.0, 2.0],
+            "options' order"
+        );
+        assert_eq!(
+            toggle_choice(&o, &[1.0, 2.0], 0.0),
+            vec![0.0],
+            "none clears the others"
+        );
+        assert_eq!(
+            toggle_choice(&o, &[0.0], 1.0),
+            vec![1.0],
+            "another clears none"
+        );
+        assert_eq!(
+            toggle_choice(&o, &[0.0], 0.0),
+            Vec::<f64>::new(),
+            "none taps off"
+        );
+        assert_eq!(toggle_choice(&o, &[1.0, 2.0], 2.0), vec![1.0]);
+    }
 }

@@ -42,6 +42,10 @@ pub struct RawForm {
     /// When true, every answerable item is required unless it says `"required": false`.
     #[serde(default)]
     pub required_by_default: bool,
+    /// When true, every answerable item offers "I prefer not to answer" unless it says
+    /// `"allow_decline": false`.
+    #[serde(default)]
+    pub allow_decline: bool,
     /// Milliseconds a chosen answer stays visible before a screen with one single-choice, yes/no
     /// or rating question moves on by itself (default 700); 0 turns moving on by itself off.
     #[serde(default)]
@@ -85,6 +89,10 @@ pub struct RawOption {
     pub value: f64,
     /// The option's label.
     pub label: RawText,
+    /// multiple_choice: choosing this option ("None of these") clears the others, and
+    /// choosing another clears it.
+    #[serde(default)]
+    pub exclusive: bool,
 }
 
 /// How a page's items are shown.
@@ -203,6 +211,10 @@ pub struct RawItem {
     /// Whether the patient must answer.
     #[serde(default)]
     pub required: Option<bool>,
+    /// Whether the patient may answer "I prefer not to answer" (default: the form's
+    /// `allow_decline`).
+    #[serde(default)]
+    pub allow_decline: Option<bool>,
     /// Show the item only while this holds.
     #[serde(default)]
     pub show_if: Option<RawCondition>,

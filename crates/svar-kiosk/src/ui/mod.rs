@@ -144,6 +144,13 @@ pub enum Intent {
     ConfirmFinish,
     /// "No, go back".
     CancelFinish,
+    /// "Answer them" on the unanswered-questions prompt: back to the first of them.
+    AnswerThem,
+    /// "Go on without" on the unanswered-questions prompt (optional questions only).
+    GoOnWithout,
+    /// "Ask the staff for help" on the review: the visit waits in the store for staff, who
+    /// resume or end it behind their PIN.
+    AskStaff,
     /// "Yes, I am still here".
     StillHere,
     /// Something on a staff screen.
@@ -364,6 +371,7 @@ impl Kiosk {
             Intent::ToggleContrast => self.look.high_contrast = !self.look.high_contrast,
             Intent::ConfirmFinish => self.confirm_finish(now),
             Intent::StillHere => self.idle.touch(now),
+            Intent::AskStaff => self.ask_staff(),
             Intent::Staff(intent) => self.staff_intent(intent, now),
             patient => {
                 if let Screen::Patient(p) = &mut self.screen {
@@ -420,6 +428,21 @@ impl Kiosk {
         self.look = Look::new(visit.session().lang());
         self.screen = Screen::Patient(Box::new(PatientScreen::new(visit, step)));
         self.idle.touch(now);
+    }
+
+    /// The patient asks for staff: once every answer is in the store, the visit leaves the
+    /// screen (it waits there as interrupted, for staff to resume or end) and the PIN pad
+    /// shows. With answers not yet saved the patient stays, and the screen says why.
+    fn ask_staff(&mut self) {
+        let Screen::Patient(p) = &mut self.screen else {
+            return;
+        };
+        if !p.visit.save(&mut self.records.store) {
+            return;
+        }
+        self.screen = Screen::Pin(staff::PinPad::default());
+        self.look = Look::new(self.config.default_lang);
+        self.refresh_waiting();
     }
 
     fn confirm_finish(&mut self, now: f64) {

@@ -100,7 +100,32 @@ impl PatientScreen {
     pub(super) fn apply(&mut self, intent: Intent, store: &mut Store, texts: Texts, now: f64) {
         match intent {
             Intent::OpenLanguages => self.picker_open = true,
-            Intent::Next => self.next(store),
+            Intent::Next => self.next(store, now),
+            Intent::AnswerThem => {
+                if let Some(prompt) = self.scratch.prompt.filter(|p| p.ready(now)) {
+                    self.scratch.prompt = None;
+                    let left = self.session().unanswered_here();
+                    let one_question = self
+                        .session()
+                        .current_screen()
+                        .is_some_and(|(_, sc)| sc.items.len() == 1);
+                    self.scratch.nudged = prompt.required;
+                    // On a screen of one question the message under it says what is needed;
+                    // on a longer one the first question left comes into view.
+                    self.scratch.reveal_nudge = prompt.required && one_question;
+                    self.scratch.reveal = (!one_question).then(|| left.first().copied()).flatten();
+                }
+            }
+            Intent::GoOnWithout => {
+                if self
+                    .scratch
+                    .prompt
+                    .is_some_and(|p| p.ready(now) && !p.required)
+                {
+                    self.scratch.prompt = None;
+                    self.forward(store);
+                }
+            }
             Intent::Back => {
                 self.scratch.advance_at = None;
                 if self.visit.back(store) == Nav::Stayed
@@ -119,6 +144,10 @@ impl PatientScreen {
                 if self.visit.answer(store, form, item, answer) == AnswerOutcome::Accepted {
                     self.scratch.nudged = false;
                     self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
+                    // On a screen of several questions the next unanswered one comes into view.
+                    let left = self.session().unanswered_here();
+                    self.scratch.reveal =
+                        left.iter().find(|ix| **ix > item).or(left.first()).copied();
                 }
             }
             Intent::Keypad(form, item, key) => self.keypad(store, texts, form, item, key),
@@ -172,20 +201,36 @@ impl PatientScreen {
             | Intent::CycleTextSize
             | Intent::ToggleContrast
             | Intent::ConfirmFinish
+            | Intent::AskStaff
             | Intent::StillHere
             | Intent::Staff(_) => {}
         }
     }
 
-    fn next(&mut self, store: &mut Store) {
+    /// Next: on, unless questions here have no response. Then a prompt says how many, once;
+    /// taps on Next while it shows (or after "Answer them" with required ones left) do nothing
+    /// but bring the explanation into view, so a required question is never skipped.
+    fn next(&mut self, store: &mut Store, now: f64) {
         self.scratch.advance_at = None;
-        // The first tap on Next explains; the second moves on (the review asks again).
-        if !self.session().unanswered_here().is_empty() && !self.scratch.nudged {
-            self.scratch.nudged = true;
-            self.scratch.reveal_nudge = true;
+        if self.scratch.prompt.is_some() {
             return;
         }
-        self.forward(store);
+        let left = self.session().unanswered_here();
+        if left.is_empty() {
+            self.forward(store);
+            return;
+        }
+        let required = !self.session().required_unanswered_here().is_empty();
+        if self.scratch.nudged && required {
+            self.scratch.reveal_nudge = true;
+            self.scratch.reveal = left.first().copied();
+            return;
+        }
+        self.scratch.prompt = Some(Prompt {
+            count: left.len(),
+            required,
+            since: now,
+        });
     }
 
     fn keypad(
@@ -240,6 +285,32 @@ pub struct Scratch {
     pub reveal_nudge: bool,
     /// Clock time at which a single-choice screen moves on by itself.
     pub advance_at: Option<f64>,
+    /// The unanswered-questions prompt, while it shows.
+    pub prompt: Option<Prompt>,
+    /// An item to bring into view on the next frame (the next unanswered one of a grid).
+    pub reveal: Option<ItemIx>,
+}
+
+/// The prompt Next opens on a screen with questions left without a response.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prompt {
+    /// How many.
+    pub count: usize,
+    /// Whether some of them are required (then there is no going on without).
+    pub required: bool,
+    /// When it opened: its buttons take taps only after [`Prompt::READ_SECONDS`], so quick
+    /// taps on Next cannot tap through it unread.
+    pub since: f64,
+}
+
+impl Prompt {
+    /// Seconds the prompt shows before its buttons take a tap.
+    pub const READ_SECONDS: f64 = 1.0;
+
+    /// Whether its buttons take taps at `now`.
+    pub fn ready(&self, now: f64) -> bool {
+        now >= self.since + Self::READ_SECONDS
+    }
 }
 
 impl std::fmt::Debug for Scratch {
@@ -254,6 +325,8 @@ impl std::fmt::Debug for Scratch {
             .field("nudged", &self.nudged)
             .field("reveal_nudge", &self.reveal_nudge)
             .field("advance_at", &self.advance_at)
+            .field("prompt", &self.prompt)
+            .field("reveal", &self.reveal)
             .finish()
     }
 }

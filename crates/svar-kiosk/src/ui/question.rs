@@ -51,7 +51,12 @@ pub(super) fn question_ui(
                 ui.separator();
             }
         }
-        item_ui(ui, t, &mut parts, on, *ix, &mut out);
+        let drawn = ui.scope(|ui| item_ui(ui, t, &mut parts, on, *ix, &mut out));
+        if parts.scratch.reveal == Some(*ix) {
+            parts.scratch.reveal = None;
+            // Centred, so the row answered just before stays partly in view above it.
+            ui.scroll_to_rect(drawn.response.rect, Some(egui::Align::Center));
+        }
     }
     if parts.scratch.nudged {
         ui.add_space(t.gap);
@@ -396,6 +401,20 @@ fn item_ui(
                     out.push(Intent::SignatureConfirm(form_ix, ix));
                 }
             });
+        }
+    }
+    if item.allow_decline {
+        ui.add_space(t.gap * 0.5);
+        let declined = answers.declined(ix);
+        let label = k.texts.tr("decline-item");
+        let name = prefix.map(|q| format!("{q}: {label}"));
+        if Tile::new(&label, ui.available_width())
+            .name(name.as_deref())
+            .mark(super::widgets::Mark::Radio(declined))
+            .show(ui, t)
+            .clicked()
+        {
+            set(out, (!declined).then_some(Answer::Declined));
         }
     }
 }

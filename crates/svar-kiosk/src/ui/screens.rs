@@ -51,6 +51,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
                 look: k.look,
                 clinic: &k.config.clinic,
                 unsaved,
+                clock_offset: k.clock_offset,
             };
             out.extend(patient_ui(ui, t, texts, &mut k.images, bars, p));
         }
@@ -143,6 +144,8 @@ struct Bars<'a> {
     clinic: &'a str,
     /// Answers the store does not hold yet.
     unsaved: bool,
+    /// The kiosk's simulated clock offset (tests), added to egui's time.
+    clock_offset: f64,
 }
 
 /// A patient's visit: header, navigation, the screen the session is on, the language tiles.
@@ -205,6 +208,16 @@ fn patient_ui(
         (Step::Answering, Position::Done) => Vec::new(),
     });
     out.extend(shown);
+    if let Some(prompt) = p.scratch.prompt {
+        let ready = prompt.ready(ui.ctx().input(|i| i.time) + bars.clock_offset);
+        out.extend(prompt_ui(ui, t, texts, prompt, ready));
+        if !ready {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(
+                    super::patient::Prompt::READ_SECONDS,
+                ));
+        }
+    }
     if p.picker_open {
         out.extend(modal_ui(ui, t, "languages", |ui| {
             title_ui(ui, t, &texts.tr("language-title"));
@@ -212,6 +225,56 @@ fn patient_ui(
         }));
     }
     out
+}
+
+/// How many questions of the screen have no response, with "Answer them" and, when none of
+/// them is required, "Go on without". Its buttons wait until it can have been read.
+fn prompt_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    prompt: super::patient::Prompt,
+    ready: bool,
+) -> Option<Intent> {
+    modal_ui(ui, t, "unanswered", |ui| {
+        let title = texts.args(
+            "unanswered-title",
+            &[("count", Arg::Num(prompt.count as f64))],
+        );
+        title_ui(ui, t, &title);
+        let body = if prompt.required {
+            "unanswered-required"
+        } else {
+            "unanswered-optional"
+        };
+        text(ui, &texts.tr(body), t.font(t.question), t.palette.text);
+        ui.add_space(t.gap);
+        let mut tapped = None;
+        ui.add_enabled_ui(ready, |ui| {
+            let w = if prompt.required {
+                ui.available_width()
+            } else {
+                tile_width(ui, t, 2)
+            };
+            ui.horizontal(|ui| {
+                if !prompt.required
+                    && Tile::new(&texts.tr("unanswered-go-on"), w)
+                        .show(ui, t)
+                        .clicked()
+                {
+                    tapped = Some(Intent::GoOnWithout);
+                }
+                if Tile::new(&texts.tr("unanswered-answer"), w)
+                    .primary(true)
+                    .show(ui, t)
+                    .clicked()
+                {
+                    tapped = Some(Intent::AnswerThem);
+                }
+            });
+        });
+        tapped
+    })
 }
 
 /// "Are you still there?", counting down.
@@ -266,6 +329,25 @@ fn asks_something(s: &Session) -> bool {
     })
 }
 
+/// The number of the question the patient is at: on a screen of several, the first one
+/// without a response (the last when all have one), so the header moves with each answer.
+fn current_question(s: &Session, pr: svar_forms::session::Progress) -> usize {
+    let Some((form, screen)) = s.current_screen() else {
+        return pr.question;
+    };
+    let f = s.form(form);
+    let questions: Vec<_> = screen
+        .items
+        .iter()
+        .filter(|ix| !matches!(f.item(**ix).kind, ItemKind::Info { .. }))
+        .collect();
+    let at = questions
+        .iter()
+        .position(|ix| s.answers(form).response(**ix).is_none())
+        .unwrap_or(questions.len().saturating_sub(1));
+    pr.question + at
+}
+
 /// Where the patient is (or the clinic's name), and the look's buttons. `session` is given
 /// while the patient answers (not on the language screen).
 fn header_ui(
@@ -282,7 +364,7 @@ fn header_ui(
             Some((s, pr, Position::Screen { .. })) if asks_something(s) => texts.args(
                 "progress-question",
                 &[
-                    ("current", Arg::Num(pr.question as f64)),
+                    ("current", Arg::Num(current_question(s, pr) as f64)),
                     ("total", Arg::Num(pr.questions as f64)),
                 ],
             ),
@@ -495,8 +577,8 @@ fn intro_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session, form: usize) {
 
 fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Intent> {
     title_ui(ui, t, &texts.tr("review-title"));
-    let missing = s.missing();
-    if missing.is_empty() {
+    let unanswered = s.unanswered();
+    if unanswered.is_empty() {
         text(
             ui,
             &texts.tr("review-complete"),
@@ -507,20 +589,54 @@ fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Inten
     }
     let body = texts.args(
         "review-missing",
-        &[("count", Arg::Num(missing.len() as f64))],
+        &[("count", Arg::Num(unanswered.len() as f64))],
     );
     text(ui, &body, t.font(t.question), t.palette.warning);
     ui.add_space(t.gap);
     let width = ui.available_width();
     let mut tapped = None;
-    for m in missing {
-        let question = s.form(m.form).item(m.item).text.get(texts.lang);
-        let label = texts.args(
-            "review-go-to",
-            &[("question", Arg::Text(question.to_owned()))],
-        );
+    let mut part = None;
+    for u in &unanswered {
+        let form = s.form(u.form);
+        // Listed by part, under each part's title.
+        if part != Some(u.form) {
+            part = Some(u.form);
+            ui.add_space(t.gap * 0.5);
+            text(
+                ui,
+                form.title.get(texts.lang),
+                t.bold(t.body),
+                t.palette.text,
+            );
+        }
+        let question = form.item(u.item).text.get(texts.lang).to_owned();
+        let id = if u.required {
+            "review-go-to-required"
+        } else {
+            "review-go-to"
+        };
+        let mut label = texts.args(id, &[("question", Arg::Text(question))]);
+        if !u.scores.is_empty() {
+            label = texts.args(
+                "review-needed-for",
+                &[
+                    ("label", Arg::Text(label)),
+                    ("form", Arg::Text(form.title.get(texts.lang).to_owned())),
+                ],
+            );
+        }
         if Tile::new(&label, width).show(ui, t).clicked() {
-            tapped = Some(Intent::GoTo(m.form, m.item));
+            tapped = Some(Intent::GoTo(u.form, u.item));
+        }
+    }
+    // Required questions left: the patient is never trapped, staff can help.
+    if !s.missing().is_empty() {
+        ui.add_space(t.gap);
+        if Tile::new(&texts.tr("review-ask-staff"), width)
+            .show(ui, t)
+            .clicked()
+        {
+            tapped = Some(Intent::AskStaff);
         }
     }
     tapped

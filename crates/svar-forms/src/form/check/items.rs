@@ -40,6 +40,7 @@ impl Checker<'_> {
                 Choice {
                     value: o.value,
                     label: self.text(&o.label, &ptr(&at_o, "label")),
+                    exclusive: o.exclusive,
                 }
             })
             .collect()
@@ -192,6 +193,22 @@ impl Checker<'_> {
                     }
                 };
                 if t == T::SingleChoice {
+                    if options.iter().any(|o| o.exclusive) {
+                        self.f.error(
+                            ptr(
+                                at,
+                                if ri.scale.is_some() {
+                                    "scale"
+                                } else {
+                                    "options"
+                                },
+                            ),
+                            "exclusive-not-multiple",
+                            "`exclusive` marks an option of a multiple_choice item (\"None of \
+                             these\"); a single_choice item takes one option anyway, so remove \
+                             it here or give this item options of its own",
+                        );
+                    }
                     ItemKind::SingleChoice { scale, options }
                 } else {
                     ItemKind::MultipleChoice { scale, options }

@@ -428,12 +428,20 @@ impl Checker<'_> {
                         "info items take no answer, so they cannot be required",
                     );
                 }
+                if !answerable && ri.allow_decline == Some(true) {
+                    self.f.warning(
+                        ptr(&at_i, "allow_decline"),
+                        "field-not-for-type",
+                        "info items take no answer, so there is nothing to decline",
+                    );
+                }
                 items.push(Item {
                     id,
                     page: p,
                     text: self.text(&ri.text, &ptr(&at_i, "text")),
                     help: ri.help.as_ref().map(|h| self.text(h, &ptr(&at_i, "help"))),
                     required: answerable && ri.required.unwrap_or(raw.required_by_default),
+                    allow_decline: answerable && ri.allow_decline.unwrap_or(raw.allow_decline),
                     show_if: None,
                     kind,
                 });

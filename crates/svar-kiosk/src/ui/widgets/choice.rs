@@ -87,19 +87,11 @@ pub fn multiple_ui(
             .show(ui, t)
             .clicked()
         {
-            // Keep the options' order so answers read the same however they were tapped.
-            let next: Vec<f64> = options
-                .iter()
-                .map(|o| o.value)
-                .filter(|v| {
-                    if *v == option.value {
-                        !on
-                    } else {
-                        current.contains(v)
-                    }
-                })
-                .collect();
-            changed = Some(next);
+            changed = Some(svar_forms::form::toggle_choice(
+                options,
+                current,
+                option.value,
+            ));
         }
     }
     changed
