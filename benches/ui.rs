@@ -29,6 +29,7 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
         idle_warn: 90.0,
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
+        pause_seconds: 30.0 * 60.0,
         default_lang: Lang::Nb,
         staff: svar_kiosk::ui::StaffSettings::default(),
     };

@@ -26,6 +26,7 @@ fn config(battery: &str) -> Config {
         idle_warn: 90.0,
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
+        pause_seconds: 30.0 * 60.0,
         default_lang: Lang::Nb,
         staff: svar_kiosk::ui::StaffSettings {
             accounts: vec![svar_kiosk::staff::StaffAccount {
@@ -784,7 +785,7 @@ fn tapping_the_body_map_image_chooses_the_region_under_the_finger() {
 /// Taps "Åpne" on the PIN pad and waits (in real time) for the PIN check, which runs off
 /// the UI thread while the screen keeps drawing.
 fn submit_pin(h: &mut Harness<'static, KioskApp>) {
-    tap(h, "Åpne");
+    tap_message(h, "staff-pin-enter");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while h.state().kiosk.pin_checking() {
         assert!(
@@ -937,6 +938,8 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     tap(&mut h, "Gi skjermen til pasienten");
     assert_eq!(h.state().kiosk.stage(), Stage::Language);
     wait(&mut h, 121.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Paused);
+    wait(&mut h, 30.0 * 60.0);
     assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
     sign_in(&mut h);
     tap(&mut h, "Resultat fra siste økt");
@@ -998,6 +1001,7 @@ fn what_one_nurse_typed_is_gone_for_the_next_after_an_idle_time_out() {
     tap(&mut h, "Gi skjermen til pasienten");
     assert_eq!(h.state().kiosk.stage(), Stage::Language);
     wait(&mut h, 121.0);
+    wait(&mut h, 30.0 * 60.0);
     let bundles = h.files.bundles();
     assert_eq!(bundles.len(), 1);
     let bundle = h.files.open(&bundles[0]);
@@ -1296,4 +1300,112 @@ fn a_decline_is_sealed_as_declined_and_exported_with_its_code() {
     let row = rows.next().unwrap();
     let q9_column = header.iter().position(|c| *c == "q9").unwrap();
     assert_eq!(row[q9_column], "declined");
+}
+
+/// Staff start a session for the test patient and hand the screen over in `lang_name`; the
+/// patient answers up to the first screen of the HSCL-25 grid.
+fn staff_session_at_the_grid(h: &mut Harness<'static, KioskApp>, lang_name: &str) {
+    sign_in(h);
+    tap(h, "Start en økt for en pasient");
+    type_digits(h, "15057510061");
+    tap(h, "Gi skjermen til pasienten");
+    tap(h, lang_name);
+    go_to_item(h, "hscl25", "q1");
+}
+
+#[test]
+fn a_paused_staff_session_is_resumed_with_the_pin_and_another_sealed_after_the_pause() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    staff_session_at_the_grid(&mut h, "Dansk");
+    let (form, q1) = go_to_item(&mut h, "hscl25", "q1");
+    let before = position(&h);
+    let question = {
+        let s = h.state().kiosk.session().unwrap();
+        s.battery().forms[form]
+            .form
+            .item(q1)
+            .text
+            .get(Lang::Da)
+            .to_owned()
+    };
+    assert!(h.query_by_label(&question).is_some());
+    // The patient walks away: a staff session pauses instead of ending.
+    wait(&mut h, 121.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Paused);
+    assert!(h.query_by_label("Bed personalet om at fortsætte").is_some());
+    assert!(
+        h.state().kiosk.session().is_none(),
+        "nothing of the patient in memory"
+    );
+    assert!(
+        h.query_by_label(&question).is_none(),
+        "nothing of the patient on screen"
+    );
+    assert!(
+        h.query_by_label(&tr(&h, "nav-back")).is_none(),
+        "no way off the paused screen"
+    );
+    assert!(h.files.bundles().is_empty(), "not sealed while it waits");
+    // Staff unlock it with their PIN and come straight to the waiting session.
+    type_digits(&mut h, PIN);
+    submit_pin(&mut h);
+    assert_eq!(
+        h.state().kiosk.stage(),
+        Stage::Staff(svar_kiosk::ui::staff::Page::Waiting)
+    );
+    tap_message(&mut h, "staff-resume");
+    assert_eq!(h.state().kiosk.stage(), Stage::Session);
+    assert_eq!(position(&h), before, "back where the patient left off");
+    assert_eq!(h.state().kiosk.lang(), Lang::Da);
+    assert!(h.query_by_label(&question).is_some());
+    // A resumed session no longer runs out: the pause that was resolved seals nothing.
+    answer_screen(&mut h);
+    wait(&mut h, 60.0);
+    assert!(h.files.bundles().is_empty());
+    // This time nobody comes: after `pause_minutes` it is sealed as timed out, with what
+    // the patient answered, and the welcome screen waits for the next patient.
+    wait(&mut h, 121.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Paused);
+    wait(&mut h, 29.0 * 60.0);
+    assert_eq!(
+        h.state().kiosk.stage(),
+        Stage::Paused,
+        "still within the pause"
+    );
+    wait(&mut h, 60.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1);
+    let bundle = h.files.open(&bundles[0]);
+    assert_eq!(bundle.status, svar_bundle::Status::Timeout);
+    let hscl = bundle.forms.iter().find(|f| f.id == "hscl25").unwrap();
+    assert!(hscl.answers.len() >= 3, "the answers given are sealed");
+    let audit = h.state().kiosk.store().audit_log().unwrap();
+    let pauses = audit.iter().filter(|r| r.event == "session_paused").count();
+    assert_eq!(pauses, 2);
+    assert!(audit.iter().any(|r| r.event == "session_resumed"));
+}
+
+#[test]
+fn staff_end_a_paused_session_in_bokmal_and_it_is_sealed_as_abandoned() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    staff_session_at_the_grid(&mut h, "Norsk (bokmål)");
+    wait(&mut h, 121.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Paused);
+    assert!(h.query_by_label("Spør personalet om å fortsette").is_some());
+    // Digits a passer-by typed on the pad are gone after the idle time.
+    type_digits(&mut h, "12");
+    wait(&mut h, 121.0);
+    type_digits(&mut h, PIN);
+    submit_pin(&mut h);
+    tap_message(&mut h, "staff-seal-abandoned");
+    let bundles = h.files.bundles();
+    assert_eq!(bundles.len(), 1);
+    assert_eq!(
+        h.files.open(&bundles[0]).status,
+        svar_bundle::Status::Abandoned
+    );
+    // Nothing runs out later: the pause ended with the session.
+    wait(&mut h, 31.0 * 60.0);
+    assert_eq!(h.files.bundles().len(), 1);
 }

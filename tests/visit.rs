@@ -174,7 +174,14 @@ fn staff_can_seal_an_interrupted_visit_as_abandoned() {
     answer_some(&k, &mut store, &mut v, 3);
     let id = v.id();
     drop(v);
-    let sealed = visit::abandon_stored(&mut store, id, &k.sealer, Some("nurse_1")).unwrap();
+    let sealed = visit::end_stored(
+        &mut store,
+        id,
+        Status::Abandoned,
+        &k.sealer,
+        Some("nurse_1"),
+    )
+    .unwrap();
     let bundle = k.open(&sealed.path);
     assert_eq!(bundle.status, Status::Abandoned);
     assert_eq!(

@@ -110,6 +110,9 @@ finish-title = Er du færdig?
 finish-body = Når du har sendt dine svar, kan du ikke længere ændre dem.
 finish-confirm = Ja, send mine svar
 finish-cancel = Nej, gå tilbage
+# The idle time-out paused a session staff started: nothing of the patient is shown.
+paused-title = Bed personalet om at fortsætte
+paused-body = Skærmen har ikke været brugt i et stykke tid, så sessionen er sat på pause. Dine svar er gemt. Personalet kan lade dig fortsætte, hvor du slap.
 thanks-title = Mange tak!
 thanks-body = Dine svar er gemt. Nu kan du give skærmen tilbage til personalet.
 

@@ -110,6 +110,9 @@ finish-title = Are you finished?
 finish-body = When you send your answers, you can no longer change them.
 finish-confirm = Yes, send my answers
 finish-cancel = No, go back
+# The idle time-out paused a session staff started: nothing of the patient is shown.
+paused-title = Ask the staff to continue
+paused-body = The screen has not been used for a while, so your session is paused. Your answers are saved. The staff can let you continue where you left off.
 thanks-title = Thank you!
 thanks-body = Your answers have been saved. Please give the screen back to the staff.
 

@@ -110,6 +110,9 @@ finish-title = Er du ferdig?
 finish-body = Når du har sendt svarene, kan du ikke endre dem lenger.
 finish-confirm = Ja, send svarene mine
 finish-cancel = Nei, gå tilbake
+# The idle time-out paused a session staff started: nothing of the patient is shown.
+paused-title = Spør personalet om å fortsette
+paused-body = Skjermen har ikke vært brukt på en stund, så økten er satt på pause. Svarene dine er lagret. Personalet kan la deg fortsette der du slapp.
 thanks-title = Tusen takk!
 thanks-body = Svarene dine er lagret. Nå kan du gi skjermen tilbake til de ansatte.
 

@@ -110,6 +110,9 @@ finish-title = Er du ferdig?
 finish-body = Når du har sendt svara, kan du ikkje endre dei lenger.
 finish-confirm = Ja, send svara mine
 finish-cancel = Nei, gå tilbake
+# The idle time-out paused a session staff started: nothing of the patient is shown.
+paused-title = Spør personalet om å halde fram
+paused-body = Skjermen har ikkje vore brukt på ei stund, så økta er sett på pause. Svara dine er lagra. Personalet kan la deg halde fram der du slapp.
 thanks-title = Tusen takk!
 thanks-body = Svara dine er lagra. No kan du gi skjermen tilbake til dei tilsette.
 

@@ -88,6 +88,7 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
         idle_warn: args.idle_seconds.unwrap_or(90.0),
         idle_countdown: 30.0,
         thanks_seconds: 8.0,
+        pause_seconds: 30.0 * 60.0,
         default_lang: svar_forms::text::Lang::Nb,
         staff: demo_staff(&loaded)?,
     };
@@ -125,6 +126,7 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
         idle_warn: config.idle_seconds,
         idle_countdown: config.idle_countdown_seconds,
         thanks_seconds: config.thanks_seconds,
+        pause_seconds: config.pause_minutes * 60.0,
         default_lang: config.default_language,
         staff: svar_kiosk::ui::StaffSettings {
             accounts: config.staff.clone(),

@@ -445,6 +445,7 @@ impl FormFolder {
             idle_warn: 90.0,
             idle_countdown: 30.0,
             thanks_seconds: 8.0,
+            pause_seconds: 30.0 * 60.0,
             default_lang: LANG,
             staff: svar_kiosk::ui::StaffSettings::default(),
         };

@@ -51,6 +51,9 @@ pub struct Config {
     pub idle_countdown_seconds: f64,
     /// Seconds the thank-you screen shows.
     pub thanks_seconds: f64,
+    /// Minutes a staff-started session waits on the paused screen, after the idle time-out,
+    /// for staff to resume or end it before it is sealed as timed out.
+    pub pause_minutes: f64,
     /// Where `svar upload` and the kiosk deliver the outbox (`[[upload]]`; none: not uploaded).
     pub upload: Vec<UploadTarget>,
 }
@@ -133,6 +136,8 @@ struct RawKiosk {
     idle_countdown_seconds: Option<Spanned<f64>>,
     #[serde(default)]
     thanks_seconds: Option<Spanned<f64>>,
+    #[serde(default)]
+    pause_minutes: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -339,30 +344,57 @@ impl Config {
                 c.error(battery.span().start, "unknown-battery", format!("there is no valid battery `{}` in {}/batteries (run `svar validate` on it)", battery.get_ref(), forms.display()));
             }
         }
-        let seconds =
-            |c: &mut Check, value: &Option<Spanned<f64>>, default: f64, min: f64, name: &str| {
-                match value {
-                    Some(v) if *v.get_ref() < min || !v.get_ref().is_finite() => {
-                        c.error(
-                            v.span().start,
-                            "bad-range",
-                            format!("`{name}` must be at least {min} seconds"),
-                        );
-                        default
-                    }
-                    Some(v) => *v.get_ref(),
-                    None => default,
+        let at_least = |c: &mut Check,
+                        value: &Option<Spanned<f64>>,
+                        default: f64,
+                        min: f64,
+                        name: &str,
+                        least: &str| {
+            match value {
+                Some(v) if *v.get_ref() < min || !v.get_ref().is_finite() => {
+                    c.error(
+                        v.span().start,
+                        "bad-range",
+                        format!("`{name}` must be at least {least}"),
+                    );
+                    default
                 }
-            };
-        let idle_seconds = seconds(&mut c, &kiosk.idle_seconds, 90.0, 15.0, "idle_seconds");
-        let idle_countdown_seconds = seconds(
+                Some(v) => *v.get_ref(),
+                None => default,
+            }
+        };
+        let idle_seconds = at_least(
+            &mut c,
+            &kiosk.idle_seconds,
+            90.0,
+            15.0,
+            "idle_seconds",
+            "15 seconds",
+        );
+        let idle_countdown_seconds = at_least(
             &mut c,
             &kiosk.idle_countdown_seconds,
             30.0,
             5.0,
             "idle_countdown_seconds",
+            "5 seconds",
         );
-        let thanks_seconds = seconds(&mut c, &kiosk.thanks_seconds, 8.0, 2.0, "thanks_seconds");
+        let thanks_seconds = at_least(
+            &mut c,
+            &kiosk.thanks_seconds,
+            8.0,
+            2.0,
+            "thanks_seconds",
+            "2 seconds",
+        );
+        let pause_minutes = at_least(
+            &mut c,
+            &kiosk.pause_minutes,
+            30.0,
+            1.0,
+            "pause_minutes",
+            "1 minute",
+        );
         if raw.staff.get_ref().is_empty() {
             c.error(
                 raw.staff.span().start,
@@ -440,6 +472,7 @@ impl Config {
             idle_seconds,
             idle_countdown_seconds,
             thanks_seconds,
+            pause_minutes,
             upload,
         })
     }
@@ -624,6 +657,7 @@ pin_hash = "{hash}"
         let config = Config::from_text(&path, &sample(dir.path())).expect("loads");
         assert_eq!(config.site_id, "tromso");
         assert_eq!(config.idle_seconds, 120.0);
+        assert_eq!(config.pause_minutes, 30.0, "the default pause");
         assert_eq!(config.outbox, dir.path().join("data").join("outbox"));
         assert_eq!(config.store_key, dir.path().join("store.key"));
         assert_eq!(
@@ -642,12 +676,20 @@ pin_hash = "{hash}"
                 "age1nonsense",
             )
             .replace("no_work_health_baseline", "no_such_battery")
-            .replace("idle_seconds = 120", "idle_seconds = 3");
+            .replace("idle_seconds = 120", "idle_seconds = 3\npause_minutes = 0");
         let found = Config::from_text(&path, &text).unwrap_err();
         let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
         assert!(codes.contains(&("bad-recipient", 2)), "{codes:?}");
         assert!(codes.contains(&("unknown-battery", 14)), "{codes:?}");
         assert!(codes.contains(&("bad-range", 16)), "{codes:?}");
+        assert!(codes.contains(&("bad-range", 17)), "{codes:?}");
+        let pause = found.iter().find(|d| d.position.line == 17).unwrap();
+        assert!(
+            pause
+                .message
+                .contains("`pause_minutes` must be at least 1 minute"),
+            "{pause}"
+        );
     }
 
     #[test]

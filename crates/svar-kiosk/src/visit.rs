@@ -212,6 +212,12 @@ impl Visit {
         self.id
     }
 
+    /// Whether staff started this session (the demo's own sessions have no staff): such a
+    /// session pauses for staff at the idle time-out instead of ending.
+    pub fn staff_started(&self) -> bool {
+        self.meta.staff.is_some()
+    }
+
     /// The session, to draw.
     pub fn session(&self) -> &Session {
         &self.session
@@ -502,15 +508,16 @@ pub fn seal_ended(store: &mut Store, sealer: &Sealer) -> Result<SealResults, Sto
         .collect())
 }
 
-/// Ends an interrupted (open) session as abandoned and seals it, for staff who choose not to
-/// resume it.
-pub fn abandon_stored(
+/// Ends a session waiting in the store (interrupted, or paused for staff) with `status` and
+/// seals it: abandoned when staff choose not to resume it, timed out when a pause ran out.
+pub fn end_stored(
     store: &mut Store,
     id: SessionId,
+    status: Status,
     sealer: &Sealer,
     staff: Option<&str>,
 ) -> Result<Sealed, VisitError> {
-    store.end(id, Status::Abandoned, Timestamp::now(), staff)?;
+    store.end(id, status, Timestamp::now(), staff)?;
     seal_stored(store, id, sealer)
 }
 

@@ -48,6 +48,8 @@ pub enum AuditEvent {
     SessionAbandoned,
     /// The idle time-out ended a session.
     SessionTimedOut,
+    /// The idle time-out paused a staff-started session, to wait for staff.
+    SessionPaused,
     /// The session's bundle was written to the outbox and its plaintext purged.
     SessionSealed,
     /// Sealing failed (disk full, outbox not writable, …); the session stays in the store.
@@ -64,13 +66,14 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event.
-    pub const ALL: [AuditEvent; 12] = [
+    pub const ALL: [AuditEvent; 13] = [
         AuditEvent::StoreCreated,
         AuditEvent::SessionStarted,
         AuditEvent::SessionResumed,
         AuditEvent::SessionCompleted,
         AuditEvent::SessionAbandoned,
         AuditEvent::SessionTimedOut,
+        AuditEvent::SessionPaused,
         AuditEvent::SessionSealed,
         AuditEvent::SealFailed,
         AuditEvent::BundleUploaded,
@@ -88,6 +91,7 @@ impl AuditEvent {
             AuditEvent::SessionCompleted => "session_completed",
             AuditEvent::SessionAbandoned => "session_abandoned",
             AuditEvent::SessionTimedOut => "session_timed_out",
+            AuditEvent::SessionPaused => "session_paused",
             AuditEvent::SessionSealed => "session_sealed",
             AuditEvent::SealFailed => "seal_failed",
             AuditEvent::BundleUploaded => "bundle_uploaded",

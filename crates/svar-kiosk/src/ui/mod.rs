@@ -4,6 +4,7 @@
 //! [`Kiosk::apply`] changes anything, and moving to another screen replaces the old one whole.
 
 pub mod patient;
+mod pause;
 pub mod question;
 pub mod screen;
 pub mod screens;
@@ -49,6 +50,9 @@ pub struct Config {
     pub idle_countdown: f64,
     /// Seconds the thank-you screen shows.
     pub thanks_seconds: f64,
+    /// Seconds a staff-started session waits on the paused screen after the idle time-out,
+    /// for staff to resume or end it, before it is sealed as timed out.
+    pub pause_seconds: f64,
     /// Language before the patient chooses.
     pub default_lang: Lang,
     /// What staff mode offers.
@@ -105,6 +109,8 @@ pub enum Stage {
     },
     /// The PIN pad in front of staff mode.
     Pin,
+    /// A staff-started session paused for staff by the idle time-out.
+    Paused,
     /// A staff page, behind the PIN.
     Staff(staff::Page),
 }
@@ -183,6 +189,8 @@ pub struct Kiosk {
     pin_check: Option<staff::PinCheck>,
     /// Sessions in the store that are not sealed (interrupted, or waiting for the outbox).
     waiting: Vec<DayEntry>,
+    /// Sessions the idle time-out paused, until staff resume or end them or time runs out.
+    paused: Vec<pause::Paused>,
     /// The last storage or sealing problem, for staff.
     problem: Option<String>,
     next_retry: f64,
@@ -220,6 +228,7 @@ impl Kiosk {
             lock,
             pin_check: None,
             waiting: Vec::new(),
+            paused: Vec::new(),
             problem,
             next_retry: 0.0,
             idle,
@@ -254,6 +263,7 @@ impl Kiosk {
         match &self.screen {
             Screen::Welcome => Stage::Welcome,
             Screen::Pin(_) => Stage::Pin,
+            Screen::Paused(_) => Stage::Paused,
             Screen::Staff(s) => Stage::Staff(s.page),
             Screen::Patient(p) => match p.step {
                 Step::Language => Stage::Language,
@@ -464,18 +474,19 @@ impl Kiosk {
     /// Per-frame housekeeping: idle time-out, thank-you time-out, a finished PIN check, moving
     /// on by itself.
     fn tick(&mut self, now: f64) {
-        let expired = !matches!(self.screen, Screen::Welcome | Screen::Thanks { .. })
-            && self.idle.state(now) == IdleState::Expired;
+        let expired = self.idle.state(now) == IdleState::Expired;
         match self.screen {
             Screen::Thanks { until } if now >= until => self.welcome_next_patient(),
-            _ if expired => {
-                if let Screen::Patient(p) = std::mem::replace(&mut self.screen, Screen::Welcome) {
-                    self.end_visit(p.visit, Status::Timeout, None);
-                }
-                self.welcome_next_patient();
+            // Digits half-typed on the paused screen's pad do not wait for the next person.
+            Screen::Paused(_) if expired => {
+                self.screen = Screen::Paused(staff::PinPad::default());
+                self.idle.touch(now);
             }
+            Screen::Welcome | Screen::Thanks { .. } | Screen::Paused(_) => {}
+            _ if expired => self.idle_expired(now),
             _ => {}
         }
+        self.end_overdue_pauses(now);
         if now >= self.next_retry && (!self.held.is_empty() || self.unsealed_waiting()) {
             self.retry(now);
         }
@@ -528,7 +539,7 @@ impl Kiosk {
             ui.set_style(ctx.global_style());
         }
         let idle_state = match self.screen {
-            Screen::Welcome | Screen::Thanks { .. } => IdleState::Active,
+            Screen::Welcome | Screen::Thanks { .. } | Screen::Paused(_) => IdleState::Active,
             _ => self.idle.state(now),
         };
         for intent in screens::kiosk_ui(ui, &t, self, idle_state) {
@@ -541,6 +552,9 @@ impl Kiosk {
         let mut wake = self.idle.next_change(now);
         if self.pin_check.is_some() {
             wake = wake.min(staff::PinCheck::POLL_SECONDS);
+        }
+        for paused in &self.paused {
+            wake = wake.min((paused.until - now).max(0.0));
         }
         match &self.screen {
             Screen::Patient(p) => {
@@ -674,6 +688,7 @@ mod tests {
             idle_warn: 90.0,
             idle_countdown: 30.0,
             thanks_seconds: 8.0,
+            pause_seconds: 30.0 * 60.0,
             default_lang: Lang::Nb,
             staff: StaffSettings::default(),
         };

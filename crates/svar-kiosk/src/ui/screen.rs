@@ -41,6 +41,9 @@ pub(super) enum Screen {
     /// A patient's visit: the language screen, then the session's own screens (intro,
     /// questions, review, finish) as its position says.
     Patient(Box<PatientScreen>),
+    /// A staff-started session paused by the idle time-out: the session waits in the store,
+    /// and nothing of the patient is shown, only "ask the staff" and the PIN pad for them.
+    Paused(PinPad),
     /// Thank you, until the clock time given; nothing of the patient is left but their look.
     Thanks {
         /// Clock time to return to the welcome screen.

@@ -69,8 +69,11 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
         Screen::Thanks { .. } => content_ui(ui, t, |ui| thanks_ui(ui, t, texts)),
         Screen::Pin(pad) => {
             out.extend(content_ui(ui, t, |ui| {
-                staff::pin_ui(ui, t, texts, pad, locked)
+                staff::pin_ui(ui, t, texts, pad, locked, true)
             }));
+        }
+        Screen::Paused(pad) => {
+            out.extend(content_ui(ui, t, |ui| paused_ui(ui, t, texts, pad, locked)));
         }
         Screen::Staff(s) => {
             let kiosk = staff::KioskView {
@@ -669,6 +672,33 @@ fn finish_ui(ui: &mut Ui, t: &Tokens, texts: Texts) -> Option<Intent> {
         }
     });
     tapped
+}
+
+/// The paused screen: what to do, in the patient's language, and the PIN pad for staff. Nothing
+/// of the patient's answers or questions is on it.
+fn paused_ui(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    pad: &staff::PinPad,
+    locked: Option<u32>,
+) -> Option<Intent> {
+    ui.add_space(t.pad);
+    text(
+        ui,
+        &texts.tr("paused-title"),
+        t.bold(t.title),
+        t.palette.text,
+    );
+    ui.add_space(t.gap);
+    text(
+        ui,
+        &texts.tr("paused-body"),
+        t.font(t.question),
+        t.palette.text,
+    );
+    ui.add_space(t.pad);
+    staff::pin_ui(ui, t, texts, pad, locked, false)
 }
 
 fn thanks_ui(ui: &mut Ui, t: &Tokens, texts: Texts) {

@@ -1,7 +1,7 @@
 //! What staff's taps do: the PIN, moving between pages, the new-session draft, handing the
 //! screen over, resuming or sealing waiting sessions, leaving kiosk mode.
 
-use super::{Draft, LastResult, Page, PinCheck, PinPad, StaffIntent, StaffScreen, StaffVisit};
+use super::{Draft, Page, PinCheck, PinPad, StaffIntent, StaffScreen, StaffVisit};
 use super::{PIN_LOCK_KEY, VisitDetails};
 use crate::i18n::Arg;
 use crate::staff::PinOutcome;
@@ -78,8 +78,8 @@ impl Kiosk {
                 }
             }
             StaffIntent::PinKey(key) => {
-                if let Screen::Pin(pad) = &mut self.screen
-                    && self.pin_check.is_none()
+                if self.pin_check.is_none()
+                    && let Some(pad) = self.pin_pad()
                 {
                     keypad::apply(&mut pad.pin, key);
                 }
@@ -105,7 +105,10 @@ impl Kiosk {
                     &self.records.sealer.batteries,
                     Some(&staff),
                 ) {
-                    Ok(visit) => self.hand_over(visit, Step::Answering, now),
+                    Ok(visit) => {
+                        self.unpause(id);
+                        self.hand_over(visit, Step::Answering, now);
+                    }
                     Err(e) => self.problem = Some(self.seal_message(&e)),
                 }
                 self.refresh_waiting();
@@ -114,29 +117,8 @@ impl Kiosk {
                 let Some(staff) = self.staff_id().map(str::to_owned) else {
                     return;
                 };
-                let battery = self
-                    .waiting
-                    .iter()
-                    .find(|e| e.id == id)
-                    .map(|e| e.battery.clone())
-                    .unwrap_or_default();
-                let summary = match crate::visit::abandon_stored(
-                    &mut self.records.store,
-                    id,
-                    &self.records.sealer,
-                    Some(&staff),
-                ) {
-                    Ok(sealed) => {
-                        self.problem = None;
-                        Some(sealed.summary)
-                    }
-                    Err(e) => {
-                        self.problem = Some(self.seal_message(&e));
-                        None
-                    }
-                };
-                self.set_last_result(LastResult::new(id, battery, Status::Abandoned, summary));
-                self.refresh_waiting();
+                self.unpause(id);
+                self.end_waiting(id, Status::Abandoned, Some(&staff));
             }
             StaffIntent::RetrySeal => {
                 if self.staff_id().is_some() {
@@ -206,7 +188,7 @@ impl Kiosk {
             Some(locked) => self.pin_message(locked),
             None => self.texts().tr("staff-pin-checking"),
         };
-        let Screen::Pin(pad) = &mut self.screen else {
+        let Some(pad) = self.pin_pad() else {
             return;
         };
         let pin = std::mem::take(&mut pad.pin);
@@ -230,18 +212,32 @@ impl Kiosk {
             PinOutcome::Wrong { .. } => {}
         }
         let message = self.pin_message(&outcome);
+        // Staff who unlock the paused screen come to the session waiting for them.
+        let page = match self.screen {
+            Screen::Paused(_) => Page::Waiting,
+            _ => Page::Menu,
+        };
         // The pad was left (idle time-out) while the PIN was checked: nobody signs in.
-        let Screen::Pin(pad) = &mut self.screen else {
+        let Some(pad) = self.pin_pad() else {
             return;
         };
         match outcome {
             PinOutcome::Accepted(id) => {
                 self.screen = Screen::Staff(Box::new(StaffScreen {
                     visit: StaffVisit::new(id, self.ended.take()),
-                    page: Page::Menu,
+                    page,
                 }));
+                self.refresh_waiting();
             }
             _ => pad.message = Some(message),
+        }
+    }
+
+    /// The PIN pad on screen: in front of staff mode, or on the paused screen.
+    fn pin_pad(&mut self) -> Option<&mut PinPad> {
+        match &mut self.screen {
+            Screen::Pin(pad) | Screen::Paused(pad) => Some(pad),
+            _ => None,
         }
     }
 

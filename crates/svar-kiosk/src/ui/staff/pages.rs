@@ -61,13 +61,15 @@ fn push(out: &mut Option<Intent>, intent: StaffIntent) {
     *out = Some(Intent::Staff(intent));
 }
 
-/// The PIN pad that lets staff in; `locked` is the seconds its lock has left.
+/// The PIN pad that lets staff in; `locked` is the seconds its lock has left, and `back` offers
+/// a way back to the welcome screen (not from the paused screen, which waits for staff).
 pub fn pin_ui(
     ui: &mut Ui,
     t: &Tokens,
     k: Texts,
     pad: &PinPad,
     locked: Option<u32>,
+    back: bool,
 ) -> Option<Intent> {
     let mut out = None;
     let out = &mut out;
@@ -101,9 +103,10 @@ pub fn pin_ui(
             if enter.inner {
                 push(out, StaffIntent::SubmitPin);
             }
-            if Tile::new(&k.tr("nav-back"), t.button_side)
-                .show(ui, t)
-                .clicked()
+            if back
+                && Tile::new(&k.tr("nav-back"), t.button_side)
+                    .show(ui, t)
+                    .clicked()
             {
                 push(out, StaffIntent::Close);
             }
