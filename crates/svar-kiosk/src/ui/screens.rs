@@ -684,19 +684,7 @@ fn paused_ui(
     locked: Option<u32>,
 ) -> Option<Intent> {
     ui.add_space(t.pad);
-    text(
-        ui,
-        &texts.tr("paused-title"),
-        t.bold(t.title),
-        t.palette.text,
-    );
-    ui.add_space(t.gap);
-    text(
-        ui,
-        &texts.tr("paused-body"),
-        t.font(t.question),
-        t.palette.text,
-    );
+    title_and_body_ui(ui, t, &texts.tr("paused-title"), &texts.tr("paused-body"));
     ui.add_space(t.pad);
     staff::pin_ui(ui, t, texts, pad, locked, false)
 }
@@ -704,18 +692,13 @@ fn paused_ui(
 fn thanks_ui(ui: &mut Ui, t: &Tokens, texts: Texts) {
     ui.add_space(t.pad * 3.0);
     ui.vertical_centered(|ui| {
-        text(
-            ui,
-            &texts.tr("thanks-title"),
-            t.bold(t.title),
-            t.palette.text,
-        );
-        ui.add_space(t.gap);
-        text(
-            ui,
-            &texts.tr("thanks-body"),
-            t.font(t.question),
-            t.palette.text,
-        );
+        title_and_body_ui(ui, t, &texts.tr("thanks-title"), &texts.tr("thanks-body"));
     });
+}
+
+/// A screen's title and the sentence under it.
+fn title_and_body_ui(ui: &mut Ui, t: &Tokens, title: &str, body: &str) {
+    text(ui, title, t.bold(t.title), t.palette.text);
+    ui.add_space(t.gap);
+    text(ui, body, t.font(t.question), t.palette.text);
 }
