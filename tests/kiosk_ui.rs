@@ -623,27 +623,143 @@ fn the_idle_time_out_warns_then_clears_the_session() {
 }
 
 #[test]
-fn a_number_outside_the_range_is_refused_with_a_clear_message() {
-    let mut h = kiosk(egui::vec2(1280.0, 800.0));
-    start_in(&mut h, "English");
-    let (form_ix, employed) = go_to_item(&mut h, "about_you", "employed");
-    let _ = employed;
-    tap(&mut h, "Yes");
-    wait(&mut h, 1.0);
-    let hours = current(&h).unwrap().1[0];
-    for key in ["9", "9"] {
-        tap(&mut h, key);
+fn a_number_outside_the_range_shows_only_the_range_message_until_it_is_valid() {
+    for (lang, name, hint, problem, yes, delete, comma) in [
+        (
+            Lang::En,
+            "English",
+            "Enter a number from 0 to 80.",
+            "The number must be from 0 to 80.",
+            "Yes",
+            "Delete",
+            "Decimal comma",
+        ),
+        (
+            Lang::Da,
+            "Dansk",
+            "Skriv et tal fra 0 til 80.",
+            "Tallet skal være fra 0 til 80.",
+            "Ja",
+            "Slet",
+            "Decimalkomma",
+        ),
+    ] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form_ix, _) = go_to_item(&mut h, "about_you", "employed");
+        tap(&mut h, yes);
+        wait(&mut h, 1.0);
+        let hours = current(&h).unwrap().1[0];
+        assert!(
+            h.query_by_label(hint).is_some(),
+            "{lang:?}: the range is said before"
+        );
+        for key in ["9", "9"] {
+            tap(&mut h, key);
+        }
+        assert_eq!(answer(&h, form_ix, hours), None, "99 hours is not accepted");
+        assert!(h.query_by_label(problem).is_some(), "{lang:?}");
+        assert!(
+            h.query_by_label(hint).is_none(),
+            "{lang:?}: one message at a time"
+        );
+        // Next says nothing more over the problem the keypad already explains.
+        tap_message(&mut h, "nav-next");
+        tap_message(&mut h, "unanswered-answer");
+        assert!(
+            h.query_by_label(&tr(&h, "answer-required")).is_none(),
+            "{lang:?}"
+        );
+        assert!(h.query_by_label(problem).is_some(), "{lang:?}");
+        tap(&mut h, delete);
+        assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.0)));
+        assert!(
+            h.query_by_label(problem).is_none(),
+            "{lang:?}: gone once valid"
+        );
+        tap(&mut h, comma);
+        tap(&mut h, "5");
+        assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.5)));
     }
-    assert_eq!(answer(&h, form_ix, hours), None, "99 hours is not accepted");
-    assert!(
-        h.query_by_label("The number must be from 0 to 80.")
-            .is_some()
-    );
-    tap(&mut h, "Delete");
-    assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.0)));
-    tap(&mut h, "Decimal comma");
-    tap(&mut h, "5");
-    assert_eq!(answer(&h, form_ix, hours), Some(Answer::Number(9.5)));
+}
+
+#[test]
+fn the_date_picker_offers_only_days_that_exist() {
+    for (name, day, month, november, february) in [
+        ("Dansk", "Dag", "Måned", "november", "februar"),
+        ("Norsk (bokmål)", "Dag", "Måned", "november", "februar"),
+    ] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form_ix, birth) = go_to_item(&mut h, "about_you", "birth_date");
+        tap(&mut h, "2020–");
+        tap(&mut h, "2023");
+        tap(&mut h, november);
+        assert!(h.query_by_label(&format!("{day} 30")).is_some());
+        assert!(
+            h.query_by_label(&format!("{day} 31")).is_none(),
+            "no 31 November"
+        );
+        tap(&mut h, &format!("{day} 30"));
+        assert!(answer(&h, form_ix, birth).is_some());
+        tap(&mut h, &format!("{month}: {november}"));
+        tap(&mut h, february);
+        assert!(h.query_by_label(&format!("{day} 28")).is_some());
+        assert!(
+            h.query_by_label(&format!("{day} 29")).is_none(),
+            "no 29 February 2023"
+        );
+        assert!(answer(&h, form_ix, birth).is_none());
+        assert!(
+            h.query_by_label(&format!("{day}: 30")).is_none(),
+            "the 30th was dropped with the change of month"
+        );
+        assert!(h.query_by_label(&format!("{day}: –")).is_some());
+    }
+}
+
+#[test]
+fn a_drawn_signature_and_next_count_as_signed() {
+    for name in ["Dansk", "Norsk (bokmål)"] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form_ix, consent) = go_to_item(&mut h, "consent", "consent");
+        tap_message(&mut h, "answer-yes");
+        wait(&mut h, 1.0);
+        if current(&h).unwrap().1[0] == consent {
+            tap_message(&mut h, "nav-next");
+        }
+        let signature = current(&h).unwrap().1[0];
+        assert_ne!(signature, consent);
+        // Confirm with nothing drawn explains; the message goes the moment drawing starts.
+        tap_message(&mut h, "signature-confirm");
+        let empty = tr(&h, "signature-empty");
+        assert!(h.query_by_label(&empty).is_some());
+        sign(&mut h);
+        assert!(
+            h.query_by_label(&empty).is_none(),
+            "{name}: cleared once drawn"
+        );
+        let before = position(&h);
+        tap_message(&mut h, "nav-next");
+        assert_ne!(position(&h), before, "{name}: drawn and Next is signed");
+        assert!(matches!(
+            answer(&h, form_ix, signature),
+            Some(Answer::Strokes(_))
+        ));
+        // Back on the pad, a cleared signature is unanswered again and required: no number
+        // of Nexts gets past it.
+        tap_message(&mut h, "nav-back");
+        tap_message(&mut h, "signature-clear");
+        for _ in 0..6 {
+            tap_message(&mut h, "nav-next");
+        }
+        assert_eq!(
+            position(&h),
+            before,
+            "{name}: a required signature is never skipped"
+        );
+    }
 }
 
 /// Asks the window to close, as the window manager's close button does, and returns the

@@ -16,6 +16,16 @@ pub struct Date {
     pub day: u32,
 }
 
+/// The days of `month` (1–12) in `year`, leap years included.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 impl Date {
     /// Parses `YYYY-MM-DD`, checking that the day exists (leap years included).
     pub fn parse(text: &str) -> Option<Date> {
@@ -31,16 +41,8 @@ impl Date {
         };
         let (year, month, day) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
         let date = Date { year, month, day };
-        ((1..=12).contains(&month) && (1..=date.days_in_month()).contains(&day)).then_some(date)
-    }
-
-    fn days_in_month(&self) -> u32 {
-        match self.month {
-            2 if (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0 => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
+        ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day))
+            .then_some(date)
     }
 
     /// Days since 1970-01-01 (negative before), so dates compare as numbers.

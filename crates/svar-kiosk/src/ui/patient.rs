@@ -163,20 +163,8 @@ impl PatientScreen {
                 let _ = self.visit.answer(store, form, item, answer);
             }
             Intent::SignatureConfirm(form, item) => {
-                let strokes = self
-                    .scratch
-                    .pads
-                    .get(&item)
-                    .map(|p| p.strokes.clone())
-                    .unwrap_or_default();
-                if strokes.iter().all(Vec::is_empty) {
-                    self.scratch.pad_message = Some(texts.tr("signature-empty"));
-                } else if self
-                    .visit
-                    .answer(store, form, item, Some(Answer::Strokes(strokes)))
-                    == AnswerOutcome::Accepted
-                {
-                    self.scratch.pad_message = Some(texts.tr("signature-confirmed"));
+                if !self.sign(store, form, item) {
+                    self.scratch.pad_message = Some(PadMessage::Empty);
                 }
             }
             Intent::SignatureClear(form, item) => {
@@ -215,6 +203,12 @@ impl PatientScreen {
         if self.scratch.prompt.is_some() {
             return;
         }
+        // A signature drawn and not confirmed is what the patient meant: Next signs it.
+        if let Some((form, screen)) = self.session().current_screen() {
+            for item in screen.items {
+                self.sign(store, form, item);
+            }
+        }
         let left = self.session().unanswered_here();
         if left.is_empty() {
             self.forward(store);
@@ -231,6 +225,21 @@ impl PatientScreen {
             required,
             since: now,
         });
+    }
+
+    /// Makes what is drawn on `item`'s signature pad its answer, unless that is the answer
+    /// already. False when nothing is drawn (or the item has no pad on screen).
+    fn sign(&mut self, store: &mut Store, form: usize, item: ItemIx) -> bool {
+        let Some(pad) = self.scratch.pads.get(&item).filter(|p| p.drawn()) else {
+            return false;
+        };
+        let strokes = Answer::Strokes(pad.strokes.clone());
+        if self.session().answers(form).get(item) != Some(&strokes)
+            && self.visit.answer(store, form, item, Some(strokes)) == AnswerOutcome::Accepted
+        {
+            self.scratch.pad_message = Some(PadMessage::Confirmed);
+        }
+        true
     }
 
     fn keypad(
@@ -277,7 +286,7 @@ pub struct Scratch {
     /// Signature pads by item.
     pub pads: HashMap<ItemIx, signature::Pad>,
     /// A message under the signature pad.
-    pub pad_message: Option<String>,
+    pub pad_message: Option<PadMessage>,
     /// Shown when Next was tapped with a required question unanswered.
     pub nudged: bool,
     /// Set with `nudged`: the next frame scrolls the message into view, once, so a patient
@@ -289,6 +298,15 @@ pub struct Scratch {
     pub prompt: Option<Prompt>,
     /// An item to bring into view on the next frame (the next unanswered one of a grid).
     pub reveal: Option<ItemIx>,
+}
+
+/// What the signature pad last said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PadMessage {
+    /// Confirm was tapped with nothing drawn (shown until drawing starts).
+    Empty,
+    /// The drawing is saved as the answer (shown while the pad shows what was saved).
+    Confirmed,
 }
 
 /// The prompt Next opens on a screen with questions left without a response.

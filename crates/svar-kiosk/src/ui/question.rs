@@ -1,7 +1,7 @@
 //! A question screen: the page's visible items, each drawn by the widget of its type.
 
 use super::Intent;
-use super::patient::{PatientScreen, Scratch};
+use super::patient::{PadMessage, PatientScreen, Scratch};
 use super::theme::Tokens;
 use super::view::{Images, Texts};
 use super::widgets::{
@@ -58,7 +58,11 @@ pub(super) fn question_ui(
             ui.scroll_to_rect(drawn.response.rect, Some(egui::Align::Center));
         }
     }
-    if parts.scratch.nudged {
+    // The reminder shows while a required question here is still unanswered, and not over a
+    // problem an item already explains (a number out of range): one message at a time.
+    let needed = !s.required_unanswered_here().is_empty();
+    let explained = parts.scratch.keypads.values().any(|(_, m)| m.is_some());
+    if parts.scratch.nudged && needed && !explained {
         ui.add_space(t.gap);
         let message = text(
             ui,
@@ -240,9 +244,10 @@ fn item_ui(
                     if let Some(unit) = unit {
                         text(ui, unit.get(lang), t.bold(t.question), t.palette.text);
                     }
-                    keypad::message_ui(ui, t, &hint, false);
-                    if let Some(m) = &message {
-                        keypad::message_ui(ui, t, m, true);
+                    // One message at a time: a problem replaces the range hint.
+                    match &message {
+                        Some(m) => keypad::message_ui(ui, t, m, true),
+                        None => keypad::message_ui(ui, t, &hint, false),
                     }
                 });
             });
@@ -376,14 +381,21 @@ fn item_ui(
                 _ => None,
             };
             let name = k.texts.tr("signature-pad");
-            let pad = k
-                .scratch
-                .pads
-                .entry(ix)
-                .or_insert_with(|| signature::Pad::from_strokes(confirmed.unwrap_or_default()));
+            let pad = k.scratch.pads.entry(ix).or_insert_with(|| {
+                signature::Pad::from_strokes(confirmed.clone().unwrap_or_default())
+            });
             signature::pad_ui(ui, t, &name, pad);
-            if let Some(m) = &k.scratch.pad_message {
-                text(ui, m, t.bold(t.body), t.palette.text);
+            // Each message lasts only while it is true: "sign first" until drawing starts,
+            // "saved" while the pad shows what was saved.
+            let message = match k.scratch.pad_message {
+                Some(PadMessage::Empty) if !pad.drawn() => Some("signature-empty"),
+                Some(PadMessage::Confirmed) if confirmed.as_ref() == Some(&pad.strokes) => {
+                    Some("signature-confirmed")
+                }
+                _ => None,
+            };
+            if let Some(id) = message {
+                text(ui, &k.texts.tr(id), t.bold(t.body), t.palette.text);
             }
             let w = tile_width(ui, t, 2);
             ui.horizontal(|ui| {

@@ -3,7 +3,7 @@
 use super::{Mark, Tile, tile_width};
 use crate::ui::theme::Tokens;
 use egui::Ui;
-use svar_forms::answer::Date;
+use svar_forms::answer::{Date, days_in_month};
 
 /// Which part of the date the grid below shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,6 +56,22 @@ impl Draft {
                 part: Part::Day,
             },
             None => Draft::default(),
+        }
+    }
+
+    /// The days the day grid offers: those of the chosen month in the chosen year (29 for
+    /// February before a year is chosen, 31 before a month is).
+    pub fn days(&self) -> u32 {
+        // 2000 was a leap year: until a year is chosen, 29 February may still exist.
+        self.month
+            .map_or(31, |m| days_in_month(self.year.unwrap_or(2000), m))
+    }
+
+    /// Drops a chosen day that the month and year chosen since do not have (31 November,
+    /// 29 February 2027), so the patient chooses the day again.
+    fn keep_day_real(&mut self) {
+        if self.day.is_some_and(|d| d > self.days()) {
+            self.day = None;
         }
     }
 
@@ -153,6 +169,7 @@ pub fn date_ui(
                                 .clicked()
                             {
                                 draft.year = Some(*y);
+                                draft.keep_day_real();
                                 draft.part = Part::Month;
                                 changed = true;
                             }
@@ -173,6 +190,7 @@ pub fn date_ui(
                             .clicked()
                         {
                             draft.month = Some(*m);
+                            draft.keep_day_real();
                             draft.part = Part::Day;
                             changed = true;
                         }
@@ -183,7 +201,7 @@ pub fn date_ui(
         Part::Day => {
             // Eleven to a row keeps all 31 days on a 1280×800 screen without scrolling.
             let w = tile_width(ui, t, 11);
-            let days: Vec<u32> = (1..=31).collect();
+            let days: Vec<u32> = (1..=draft.days()).collect();
             for row in days.chunks(11) {
                 ui.horizontal(|ui| {
                     for d in row {
@@ -204,4 +222,48 @@ pub fn date_ui(
         }
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(year: Option<i32>, month: Option<u32>, day: Option<u32>) -> Draft {
+        Draft {
+            year,
+            decade: None,
+            month,
+            day,
+            part: Part::Day,
+        }
+    }
+
+    #[test]
+    fn the_day_grid_offers_only_days_the_month_has() {
+        assert_eq!(draft(Some(2026), Some(11), None).days(), 30);
+        assert_eq!(draft(Some(2027), Some(2), None).days(), 28);
+        assert_eq!(draft(Some(2028), Some(2), None).days(), 29);
+        assert_eq!(
+            draft(None, Some(2), None).days(),
+            29,
+            "no year yet: 29 may exist"
+        );
+        assert_eq!(draft(None, None, None).days(), 31);
+    }
+
+    #[test]
+    fn a_day_the_new_month_or_year_lacks_is_dropped() {
+        let mut d = draft(Some(2028), Some(2), Some(29));
+        d.year = Some(2027);
+        d.keep_day_real();
+        assert_eq!(d.day, None, "29 February 2027 does not exist");
+        let mut d = draft(Some(2026), Some(10), Some(31));
+        d.month = Some(11);
+        d.keep_day_real();
+        assert_eq!(d.day, None, "31 November does not exist");
+        let mut d = draft(Some(2026), Some(10), Some(30));
+        d.month = Some(11);
+        d.keep_day_real();
+        assert_eq!(d.day, Some(30));
+    }
 }

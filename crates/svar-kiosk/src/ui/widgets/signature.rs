@@ -22,6 +22,11 @@ impl std::fmt::Debug for Pad {
 }
 
 impl Pad {
+    /// Whether anything is drawn.
+    pub fn drawn(&self) -> bool {
+        self.strokes.iter().any(|s| !s.is_empty())
+    }
+
     /// A pad showing a confirmed signature.
     pub fn from_strokes(strokes: Vec<Vec<[f64; 2]>>) -> Pad {
         Pad {
