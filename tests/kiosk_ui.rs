@@ -1525,3 +1525,43 @@ fn staff_end_a_paused_session_in_bokmal_and_it_is_sealed_as_abandoned() {
     wait(&mut h, 31.0 * 60.0);
     assert_eq!(h.files.bundles().len(), 1);
 }
+
+#[test]
+fn none_of_these_clears_the_other_choices_and_they_clear_it() {
+    for (name, first, second, none) in [
+        (
+            "Norsk (bokmål)",
+            "Vansker med å sovne",
+            "Våkner i løpet av natten",
+            "Ingen av disse",
+        ),
+        (
+            "Dansk",
+            "Svært ved at falde i søvn",
+            "Vågner i løbet af natten",
+            "Ingen af disse",
+        ),
+    ] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form, sleep) = go_to_item(&mut h, "about_you", "sleep");
+        tap(&mut h, first);
+        tap(&mut h, second);
+        assert_eq!(
+            answer(&h, form, sleep),
+            Some(Answer::Choices(vec![1.0, 2.0]))
+        );
+        tap(&mut h, none);
+        assert_eq!(
+            answer(&h, form, sleep),
+            Some(Answer::Choices(vec![0.0])),
+            "{name}: \"none\" stands alone"
+        );
+        tap(&mut h, first);
+        assert_eq!(
+            answer(&h, form, sleep),
+            Some(Answer::Choices(vec![1.0])),
+            "{name}: another choice clears \"none\""
+        );
+    }
+}

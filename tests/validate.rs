@@ -23,6 +23,12 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("duplicate-item-id", "duplicate-id", 108, 17),
     ("duplicate-key", "duplicate-key", 61, 13),
     ("duplicate-option-value", "duplicate-value", 34, 20),
+    (
+        "exclusive-on-single-choice",
+        "exclusive-not-multiple",
+        59,
+        20,
+    ),
     ("empty", "empty", 1, 1),
     ("empty-scale", "empty-scale", 18, 18),
     ("expression-syntax", "bad-expression", 274, 36),

@@ -116,7 +116,7 @@ fn aggregate(
         };
         answered += 1;
         let scored = match answer {
-            Answer::Choices(c) => c.len() as f64,
+            Answer::Choices(c) => c.iter().filter(|v| !si.uncounted.contains(v)).count() as f64,
             Answer::Regions(r) => r.len() as f64,
             other => match other.as_number() {
                 Some(v) => scored_value(si, v),

@@ -481,6 +481,9 @@ pub struct ScoredItem {
     pub min: f64,
     /// Highest scored value.
     pub max: f64,
+    /// Values of a multiple choice's exclusive options ("None of these"): chosen, they count
+    /// as no selection.
+    pub uncounted: Vec<f64>,
 }
 
 /// One end of a band.

@@ -407,11 +407,19 @@ impl Checker<'_> {
             let item = &items[ix.0];
             let recode = recodes.get(name).cloned();
             let Some(domain) = item.kind.domain() else {
-                // A multiple choice or body map counted by its selections.
-                let max = match &item.kind {
-                    ItemKind::MultipleChoice { options, .. } => options.len(),
-                    ItemKind::BodyMap { regions, .. } => regions.len(),
-                    _ => 0,
+                // A multiple choice or body map counted by its selections; "None of these"
+                // is not one.
+                let (max, uncounted) = match &item.kind {
+                    ItemKind::MultipleChoice { options, .. } => {
+                        let uncounted: Vec<f64> = options
+                            .iter()
+                            .filter(|o| o.exclusive)
+                            .map(|o| o.value)
+                            .collect();
+                        (options.len() - uncounted.len(), uncounted)
+                    }
+                    ItemKind::BodyMap { regions, .. } => (regions.len(), Vec::new()),
+                    _ => (0, Vec::new()),
                 };
                 scored.push(ScoredItem {
                     item: ix,
@@ -419,6 +427,7 @@ impl Checker<'_> {
                     reverse_sum: None,
                     min: 0.0,
                     max: max as f64,
+                    uncounted,
                 });
                 continue;
             };
@@ -449,6 +458,7 @@ impl Checker<'_> {
                     reverse_sum,
                     min: 0.0,
                     max: 1.0,
+                    uncounted: Vec::new(),
                 });
             } else {
                 scored.push(ScoredItem {
@@ -457,6 +467,7 @@ impl Checker<'_> {
                     reverse_sum,
                     min,
                     max,
+                    uncounted: Vec::new(),
                 });
             }
         }
