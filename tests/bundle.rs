@@ -146,7 +146,7 @@ fn fill_then_open_round_trips_with_every_documented_field() {
         got["patient"],
         json!({"id": PATIENT, "id_type": "synthetic"})
     );
-    assert_eq!(got["battery"], json!({"id": "demo", "version": "1.0.0"}));
+    assert_eq!(got["battery"], json!({"id": "demo", "version": "1.1.0"}));
     assert_eq!(got["timepoint"], "baseline");
     assert_eq!(got["status"], "complete");
     assert_eq!(got["language"], "nb");

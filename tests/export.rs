@@ -310,7 +310,7 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
     assert_eq!(cell(&header, late, "patient_id"), PATIENT_1);
     assert_eq!(cell(&header, late, "patient_id_type"), "synthetic");
     assert_eq!(cell(&header, late, "battery"), "demo");
-    assert_eq!(cell(&header, late, "battery_version"), "1.0.0");
+    assert_eq!(cell(&header, late, "battery_version"), "1.1.0");
     assert_eq!(cell(&header, late, "timepoint"), "baseline");
     assert_eq!(cell(&header, late, "arm"), "");
     assert_eq!(cell(&header, late, "consent"), "true");

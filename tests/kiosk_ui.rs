@@ -1371,51 +1371,68 @@ fn the_background_uploader_delivers_the_outbox_and_staff_see_the_counts() {
 }
 
 #[test]
-fn a_decline_is_sealed_as_declined_and_exported_with_its_code() {
-    let mut h = kiosk(egui::vec2(1280.0, 800.0));
-    start_in(&mut h, "Norsk (bokmål)");
-    let (form_ix, q9) = go_to_item(&mut h, "phq9", "q9");
-    tap(&mut h, "Jeg vil ikke svare på dette");
-    let declined = h
-        .state()
-        .kiosk
-        .session()
-        .unwrap()
-        .answers(form_ix)
-        .declined(q9);
-    assert!(declined, "the decline is the patient's response");
-    // The visit times out; what was given is sealed.
-    wait(&mut h, 91.0);
-    wait(&mut h, 31.0);
-    let bundles = h.files.bundles();
-    assert_eq!(bundles.len(), 1);
-    let bundle = h.files.open(&bundles[0]);
-    let phq9 = bundle.forms.iter().find(|f| f.id == "phq9").unwrap();
-    assert_eq!(phq9.missing["q9"], svar_bundle::ItemState::Declined);
-    assert!(
-        !phq9.answers.contains_key("q9"),
-        "answers stay an answers file"
-    );
-    let out = tempfile::tempdir().unwrap();
-    let outbox = bundles[0].parent().unwrap().to_str().unwrap().to_owned();
-    let run = common::svar(&[
-        "export",
-        "--identity",
-        "assets/demo-keys/demo-identity.txt",
-        "--demo",
-        "--format",
-        "csv",
-        "--out",
-        out.path().to_str().unwrap(),
-        &outbox,
-    ]);
-    assert!(run.status.success(), "{}", common::stderr(&run));
-    let csv = std::fs::read_to_string(out.path().join("phq9.csv")).unwrap();
-    let mut rows = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
-    let header = rows.next().unwrap();
-    let row = rows.next().unwrap();
-    let q9_column = header.iter().position(|c| *c == "q9").unwrap();
-    assert_eq!(row[q9_column], "declined");
+fn a_decline_is_sealed_as_declined_exported_with_its_code_and_shown_to_staff() {
+    for (name, decline) in [
+        ("Norsk (bokmål)", "Jeg vil ikke svare på dette"),
+        ("Dansk", "Jeg vil ikke svare på det"),
+    ] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form_ix, q9) = go_to_item(&mut h, "phq9", "q9");
+        let question = {
+            let s = h.state().kiosk.session().unwrap();
+            s.form(form_ix).item(q9).text.get(Lang::Nb).to_owned()
+        };
+        tap(&mut h, decline);
+        let declined = h
+            .state()
+            .kiosk
+            .session()
+            .unwrap()
+            .answers(form_ix)
+            .declined(q9);
+        assert!(declined, "{name}: the decline is the patient's response");
+        // The visit times out; what was given is sealed.
+        wait(&mut h, 91.0);
+        wait(&mut h, 31.0);
+        let bundles = h.files.bundles();
+        assert_eq!(bundles.len(), 1);
+        let bundle = h.files.open(&bundles[0]);
+        let phq9 = bundle.forms.iter().find(|f| f.id == "phq9").unwrap();
+        assert_eq!(phq9.missing["q9"], svar_bundle::ItemState::Declined);
+        assert!(
+            !phq9.answers.contains_key("q9"),
+            "answers stay an answers file"
+        );
+        // A declined item 9 raises no flag, so staff are told it was declined.
+        sign_in(&mut h);
+        tap(&mut h, "Resultat fra siste økt");
+        assert!(
+            h.query_by_label(&format!("    Ønsket ikke å svare på: {question}"))
+                .is_some(),
+            "{name}"
+        );
+        let out = tempfile::tempdir().unwrap();
+        let outbox = bundles[0].parent().unwrap().to_str().unwrap().to_owned();
+        let run = common::svar(&[
+            "export",
+            "--identity",
+            "assets/demo-keys/demo-identity.txt",
+            "--demo",
+            "--format",
+            "csv",
+            "--out",
+            out.path().to_str().unwrap(),
+            &outbox,
+        ]);
+        assert!(run.status.success(), "{}", common::stderr(&run));
+        let csv = std::fs::read_to_string(out.path().join("phq9.csv")).unwrap();
+        let mut rows = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+        let header = rows.next().unwrap();
+        let row = rows.next().unwrap();
+        let q9_column = header.iter().position(|c| *c == "q9").unwrap();
+        assert_eq!(row[q9_column], "declined");
+    }
 }
 
 /// Staff start a session for the test patient and hand the screen over in `lang_name`; the
@@ -1562,6 +1579,111 @@ fn none_of_these_clears_the_other_choices_and_they_clear_it() {
             answer(&h, form, sleep),
             Some(Answer::Choices(vec![1.0])),
             "{name}: another choice clears \"none\""
+        );
+    }
+}
+
+#[test]
+fn a_no_to_consent_is_acknowledged_skips_the_research_forms_and_staff_see_it() {
+    for (name, declined_title) in [
+        ("Dansk", "Du deltager ikke i forskningsprojektet"),
+        ("Norsk (bokmål)", "Du er ikke med i studien"),
+    ] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (consent_form, _) = go_to_item(&mut h, "consent", "consent");
+        tap_message(&mut h, "answer-no");
+        wait(&mut h, 1.0);
+        if h.query_by_label(declined_title).is_none() {
+            tap_message(&mut h, "nav-next");
+        }
+        assert!(
+            h.query_by_label(declined_title).is_some(),
+            "{name}: the no is acknowledged"
+        );
+        tap_message(&mut h, "nav-next");
+        // Straight to the pain form, part 2 of 3: no research questionnaire follows.
+        let Some(Position::Intro { form }) = position(&h) else {
+            panic!("{name}: not at a form's introduction");
+        };
+        let session = h.state().kiosk.session().unwrap();
+        assert_eq!(session.form(form).id.as_str(), "nrs_pain");
+        assert_eq!(session.progress().forms, 3);
+        let finished = tr(&h, "review-finish");
+        let send = tr(&h, "finish-confirm");
+        answer_to_the_end(&mut h, &finished, &send);
+        assert!(matches!(h.state().kiosk.stage(), Stage::Thanks { .. }));
+        let bundles = h.files.bundles();
+        let bundle = h.files.open(&bundles[0]);
+        assert_eq!(bundle.forms[consent_form].consent, Some(false));
+        let about = bundle.forms.iter().find(|f| f.id == "about_you").unwrap();
+        assert!(about.skipped && about.answers.is_empty());
+        // Staff see the consent state with the result.
+        wait(&mut h, 9.0);
+        sign_in(&mut h);
+        tap(&mut h, "Resultat fra siste økt");
+        assert!(
+            h.query_by_label(&tr(&h, "staff-patient-consent-no"))
+                .is_some(),
+            "{name}"
+        );
+        // The consent line and one line for each of the four research-only forms.
+        assert_eq!(h.query_all_by_label_contains("hoppet over").count(), 5);
+    }
+}
+
+#[test]
+fn the_25_item_grid_is_answered_with_25_taps_and_no_drag() {
+    for name in ["Norsk (bokmål)", "Dansk"] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        let (form_ix, _) = go_to_item(&mut h, "hscl25", "q1");
+        let (_, items, form) = current(&h).expect("the HSCL-25 grid");
+        assert_eq!(items.len(), 25);
+        let lang = h.state().kiosk.lang();
+        // What the bars leave of the screen: below the header, above Back and Next.
+        let next = tr(&h, "nav-next");
+        let footer = h.get_by_label(&next).rect().min.y;
+        let mut taps = 0;
+        for (n, ix) in items.iter().enumerate() {
+            let item = form.item(*ix);
+            let ItemKind::SingleChoice { options, .. } = &item.kind else {
+                panic!("a grid row");
+            };
+            let label = format!(
+                "{} – {}",
+                item.text.get(lang),
+                options[n % options.len()].label.get(lang)
+            );
+            let rect = h.get_by_label(&label).rect();
+            assert!(
+                rect.min.y > 90.0 && rect.max.y < footer,
+                "{name}: row {} is in view without a swipe ({rect:?})",
+                n + 1
+            );
+            h.get_by_label(&label).click();
+            settle(&mut h);
+            taps += 1;
+            assert!(answer(&h, form_ix, *ix).is_some(), "{name}: row {}", n + 1);
+            if n + 1 < items.len() {
+                // The header names the first question still to answer.
+                let header = Strings::load().expect("locales").args(
+                    lang,
+                    "progress-question",
+                    &[
+                        ("current", svar_kiosk::i18n::Arg::Num((n + 2) as f64)),
+                        ("total", svar_kiosk::i18n::Arg::Num(25.0)),
+                    ],
+                );
+                assert!(h.query_by_label(&header).is_some(), "{name}: {header}");
+            }
+        }
+        assert_eq!(taps, 25);
+        // Nothing left: Next goes straight on, one more tap.
+        tap(&mut h, &next);
+        assert!(
+            matches!(position(&h), Some(Position::Intro { .. })),
+            "{name}: on to the next part"
         );
     }
 }

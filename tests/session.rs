@@ -204,3 +204,87 @@ fn progress_moves_with_each_answer_on_a_grid() {
     assert_eq!(s.progress().question, 1);
     assert_eq!(s.progress().last_question, 25);
 }
+
+#[test]
+fn a_no_to_consent_skips_the_research_forms_acknowledges_it_and_keeps_nothing_of_them() {
+    use svar_forms::session::ItemState;
+    let mut s = demo();
+    let consent_form = form_ix(&s, "consent");
+    let consent = s.form(consent_form).item_ix("consent").unwrap();
+    let about = form_ix(&s, "about_you");
+    let pain = form_ix(&s, "nrs_pain");
+    let occupation = s.form(about).item_ix("occupation").unwrap();
+    assert_eq!(s.progress().forms, 7);
+    // A patient who said yes and answered a research form, then went back and said no.
+    s.answer(consent_form, consent, Some(Answer::Number(1.0)));
+    s.answer(about, occupation, Some(Answer::Text("Lærer".into())));
+    s.answer(consent_form, consent, Some(Answer::Number(0.0)));
+    assert_eq!(s.consent(), Some(false));
+    assert_eq!(
+        s.answers(about).get(occupation),
+        None,
+        "nothing kept without consent"
+    );
+    for id in ["about_you", "nmq", "hscl25", "was"] {
+        let f = form_ix(&s, id);
+        assert!(s.skipped(f), "{id} is research only");
+        assert!(s.screens(f).is_empty());
+        assert!(
+            s.item_states(f)
+                .iter()
+                .flatten()
+                .all(|st| *st == ItemState::NotShown),
+            "{id}: every item not shown"
+        );
+    }
+    assert!(!s.skipped(pain) && !s.skipped(form_ix(&s, "phq9")));
+    assert_eq!(
+        s.progress().forms,
+        3,
+        "only the forms the patient will answer"
+    );
+    // The consent form ends on its acknowledgement; the next part is the pain form.
+    s.go_to(consent_form, consent);
+    assert_eq!(
+        s.forward(),
+        Nav::Moved(Position::Screen { form: 0, screen: 7 })
+    );
+    let (_, ack) = s.current_screen().unwrap();
+    assert_eq!(
+        s.form(consent_form).item(ack.items[0]).id.as_str(),
+        "declined_note"
+    );
+    assert_eq!(s.forward(), Nav::Moved(Position::Intro { form: pain }));
+    assert_eq!(s.progress().form, 2, "part 2 of 3");
+    assert_eq!(
+        s.back(),
+        Nav::Moved(Position::Screen { form: 0, screen: 7 })
+    );
+    // Nothing of the skipped forms is missing for the finish or listed on the review.
+    assert!(s.missing().iter().all(|m| !s.skipped(m.form)));
+    assert!(s.unanswered().iter().all(|u| !s.skipped(u.form)));
+    // A yes brings them back, empty.
+    s.answer(consent_form, consent, Some(Answer::Number(1.0)));
+    assert!(!s.skipped(about));
+    assert_eq!(s.progress().forms, 7);
+}
+
+#[test]
+fn intro_counts_say_what_the_patient_will_meet() {
+    let s = demo();
+    let consent = s.intro_counts(form_ix(&s, "consent"));
+    // The consent question now, the signature after a yes (or the note after a no: not a
+    // question), and six pages about the study to read.
+    assert_eq!(
+        (consent.questions, consent.at_most, consent.reading),
+        (1, 2, 6)
+    );
+    // Nine items, and the difficulty question once any problem is reported.
+    let phq9 = s.intro_counts(form_ix(&s, "phq9"));
+    assert_eq!((phq9.questions, phq9.at_most, phq9.reading), (9, 10, 0));
+    let pain = s.intro_counts(form_ix(&s, "nrs_pain"));
+    assert_eq!(
+        pain.questions, pain.at_most,
+        "no conditions: one exact count"
+    );
+}

@@ -229,3 +229,67 @@ fn link_loops_and_pipes_neither_hang_nor_panic() {
         assert!(common::stdout(&out).contains("not a regular file"));
     }
 }
+
+#[test]
+fn a_battery_consent_rule_is_checked_against_its_forms() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let forms = dir.path().join("forms");
+    std::fs::create_dir_all(forms.join("batteries")).expect("folders");
+    for id in ["consent", "phq9", "gad7"] {
+        std::fs::copy(
+            common::root().join(format!("forms/{id}.json")),
+            forms.join(format!("{id}.json")),
+        )
+        .expect("copy");
+    }
+    let battery = |consent: &str| {
+        format!(
+            r#"{{
+  "id": "visit",
+  "version": "1.0.0",
+  "title": {{"nb": "Besøk", "nn": "Besøk", "da": "Besøg", "en": "Visit"}},
+  "languages": ["nb", "en"],
+  "timepoints": ["baseline"],
+  "forms": [{{"form": "gad7"}}, {{"form": "consent"}}, {{"form": "phq9"}}],
+  "consent": {consent}
+}}"#
+        )
+    };
+    let path = forms.join("batteries/visit.json");
+    let assets = common::root().join("assets");
+    let run = |text: String| {
+        std::fs::write(&path, text).expect("write");
+        let out = common::svar(&[
+            "validate",
+            forms.to_str().unwrap(),
+            "--assets",
+            assets.to_str().unwrap(),
+        ]);
+        (out.status.code(), common::stdout(&out))
+    };
+    let (code, out) = run(battery(
+        r#"{"form": "consent", "item": "consent", "research_only": ["phq9"]}"#,
+    ));
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(battery(
+        r#"{"form": "consent", "item": "consent", "research_only": ["gad7", "phq9"]}"#,
+    ));
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("visit.json:8:71: error[research-before-consent]: `gad7` comes before"),
+        "{out}"
+    );
+    let (code, out) = run(battery(
+        r#"{"form": "consent", "item": "signature", "research_only": []}"#,
+    ));
+    assert_eq!(code, Some(1));
+    assert!(out.contains("error[consent-not-yes-no]"), "{out}");
+    let (code, out) = run(battery(
+        r#"{"form": "about_you", "item": "consent", "research_only": []}"#,
+    ));
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("error[unknown-form]: the consent form `about_you`"),
+        "{out}"
+    );
+}

@@ -32,6 +32,11 @@ intro-questions = { $count ->
     [one] Denne del har ét spørgsmål.
    *[other] Denne del har { $count } spørgsmål.
 }
+intro-questions-up-to = Denne del har { $min } til { $max } spørgsmål, alt efter hvad du svarer.
+intro-reading = { $count ->
+    [one] Der er også én side at læse.
+   *[other] Der er også { $count } sider at læse.
+}
 intro-start = Start
 
 ## Answers
@@ -156,6 +161,10 @@ timepoint-screening = Screening
 staff-hand-over = Giv skærmen til patienten
 staff-summary-none = Ingen session er afsluttet, siden personalet sidst loggede ind.
 staff-summary-waiting = Scorerne vises her, når sessionen er forseglet.
+staff-patient-consent-yes = Samtykke til forskningsprojektet: ja
+staff-patient-consent-no = Samtykke til forskningsprojektet: nej (skemaerne, der kun er til forskning, blev sprunget over)
+staff-form-skipped = { $form }: sprunget over (kun til forskning)
+staff-declined = Ønskede ikke at svare på: { $question }
 staff-no-value = ingen værdi (for få svar)
 staff-flag = OBS: { $flag }
 

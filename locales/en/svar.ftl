@@ -32,6 +32,11 @@ intro-questions = { $count ->
     [one] This part has one question.
    *[other] This part has { $count } questions.
 }
+intro-questions-up-to = This part has { $min } to { $max } questions, depending on your answers.
+intro-reading = { $count ->
+    [one] There is also one page to read.
+   *[other] There are also { $count } pages to read.
+}
 intro-start = Start
 
 ## Answers
@@ -156,6 +161,10 @@ timepoint-screening = Screening
 staff-hand-over = Hand the screen to the patient
 staff-summary-none = No session has ended since staff last signed in.
 staff-summary-waiting = The scores will show here once the session has been sealed.
+staff-patient-consent-yes = Consent to the study: yes
+staff-patient-consent-no = Consent to the study: no (the forms for research only were skipped)
+staff-form-skipped = { $form }: skipped (research only)
+staff-declined = Preferred not to answer: { $question }
 staff-no-value = no value (too few answers)
 staff-flag = Attention: { $flag }
 

@@ -32,6 +32,11 @@ intro-questions = { $count ->
     [one] Denne delen har ett spørsmål.
    *[other] Denne delen har { $count } spørsmål.
 }
+intro-questions-up-to = Denne delen har { $min } til { $max } spørsmål, etter hva du svarer.
+intro-reading = { $count ->
+    [one] Det er også én side å lese.
+   *[other] Det er også { $count } sider å lese.
+}
 intro-start = Start
 
 ## Answers
@@ -156,6 +161,10 @@ timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
 staff-summary-none = Ingen økt er avsluttet siden ansatte sist logget inn.
 staff-summary-waiting = Skårene vises her når økten er forseglet.
+staff-patient-consent-yes = Samtykke til studien: ja
+staff-patient-consent-no = Samtykke til studien: nei (skjemaene som bare er for studien, ble hoppet over)
+staff-form-skipped = { $form }: hoppet over (bare for studien)
+staff-declined = Ønsket ikke å svare på: { $question }
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Obs: { $flag }
 

@@ -32,6 +32,11 @@ intro-questions = { $count ->
     [one] Denne delen har eitt spørsmål.
    *[other] Denne delen har { $count } spørsmål.
 }
+intro-questions-up-to = Denne delen har { $min } til { $max } spørsmål, etter kva du svarar.
+intro-reading = { $count ->
+    [one] Det er òg éi side å lese.
+   *[other] Det er òg { $count } sider å lese.
+}
 intro-start = Start
 
 ## Answers
@@ -156,6 +161,10 @@ timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
 staff-summary-none = Inga økt er avslutta sidan tilsette sist logga inn.
 staff-summary-waiting = Skårane blir viste her når økta er forsegla.
+staff-patient-consent-yes = Samtykke til studien: ja
+staff-patient-consent-no = Samtykke til studien: nei (skjemaa som berre er for studien, vart hoppa over)
+staff-form-skipped = { $form }: hoppa over (berre for studien)
+staff-declined = Ønskte ikkje å svare på: { $question }
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Merk: { $flag }
 

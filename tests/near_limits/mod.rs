@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar_forms::answer::Answer;
+use svar_forms::answer::{Answer, Date};
 use svar_forms::form::limits::{
     DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR, MAX_ANSWER_CHARS, MAX_DATE_YEARS, MAX_MAP_POINTS,
     MAX_OPTIONS, MAX_PAGE_ITEMS, MAX_PAGE_TEXT_CHARS, MAX_RATING_VALUES, MAX_REGIONS,
@@ -501,7 +501,14 @@ fn heaviest_answer(kind: &ItemKind) -> Option<Answer> {
         ItemKind::BodyMap { regions, .. } => {
             Answer::Regions(regions.iter().map(|r| r.id.to_string()).collect())
         }
-        ItemKind::Info { .. } | ItemKind::Date { .. } | ItemKind::Signature => return None,
+        // Every question gets an answer, so that the review lists nothing.
+        ItemKind::Date { min, .. } => Answer::Date(min.unwrap_or(Date {
+            year: DEFAULT_FIRST_YEAR,
+            month: 1,
+            day: 1,
+        })),
+        ItemKind::Signature => Answer::Strokes(vec![vec![[0.1, 0.5], [0.9, 0.5]]]),
+        ItemKind::Info { .. } => return None,
     })
 }
 

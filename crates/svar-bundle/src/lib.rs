@@ -92,6 +92,13 @@ pub struct FormRecord {
     pub flags: Vec<String>,
     /// Score id to the source of the battery cut-offs used instead of the form's bands.
     pub band_overrides: BTreeMap<String, String>,
+    /// The battery's consent form only: the patient's answer to its consent question.
+    #[serde(default)]
+    pub consent: Option<bool>,
+    /// A research-only form skipped because the patient said "No" to consent (its items are
+    /// all `not_shown`).
+    #[serde(default)]
+    pub skipped: bool,
 }
 
 /// A sealed session's content (see `docs/bundle.md`).
@@ -419,6 +426,13 @@ fn form_record(
             .iter()
             .map(|(id, source)| (id.to_string(), source.clone()))
             .collect(),
+        consent: session
+            .battery()
+            .consent
+            .as_ref()
+            .filter(|rule| rule.form == ix)
+            .and_then(|_| session.consent()),
+        skipped: session.skipped(ix),
     })
 }
 
@@ -487,6 +501,8 @@ mod tests {
                 .into(),
                 flags: vec![],
                 band_overrides: BTreeMap::new(),
+                consent: Some(true),
+                skipped: false,
             }],
         }
     }

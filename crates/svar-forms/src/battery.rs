@@ -4,7 +4,7 @@ use crate::diag::{Findings, ptr};
 use crate::form::check::{Checker, text_length};
 use crate::form::limits;
 use crate::form::raw::RawBand;
-use crate::form::{Band, Form, ScoreIx};
+use crate::form::{Band, Form, ItemIx, ItemKind, ScoreIx};
 use crate::id::BatteryId;
 use crate::text::{Lang, RawText, Text};
 use schemars::JsonSchema;
@@ -48,6 +48,22 @@ pub struct RawBattery {
     pub timepoints: Vec<Timepoint>,
     /// The forms, in the order the patient answers them.
     pub forms: Vec<RawMember>,
+    /// What a "No" to the battery's consent question means for the forms after it.
+    #[serde(default)]
+    pub consent: Option<RawConsent>,
+}
+
+/// A battery's consent rule as written: the yes/no consent question, and the forms that are
+/// for research only and are skipped when the patient answers "No".
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsent {
+    /// The form holding the consent question.
+    pub form: String,
+    /// The consent question: a `yes_no` item of that form.
+    pub item: String,
+    /// Forms asked only for research, after the consent form: skipped after a "No".
+    pub research_only: Vec<String>,
 }
 
 /// One form of a battery.
@@ -86,6 +102,20 @@ pub struct Battery {
     pub timepoints: Vec<Timepoint>,
     /// Forms in order.
     pub forms: Vec<BatteryForm>,
+    /// What a declined consent skips, when the battery asks for consent.
+    pub consent: Option<ConsentRule>,
+}
+
+/// A checked consent rule: the consent question, and the research-only forms (all after the
+/// consent form) that a "No" skips.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentRule {
+    /// The consent form's index in the battery.
+    pub form: usize,
+    /// The yes/no consent question.
+    pub item: ItemIx,
+    /// Indexes of the forms skipped after a "No", in battery order.
+    pub research_only: Vec<usize>,
 }
 
 /// A form in a battery with the battery's band overrides.
@@ -123,6 +153,7 @@ impl Battery {
                 form,
                 overrides: Vec::new(),
             }],
+            consent: None,
         }
     }
 
@@ -247,6 +278,10 @@ pub fn check(
             overrides,
         });
     }
+    let consent = raw
+        .consent
+        .as_ref()
+        .and_then(|rule| consent_rule(&mut c, rule, &members));
     (!c.f.has_errors()).then(|| Battery {
         id,
         version,
@@ -254,5 +289,75 @@ pub fn check(
         languages: raw.languages.clone(),
         timepoints: raw.timepoints.clone(),
         forms: members,
+        consent,
+    })
+}
+
+/// Resolves a consent rule against the battery's forms.
+fn consent_rule(c: &mut Checker, raw: &RawConsent, members: &[BatteryForm]) -> Option<ConsentRule> {
+    let at = "/consent";
+    let index = |id: &str| members.iter().position(|m| m.form.id.as_str() == id);
+    let Some(form) = index(&raw.form) else {
+        c.f.error(
+            ptr(at, "form"),
+            "unknown-form",
+            format!(
+                "the consent form `{}` is not one of this battery's forms",
+                raw.form
+            ),
+        );
+        return None;
+    };
+    let consent_form = &members[form].form;
+    let item = match consent_form.item_ix(&raw.item) {
+        Some(ix) if matches!(consent_form.item(ix).kind, ItemKind::YesNo) => Some(ix),
+        Some(_) => {
+            c.f.error(
+                ptr(at, "item"),
+                "consent-not-yes-no",
+                format!(
+                    "the consent question `{}` must be a yes_no item, so that \"No\" is clear",
+                    raw.item
+                ),
+            );
+            None
+        }
+        None => {
+            c.f.error(
+                ptr(at, "item"),
+                "unknown-item",
+                format!("the form `{}` has no item `{}`", raw.form, raw.item),
+            );
+            None
+        }
+    };
+    let mut research_only = Vec::new();
+    for (k, id) in raw.research_only.iter().enumerate() {
+        let at_k = ptr(&ptr(at, "research_only"), k);
+        match index(id) {
+            None => c.f.error(
+                at_k,
+                "unknown-form",
+                format!("`{id}` is not one of this battery's forms"),
+            ),
+            Some(f) if f <= form => c.f.error(
+                at_k,
+                "research-before-consent",
+                format!(
+                    "`{id}` {} the consent form `{}`: a research-only form must come after \
+                     consent, so that nothing is asked before the patient agrees",
+                    if f == form { "is" } else { "comes before" },
+                    raw.form
+                ),
+            ),
+            Some(f) => research_only.push(f),
+        }
+    }
+    research_only.sort_unstable();
+    research_only.dedup();
+    Some(ConsentRule {
+        form,
+        item: item?,
+        research_only,
     })
 }

@@ -104,6 +104,17 @@ pub enum ItemState {
     NotShown,
 }
 
+/// What a form's introduction says the patient will meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntroCounts {
+    /// Questions shown with the answers so far.
+    pub questions: usize,
+    /// Questions the form can show at most (more than `questions` when conditions may add).
+    pub at_most: usize,
+    /// Screens with only text to read.
+    pub reading: usize,
+}
+
 /// Progress for the header.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
@@ -208,6 +219,9 @@ impl Session {
 
     /// The visible screens of a form, given the answers so far.
     pub fn screens(&self, form: usize) -> Vec<Screen> {
+        if self.skipped(form) {
+            return Vec::new();
+        }
         let f = self.form(form);
         let visible = self.answers[form].visible(f);
         let mut screens = Vec::new();
@@ -231,6 +245,35 @@ impl Session {
             }
         }
         screens
+    }
+
+    /// The patient's answer to the battery's consent question: `Some(false)` for "No",
+    /// `None` while unanswered or when the battery asks for no consent.
+    pub fn consent(&self) -> Option<bool> {
+        let rule = self.battery.consent.as_ref()?;
+        self.answers[rule.form]
+            .get(rule.item)
+            .and_then(Answer::as_number)
+            .map(|v| v != 0.0)
+    }
+
+    /// Whether a form is skipped: research-only, after the patient said "No" to consent.
+    pub fn skipped(&self, form: usize) -> bool {
+        self.consent() == Some(false)
+            && self
+                .battery
+                .consent
+                .as_ref()
+                .is_some_and(|rule| rule.research_only.contains(&form))
+    }
+
+    /// Visible items of a form: those its conditions show, none of a skipped form.
+    fn visible(&self, form: usize) -> Vec<bool> {
+        let f = self.form(form);
+        if self.skipped(form) {
+            return vec![false; f.items.len()];
+        }
+        self.answers[form].visible(f)
     }
 
     /// The screen shown now, if the position is a question screen.
@@ -257,6 +300,13 @@ impl Session {
             return AnswerOutcome::Rejected(problem);
         }
         self.answers[form].drop_hidden(&f);
+        // After a "No" to consent nothing is kept of the research-only forms.
+        let skipped: Vec<usize> = (0..self.battery.forms.len())
+            .filter(|f| self.skipped(*f))
+            .collect();
+        for form in skipped {
+            self.answers[form].wipe();
+        }
         // Keep the patient on the same screen even if screens before it appeared or vanished.
         if let Some((f_ix, page, first)) = anchor {
             let screens = self.screens(f_ix);
@@ -357,7 +407,7 @@ impl Session {
         (0..self.battery.forms.len())
             .flat_map(|form| {
                 let f = self.form(form);
-                let visible = self.answers[form].visible(f);
+                let visible = self.visible(form);
                 f.items
                     .iter()
                     .enumerate()
@@ -381,7 +431,7 @@ impl Session {
         let mut list = Vec::new();
         for form in 0..self.battery.forms.len() {
             let f = self.form(form);
-            let visible = self.answers[form].visible(f);
+            let visible = self.visible(form);
             for (i, item) in f.items.iter().enumerate() {
                 let ix = ItemIx(i);
                 if visible[i]
@@ -408,7 +458,7 @@ impl Session {
     pub fn item_states(&self, form: usize) -> Vec<Option<ItemState>> {
         let f = self.form(form);
         let answers = &self.answers[form];
-        let visible = answers.visible(f);
+        let visible = self.visible(form);
         let screens = self.screens(form);
         let reached = |ix: ItemIx| {
             let screen = screens.iter().position(|s| s.items.contains(&ix));
@@ -454,7 +504,7 @@ impl Session {
     pub fn resume_at(&mut self, position: Position) -> Position {
         let forms = self.battery.forms.len();
         let resumed = match position {
-            Position::Intro { form } if form < forms => position,
+            Position::Intro { form } if form < forms => self.intro_or_review(form),
             Position::Screen { form, screen } if form < forms => {
                 if screen < self.screens(form).len() {
                     position
@@ -507,6 +557,32 @@ impl Session {
             .collect())
     }
 
+    /// What a form's introduction promises: the questions it shows now, the most it can
+    /// show (conditions may add some), and its screens of reading only.
+    pub fn intro_counts(&self, form: usize) -> IntroCounts {
+        let f = self.form(form);
+        let is_question = |ix: &ItemIx| !matches!(f.item(*ix).kind, ItemKind::Info { .. });
+        let screens = self.screens(form);
+        IntroCounts {
+            questions: screens
+                .iter()
+                .map(|s| s.items.iter().filter(|ix| is_question(ix)).count())
+                .sum(),
+            at_most: if self.skipped(form) {
+                0
+            } else {
+                f.items
+                    .iter()
+                    .filter(|i| !matches!(i.kind, ItemKind::Info { .. }))
+                    .count()
+            },
+            reading: screens
+                .iter()
+                .filter(|s| !s.items.iter().any(is_question))
+                .count(),
+        }
+    }
+
     /// Progress for the header. Information screens are not counted as questions.
     pub fn progress(&self) -> Progress {
         let forms = self.battery.forms.len();
@@ -557,10 +633,13 @@ impl Session {
                 .map_or(0, |c| c.0),
             _ => 0,
         };
+        // Forms a declined consent skips are not counted as parts.
+        let skipped_before = (0..form).filter(|f| self.skipped(*f)).count();
+        let skipped = (0..forms).filter(|f| self.skipped(*f)).count();
         let form = form.min(forms.saturating_sub(1));
         Progress {
-            form: form + 1,
-            forms,
+            form: (form + 1).saturating_sub(skipped_before).max(1),
+            forms: forms - skipped,
             question: before_in_form + 1,
             last_question: before_in_form + here.max(1),
             questions: per_form
@@ -582,17 +661,18 @@ impl Session {
         }
     }
 
+    /// The intro of the first form from `form` on that is not skipped, or the review.
     fn intro_or_review(&self, form: usize) -> Position {
-        if form < self.battery.forms.len() {
-            Position::Intro { form }
-        } else {
-            Position::Review
+        match (form..self.battery.forms.len()).find(|f| !self.skipped(*f)) {
+            Some(form) => Position::Intro { form },
+            None => Position::Review,
         }
     }
 
-    /// The last screen of the forms before `form`, or the intro of the form to go back to.
+    /// The last screen of the forms before `form` that are not skipped, or the intro of the
+    /// form to go back to.
     fn last_screen_before(&self, form: usize) -> Position {
-        let prev = form.saturating_sub(1);
+        let prev = (0..form).rev().find(|f| !self.skipped(*f)).unwrap_or(0);
         match self.screens(prev).len() {
             0 => Position::Intro { form: prev },
             n => Position::Screen {

@@ -531,6 +531,16 @@ fn summary(bundle: &Bundle) -> Value {
                 "form": f.id,
                 "scores": f.scores,
                 "flags": f.flags,
+                "consent": f.consent,
+                "skipped": f.skipped,
+                // Which questions were declined (never an answer): a declined PHQ-9 item 9
+                // raises no flag, so the clinician must see it.
+                "declined": f
+                    .missing
+                    .iter()
+                    .filter(|(_, state)| **state == svar_bundle::ItemState::Declined)
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>(),
             })
         })
         .collect()

@@ -564,18 +564,30 @@ fn language_ui(ui: &mut Ui, t: &Tokens, texts: Texts) -> Option<Intent> {
 fn intro_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session, form: usize) {
     let f = s.form(form);
     title_ui(ui, t, f.title.get(texts.lang));
-    let count: usize = s
-        .screens(form)
-        .iter()
-        .map(|sc| {
-            sc.items
-                .iter()
-                .filter(|ix| !matches!(f.item(**ix).kind, ItemKind::Info { .. }))
-                .count()
-        })
-        .sum();
-    let body = texts.args("intro-questions", &[("count", Arg::Num(count as f64))]);
+    // Honest counts: a range when the answers decide, and the pages only to read.
+    let counts = s.intro_counts(form);
+    let body = if counts.at_most > counts.questions {
+        texts.args(
+            "intro-questions-up-to",
+            &[
+                ("min", Arg::Num(counts.questions as f64)),
+                ("max", Arg::Num(counts.at_most as f64)),
+            ],
+        )
+    } else {
+        texts.args(
+            "intro-questions",
+            &[("count", Arg::Num(counts.questions as f64))],
+        )
+    };
     text(ui, &body, t.font(t.question), t.palette.text);
+    if counts.reading > 0 {
+        let reading = texts.args(
+            "intro-reading",
+            &[("count", Arg::Num(counts.reading as f64))],
+        );
+        text(ui, &reading, t.font(t.question), t.palette.text);
+    }
 }
 
 fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Intent> {

@@ -89,6 +89,20 @@ impl Describe<'_> {
                 continue;
             };
             let form = &member.form;
+            // Consent comes first, as it decides what else was asked.
+            if let Some(consent) = summary["consent"].as_bool() {
+                let id = if consent {
+                    "staff-patient-consent-yes"
+                } else {
+                    "staff-patient-consent-no"
+                };
+                lines.push((k.tr(id), false));
+            }
+            if summary["skipped"].as_bool() == Some(true) {
+                let args = [("form", Arg::Text(form.title.get(lang).to_owned()))];
+                lines.push((k.args("staff-form-skipped", &args), false));
+                continue;
+            }
             let scores = &summary["scores"];
             let flags: Vec<&str> = summary["flags"]
                 .as_array()
@@ -96,10 +110,23 @@ impl Describe<'_> {
                 .flatten()
                 .filter_map(serde_json::Value::as_str)
                 .collect();
-            if form.scores.is_empty() && flags.is_empty() {
+            let declined: Vec<&str> = summary["declined"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .collect();
+            if form.scores.is_empty() && flags.is_empty() && declined.is_empty() {
                 continue;
             }
             lines.push((form.title.get(lang).to_owned(), false));
+            for id in declined {
+                let question = form
+                    .item_ix(id)
+                    .map_or(id, |ix| form.item(ix).text.get(lang));
+                let args = [("question", Arg::Text(question.to_owned()))];
+                lines.push((format!("    {}", k.args("staff-declined", &args)), true));
+            }
             for (n, score) in form.scores.iter().enumerate() {
                 let record = &scores[score.id.as_str()];
                 let value = record["value"].as_f64().map_or_else(
