@@ -801,7 +801,7 @@ fn sigkill_at_random_points_loses_no_answer_and_seals_each_session_once() {
         for event in ["session_started", "session_completed", "session_sealed"] {
             let count = log
                 .iter()
-                .filter(|r| r.event == event && r.session.as_deref() == Some(sid.as_str()))
+                .filter(|r| r.event.as_str() == event && r.session.as_deref() == Some(sid.as_str()))
                 .count();
             assert_eq!(count, 1, "session {id}: {event} in the audit log");
         }

@@ -1020,9 +1020,15 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     );
     assert!(h.state().kiosk.store().unsealed().unwrap().is_empty());
     let audit = h.state().kiosk.store().audit_log().unwrap();
-    let signed_in = audit.iter().find(|r| r.event == "staff_signed_in").unwrap();
+    let signed_in = audit
+        .iter()
+        .find(|r| r.event.as_str() == "staff_signed_in")
+        .unwrap();
     assert_eq!(signed_in.staff.as_deref(), Some("nurse1"));
-    let started = audit.iter().find(|r| r.event == "session_started").unwrap();
+    let started = audit
+        .iter()
+        .find(|r| r.event.as_str() == "session_started")
+        .unwrap();
     assert_eq!(started.staff.as_deref(), Some("nurse1"));
     assert_eq!(
         h.state().kiosk.store().verify_audit().unwrap(),
@@ -1514,9 +1520,12 @@ fn a_paused_staff_session_is_resumed_with_the_pin_and_another_sealed_after_the_p
     let hscl = bundle.forms.iter().find(|f| f.id == "hscl25").unwrap();
     assert!(hscl.answers.len() >= 3, "the answers given are sealed");
     let audit = h.state().kiosk.store().audit_log().unwrap();
-    let pauses = audit.iter().filter(|r| r.event == "session_paused").count();
+    let pauses = audit
+        .iter()
+        .filter(|r| r.event.as_str() == "session_paused")
+        .count();
     assert_eq!(pauses, 2);
-    assert!(audit.iter().any(|r| r.event == "session_resumed"));
+    assert!(audit.iter().any(|r| r.event.as_str() == "session_resumed"));
 }
 
 #[test]

@@ -251,7 +251,7 @@ fn bundles_arrive_intact_and_leave_the_outbox_only_with_a_receipt() {
         .audit_log()
         .unwrap()
         .into_iter()
-        .filter(|r| r.event == "bundle_uploaded")
+        .filter(|r| r.event.as_str() == "bundle_uploaded")
         .count();
     assert_eq!(uploaded, 3);
     assert_eq!(state.status.delivered_total, 3);

@@ -75,7 +75,7 @@ fn bundles_land_in_the_bucket_intact_once_and_leave_the_outbox_after_the_read_ba
         .audit_log()
         .unwrap()
         .into_iter()
-        .filter(|r| r.event == "bundle_uploaded")
+        .filter(|r| r.event.as_str() == "bundle_uploaded")
         .collect();
     assert_eq!(uploaded.len(), 3);
     assert!(uploaded.iter().all(|r| r.detail.as_deref() == Some("s3")));

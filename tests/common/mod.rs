@@ -271,7 +271,7 @@ pub fn audit_events(store: &svar_store::Store) -> Vec<String> {
         .audit_log()
         .expect("the audit log reads")
         .into_iter()
-        .map(|r| r.event)
+        .map(|r| r.event.as_str().to_owned())
         .collect()
 }
 

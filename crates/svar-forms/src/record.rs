@@ -24,6 +24,18 @@ impl Timestamp {
         Timestamp(utc - time::Duration::nanoseconds(i64::from(utc.nanosecond())))
     }
 
+    /// Reads RFC 3339 (any offset; kept in UTC, to the second).
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        OffsetDateTime::parse(text, &Rfc3339)
+            .ok()
+            .map(Timestamp::new)
+    }
+
+    /// The time itself, in UTC.
+    pub fn at(&self) -> OffsetDateTime {
+        self.0
+    }
+
     /// The compact form used in file names: `20261123T114205Z`.
     pub fn compact(&self) -> String {
         let t = self.0;
@@ -64,9 +76,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        OffsetDateTime::parse(&text, &Rfc3339)
-            .map(Timestamp::new)
-            .map_err(|_| serde::de::Error::custom("expected an RFC 3339 time"))
+        Timestamp::parse(&text).ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 time"))
     }
 }
 

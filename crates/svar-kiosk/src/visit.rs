@@ -147,7 +147,7 @@ impl Visit {
         let stored = StoredMeta {
             meta,
             battery: battery.id.to_string(),
-            battery_version: battery.version.to_string(),
+            battery_version: battery.version.clone(),
             staff: staff.map(str::to_owned),
         };
         let session = Session::new(battery, lang);
@@ -181,7 +181,7 @@ impl Visit {
             return Err(StoreError::WrongState {
                 path: store.path().to_owned(),
                 session: id,
-                state: "ended".into(),
+                state: stored.state,
                 action: "resumed",
             }
             .into());
@@ -456,7 +456,7 @@ fn seal_anew(store: &Store, id: SessionId, sealer: &Sealer) -> Result<SealIntent
         return Err(StoreError::WrongState {
             path: store.path().to_owned(),
             session: id,
-            state: "open".into(),
+            state: State::Open,
             action: "sealed before it ends",
         }
         .into());
@@ -569,11 +569,11 @@ fn rebuild(
     let meta = &stored.meta;
     let battery = batteries
         .iter()
-        .find(|b| b.id.as_str() == meta.battery && b.version.to_string() == meta.battery_version)
+        .find(|b| b.id.as_str() == meta.battery && b.version == meta.battery_version)
         .ok_or_else(|| VisitError::UnknownBattery {
             session: stored.id,
             battery: meta.battery.clone(),
-            version: meta.battery_version.clone(),
+            version: meta.battery_version.to_string(),
         })?;
     let lang = stored
         .progress

@@ -10,6 +10,7 @@
 use crate::crypt::{HmacSha256, StoreKey};
 use hmac::Mac;
 use rusqlite::{Connection, OptionalExtension, params};
+use svar_forms::record::Timestamp;
 
 /// Tables and triggers of the audit log.
 pub(super) const SCHEMA: &str = "
@@ -106,21 +107,52 @@ impl AuditEvent {
     }
 }
 
-/// One row of the audit log.
+impl std::fmt::Display for AuditEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the audit log, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
     /// Position in the log, from 1.
     pub seq: i64,
-    /// When, RFC 3339 UTC.
-    pub at: String,
-    /// What happened: an [`AuditEvent`] name.
-    pub event: String,
+    /// When.
+    pub at: Timestamp,
+    /// What happened.
+    pub event: AuditEvent,
     /// The session it is about.
     pub session: Option<String>,
     /// The staff member who did it.
     pub staff: Option<String>,
     /// A detail without patient data (a bundle file name, an error kind).
     pub detail: Option<String>,
+}
+
+/// One row as stored: the text its MAC covers, checked before it is read as a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Row {
+    seq: i64,
+    at: String,
+    event: String,
+    session: Option<String>,
+    staff: Option<String>,
+    detail: Option<String>,
+}
+
+impl Row {
+    /// The row read, or what of it this version cannot read.
+    pub(super) fn read(self) -> Result<AuditRecord, (i64, &'static str)> {
+        Ok(AuditRecord {
+            seq: self.seq,
+            at: Timestamp::parse(&self.at).ok_or((self.seq, "time"))?,
+            event: AuditEvent::from_name(&self.event).ok_or((self.seq, "event"))?,
+            session: self.session,
+            staff: self.staff,
+            detail: self.detail,
+        })
+    }
 }
 
 /// Why the audit log does not verify. Each names the first row where the chain breaks.
@@ -175,7 +207,7 @@ fn field(mac: &mut HmacSha256, value: Option<&str>) {
     }
 }
 
-fn row_mac(key: &StoreKey, prev: &[u8], r: &AuditRecord) -> Vec<u8> {
+fn row_mac(key: &StoreKey, prev: &[u8], r: &Row) -> Vec<u8> {
     let mut mac = key.audit_mac();
     mac.update(b"row");
     mac.update(prev);
@@ -213,9 +245,9 @@ pub(super) fn append(
         )
         .optional()?;
     let (prev_seq, prev_mac) = last.unwrap_or((0, Vec::new()));
-    let record = AuditRecord {
+    let record = Row {
         seq: prev_seq + 1,
-        at: svar_forms::record::Timestamp::now().to_string(),
+        at: Timestamp::now().to_string(),
         event: event.as_str().to_owned(),
         session: session.map(str::to_owned),
         staff: staff.map(str::to_owned),
@@ -243,12 +275,12 @@ pub(super) fn append(
 }
 
 /// Every row, in order.
-pub(super) fn records(conn: &Connection) -> rusqlite::Result<Vec<(AuditRecord, Vec<u8>)>> {
+pub(super) fn records(conn: &Connection) -> rusqlite::Result<Vec<(Row, Vec<u8>)>> {
     let mut stmt =
         conn.prepare("SELECT seq, at, event, session, staff, detail, mac FROM audit ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            AuditRecord {
+            Row {
                 seq: r.get(0)?,
                 at: r.get(1)?,
                 event: r.get(2)?,

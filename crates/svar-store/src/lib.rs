@@ -161,6 +161,20 @@ pub enum StoreError {
         /// What kind of record.
         what: &'static str,
     },
+    /// An audit row this version cannot read (an unknown event or a bad time).
+    #[error(
+        "{}: audit row {seq} has a {what} this version cannot read; `svar audit verify` checks \
+         whether the log was altered",
+        path.display()
+    )]
+    AuditUnreadable {
+        /// The database file.
+        path: PathBuf,
+        /// The row.
+        seq: i64,
+        /// What of it: "event" or "time".
+        what: &'static str,
+    },
     /// No such session.
     #[error("{}: there is no session {session} in the local store", path.display())]
     NoSession {
@@ -177,7 +191,7 @@ pub enum StoreError {
         /// The session.
         session: SessionId,
         /// Its state.
-        state: String,
+        state: State,
         /// What was tried.
         action: &'static str,
     },
@@ -218,6 +232,17 @@ impl State {
     }
 }
 
+impl std::fmt::Display for State {
+    /// In words, for messages: "open", "ended, waiting to be sealed", "sealed".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            State::Open => "open",
+            State::Ending => "ended, waiting to be sealed",
+            State::Sealed => "sealed",
+        })
+    }
+}
+
 fn parse_status(text: &str) -> Option<Status> {
     [Status::Complete, Status::Abandoned, Status::Timeout]
         .into_iter()
@@ -232,7 +257,7 @@ pub struct StoredMeta {
     /// The battery's id.
     pub battery: String,
     /// The battery's version.
-    pub battery_version: String,
+    pub battery_version: semver::Version,
     /// The staff member who started the session.
     pub staff: Option<String>,
 }
@@ -309,7 +334,7 @@ pub struct DayEntry {
     /// The session.
     pub id: SessionId,
     /// When it was started.
-    pub opened: String,
+    pub opened: Timestamp,
     /// The battery.
     pub battery: String,
     /// Its state.
@@ -317,7 +342,7 @@ pub struct DayEntry {
     /// How it ended.
     pub status: Option<Status>,
     /// When it ended.
-    pub finished: Option<String>,
+    pub finished: Option<Timestamp>,
     /// The bundle file, once sealed.
     pub bundle_file: Option<String>,
     /// Why the last sealing attempt failed.
@@ -543,7 +568,7 @@ impl Store {
             Err(StoreError::WrongState {
                 path: self.path.clone(),
                 session: id,
-                state: state.as_str().to_owned(),
+                state,
                 action,
             })
         }
@@ -649,7 +674,7 @@ impl Store {
                 return Err(StoreError::WrongState {
                     path: self.path.clone(),
                     session: id,
-                    state: State::Sealed.as_str().to_owned(),
+                    state: State::Sealed,
                     action: "ended",
                 });
             }
@@ -676,7 +701,7 @@ impl Store {
             return Err(StoreError::WrongState {
                 path: self.path.clone(),
                 session: id,
-                state: state.as_str().to_owned(),
+                state,
                 action: "read (its answers were purged when it was sealed)",
             });
         }
@@ -710,8 +735,7 @@ impl Store {
                     what: "end status",
                 };
                 let status = parse_status(&status).ok_or_else(corrupt)?;
-                let finished: Timestamp =
-                    serde_json::from_value(Value::String(finished)).map_err(|_| corrupt())?;
+                let finished = Timestamp::parse(&finished).ok_or_else(corrupt)?;
                 Some((status, finished))
             }
             _ => None,
@@ -915,13 +939,16 @@ impl Store {
                         )?),
                         None => None,
                     };
+                    let time = |text: &str| {
+                        Timestamp::parse(text).ok_or_else(|| corrupt(id, "session time"))
+                    };
                     Ok(DayEntry {
                         id,
-                        opened,
+                        opened: time(&opened)?,
                         battery,
                         state: State::parse(&state).ok_or_else(|| corrupt(id, "session state"))?,
                         status: status.as_deref().and_then(parse_status),
-                        finished,
+                        finished: finished.as_deref().map(time).transpose()?,
                         bundle_file,
                         seal_error,
                         summary,
@@ -959,11 +986,18 @@ impl Store {
 
     /// The audit log, in order.
     pub fn audit_log(&self) -> Result<Vec<AuditRecord>, StoreError> {
-        Ok(audit::records(&self.conn)
+        audit::records(&self.conn)
             .map_err(self.sql())?
             .into_iter()
-            .map(|(record, _)| record)
-            .collect())
+            .map(|(row, _)| {
+                row.read()
+                    .map_err(|(seq, what)| StoreError::AuditUnreadable {
+                        path: self.path.clone(),
+                        seq,
+                        what,
+                    })
+            })
+            .collect()
     }
 
     /// Checks the audit chain: the number of rows, or the first problem.

@@ -42,12 +42,7 @@ impl Describe<'_> {
     /// One line about a stored session: local time, battery, how it ended, where its bundle is.
     pub fn entry_line(&self, k: Texts, entry: &DayEntry) -> String {
         let lang = k.lang;
-        let time = time::OffsetDateTime::parse(
-            &entry.opened,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map(|at| self.local_when(at))
-        .unwrap_or_default();
+        let time = self.local_when(entry.opened.at());
         let battery = self
             .batteries
             .iter()
