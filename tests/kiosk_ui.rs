@@ -560,12 +560,26 @@ fn optional_questions_left_are_asked_about_once_and_listed_on_the_review() {
             .is_some()
     );
     let q4 = form.item(items[3]).text.get(Lang::Da);
-    let title = form.title.get(Lang::Da);
-    let go_to = format!("Gå til: {q4} (bruges til {title})");
+    let go_to = format!("Gå til: {q4} (bruges til en score)");
     assert!(
         h.query_by_label(&go_to).is_some(),
         "a question a score reads is marked"
     );
+    // The last of them, far down the grid: the jump lands on it, in view.
+    let last = form.item(items[24]).text.get(Lang::Da);
+    tap(&mut h, &format!("Gå til: {last} (bruges til en score)"));
+    let option = match &form.item(items[24]).kind {
+        ItemKind::SingleChoice { options, .. } => options[0].label.get(Lang::Da).to_owned(),
+        _ => unreachable!("a grid row"),
+    };
+    let rect = h.get_by_label(&format!("{last} – {option}")).rect();
+    assert!(rect.min.y > 90.0 && rect.max.y < 710.0, "in view: {rect:?}");
+    tap(&mut h, &format!("{last} – {option}"));
+    tap(&mut h, "Næste");
+    h.state_mut().kiosk.advance_clock(1.0);
+    settle(&mut h);
+    tap(&mut h, "Gå videre uden");
+    assert_eq!(position(&h), Some(Position::Review), "back to the review");
     tap(&mut h, "Jeg er færdig");
     assert_eq!(
         position(&h),
@@ -1694,5 +1708,31 @@ fn the_25_item_grid_is_answered_with_25_taps_and_no_drag() {
             matches!(position(&h), Some(Position::Intro { .. })),
             "{name}: on to the next part"
         );
+    }
+}
+
+#[test]
+fn a_required_question_never_traps_the_patient_staff_help_is_one_tap_away() {
+    for name in ["Norsk (bokmål)", "Dansk"] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        go_to_item(&mut h, "phq9", "q1");
+        let before = position(&h);
+        tap_message(&mut h, "nav-next");
+        // The prompt's buttons wait until it can have been read; then staff help is there.
+        h.state_mut().kiosk.advance_clock(1.0);
+        settle(&mut h);
+        assert!(h.query_by_label(&tr(&h, "unanswered-go-on")).is_none());
+        tap_message(&mut h, "review-ask-staff");
+        assert_eq!(h.state().kiosk.stage(), Stage::Paused, "{name}");
+        assert!(h.query_by_label(&tr(&h, "paused-asked-body")).is_some());
+        assert!(
+            h.state().kiosk.session().is_none(),
+            "nothing of the patient in memory"
+        );
+        type_digits(&mut h, PIN);
+        submit_pin(&mut h);
+        tap_message(&mut h, "staff-resume");
+        assert_eq!(position(&h), before, "{name}: back at the question");
     }
 }

@@ -118,6 +118,7 @@ finish-cancel = Nej, gå tilbage
 # The idle time-out paused a session staff started: nothing of the patient is shown.
 paused-title = Bed personalet om at fortsætte
 paused-body = Skærmen har ikke været brugt i et stykke tid, så sessionen er sat på pause. Dine svar er gemt. Personalet kan lade dig fortsætte, hvor du slap.
+paused-asked-body = Dine svar er gemt. Personalet kommer og hjælper dig, og du kan fortsætte, hvor du slap.
 thanks-title = Mange tak!
 thanks-body = Dine svar er gemt. Nu kan du give skærmen tilbage til personalet.
 
@@ -225,5 +226,5 @@ unanswered-optional = Du kan svare på dem nu eller gå videre uden.
 unanswered-answer = Besvar dem
 unanswered-go-on = Gå videre uden
 review-go-to-required = Skal besvares – gå til: { $question }
-review-needed-for = { $label } (bruges til { $form })
+review-needed-for = { $label } (bruges til en score)
 review-ask-staff = Bed personalet om hjælp

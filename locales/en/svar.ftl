@@ -118,6 +118,7 @@ finish-cancel = No, go back
 # The idle time-out paused a session staff started: nothing of the patient is shown.
 paused-title = Ask the staff to continue
 paused-body = The screen has not been used for a while, so your session is paused. Your answers are saved. The staff can let you continue where you left off.
+paused-asked-body = Your answers are saved. The staff will come and help you, and you can continue where you left off.
 thanks-title = Thank you!
 thanks-body = Your answers have been saved. Please give the screen back to the staff.
 
@@ -225,5 +226,5 @@ unanswered-optional = You can answer them now, or go on without.
 unanswered-answer = Answer them
 unanswered-go-on = Go on without
 review-go-to-required = Needs an answer – go to: { $question }
-review-needed-for = { $label } (needed for { $form })
+review-needed-for = { $label } (needed for a score)
 review-ask-staff = Ask the staff for help

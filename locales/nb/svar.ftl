@@ -118,6 +118,7 @@ finish-cancel = Nei, gå tilbake
 # The idle time-out paused a session staff started: nothing of the patient is shown.
 paused-title = Spør personalet om å fortsette
 paused-body = Skjermen har ikke vært brukt på en stund, så økten er satt på pause. Svarene dine er lagret. Personalet kan la deg fortsette der du slapp.
+paused-asked-body = Svarene dine er lagret. Personalet kommer og hjelper deg, og du kan fortsette der du slapp.
 thanks-title = Tusen takk!
 thanks-body = Svarene dine er lagret. Nå kan du gi skjermen tilbake til de ansatte.
 
@@ -225,5 +226,5 @@ unanswered-optional = Du kan svare på dem nå, eller gå videre uten.
 unanswered-answer = Svar på dem
 unanswered-go-on = Gå videre uten
 review-go-to-required = Må besvares – gå til: { $question }
-review-needed-for = { $label } (trengs for { $form })
+review-needed-for = { $label } (trengs for en poengsum)
 review-ask-staff = Be de ansatte om hjelp

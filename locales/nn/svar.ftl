@@ -118,6 +118,7 @@ finish-cancel = Nei, gå tilbake
 # The idle time-out paused a session staff started: nothing of the patient is shown.
 paused-title = Spør personalet om å halde fram
 paused-body = Skjermen har ikkje vore brukt på ei stund, så økta er sett på pause. Svara dine er lagra. Personalet kan la deg halde fram der du slapp.
+paused-asked-body = Svara dine er lagra. Personalet kjem og hjelper deg, og du kan halde fram der du slapp.
 thanks-title = Tusen takk!
 thanks-body = Svara dine er lagra. No kan du gi skjermen tilbake til dei tilsette.
 
@@ -225,5 +226,5 @@ unanswered-optional = Du kan svare på dei no, eller gå vidare utan.
 unanswered-answer = Svar på dei
 unanswered-go-on = Gå vidare utan
 review-go-to-required = Må svarast på – gå til: { $question }
-review-needed-for = { $label } (trengst for { $form })
+review-needed-for = { $label } (trengst for ein poengsum)
 review-ask-staff = Be dei tilsette om hjelp

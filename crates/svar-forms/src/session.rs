@@ -129,9 +129,9 @@ pub struct Progress {
     pub last_question: usize,
     /// Visible questions in the form.
     pub questions: usize,
-    /// Share of the whole battery's visible questions that are behind the patient: on screens
-    /// before this one, or answered (or declined) here and after, 0–1. It moves with each
-    /// answer, and a condition that shows more questions moves it back by those alone.
+    /// Share of the whole battery's visible questions answered (or declined), 0–1. It moves
+    /// with each answer and with nothing else, but a condition that shows more questions
+    /// moves it back by those alone.
     pub fraction: f32,
 }
 
@@ -612,17 +612,9 @@ impl Session {
             Position::Screen { form, screen } => (form, screen),
             Position::Review | Position::Finish | Position::Done => (forms, 0),
         };
-        let behind: usize = per_form
-            .iter()
-            .enumerate()
-            .flat_map(|(f, screens)| {
-                screens.iter().enumerate().map(
-                    move |(sc, c)| {
-                        if (f, sc) < (form, screen) { c.0 } else { c.1 }
-                    },
-                )
-            })
-            .sum();
+        // Only answers move the bar: skipping ahead does not fill it, going back does not
+        // empty it, and a condition that shows more questions moves it back by those alone.
+        let behind: usize = per_form.iter().flatten().map(|c| c.1).sum();
         let before_in_form: usize = per_form
             .get(form)
             .map_or(0, |c| c.iter().take(screen).map(|c| c.0).sum());

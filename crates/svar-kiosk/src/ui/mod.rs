@@ -381,7 +381,10 @@ impl Kiosk {
             Intent::ToggleContrast => self.look.high_contrast = !self.look.high_contrast,
             Intent::ConfirmFinish => self.confirm_finish(now),
             Intent::StillHere => self.idle.touch(now),
-            Intent::AskStaff => self.ask_staff(),
+            // With answers not yet saved the patient stays, and the screen says why.
+            Intent::AskStaff => {
+                self.pause(now, screen::PauseReason::Asked);
+            }
             Intent::Staff(intent) => self.staff_intent(intent, now),
             patient => {
                 if let Screen::Patient(p) = &mut self.screen {
@@ -440,21 +443,6 @@ impl Kiosk {
         self.idle.touch(now);
     }
 
-    /// The patient asks for staff: once every answer is in the store, the visit leaves the
-    /// screen (it waits there as interrupted, for staff to resume or end) and the PIN pad
-    /// shows. With answers not yet saved the patient stays, and the screen says why.
-    fn ask_staff(&mut self) {
-        let Screen::Patient(p) = &mut self.screen else {
-            return;
-        };
-        if !p.visit.save(&mut self.records.store) {
-            return;
-        }
-        self.screen = Screen::Pin(staff::PinPad::default());
-        self.look = Look::new(self.config.default_lang);
-        self.refresh_waiting();
-    }
-
     fn confirm_finish(&mut self, now: f64) {
         let Screen::Patient(p) = &mut self.screen else {
             return;
@@ -478,8 +466,8 @@ impl Kiosk {
         match self.screen {
             Screen::Thanks { until } if now >= until => self.welcome_next_patient(),
             // Digits half-typed on the paused screen's pad do not wait for the next person.
-            Screen::Paused(_) if expired => {
-                self.screen = Screen::Paused(staff::PinPad::default());
+            Screen::Paused(ref p) if expired => {
+                self.screen = Screen::Paused(screen::PausedScreen::new(p.reason));
                 self.idle.touch(now);
             }
             Screen::Welcome | Screen::Thanks { .. } | Screen::Paused(_) => {}

@@ -175,6 +175,10 @@ impl PatientScreen {
             Intent::GoTo(form, item) => {
                 if self.visit.go_to(store, form, item) != Nav::Stayed {
                     self.back_to_review = true;
+                    // The new screen's state starts now, with the question brought into view
+                    // (on a grid it may be far down).
+                    self.follow_position();
+                    self.scratch.reveal = Some(item);
                 }
             }
             Intent::Finish => {

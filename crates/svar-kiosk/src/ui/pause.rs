@@ -1,8 +1,9 @@
-//! Staff-started sessions pause at the idle time-out instead of ending: the visit goes into
-//! the store (out of memory and off the screen), the screen asks for staff, and staff resume
-//! it or end it behind their PIN. A pause that nobody resolves in time is sealed as timed out.
+//! Sessions that wait for staff: a staff-started session at the idle time-out, or any session
+//! whose patient asks for help. The visit goes into the store (out of memory and off the
+//! screen), the screen asks for staff, and staff resume it or end it behind their PIN. A pause
+//! that nobody resolves in time is sealed as timed out.
 
-use super::screen::Screen;
+use super::screen::{PauseReason, PausedScreen, Screen};
 use super::{Kiosk, staff};
 use svar_bundle::Status;
 use svar_store::{AuditEvent, SessionId};
@@ -21,7 +22,7 @@ impl Kiosk {
     /// other (the demo's own) ends as timed out, and the welcome screen waits for the next.
     pub(super) fn idle_expired(&mut self, now: f64) {
         let pausable = matches!(&self.screen, Screen::Patient(p) if p.visit.staff_started());
-        if pausable && self.pause(now) {
+        if pausable && self.pause(now, PauseReason::Idle) {
             return;
         }
         if let Screen::Patient(p) = std::mem::replace(&mut self.screen, Screen::Welcome) {
@@ -31,9 +32,9 @@ impl Kiosk {
     }
 
     /// Moves the visit on screen into the store and shows the paused screen. False when the
-    /// store cannot take the visit's last answers: it cannot wait there, so it ends instead
-    /// (held in memory until the store can be written, like any visit that ends then).
-    fn pause(&mut self, now: f64) -> bool {
+    /// store cannot take the visit's last answers: the visit stays where it is (the idle
+    /// time-out then ends it, held in memory until the store can be written).
+    pub(super) fn pause(&mut self, now: f64, reason: PauseReason) -> bool {
         let Screen::Patient(p) = &mut self.screen else {
             return false;
         };
@@ -43,7 +44,7 @@ impl Kiosk {
         let id = p.visit.id();
         // The patient's look stays (the message is for them); the visit, dropped with the
         // screen it was on, wipes its answers.
-        self.screen = Screen::Paused(staff::PinPad::default());
+        self.screen = Screen::Paused(PausedScreen::new(reason));
         self.paused.push(Paused {
             id,
             until: now + self.config.pause_seconds,

@@ -30,6 +30,33 @@ impl Look {
     }
 }
 
+/// Why a session waits for staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PauseReason {
+    /// The idle time-out, in a session staff started.
+    Idle,
+    /// The patient asked for help (a required question they cannot answer).
+    Asked,
+}
+
+/// The paused screen: why it shows, and the PIN pad's typed digits.
+pub(super) struct PausedScreen {
+    /// Why the session waits.
+    pub reason: PauseReason,
+    /// The PIN pad for staff.
+    pub pad: PinPad,
+}
+
+impl PausedScreen {
+    /// A paused screen with an empty pad.
+    pub fn new(reason: PauseReason) -> PausedScreen {
+        PausedScreen {
+            reason,
+            pad: PinPad::default(),
+        }
+    }
+}
+
 /// What the kiosk shows, with that screen's state.
 pub(super) enum Screen {
     /// Waiting for the next patient.
@@ -41,9 +68,9 @@ pub(super) enum Screen {
     /// A patient's visit: the language screen, then the session's own screens (intro,
     /// questions, review, finish) as its position says.
     Patient(Box<PatientScreen>),
-    /// A staff-started session paused by the idle time-out: the session waits in the store,
-    /// and nothing of the patient is shown, only "ask the staff" and the PIN pad for them.
-    Paused(PinPad),
+    /// A session waiting in the store for staff (paused by the idle time-out, or the patient
+    /// asked for help): nothing of the patient is shown, only "ask the staff" and the PIN pad.
+    Paused(PausedScreen),
     /// Thank you, until the clock time given; nothing of the patient is left but their look.
     Thanks {
         /// Clock time to return to the welcome screen.

@@ -4,7 +4,7 @@
 
 use super::patient::{PatientScreen, Step};
 use super::question::question_ui;
-use super::screen::{Look, Screen};
+use super::screen::{Look, PauseReason, PausedScreen, Screen};
 use super::theme::Tokens;
 use super::view::{Images, Texts};
 use super::widgets::{Mark, Tile, text, tile_width};
@@ -72,8 +72,10 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
                 staff::pin_ui(ui, t, texts, pad, locked, true)
             }));
         }
-        Screen::Paused(pad) => {
-            out.extend(content_ui(ui, t, |ui| paused_ui(ui, t, texts, pad, locked)));
+        Screen::Paused(paused) => {
+            out.extend(content_ui(ui, t, |ui| {
+                paused_ui(ui, t, texts, paused, locked)
+            }));
         }
         Screen::Staff(s) => {
             let kiosk = staff::KioskView {
@@ -254,18 +256,17 @@ fn prompt_ui(
         ui.add_space(t.gap);
         let mut tapped = None;
         ui.add_enabled_ui(ready, |ui| {
-            let w = if prompt.required {
-                ui.available_width()
-            } else {
-                tile_width(ui, t, 2)
-            };
+            let w = tile_width(ui, t, 2);
             ui.horizontal(|ui| {
-                if !prompt.required
-                    && Tile::new(&texts.tr("unanswered-go-on"), w)
-                        .show(ui, t)
-                        .clicked()
-                {
-                    tapped = Some(Intent::GoOnWithout);
+                // Never a dead end: a required question the patient cannot answer leads to
+                // the staff, an optional one can be left.
+                let (other, intent) = if prompt.required {
+                    ("review-ask-staff", Intent::AskStaff)
+                } else {
+                    ("unanswered-go-on", Intent::GoOnWithout)
+                };
+                if Tile::new(&texts.tr(other), w).show(ui, t).clicked() {
+                    tapped = Some(intent);
                 }
                 if Tile::new(&texts.tr("unanswered-answer"), w)
                     .primary(true)
@@ -632,13 +633,8 @@ fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Inten
         };
         let mut label = texts.args(id, &[("question", Arg::Text(question))]);
         if !u.scores.is_empty() {
-            label = texts.args(
-                "review-needed-for",
-                &[
-                    ("label", Arg::Text(label)),
-                    ("form", Arg::Text(form.title.get(texts.lang).to_owned())),
-                ],
-            );
+            // The part's title heads the list already: the tile only says a score needs it.
+            label = texts.args("review-needed-for", &[("label", Arg::Text(label))]);
         }
         if Tile::new(&label, width).show(ui, t).clicked() {
             tapped = Some(Intent::GoTo(u.form, u.item));
@@ -692,13 +688,17 @@ fn paused_ui(
     ui: &mut Ui,
     t: &Tokens,
     texts: Texts,
-    pad: &staff::PinPad,
+    paused: &PausedScreen,
     locked: Option<u32>,
 ) -> Option<Intent> {
     ui.add_space(t.pad);
-    title_and_body_ui(ui, t, &texts.tr("paused-title"), &texts.tr("paused-body"));
+    let body = match paused.reason {
+        PauseReason::Idle => "paused-body",
+        PauseReason::Asked => "paused-asked-body",
+    };
+    title_and_body_ui(ui, t, &texts.tr("paused-title"), &texts.tr(body));
     ui.add_space(t.pad);
-    staff::pin_ui(ui, t, texts, pad, locked, false)
+    staff::pin_ui(ui, t, texts, &paused.pad, locked, false)
 }
 
 fn thanks_ui(ui: &mut Ui, t: &Tokens, texts: Texts) {

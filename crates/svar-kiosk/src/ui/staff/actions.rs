@@ -7,7 +7,7 @@ use crate::i18n::Arg;
 use crate::staff::PinOutcome;
 use crate::ui::Kiosk;
 use crate::ui::patient::Step;
-use crate::ui::screen::Screen;
+use crate::ui::screen::{PausedScreen, Screen};
 use crate::ui::view::Texts;
 use crate::ui::widgets::{keyboard, keypad};
 use crate::visit::Visit;
@@ -236,7 +236,7 @@ impl Kiosk {
     /// The PIN pad on screen: in front of staff mode, or on the paused screen.
     fn pin_pad(&mut self) -> Option<&mut PinPad> {
         match &mut self.screen {
-            Screen::Pin(pad) | Screen::Paused(pad) => Some(pad),
+            Screen::Pin(pad) | Screen::Paused(PausedScreen { pad, .. }) => Some(pad),
             _ => None,
         }
     }
