@@ -636,7 +636,11 @@ fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Inten
             // The part's title heads the list already: the tile only says a score needs it.
             label = texts.args("review-needed-for", &[("label", Arg::Text(label))]);
         }
-        if Tile::new(&label, width).show(ui, t).clicked() {
+        if Tile::new(&label, width)
+            .left_aligned()
+            .show(ui, t)
+            .clicked()
+        {
             tapped = Some(Intent::GoTo(u.form, u.item));
         }
     }

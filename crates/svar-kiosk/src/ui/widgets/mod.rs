@@ -44,6 +44,7 @@ pub struct Tile<'a> {
     mark: Mark,
     primary: bool,
     width: f32,
+    left: bool,
 }
 
 impl<'a> Tile<'a> {
@@ -55,7 +56,15 @@ impl<'a> Tile<'a> {
             mark: Mark::None,
             primary: false,
             width,
+            left: false,
         }
+    }
+
+    /// Text from the left edge, for tiles in a list whose labels wrap to different widths
+    /// (centred, wrapped lines of different tiles would start at ragged places).
+    pub fn left_aligned(mut self) -> Self {
+        self.left = true;
+        self
     }
 
     /// The name a screen reader reads and tests find the tile by, when it is not the label.
@@ -84,6 +93,7 @@ impl<'a> Tile<'a> {
             mark,
             primary,
             width,
+            left,
         } = self;
         let p = t.palette;
         let selected = mark.selected();
@@ -167,7 +177,7 @@ impl<'a> Tile<'a> {
                 );
                 painter.rect_filled(bar, t.mark / 2.0, text_color);
             }
-            let pos = if !drawn_mark {
+            let pos = if !drawn_mark && !left {
                 rect.center() - galley.size() / 2.0
             } else {
                 egui::pos2(text_left, rect.center().y - galley.size().y / 2.0)
