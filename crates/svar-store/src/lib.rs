@@ -14,21 +14,27 @@
 
 mod audit;
 mod crypt;
+mod day;
+mod error;
 mod kiosk_state;
+mod records;
 mod seal_intent;
 
 pub use audit::{AuditEvent, AuditProblem, AuditRecord};
 pub use crypt::{StoreKey, StoreKeyError};
+pub use error::StoreError;
+pub use records::{
+    AnswerChange, DayEntry, Progress, State, StoredAnswer, StoredMeta, StoredSession,
+};
+use records::{AnswerRecord, parse_status};
 pub use seal_intent::SealIntent;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use svar_forms::record::{Meta, Status, Timestamp};
-use svar_forms::session::Position;
-use svar_forms::text::Lang;
+use svar_forms::record::{Status, Timestamp};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -36,7 +42,7 @@ use zeroize::Zeroizing;
 pub const DB_FILE: &str = "svar.db";
 
 /// Schema version written to `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE sessions (
@@ -83,272 +89,6 @@ impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.as_hyphenated().fmt(f)
     }
-}
-
-/// Why the store could not do something. Messages name the database and the session id, never
-/// answers or patient ids.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite refused (disk full, read-only, locked, corrupt, …).
-    #[error("{}: the local store cannot be used: {source}", path.display())]
-    Sql {
-        /// The database file.
-        path: PathBuf,
-        /// Why.
-        source: rusqlite::Error,
-    },
-    /// The folder could not be made.
-    #[error("{}: cannot create the data folder: {source}", path.display())]
-    Folder {
-        /// The folder.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file system does not allow write-ahead logging.
-    #[error(
-        "{}: the local store cannot use write-ahead logging (SQLite chose `{mode}`); put the data folder on a local disk",
-        path.display()
-    )]
-    NotWal {
-        /// The database file.
-        path: PathBuf,
-        /// The journal mode SQLite chose.
-        mode: String,
-    },
-    /// SQLite did not turn on `secure_delete`, so purged records would stay in free pages.
-    #[error(
-        "{}: the local store cannot overwrite deleted records (SQLite's secure_delete reads back as {value}); this Svar build's SQLite is unsuitable, install an official build",
-        path.display()
-    )]
-    NoSecureDelete {
-        /// The database file.
-        path: PathBuf,
-        /// What SQLite reports for `secure_delete`.
-        value: i64,
-    },
-    /// A newer Svar made this store.
-    #[error(
-        "{}: the local store was made by a newer version of Svar (schema {found}; this version knows {SCHEMA_VERSION})",
-        path.display()
-    )]
-    NewerSchema {
-        /// The database file.
-        path: PathBuf,
-        /// The version found.
-        found: i64,
-    },
-    /// A record does not decrypt: wrong store key, or the record was altered.
-    #[error(
-        "{}: session {session}: a stored {what} cannot be decrypted with this store key (wrong key file, or the record was altered)",
-        path.display()
-    )]
-    Decrypt {
-        /// The database file.
-        path: PathBuf,
-        /// The session.
-        session: SessionId,
-        /// What kind of record.
-        what: &'static str,
-    },
-    /// A record decrypts but does not read as expected.
-    #[error("{}: session {session}: a stored {what} is not valid", path.display())]
-    Corrupt {
-        /// The database file.
-        path: PathBuf,
-        /// The session.
-        session: SessionId,
-        /// What kind of record.
-        what: &'static str,
-    },
-    /// An audit row this version cannot read (an unknown event or a bad time).
-    #[error(
-        "{}: audit row {seq} has a {what} this version cannot read; `svar audit verify` checks \
-         whether the log was altered",
-        path.display()
-    )]
-    AuditUnreadable {
-        /// The database file.
-        path: PathBuf,
-        /// The row.
-        seq: i64,
-        /// What of it: "event" or "time".
-        what: &'static str,
-    },
-    /// No such session.
-    #[error("{}: there is no session {session} in the local store", path.display())]
-    NoSession {
-        /// The database file.
-        path: PathBuf,
-        /// The session.
-        session: SessionId,
-    },
-    /// The session is not in a state that allows this.
-    #[error("{}: session {session} is {state}, so it cannot be {action}", path.display())]
-    WrongState {
-        /// The database file.
-        path: PathBuf,
-        /// The session.
-        session: SessionId,
-        /// Its state.
-        state: State,
-        /// What was tried.
-        action: &'static str,
-    },
-}
-
-impl StoreError {
-    /// Whether the disk (or the database's size limit) is full.
-    pub fn is_disk_full(&self) -> bool {
-        matches!(self, StoreError::Sql { source, .. }
-            if source.sqlite_error_code() == Some(ErrorCode::DiskFull))
-    }
-}
-
-/// Where a session is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// The patient is (or was, before an interruption) answering.
-    Open,
-    /// Ended; waiting to be sealed.
-    Ending,
-    /// Sealed into the outbox; its answers are gone from the store.
-    Sealed,
-}
-
-impl State {
-    fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Ending => "ending",
-            State::Sealed => "sealed",
-        }
-    }
-
-    fn parse(text: &str) -> Option<State> {
-        [State::Open, State::Ending, State::Sealed]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
-
-impl std::fmt::Display for State {
-    /// In words, for messages: "open", "ended, waiting to be sealed", "sealed".
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            State::Open => "open",
-            State::Ending => "ended, waiting to be sealed",
-            State::Sealed => "sealed",
-        })
-    }
-}
-
-fn parse_status(text: &str) -> Option<Status> {
-    [Status::Complete, Status::Abandoned, Status::Timeout]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-}
-
-/// Who and what a stored session is about, encrypted in the store.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredMeta {
-    /// Site, kiosk, patient, visit, start.
-    pub meta: Meta,
-    /// The battery's id.
-    pub battery: String,
-    /// The battery's version.
-    pub battery_version: semver::Version,
-    /// The staff member who started the session.
-    pub staff: Option<String>,
-}
-
-/// Where the patient was and in which language, encrypted in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    /// The screen.
-    pub position: Position,
-    /// The language.
-    pub lang: Lang,
-}
-
-/// A change to one answer, for [`Store::save_answers`].
-#[derive(Clone, Copy)]
-pub struct AnswerChange<'a> {
-    /// Index of the form in the battery.
-    pub form: usize,
-    /// The item's id.
-    pub item: &'a str,
-    /// The answer (as in an answers file) and when it was given; `None` removes it.
-    pub value: Option<(&'a Value, Timestamp)>,
-}
-
-/// One stored answer.
-#[derive(Clone, PartialEq)]
-pub struct StoredAnswer {
-    /// Index of the form in the battery.
-    pub form: usize,
-    /// The item's id.
-    pub item: String,
-    /// The answer as in an answers file.
-    pub value: Value,
-    /// When it was given.
-    pub at: Timestamp,
-}
-
-impl fmt::Debug for StoredAnswer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The value is an answer: keep it out of logs.
-        f.debug_struct("StoredAnswer")
-            .field("form", &self.form)
-            .field("item", &self.item)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct AnswerRecord {
-    value: Value,
-    at: Timestamp,
-}
-
-/// Everything stored about an open or ending session.
-#[derive(Debug, Clone)]
-pub struct StoredSession {
-    /// Its id.
-    pub id: SessionId,
-    /// Its state.
-    pub state: State,
-    /// Who and what.
-    pub meta: StoredMeta,
-    /// Where the patient was.
-    pub progress: Option<Progress>,
-    /// The answers.
-    pub answers: Vec<StoredAnswer>,
-    /// How and when it ended, once it has.
-    pub ended: Option<(Status, Timestamp)>,
-}
-
-/// A line of today's list for staff: no answers, no patient id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DayEntry {
-    /// The session.
-    pub id: SessionId,
-    /// When it was started.
-    pub opened: Timestamp,
-    /// The battery.
-    pub battery: String,
-    /// Its state.
-    pub state: State,
-    /// How it ended.
-    pub status: Option<Status>,
-    /// When it ended.
-    pub finished: Option<Timestamp>,
-    /// The bundle file, once sealed.
-    pub bundle_file: Option<String>,
-    /// Why the last sealing attempt failed.
-    pub seal_error: Option<String>,
-    /// The score summary saved at sealing (as [`Store::mark_sealed`] was given it).
-    pub summary: Option<Value>,
 }
 
 /// The local store.
@@ -860,116 +600,6 @@ impl Store {
             .map_err(self.sql())
     }
 
-    /// Sessions not yet sealed (open or ending), oldest first.
-    pub fn unsealed(&self) -> Result<Vec<DayEntry>, StoreError> {
-        self.entries("WHERE state <> 'sealed' ORDER BY opened, id", [])
-    }
-
-    /// Every session started on or after `since` (RFC 3339 UTC), oldest first.
-    pub fn since(&self, since: &str) -> Result<Vec<DayEntry>, StoreError> {
-        self.entries("WHERE opened >= ?1 ORDER BY opened, id", [since])
-    }
-
-    fn entries<P: rusqlite::Params>(
-        &self,
-        clause: &str,
-        params: P,
-    ) -> Result<Vec<DayEntry>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
-                "SELECT id, opened, battery, state, status, finished, bundle_file, seal_error, summary FROM sessions {clause}"
-            ))
-            .map_err(self.sql())?;
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<Vec<u8>>,
-        );
-        let rows: Vec<Row> = stmt
-            .query_map(params, |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })
-            .and_then(Iterator::collect)
-            .map_err(self.sql())?;
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    opened,
-                    battery,
-                    state,
-                    status,
-                    finished,
-                    bundle_file,
-                    seal_error,
-                    summary,
-                )| {
-                    let corrupt = |session, what| StoreError::Corrupt {
-                        path: self.path.clone(),
-                        session,
-                        what,
-                    };
-                    let id = SessionId(
-                        Uuid::parse_str(&id)
-                            .map_err(|_| corrupt(SessionId(Uuid::nil()), "session id"))?,
-                    );
-                    let summary = match summary {
-                        Some(blob) => Some(self.decrypt_json(
-                            id,
-                            &place_summary(id),
-                            Some(&blob),
-                            "score summary",
-                        )?),
-                        None => None,
-                    };
-                    let time = |text: &str| {
-                        Timestamp::parse(text).ok_or_else(|| corrupt(id, "session time"))
-                    };
-                    Ok(DayEntry {
-                        id,
-                        opened: time(&opened)?,
-                        battery,
-                        state: State::parse(&state).ok_or_else(|| corrupt(id, "session state"))?,
-                        status: status.as_deref().and_then(parse_status),
-                        finished: finished.as_deref().map(time).transpose()?,
-                        bundle_file,
-                        seal_error,
-                        summary,
-                    })
-                },
-            )
-            .collect()
-    }
-
-    /// Forgets sealed sessions started before `before` (RFC 3339 UTC): today's list only needs
-    /// today. Their audit rows stay.
-    pub fn forget_sealed_before(&mut self, before: &str) -> Result<usize, StoreError> {
-        self.write(|tx, _, sql| {
-            tx.execute(
-                "DELETE FROM sessions WHERE state = 'sealed' AND opened < ?1",
-                [before],
-            )
-            .map_err(sql)
-        })
-    }
-
     /// Appends an audit row on its own.
     pub fn audit(
         &mut self,
@@ -1014,7 +644,7 @@ fn place_progress(id: SessionId) -> String {
     format!("session:{id}:progress")
 }
 
-fn place_summary(id: SessionId) -> String {
+pub(crate) fn place_summary(id: SessionId) -> String {
     format!("session:{id}:summary")
 }
 
