@@ -221,9 +221,18 @@ unanswered-title = { $count ->
     [one] Ét spørgsmål her er ikke besvaret.
    *[other] { $count } spørgsmål her er ikke besvaret.
 }
-unanswered-required = Nogle af dem skal besvares, før du kan gå videre.
-unanswered-optional = Du kan svare på dem nu eller gå videre uden.
-unanswered-answer = Besvar dem
+unanswered-required = { $count ->
+    [one] Det skal besvares, før du kan gå videre.
+   *[other] Nogle af dem skal besvares, før du kan gå videre.
+}
+unanswered-optional = { $count ->
+    [one] Du kan svare på det nu eller gå videre uden.
+   *[other] Du kan svare på dem nu eller gå videre uden.
+}
+unanswered-answer = { $count ->
+    [one] Besvar det
+   *[other] Besvar dem
+}
 unanswered-go-on = Gå videre uden
 review-go-to-required = Skal besvares – gå til: { $question }
 review-needed-for = { $label } (bruges til en score)

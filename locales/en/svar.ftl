@@ -221,9 +221,18 @@ unanswered-title = { $count ->
     [one] One question here is not answered.
    *[other] { $count } questions here are not answered.
 }
-unanswered-required = Some of them need an answer before you can go on.
-unanswered-optional = You can answer them now, or go on without.
-unanswered-answer = Answer them
+unanswered-required = { $count ->
+    [one] It needs an answer before you can go on.
+   *[other] Some of them need an answer before you can go on.
+}
+unanswered-optional = { $count ->
+    [one] You can answer it now, or go on without.
+   *[other] You can answer them now, or go on without.
+}
+unanswered-answer = { $count ->
+    [one] Answer it
+   *[other] Answer them
+}
 unanswered-go-on = Go on without
 review-go-to-required = Needs an answer – go to: { $question }
 review-needed-for = { $label } (needed for a score)

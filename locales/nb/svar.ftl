@@ -221,9 +221,18 @@ unanswered-title = { $count ->
     [one] Ett spørsmål her er ikke besvart.
    *[other] { $count } spørsmål her er ikke besvart.
 }
-unanswered-required = Noen av dem må besvares før du kan gå videre.
-unanswered-optional = Du kan svare på dem nå, eller gå videre uten.
-unanswered-answer = Svar på dem
+unanswered-required = { $count ->
+    [one] Det må besvares før du kan gå videre.
+   *[other] Noen av dem må besvares før du kan gå videre.
+}
+unanswered-optional = { $count ->
+    [one] Du kan svare på det nå, eller gå videre uten.
+   *[other] Du kan svare på dem nå, eller gå videre uten.
+}
+unanswered-answer = { $count ->
+    [one] Svar på det
+   *[other] Svar på dem
+}
 unanswered-go-on = Gå videre uten
 review-go-to-required = Må besvares – gå til: { $question }
 review-needed-for = { $label } (trengs for en poengsum)

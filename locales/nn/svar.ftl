@@ -221,9 +221,18 @@ unanswered-title = { $count ->
     [one] Eitt spørsmål her er ikkje svara på.
    *[other] { $count } spørsmål her er ikkje svara på.
 }
-unanswered-required = Nokre av dei må du svare på før du kan gå vidare.
-unanswered-optional = Du kan svare på dei no, eller gå vidare utan.
-unanswered-answer = Svar på dei
+unanswered-required = { $count ->
+    [one] Du må svare på det før du kan gå vidare.
+   *[other] Nokre av dei må du svare på før du kan gå vidare.
+}
+unanswered-optional = { $count ->
+    [one] Du kan svare på det no, eller gå vidare utan.
+   *[other] Du kan svare på dei no, eller gå vidare utan.
+}
+unanswered-answer = { $count ->
+    [one] Svar på det
+   *[other] Svar på dei
+}
 unanswered-go-on = Gå vidare utan
 review-go-to-required = Må svarast på – gå til: { $question }
 review-needed-for = { $label } (trengst for ein poengsum)

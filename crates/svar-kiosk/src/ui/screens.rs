@@ -252,7 +252,13 @@ fn prompt_ui(
         } else {
             "unanswered-optional"
         };
-        text(ui, &texts.tr(body), t.font(t.question), t.palette.text);
+        let count = [("count", Arg::Num(prompt.count as f64))];
+        text(
+            ui,
+            &texts.args(body, &count),
+            t.font(t.question),
+            t.palette.text,
+        );
         ui.add_space(t.gap);
         let mut tapped = None;
         ui.add_enabled_ui(ready, |ui| {
@@ -268,7 +274,7 @@ fn prompt_ui(
                 if Tile::new(&texts.tr(other), w).show(ui, t).clicked() {
                     tapped = Some(intent);
                 }
-                if Tile::new(&texts.tr("unanswered-answer"), w)
+                if Tile::new(&texts.args("unanswered-answer", &count), w)
                     .primary(true)
                     .show(ui, t)
                     .clicked()
