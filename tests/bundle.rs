@@ -234,7 +234,7 @@ fn a_single_form_has_no_battery_and_a_battery_records_its_cut_offs() {
         consent: Some(true),
         started: bundle::Timestamp::now(),
     };
-    let hashes = bundle::FormHashes::of_folder(&common::root().join("forms")).unwrap();
+    let hashes = bundle::FormHashes::of_folder(&common::root().join("forms"));
     let b = bundle::Bundle::from_session(
         &session,
         &meta,

@@ -64,7 +64,7 @@ fn filled(
     end: &str,
 ) -> Bundle {
     let forms = common::root().join("forms");
-    let hashes = FormHashes::of_folder(&forms).unwrap();
+    let hashes = FormHashes::of_folder(&forms);
     let mut b = bundle::fill(subject, lang, answers, &meta(patient), &hashes)
         .unwrap()
         .bundle;

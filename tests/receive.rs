@@ -153,7 +153,7 @@ fn sealed(outbox: &Path) -> (String, Vec<u8>) {
     let forms = common::root().join("forms");
     let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
     let battery = loaded.batteries.get("demo").expect("demo battery").clone();
-    let hashes = bundle::FormHashes::of_folder(&forms).unwrap();
+    let hashes = bundle::FormHashes::of_folder(&forms);
     let meta = common::meta();
     let filled = bundle::fill(
         bundle::Subject::Battery(Arc::new(battery)),

@@ -37,7 +37,7 @@ pub fn demo_bundle() -> Bundle {
     let forms = forms();
     let loaded = library::load_paths(std::slice::from_ref(&forms), None);
     let battery = Arc::new(loaded.batteries["demo"].clone());
-    let hashes = FormHashes::of_folder(&forms).expect("forms hash");
+    let hashes = FormHashes::of_folder(&forms);
     let hscl: serde_json::Map<String, serde_json::Value> = (1..=25)
         .map(|i| (format!("q{i}"), json!(1 + i % 4)))
         .collect();

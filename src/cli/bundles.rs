@@ -140,7 +140,7 @@ pub fn fill(args: FillArgs) -> Outcome {
     );
 
     let subject = load_subject(&forms, args.battery, args.form)?;
-    let hashes = bundle::FormHashes::of_folder(&forms).map_err(|e| Failure::new(e.to_string()))?;
+    let hashes = bundle::FormHashes::of_folder(&forms);
     let answers = read_answers(&args.answers)?;
     let filled = match bundle::fill(subject, args.language, &answers, &meta, &hashes) {
         Ok(f) => f,

@@ -214,7 +214,7 @@ fn sealer(outbox: PathBuf) -> svar_kiosk::visit::Sealer {
         recipients: vec![svar_bundle::demo_recipient()],
         device_key: svar_bundle::DeviceKey::demo(),
         outbox,
-        hashes: svar_bundle::FormHashes::of_folder(&forms).expect("form hashes"),
+        hashes: svar_bundle::FormHashes::of_folder(&forms),
         batteries: loaded.shared_batteries(),
     }
 }

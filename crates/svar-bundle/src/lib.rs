@@ -15,8 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use svar_forms::answer::Answer;
 use svar_forms::battery::{BatteryForm, Timepoint};
 use svar_forms::form::{ItemIx, Severity};
@@ -217,16 +216,6 @@ impl AnswerTimes {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FormHashes(HashMap<String, String>);
 
-/// A form file that could not be read for its hash.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: cannot read the form file to hash it: {source}", path.display())]
-pub struct HashError {
-    /// The file or folder.
-    pub path: PathBuf,
-    /// Why.
-    pub source: io::Error,
-}
-
 impl FormHashes {
     /// No hashes.
     pub fn new() -> FormHashes {
@@ -245,49 +234,20 @@ impl FormHashes {
         self.0.get(form_id).map(String::as_str)
     }
 
-    /// Hashes the form files of a forms folder as `library::load_paths` finds them: `*.json`
-    /// files in sorted order, searched recursively, leaving out `batteries` folders, schema
-    /// files and linked folders. When two files give the same id the first is kept, as the
-    /// loader keeps it. Files that are not JSON objects with an `id` are skipped: they do not
-    /// load as forms either.
-    pub fn of_folder(dir: &Path) -> Result<FormHashes, HashError> {
+    /// The hashes of the forms `loaded` holds, of the very text each was checked from.
+    pub fn of_loaded(loaded: &svar_forms::library::Loaded) -> FormHashes {
         let mut hashes = FormHashes::new();
-        hash_folder(dir, &mut hashes)?;
-        Ok(hashes)
+        for (id, text) in &loaded.sources {
+            hashes.insert(id, text.as_bytes());
+        }
+        hashes
     }
-}
 
-fn hash_folder(dir: &Path, hashes: &mut FormHashes) -> Result<(), HashError> {
-    let fail = |path: &Path| {
-        let path = path.to_owned();
-        move |source| HashError { path, source }
-    };
-    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)
-        .map_err(fail(dir))?
-        .filter_map(Result::ok)
-        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-        .collect();
-    entries.sort();
-    let (dirs, files): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.1);
-    for (path, _) in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if !name.ends_with(".json") || name == "schema.json" || name.ends_with(".schema.json") {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(fail(&path))?;
-        if let Some(id) = serde_json::from_slice::<Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
-        {
-            hashes.insert(&id, &bytes);
-        }
+    /// The hashes of the valid forms of a forms folder, loaded as `svar validate` loads it
+    /// (for callers that have not loaded it already).
+    pub fn of_folder(dir: &Path) -> FormHashes {
+        FormHashes::of_loaded(&svar_forms::library::load_paths(&[dir.to_owned()], None))
     }
-    for (path, _) in dirs {
-        if path.file_name().is_some_and(|n| n != "batteries") {
-            hash_folder(&path, hashes)?;
-        }
-    }
-    Ok(())
 }
 
 /// The SHA-256 of `bytes` in lower-case hex, as bundles, receipts and form hashes write it.
@@ -440,6 +400,7 @@ fn form_record(
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::path::PathBuf;
 
     #[test]
     fn answers_turn_back_into_answers_file_json() {

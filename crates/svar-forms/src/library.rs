@@ -15,6 +15,9 @@ use std::sync::Arc;
 pub struct Loaded {
     /// Forms that loaded, by id.
     pub forms: BTreeMap<String, Arc<Form>>,
+    /// The text each loaded form was read from, by form id: what bundles hash, so that a
+    /// bundle's hash is of the very bytes its form was checked from.
+    pub sources: BTreeMap<String, String>,
     /// Batteries that loaded, by id.
     pub batteries: BTreeMap<String, Battery>,
     /// Problems, in file order.
@@ -57,6 +60,14 @@ pub fn load_form(
     path: &Path,
     assets: Option<&Path>,
 ) -> Result<(Form, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_form_source(path, assets).map(|(form, warnings, _)| (form, warnings))
+}
+
+/// [`load_form`], with the text the form was read from.
+fn load_form_source(
+    path: &Path,
+    assets: Option<&Path>,
+) -> Result<(Form, Vec<Diagnostic>, String), Vec<Diagnostic>> {
     let found = match assets {
         Some(dir) => Some(dir.to_owned()),
         None => find_assets(path),
@@ -80,12 +91,13 @@ pub fn load_battery(
     parse_and_check::<RawBattery, Battery>(path, |raw, findings| {
         battery::check(raw, forms, stem, findings)
     })
+    .map(|(battery, warnings, _)| (battery, warnings))
 }
 
 fn parse_and_check<R: serde::de::DeserializeOwned, T>(
     path: &Path,
     check: impl FnOnce(&R, &mut Findings) -> Option<T>,
-) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(T, Vec<Diagnostic>, String), Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
     if !source.text().trim_start().starts_with('{') {
         let at = source.text().len() - source.text().trim_start().len();
@@ -113,7 +125,7 @@ fn parse_and_check<R: serde::de::DeserializeOwned, T>(
     diagnostics.sort_by_key(|d| d.position);
     match checked {
         Some(value) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => {
-            Ok((value, diagnostics))
+            Ok((value, diagnostics, source.into_text()))
         }
         _ => Err(diagnostics),
     }
@@ -182,10 +194,11 @@ pub fn load_paths(paths: &[PathBuf], assets: Option<&Path>) -> Loaded {
     let (battery_files, form_files): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|p| is_battery_path(p));
     for path in &form_files {
-        match load_form(path, assets) {
-            Ok((form, warnings)) => {
+        match load_form_source(path, assets) {
+            Ok((form, warnings, text)) => {
                 loaded.diagnostics.extend(warnings);
                 let id = form.id.to_string();
+                loaded.sources.entry(id.clone()).or_insert(text);
                 match loaded.forms.entry(id) {
                     std::collections::btree_map::Entry::Occupied(taken) => {
                         loaded.diagnostics.push(Diagnostic {

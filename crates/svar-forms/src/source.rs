@@ -97,6 +97,11 @@ impl SourceFile {
         &self.path
     }
 
+    /// The file's text, given up (the file's bytes, as read).
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The file's text.
     pub fn text(&self) -> &str {
         &self.text

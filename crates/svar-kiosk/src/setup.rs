@@ -6,7 +6,7 @@ use crate::ui::Records;
 use crate::visit::Sealer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use svar_bundle::{DeviceKey, FormHashes, HashError, KeyError};
+use svar_bundle::{DeviceKey, FormHashes, KeyError};
 use svar_forms::battery::Battery;
 use svar_store::{AuditEvent, DB_FILE, SessionId, Store, StoreError, StoreKey, StoreKeyError};
 
@@ -34,9 +34,6 @@ pub enum SetupError {
     /// The device key could not be read.
     #[error(transparent)]
     DeviceKey(#[from] KeyError),
-    /// The form files could not be hashed.
-    #[error(transparent)]
-    Hash(#[from] HashError),
     /// An upload target could not be set up (token file, CA file, URL).
     #[error(transparent)]
     Upload(#[from] svar_upload::TargetError),
@@ -108,7 +105,7 @@ pub fn records(settings: RecordsSettings<'_>) -> Result<Records, SetupError> {
             recipients: settings.recipients,
             device_key: settings.device_key,
             outbox: settings.outbox.to_owned(),
-            hashes: FormHashes::of_folder(settings.forms)?,
+            hashes: FormHashes::of_folder(settings.forms),
             batteries: settings.batteries,
         },
         site: settings.site.to_owned(),

@@ -656,7 +656,7 @@ mod tests {
             recipients: vec![bundle::demo_recipient()],
             device_key: DeviceKey::demo(),
             outbox: outbox.to_owned(),
-            hashes: FormHashes::of_folder(&forms).unwrap(),
+            hashes: FormHashes::of_folder(&forms),
             batteries: vec![Arc::clone(battery)],
         }
     }

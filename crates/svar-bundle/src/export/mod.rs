@@ -12,7 +12,7 @@
 //! leaves a half-written file under a final name.
 
 use crate as bundle;
-use crate::{Bundle, HashError, Identities, KioskKeys, OpenError};
+use crate::{Bundle, Identities, KioskKeys, OpenError};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io;
@@ -101,9 +101,6 @@ pub enum ExportError {
         /// The folder.
         dir: PathBuf,
     },
-    /// A form file could not be read to compare its hash with the bundles'.
-    #[error(transparent)]
-    FormHash(#[from] HashError),
     /// The output folder could not be created.
     #[error("{}: cannot create the output folder: {source}", dir.display())]
     CreateOut {

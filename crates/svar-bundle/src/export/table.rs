@@ -37,8 +37,8 @@ impl FormLibrary {
         // Forms that do not load count as not found; `svar validate` says why.
         let loaded = library::load_paths(&[dir.to_owned()], None);
         Ok(FormLibrary {
+            hashes: FormHashes::of_loaded(&loaded),
             forms: loaded.forms,
-            hashes: FormHashes::of_folder(dir)?,
         })
     }
 }
