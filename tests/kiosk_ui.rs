@@ -83,14 +83,19 @@ fn kiosk_on(size: egui::Vec2, files: common::Kiosk) -> Ui {
 
 /// The kiosk app with these records (store, sealing, uploader) on `files`.
 fn kiosk_with(size: egui::Vec2, files: common::Kiosk, records: svar_kiosk::ui::Records) -> Ui {
-    let mut h = Harness::builder().with_size(size).build_eframe(|cc| {
-        KioskApp::new(
-            cc,
-            config("demo"),
-            Strings::load().expect("locales"),
-            records,
-        )
-    });
+    kiosk_configured(size, files, records, config("demo"))
+}
+
+/// The kiosk app with this configuration.
+fn kiosk_configured(
+    size: egui::Vec2,
+    files: common::Kiosk,
+    records: svar_kiosk::ui::Records,
+    config: Config,
+) -> Ui {
+    let mut h = Harness::builder()
+        .with_size(size)
+        .build_eframe(|cc| KioskApp::new(cc, config, Strings::load().expect("locales"), records));
     settle(&mut h);
     Ui { h, files }
 }
@@ -1082,6 +1087,13 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         bands >= 5,
         "score lines with their bands are listed ({bands})"
     );
+    // Means show two decimals in the kiosk's number format, even when whole.
+    assert_eq!(
+        h.query_all_by_label_contains("gjennomsnitt (1–4): 2,00")
+            .count(),
+        3,
+        "the HSCL-25 total, anxiety and depression means"
+    );
     tap(&mut h, "Tilbake");
     tap(&mut h, "Tilbake til velkomstskjermen");
     assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
@@ -1809,4 +1821,37 @@ fn the_review_with_required_questions_left_offers_staff_help() {
         assert_eq!(h.state().kiosk.stage(), Stage::Paused, "{lang:?}");
         assert!(h.query_by_label(&tr(&h, "paused-asked-body")).is_some());
     }
+}
+
+#[test]
+fn the_keyboard_has_each_languages_letter_order() {
+    for (name, first, second) in [("Dansk", "æ", "ø"), ("Norsk (bokmål)", "ø", "æ")] {
+        let mut h = kiosk(egui::vec2(1280.0, 800.0));
+        start_in(&mut h, name);
+        go_to_item(&mut h, "about_you", "occupation");
+        let x = |label: &str| h.get_by_label(label).rect().min.x;
+        assert!(x(first) < x(second), "{name}: {first} before {second}");
+        assert!(x("l") < x(first), "{name}: after l");
+    }
+}
+
+#[test]
+fn the_language_screen_offers_only_the_batterys_languages() {
+    let files = common::Kiosk::new();
+    let records = files.records();
+    let mut config = config("demo");
+    let mut battery = (*config.battery).clone();
+    battery.languages = vec![Lang::Nb, Lang::Da];
+    config.battery = Arc::new(battery);
+    let mut h = kiosk_configured(egui::vec2(1280.0, 800.0), files, records, config);
+    tap_message(&mut h, "welcome-start-demo");
+    assert!(h.query_by_label("Norsk (bokmål)").is_some());
+    assert!(h.query_by_label("Dansk").is_some());
+    assert!(h.query_by_label("English").is_none());
+    assert!(h.query_by_label("Norsk (nynorsk)").is_none());
+    // The header's language tiles too.
+    tap(&mut h, "Dansk");
+    tap(&mut h, "Sprog: Dansk"); // the header's language button opens the tiles
+    assert!(h.query_by_label(&tr(&h, "language-title")).is_some());
+    assert!(h.query_by_label("English").is_none());
 }

@@ -61,6 +61,8 @@ keypad-delete = Slet
 keypad-clear = Ryd
 
 ## On-screen keyboard
+# The letter keys, row by row, in this language's keyboard order.
+keyboard-letters = qwertyuiopå asdfghjklæø zxcvbnmäöüé
 keyboard-space = Mellemrum
 keyboard-shift = Skift
 keyboard-delete = Slet

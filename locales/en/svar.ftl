@@ -61,6 +61,8 @@ keypad-delete = Delete
 keypad-clear = Clear
 
 ## On-screen keyboard
+# The letter keys, row by row, in this language's keyboard order.
+keyboard-letters = qwertyuiopå asdfghjkløæ zxcvbnmäöüé
 keyboard-space = Space
 keyboard-shift = Shift
 keyboard-delete = Delete

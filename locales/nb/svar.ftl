@@ -61,6 +61,8 @@ keypad-delete = Slett
 keypad-clear = Tøm
 
 ## On-screen keyboard
+# The letter keys, row by row, in this language's keyboard order.
+keyboard-letters = qwertyuiopå asdfghjkløæ zxcvbnmäöüé
 keyboard-space = Mellomrom
 keyboard-shift = Skift
 keyboard-delete = Slett

@@ -262,6 +262,7 @@ fn item_ui(
                 shift: &k.texts.tr("keyboard-shift"),
                 space: &k.texts.tr("keyboard-space"),
                 delete: &k.texts.tr("keyboard-delete"),
+                letters: &k.texts.tr("keyboard-letters"),
             };
             if let Some(key) = keyboard::keyboard_ui(
                 ui,

@@ -198,8 +198,10 @@ fn patient_ui(
             )
             .show(ui, |ui| out.extend(nav_ui(ui, t, texts, p.session())));
     }
+    // Only the battery's languages: a form without the language would show another one.
+    let offered = p.session().battery().languages.clone();
     let shown = content_ui(ui, t, |ui| match (p.step, position) {
-        (Step::Language, _) => language_ui(ui, t, texts).into_iter().collect(),
+        (Step::Language, _) => language_ui(ui, t, texts, &offered).into_iter().collect(),
         (Step::Answering, Position::Intro { form }) => {
             intro_ui(ui, t, texts, p.session(), form);
             Vec::new()
@@ -226,7 +228,7 @@ fn patient_ui(
     if p.picker_open {
         out.extend(modal_ui(ui, t, "languages", |ui| {
             title_ui(ui, t, &texts.tr("language-title"));
-            language_tiles_ui(ui, t, texts.lang)
+            language_tiles_ui(ui, t, texts.lang, &offered)
         }));
     }
     out
@@ -536,10 +538,11 @@ fn welcome_ui(
     tapped
 }
 
-fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang) -> Option<Intent> {
+/// The languages the battery offers (every one of its forms provides them), two to a row.
+fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang, offered: &[Lang]) -> Option<Intent> {
     let w = tile_width(ui, t, 2);
     let mut tapped = None;
-    for pair in Lang::ALL.chunks(2) {
+    for pair in offered.chunks(2) {
         ui.horizontal(|ui| {
             for lang in pair {
                 if Tile::new(endonym(*lang), w)
@@ -555,9 +558,9 @@ fn language_tiles_ui(ui: &mut Ui, t: &Tokens, current: Lang) -> Option<Intent> {
     tapped
 }
 
-fn language_ui(ui: &mut Ui, t: &Tokens, texts: Texts) -> Option<Intent> {
+fn language_ui(ui: &mut Ui, t: &Tokens, texts: Texts, offered: &[Lang]) -> Option<Intent> {
     title_ui(ui, t, &texts.tr("language-title"));
-    let tapped = language_tiles_ui(ui, t, texts.lang);
+    let tapped = language_tiles_ui(ui, t, texts.lang, offered);
     ui.add_space(t.gap);
     text(
         ui,

@@ -126,7 +126,9 @@ impl Describe<'_> {
                 let record = &scores[score.id.as_str()];
                 let value = record["value"].as_f64().map_or_else(
                     || k.tr("staff-no-value"),
-                    |v| i18n::number(lang, v, if v.fract() == 0.0 { 0 } else { 2 }),
+                    // A score that can have a fraction (a mean) always shows two decimals, so
+                    // that 2 and 1,90 do not look like different kinds of number.
+                    |v| i18n::number(lang, v, if score.whole { 0 } else { 2 }),
                 );
                 let bands = member
                     .overrides

@@ -339,6 +339,7 @@ fn new_session_ui(
             shift: &k.tr("keyboard-shift"),
             space: &k.tr("keyboard-space"),
             delete: &k.tr("keyboard-delete"),
+            letters: &k.tr("keyboard-letters"),
         };
         if let Some(key) = keyboard::keyboard_ui(
             ui,

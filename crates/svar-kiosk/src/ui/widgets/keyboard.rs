@@ -4,8 +4,6 @@ use super::{Mark, Tile, field_ui, tile_width};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
-// Numbers have their own keypad items; letters for names and words fit in three rows.
-const ROWS: [&str; 3] = ["qwertyuiopå", "asdfghjkløæ", "zxcvbnmäöüé"];
 /// The row above the letters where ids mix letters and digits (`NWH-0042`).
 const DIGITS: &str = "1234567890";
 
@@ -28,6 +26,10 @@ pub struct Labels<'a> {
     pub space: &'a str,
     /// Delete key.
     pub delete: &'a str,
+    /// The letter keys, row by row, rows separated by spaces, in the order of the language's
+    /// own keyboard (Norwegian `…løæ`, Danish `…læø`). Numbers have their own keypad items;
+    /// letters for names and words fit in three rows.
+    pub letters: &'a str,
 }
 
 /// A key pressed. `Debug` hides which character: keys spell answers and study ids.
@@ -76,7 +78,7 @@ pub fn keyboard_ui(
     // Tighter rows than elsewhere so the whole keyboard fits a 1280×800 screen.
     ui.spacing_mut().item_spacing.y = t.gap * 0.5;
     let digits = (layout == Layout::LettersAndDigits).then_some(DIGITS);
-    for row in digits.into_iter().chain(ROWS) {
+    for row in digits.into_iter().chain(labels.letters.split(' ')) {
         ui.horizontal(|ui| {
             for c in row.chars() {
                 let shown = if shift {
