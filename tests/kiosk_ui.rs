@@ -1007,7 +1007,9 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     // A mistyped fødselsnummer is refused with the reason; the right one is accepted.
     type_digits(&mut h, "15057510062");
     tap(&mut h, "Skjemasett"); // a label, not a control: nothing happens
-    tap(&mut h, "6 måneder");
+    // A baseline-only battery is offered its one time point, never "6 months".
+    assert!(h.query_by_label("6 måneder").is_none());
+    tap(&mut h, "Oppstart");
     tap(&mut h, "Gi skjermen til pasienten");
     assert!(
         matches!(h.state().kiosk.stage(), Stage::Staff(_)),
@@ -1051,7 +1053,7 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     assert_eq!(bundle.patient.id_type, svar_bundle::IdType::Fodselsnummer);
     assert_eq!(
         bundle.timepoint,
-        Some(svar_forms::battery::Timepoint::Month6)
+        Some(svar_forms::battery::Timepoint::Baseline)
     );
     assert_eq!(bundle.arm.as_deref(), Some("Usual care"));
     assert_eq!(bundle.consent, Some(true));
@@ -1854,4 +1856,28 @@ fn the_language_screen_offers_only_the_batterys_languages() {
     tap(&mut h, "Sprog: Dansk"); // the header's language button opens the tiles
     assert!(h.query_by_label(&tr(&h, "language-title")).is_some());
     assert!(h.query_by_label("English").is_none());
+}
+
+#[test]
+fn tiles_in_a_row_share_one_height_when_a_label_wraps() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    let (_, q1) = go_to_item(&mut h, "hscl25", "q1");
+    let (_, _, form) = current(&h).unwrap();
+    let item = form.item(q1);
+    let ItemKind::SingleChoice { options, .. } = &item.kind else {
+        panic!("a grid row");
+    };
+    let heights: Vec<f32> = options
+        .iter()
+        .map(|o| {
+            let label = format!("{} – {}", item.text.get(Lang::Nb), o.label.get(Lang::Nb));
+            h.get_by_label(&label).rect().height()
+        })
+        .collect();
+    // "Ikke i det hele tatt" wraps at this width; the whole row grows with it.
+    assert!(
+        heights.iter().all(|x| (x - heights[0]).abs() < 0.5),
+        "{heights:?}"
+    );
 }

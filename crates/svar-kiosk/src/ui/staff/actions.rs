@@ -148,6 +148,10 @@ impl Kiosk {
             }
             StaffIntent::Battery(b) => {
                 if let Some(d) = self.draft() {
+                    // The time points offered depend on the battery: choose again.
+                    if d.battery != b {
+                        d.timepoint = 0;
+                    }
                     d.battery = b;
                 }
             }
@@ -284,7 +288,9 @@ impl Kiosk {
                     .cloned()
                     .unwrap_or_else(|| Arc::clone(&self.config.battery));
                 let details = VisitDetails {
-                    timepoint: staff.timepoints.get(d.timepoint).copied(),
+                    timepoint: super::offered_timepoints(&staff.timepoints, &battery)
+                        .get(d.timepoint)
+                        .copied(),
                     arm: d.arm.and_then(|a| staff.arms.get(a).cloned()),
                     consent: d.consent,
                 };

@@ -255,3 +255,15 @@ impl LastResult {
         }
     }
 }
+
+/// The site's time points that `battery` is used at, in the site's order: staff are never
+/// offered "6 months" for a baseline-only battery.
+pub(super) fn offered_timepoints(
+    site: &[Timepoint],
+    battery: &svar_forms::battery::Battery,
+) -> Vec<Timepoint> {
+    site.iter()
+        .copied()
+        .filter(|tp| battery.timepoints.contains(tp))
+        .collect()
+}

@@ -321,17 +321,15 @@ fn new_session_ui(
         kinds.push((IdType::Study, "id-type-study"));
     }
     let w = tile_width(ui, t, kinds.len());
-    ui.horizontal(|ui| {
-        for (kind, id) in &kinds {
-            if Tile::new(&k.tr(id), w)
-                .mark(Mark::Radio(st.id_type == *kind))
-                .show(ui, t)
-                .clicked()
-            {
-                push(out, StaffIntent::IdType(*kind));
-            }
-        }
-    });
+    let labels: Vec<String> = kinds.iter().map(|(_, id)| k.tr(id)).collect();
+    let tiles = kinds
+        .iter()
+        .zip(&labels)
+        .map(|((kind, _), label)| Tile::new(label, w).mark(Mark::Radio(st.id_type == *kind)))
+        .collect();
+    if let Some(n) = Tile::row(ui, t, tiles) {
+        push(out, StaffIntent::IdType(kinds[n].0));
+    }
     let field = k.tr("staff-patient-id");
     if st.id_type == IdType::Study {
         let labels = keyboard::Labels {
@@ -380,20 +378,25 @@ fn new_session_ui(
             push(out, StaffIntent::Battery(b));
         }
     }
-    if !staff.timepoints.is_empty() {
+    let timepoints = batteries
+        .get(st.battery)
+        .map(|b| super::offered_timepoints(&staff.timepoints, b))
+        .unwrap_or_default();
+    if !timepoints.is_empty() {
         text(ui, &k.tr("staff-timepoint"), t.bold(t.body), t.palette.text);
-        let w = tile_width(ui, t, staff.timepoints.len());
-        ui.horizontal(|ui| {
-            for (n, tp) in staff.timepoints.iter().enumerate() {
-                if Tile::new(&k.tr(super::describe::timepoint_message(*tp)), w)
-                    .mark(Mark::Radio(st.timepoint == n))
-                    .show(ui, t)
-                    .clicked()
-                {
-                    push(out, StaffIntent::Timepoint(n));
-                }
-            }
-        });
+        let w = tile_width(ui, t, timepoints.len());
+        let labels: Vec<String> = timepoints
+            .iter()
+            .map(|tp| k.tr(super::describe::timepoint_message(*tp)))
+            .collect();
+        let tiles = labels
+            .iter()
+            .enumerate()
+            .map(|(n, label)| Tile::new(label, w).mark(Mark::Radio(st.timepoint == n)))
+            .collect();
+        if let Some(n) = Tile::row(ui, t, tiles) {
+            push(out, StaffIntent::Timepoint(n));
+        }
     }
     if !staff.arms.is_empty() {
         text(ui, &k.tr("staff-arm"), t.bold(t.body), t.palette.text);
@@ -407,36 +410,32 @@ fn new_session_ui(
                         .map(|(n, arm)| (Some(n), arm.clone())),
                 )
                 .collect();
+        // Four to a row, each row of one height.
         let w = tile_width(ui, t, choices.len().min(4));
-        ui.horizontal_wrapped(|ui| {
-            for (choice, label) in &choices {
-                if Tile::new(label, w)
-                    .mark(Mark::Radio(st.arm == *choice))
-                    .show(ui, t)
-                    .clicked()
-                {
-                    push(out, StaffIntent::Arm(*choice));
-                }
+        for row in choices.chunks(4) {
+            let tiles = row
+                .iter()
+                .map(|(choice, label)| Tile::new(label, w).mark(Mark::Radio(st.arm == *choice)))
+                .collect();
+            if let Some(n) = Tile::row(ui, t, tiles) {
+                push(out, StaffIntent::Arm(row[n].0));
             }
-        });
+        }
     }
     text(ui, &k.tr("staff-consent"), t.bold(t.body), t.palette.text);
     let w = tile_width(ui, t, 3);
-    ui.horizontal(|ui| {
-        for (choice, id) in [
-            (None, "staff-not-recorded"),
-            (Some(true), "staff-consent-yes"),
-            (Some(false), "staff-consent-no"),
-        ] {
-            if Tile::new(&k.tr(id), w)
-                .mark(Mark::Radio(st.consent == choice))
-                .show(ui, t)
-                .clicked()
-            {
-                push(out, StaffIntent::Consent(choice));
-            }
-        }
-    });
+    let consents = [
+        (None, k.tr("staff-not-recorded")),
+        (Some(true), k.tr("staff-consent-yes")),
+        (Some(false), k.tr("staff-consent-no")),
+    ];
+    let tiles = consents
+        .iter()
+        .map(|(choice, label)| Tile::new(label, w).mark(Mark::Radio(st.consent == *choice)))
+        .collect();
+    if let Some(n) = Tile::row(ui, t, tiles) {
+        push(out, StaffIntent::Consent(consents[n].0));
+    }
     ui.add_space(t.gap);
     if Tile::new(&k.tr("staff-hand-over"), full)
         .primary(true)

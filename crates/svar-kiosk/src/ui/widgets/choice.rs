@@ -48,23 +48,21 @@ pub fn grid_row_ui(
     current: Option<f64>,
     question: &str,
 ) -> Option<f64> {
-    let mut chosen = None;
     let width = tile_width(ui, t, options.len());
-    ui.horizontal(|ui| {
-        for option in options {
-            let label = option.label.get(lang);
-            let on = current == Some(option.value);
-            if Tile::new(label, width)
-                .name(name(Some(question), label).as_deref())
-                .mark(Mark::Plain(on))
-                .show(ui, t)
-                .clicked()
-            {
-                chosen = Some(option.value);
-            }
-        }
-    });
-    chosen
+    let names: Vec<Option<String>> = options
+        .iter()
+        .map(|o| name(Some(question), o.label.get(lang)))
+        .collect();
+    let tiles = options
+        .iter()
+        .zip(&names)
+        .map(|(option, name)| {
+            Tile::new(option.label.get(lang), width)
+                .name(name.as_deref())
+                .mark(Mark::Plain(current == Some(option.value)))
+        })
+        .collect();
+    Tile::row(ui, t, tiles).map(|n| options[n].value)
 }
 
 /// Multiple choice: tiles that toggle. Returns the new selection when one is tapped.
@@ -106,21 +104,19 @@ pub fn yes_no_ui(
     current: Option<f64>,
     prefix: Option<&str>,
 ) -> Option<f64> {
-    let mut chosen = None;
     let width = tile_width(ui, t, 2);
-    ui.horizontal(|ui| {
-        for (label, value) in [(yes, 1.0), (no, 0.0)] {
-            if Tile::new(label, width)
-                .name(name(prefix, label).as_deref())
-                .mark(Mark::Radio(current == Some(value)))
-                .show(ui, t)
-                .clicked()
-            {
-                chosen = Some(value);
-            }
-        }
-    });
-    chosen
+    let choices = [(yes, 1.0), (no, 0.0)];
+    let names = choices.map(|(label, _)| name(prefix, label));
+    let tiles = choices
+        .iter()
+        .zip(&names)
+        .map(|((label, value), name)| {
+            Tile::new(label, width)
+                .name(name.as_deref())
+                .mark(Mark::Radio(current == Some(*value)))
+        })
+        .collect();
+    Tile::row(ui, t, tiles).map(|n| choices[n].1)
 }
 
 /// A rating row over `range` with the end anchors under it. Returns the value tapped.

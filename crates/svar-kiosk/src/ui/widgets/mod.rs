@@ -45,6 +45,7 @@ pub struct Tile<'a> {
     primary: bool,
     width: f32,
     left: bool,
+    min_height: f32,
 }
 
 impl<'a> Tile<'a> {
@@ -57,7 +58,49 @@ impl<'a> Tile<'a> {
             primary: false,
             width,
             left: false,
+            min_height: 0.0,
         }
+    }
+
+    /// At least `height` tall: tiles of one row share the tallest one's height.
+    pub fn min_height(mut self, height: f32) -> Self {
+        self.min_height = height;
+        self
+    }
+
+    /// The height the tile takes: its label's lines with padding, and at least the touch
+    /// target.
+    pub fn height(&self, ui: &Ui, t: &Tokens) -> f32 {
+        self.height_of(&self.layout(ui, t).0, t)
+    }
+
+    fn height_of(&self, galley: &egui::Galley, t: &Tokens) -> f32 {
+        (galley.size().y + 2.0 * t.inset.y)
+            .max(t.target)
+            .max(self.min_height)
+    }
+
+    /// The label laid out in the tile's font and width, and the width left of a drawn mark.
+    fn layout(&self, ui: &Ui, t: &Tokens) -> (std::sync::Arc<egui::Galley>, f32) {
+        let p = t.palette;
+        let selected = self.mark.selected();
+        let text_color = if selected || self.primary {
+            p.on_accent
+        } else {
+            p.text
+        };
+        let drawn_mark = matches!(self.mark, Mark::Radio(_) | Mark::Check(_));
+        let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
+        let inner_width = (self.width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
+        let font = if self.primary {
+            t.bold(t.body)
+        } else {
+            t.font(t.body)
+        };
+        let galley = ui
+            .painter()
+            .layout(self.label.to_owned(), font, text_color, inner_width);
+        (galley, mark_space)
     }
 
     /// Text from the left edge, for tiles in a list whose labels wrap to different widths
@@ -85,8 +128,28 @@ impl<'a> Tile<'a> {
         self
     }
 
+    /// Draws the tiles of one row, each as tall as the tallest (a wrapped label makes the
+    /// whole row taller, not one tile); returns the index of the one tapped.
+    pub fn row(ui: &mut Ui, t: &Tokens, tiles: Vec<Tile<'a>>) -> Option<usize> {
+        let height = tiles
+            .iter()
+            .map(|tile| tile.height(ui, t))
+            .fold(0.0, f32::max);
+        let mut tapped = None;
+        ui.horizontal(|ui| {
+            for (n, tile) in tiles.into_iter().enumerate() {
+                if tile.min_height(height).show(ui, t).clicked() {
+                    tapped = Some(n);
+                }
+            }
+        });
+        tapped
+    }
+
     /// Draws the tile; the response says whether it was tapped.
     pub fn show(self, ui: &mut Ui, t: &Tokens) -> Response {
+        let (galley, mark_space) = self.layout(ui, t);
+        let height = self.height_of(&galley, t);
         let Tile {
             label,
             a11y,
@@ -94,6 +157,7 @@ impl<'a> Tile<'a> {
             primary,
             width,
             left,
+            ..
         } = self;
         let p = t.palette;
         let selected = mark.selected();
@@ -108,17 +172,6 @@ impl<'a> Tile<'a> {
             p.text
         };
         let drawn_mark = matches!(mark, Mark::Radio(_) | Mark::Check(_));
-        let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
-        let inner_width = (width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
-        let font = if primary {
-            t.bold(t.body)
-        } else {
-            t.font(t.body)
-        };
-        let galley = ui
-            .painter()
-            .layout(label.to_owned(), font, text_color, inner_width);
-        let height = (galley.size().y + 2.0 * t.inset.y).max(t.target);
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::click());
         let name = a11y.unwrap_or(label).to_owned();
         response.widget_info(|| match mark {
@@ -224,11 +277,16 @@ pub fn field_ui(
         Stroke::new(t.border * 1.5, p.border),
         egui::StrokeKind::Inside,
     );
-    ui.painter().text(
-        rect.left_center() + Vec2::new(t.inset.x, 0.0),
-        egui::Align2::LEFT_CENTER,
-        shown,
-        font,
-        p.text,
-    );
+    // Every character stays in the box: a value wider than the field (an 11-digit id in the
+    // largest text) is drawn smaller rather than cut off.
+    let room = (width - 2.0 * t.inset.x).max(1.0);
+    let mut galley = ui
+        .painter()
+        .layout_no_wrap(shown.clone(), font.clone(), p.text);
+    if galley.size().x > room {
+        let smaller = egui::FontId::new(font.size * room / galley.size().x, font.family);
+        galley = ui.painter().layout_no_wrap(shown, smaller, p.text);
+    }
+    let pos = rect.left_center() + Vec2::new(t.inset.x, -galley.size().y / 2.0);
+    ui.painter().galley(pos, galley, p.text);
 }
