@@ -24,7 +24,7 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
     let config = Config {
         battery: Arc::new(loaded.batteries["no_work_health_baseline"].clone()),
         assets: root().join("assets"),
-        clinic: "Bench".into(),
+        clinic: svar_kiosk::config::ClinicName::same("Bench"),
         demo: true,
         idle_warn: 90.0,
         idle_countdown: 30.0,

@@ -21,7 +21,7 @@ fn config(battery: &str) -> Config {
     Config {
         battery: Arc::new(loaded.batteries[battery].clone()),
         assets: common::root().join("assets"),
-        clinic: "Test clinic".into(),
+        clinic: svar_kiosk::config::ClinicName::same("Test clinic"),
         demo: true,
         idle_warn: 90.0,
         idle_countdown: 30.0,
@@ -1880,4 +1880,11 @@ fn tiles_in_a_row_share_one_height_when_a_label_wraps() {
         heights.iter().all(|x| (x - heights[0]).abs() < 0.5),
         "{heights:?}"
     );
+}
+
+#[test]
+fn the_logo_has_a_name_a_screen_reader_reads() {
+    let h = kiosk(egui::vec2(1280.0, 800.0));
+    let logo = h.get_by_label("Svar-logoen");
+    assert_eq!(logo.accesskit_node().role(), Role::Image);
 }

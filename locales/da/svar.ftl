@@ -3,6 +3,7 @@
 
 demo-ribbon = DEMO – ikke til patientdata
 ## Welcome
+welcome-logo = Svar-logoet
 welcome-title = Velkommen
 welcome-ask-staff = Bed personalet om at starte dit spørgeskema.
 welcome-start-demo = Start demoen

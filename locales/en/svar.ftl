@@ -3,6 +3,7 @@
 
 demo-ribbon = DEMO – not for patient data
 ## Welcome
+welcome-logo = The Svar logo
 welcome-title = Welcome
 welcome-ask-staff = Please ask the staff to start your questionnaire.
 welcome-start-demo = Start the demo

@@ -3,6 +3,7 @@
 
 demo-ribbon = DEMO – ikke for pasientdata
 ## Welcome
+welcome-logo = Svar-logoen
 welcome-title = Velkommen
 welcome-ask-staff = Be en av de ansatte om å starte spørreskjemaet ditt.
 welcome-start-demo = Start demoen

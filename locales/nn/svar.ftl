@@ -3,6 +3,7 @@
 
 demo-ribbon = DEMO – ikkje for pasientdata
 ## Welcome
+welcome-logo = Svar-logoen
 welcome-title = Velkomen
 welcome-ask-staff = Be ein av dei tilsette om å starte spørjeskjemaet ditt.
 welcome-start-demo = Start demoen

@@ -83,7 +83,12 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
     let config = svar_kiosk::ui::Config {
         battery: Arc::new(loaded.batteries[&args.battery].clone()),
         assets,
-        clinic: "Svar demo clinic".into(),
+        clinic: svar_kiosk::config::ClinicName::per_language([
+            (svar_forms::text::Lang::Nb, "Svar demoklinikk".to_owned()),
+            (svar_forms::text::Lang::Nn, "Svar demoklinikk".to_owned()),
+            (svar_forms::text::Lang::Da, "Svar demoklinik".to_owned()),
+            (svar_forms::text::Lang::En, "Svar demo clinic".to_owned()),
+        ]),
         demo: true,
         idle_warn: args.idle_seconds.unwrap_or(90.0),
         idle_countdown: 30.0,

@@ -440,7 +440,7 @@ impl FormFolder {
         let config = Config {
             battery: Arc::new(loaded.batteries[ID].clone()),
             assets: self.assets(),
-            clinic: "Near the limits".into(),
+            clinic: svar_kiosk::config::ClinicName::same("Near the limits"),
             demo: true,
             idle_warn: 90.0,
             idle_countdown: 30.0,

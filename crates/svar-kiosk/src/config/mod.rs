@@ -19,8 +19,8 @@ mod upload;
 pub struct Config {
     /// Site id, recorded in every bundle.
     pub site_id: String,
-    /// Site name shown on the welcome screen.
-    pub site_name: String,
+    /// Site name shown on the welcome screen and in the header, per language.
+    pub site_name: ClinicName,
     /// This kiosk's id, recorded in every bundle.
     pub kiosk_id: String,
     /// Public keys (age X25519) every bundle is encrypted to.
@@ -63,6 +63,49 @@ pub struct Config {
 
 pub use svar_upload::UploadTarget;
 
+/// The clinic's name as patients read it: one name for every language, or a name per
+/// language (a language without one gets the first of them, in the order nb, nn, da, en).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClinicName(Vec<(Option<Lang>, String)>);
+
+impl ClinicName {
+    /// One name in every language.
+    pub fn same(name: &str) -> ClinicName {
+        ClinicName(vec![(None, name.to_owned())])
+    }
+
+    /// A name per language; the first is used for a language without its own.
+    pub fn per_language(names: impl IntoIterator<Item = (Lang, String)>) -> ClinicName {
+        ClinicName(names.into_iter().map(|(l, n)| (Some(l), n)).collect())
+    }
+
+    /// The name in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        self.0
+            .iter()
+            .find(|(l, _)| *l == Some(lang))
+            .or(self.0.first())
+            .map_or("", |(_, n)| n.as_str())
+    }
+}
+
+/// `name = "…"` or `name = { nb = "…", da = "…" }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawName {
+    One(String),
+    PerLanguage(std::collections::BTreeMap<Lang, String>),
+}
+
+impl RawName {
+    fn into_name(self) -> ClinicName {
+        match self {
+            RawName::One(name) => ClinicName::same(&name),
+            RawName::PerLanguage(names) => ClinicName::per_language(names),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -84,7 +127,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawSite {
     id: Spanned<String>,
-    name: String,
+    name: RawName,
     kiosk_id: Spanned<String>,
 }
 
@@ -423,7 +466,7 @@ impl Config {
         }
         Ok(Config {
             site_id: raw.site.id.into_inner(),
-            site_name: raw.site.name,
+            site_name: raw.site.name.into_name(),
             kiosk_id: raw.site.kiosk_id.into_inner(),
             recipients,
             device_key,
@@ -504,6 +547,18 @@ pin_hash = "{hash}"
         assert_eq!(config.site_id, "tromso");
         assert_eq!(config.idle_seconds, 120.0);
         assert_eq!(config.pause_minutes, 30.0, "the default pause");
+        assert_eq!(config.site_name.get(Lang::Da), "UNN Tromsø");
+        let per_language = sample(dir.path()).replace(
+            r#"name = "UNN Tromsø""#,
+            r#"name = { nb = "UNN Tromsø, ryggpoliklinikken", da = "UNN Tromsø, rygklinikken" }"#,
+        );
+        let config = Config::from_text(&path, &per_language).expect("loads");
+        assert_eq!(config.site_name.get(Lang::Da), "UNN Tromsø, rygklinikken");
+        assert_eq!(
+            config.site_name.get(Lang::Nn),
+            "UNN Tromsø, ryggpoliklinikken",
+            "the first name for a language without its own"
+        );
         assert_eq!(config.outbox, dir.path().join("data").join("outbox"));
         assert_eq!(config.store_key, dir.path().join("store.key"));
         assert_eq!(

@@ -40,8 +40,8 @@ pub struct Config {
     pub battery: Arc<Battery>,
     /// Folder of images (body maps, logo).
     pub assets: PathBuf,
-    /// Shown on the welcome screen.
-    pub clinic: String,
+    /// Shown on the welcome screen and in the header, in the language shown.
+    pub clinic: crate::config::ClinicName,
     /// Demo mode: a start button and a "DEMO" ribbon.
     pub demo: bool,
     /// Seconds without a touch before "Are you still there?".

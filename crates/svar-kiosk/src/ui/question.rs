@@ -134,8 +134,10 @@ fn item_ui(
                 && let Some((texture, (w, h))) = k.images.get(ui.ctx(), path)
             {
                 let width = ui.available_width().min(w as f32);
+                // The image illustrates the text above it: a screen reader names it by that.
                 ui.add(
                     egui::Image::new(&texture)
+                        .alt_text(question)
                         .fit_to_exact_size(egui::vec2(width, width * h as f32 / w as f32)),
                 );
             }

@@ -49,7 +49,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
         Screen::Patient(p) => {
             let bars = Bars {
                 look: k.look,
-                clinic: &k.config.clinic,
+                clinic: k.config.clinic.get(k.look.lang),
                 unsaved,
                 clock_offset: k.clock_offset,
             };
@@ -57,7 +57,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
         }
         Screen::Welcome => {
             let welcome = Welcome {
-                clinic: &k.config.clinic,
+                clinic: k.config.clinic.get(k.look.lang),
                 demo: k.config.demo,
                 attention,
             };
@@ -483,6 +483,7 @@ fn welcome_ui(
             let height = t.logo;
             ui.add(
                 egui::Image::new(&texture)
+                    .alt_text(texts.tr("welcome-logo"))
                     .fit_to_exact_size(egui::vec2(height * w as f32 / h as f32, height)),
             );
             ui.add_space(t.gap);

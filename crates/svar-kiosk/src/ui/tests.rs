@@ -14,7 +14,7 @@ fn kiosk(dir: &Path) -> Kiosk {
     let config = Config {
         battery,
         assets: crate::repo_root().join("assets"),
-        clinic: "Test".into(),
+        clinic: crate::config::ClinicName::same("Test"),
         demo: true,
         idle_warn: 90.0,
         idle_countdown: 30.0,
