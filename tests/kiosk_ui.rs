@@ -1888,3 +1888,26 @@ fn the_logo_has_a_name_a_screen_reader_reads() {
     let logo = h.get_by_label("Svar-logoen");
     assert_eq!(logo.accesskit_node().role(), Role::Image);
 }
+
+#[test]
+fn header_controls_never_wrap_in_portrait_at_the_largest_text() {
+    let mut h = kiosk(egui::vec2(800.0, 1280.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    for _ in 0..2 {
+        let size = h
+            .query_all_by_label_contains("Tekststørrelse: ")
+            .next()
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .expect("the text size control");
+        tap(&mut h, &size);
+    }
+    let target = Tokens::new(TextSize::Largest, false).target;
+    for name in ["Tekststørrelse: ", "Språk: ", "Høy kontrast "] {
+        let node = h.query_all_by_label_contains(name).next().expect(name);
+        let height = node.rect().height();
+        assert!(
+            height <= target + 0.5,
+            "{name}: {height} > {target}: wrapped"
+        );
+    }
+}

@@ -398,30 +398,55 @@ fn header_ui(
             } else {
                 "header-contrast-off"
             };
-            if Tile::new(&texts.tr("header-contrast"), w)
-                .name(Some(&texts.tr(contrast)))
-                .mark(Mark::Plain(look.high_contrast))
-                .show(ui, t)
-                .clicked()
-            {
-                tapped = Some(Intent::ToggleContrast);
-            }
             let size = texts.tr(look.text_size.message());
-            let size_label = format!("{}: {size}", texts.tr("header-text-size"));
-            if Tile::new(&size, w)
-                .name(Some(&size_label))
-                .show(ui, t)
-                .clicked()
-            {
-                tapped = Some(Intent::CycleTextSize);
-            }
-            let lang_label = format!("{}: {}", texts.tr("header-language"), endonym(look.lang));
-            if Tile::new(endonym(look.lang), w)
-                .name(Some(&lang_label))
-                .show(ui, t)
-                .clicked()
-            {
-                tapped = Some(Intent::OpenLanguages);
+            let names = [
+                texts.tr(contrast),
+                format!("{}: {size}", texts.tr("header-text-size")),
+                format!("{}: {}", texts.tr("header-language"), endonym(look.lang)),
+            ];
+            let full = [
+                texts.tr("header-contrast"),
+                size,
+                endonym(look.lang).to_owned(),
+            ];
+            // Header controls never wrap: where a label does not fit its tile on one line
+            // (portrait, the largest text), all three show short labels; their names stay.
+            let room = w - 2.0 * t.inset.x;
+            let fits = full.iter().all(|label| {
+                let galley = ui
+                    .painter()
+                    .layout_no_wrap(label.clone(), t.font(t.body), p.text);
+                galley.size().x <= room
+            });
+            let labels = if fits {
+                full
+            } else {
+                [
+                    "◐".to_owned(),
+                    // One letter, drawn in the size it sets (its name says which).
+                    "A".to_owned(),
+                    look.lang.code().to_uppercase(),
+                ]
+            };
+            let intents = [
+                Intent::ToggleContrast,
+                Intent::CycleTextSize,
+                Intent::OpenLanguages,
+            ];
+            for (n, (label, name)) in labels.iter().zip(&names).enumerate() {
+                let mark = if n == 0 {
+                    Mark::Plain(look.high_contrast)
+                } else {
+                    Mark::None
+                };
+                if Tile::new(label, w)
+                    .name(Some(name))
+                    .mark(mark)
+                    .show(ui, t)
+                    .clicked()
+                {
+                    tapped = Some(intents[n].clone());
+                }
             }
         });
     });
