@@ -1856,6 +1856,10 @@ fn the_language_screen_offers_only_the_batterys_languages() {
     tap(&mut h, "Sprog: Dansk"); // the header's language button opens the tiles
     assert!(h.query_by_label(&tr(&h, "language-title")).is_some());
     assert!(h.query_by_label("English").is_none());
+    // The tiles close without a choice, the language as it was.
+    tap(&mut h, "Behold sproget");
+    assert!(h.query_by_label(&tr(&h, "language-title")).is_none());
+    assert_eq!(h.state().kiosk.lang(), Lang::Da);
 }
 
 #[test]

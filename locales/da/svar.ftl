@@ -10,6 +10,7 @@ welcome-start-demo = Start demoen
 
 ## Language choice
 language-title = Vælg sprog
+language-keep = Behold sproget
 language-hint = Du kan altid skifte sprog øverst på skærmen.
 
 ## Header (always at hand)

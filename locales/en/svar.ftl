@@ -10,6 +10,7 @@ welcome-start-demo = Start the demo
 
 ## Language choice
 language-title = Choose your language
+language-keep = Keep this language
 language-hint = You can change the language at any time at the top of the screen.
 
 ## Header (always at hand)

@@ -10,6 +10,7 @@ welcome-start-demo = Start demoen
 
 ## Language choice
 language-title = Velg språk
+language-keep = Behold språket
 language-hint = Du kan bytte språk når som helst øverst på skjermen.
 
 ## Header (always at hand)

@@ -10,6 +10,7 @@ welcome-start-demo = Start demoen
 
 ## Language choice
 language-title = Vel språk
+language-keep = Behald språket
 language-hint = Du kan byte språk når som helst øvst på skjermen.
 
 ## Header (always at hand)

@@ -124,6 +124,8 @@ pub enum Intent {
     PickLanguage(Lang),
     /// Show the language tiles over the current screen.
     OpenLanguages,
+    /// Close the language tiles without choosing.
+    CloseLanguages,
     /// Next text size.
     CycleTextSize,
     /// High contrast on or off.

@@ -100,6 +100,7 @@ impl PatientScreen {
     pub(super) fn apply(&mut self, intent: Intent, store: &mut Store, texts: Texts, now: f64) {
         match intent {
             Intent::OpenLanguages => self.picker_open = true,
+            Intent::CloseLanguages => self.picker_open = false,
             Intent::Next => self.next(store, now),
             Intent::AnswerThem => {
                 if let Some(prompt) = self.scratch.prompt.filter(|p| p.ready(now)) {

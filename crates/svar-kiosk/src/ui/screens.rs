@@ -228,7 +228,13 @@ fn patient_ui(
     if p.picker_open {
         out.extend(modal_ui(ui, t, "languages", |ui| {
             title_ui(ui, t, &texts.tr("language-title"));
-            language_tiles_ui(ui, t, texts.lang, &offered)
+            let chosen = language_tiles_ui(ui, t, texts.lang, &offered);
+            ui.add_space(t.gap);
+            // A way out that keeps the language as it is.
+            let close = Tile::new(&texts.tr("language-keep"), ui.available_width())
+                .show(ui, t)
+                .clicked();
+            chosen.or(close.then_some(Intent::CloseLanguages))
         }));
     }
     out
