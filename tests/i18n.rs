@@ -28,6 +28,8 @@ fn sample_args(count: f64) -> Vec<(&'static str, Arg)> {
         ("failing", Arg::Num(count)),
         ("when", Arg::Text("14:05".into())),
         ("label", Arg::Text("Gå til: Smerte".into())),
+        ("answered", Arg::Num(20.0)),
+        ("asked", Arg::Num(25.0)),
         ("form", Arg::Text("HSCL-25".into())),
     ]
 }

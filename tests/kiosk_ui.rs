@@ -1089,6 +1089,11 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         bands >= 5,
         "score lines with their bands are listed ({bands})"
     );
+    // Each form says how complete it is.
+    assert!(
+        h.query_by_label_contains("(HSCL-25) (25 av 25 besvart)")
+            .is_some()
+    );
     // Means show two decimals in the kiosk's number format, even when whole.
     assert_eq!(
         h.query_all_by_label_contains("gjennomsnitt (1–4): 2,00")

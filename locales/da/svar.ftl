@@ -170,6 +170,7 @@ staff-patient-consent-yes = Samtykke til forskningsprojektet: ja
 staff-patient-consent-no = Samtykke til forskningsprojektet: nej (skemaerne, der kun er til forskning, blev sprunget over)
 staff-form-skipped = { $form }: sprunget over (kun til forskning)
 staff-declined = Ønskede ikke at svare på: { $question }
+staff-form-complete = { $form } ({ $answered } af { $asked } besvaret)
 staff-no-value = ingen værdi (for få svar)
 staff-flag = OBS: { $flag }
 

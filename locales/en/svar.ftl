@@ -170,6 +170,7 @@ staff-patient-consent-yes = Consent to the study: yes
 staff-patient-consent-no = Consent to the study: no (the forms for research only were skipped)
 staff-form-skipped = { $form }: skipped (research only)
 staff-declined = Preferred not to answer: { $question }
+staff-form-complete = { $form } ({ $answered } of { $asked } answered)
 staff-no-value = no value (too few answers)
 staff-flag = Attention: { $flag }
 

@@ -170,6 +170,7 @@ staff-patient-consent-yes = Samtykke til studien: ja
 staff-patient-consent-no = Samtykke til studien: nei (skjemaene som bare er for studien, ble hoppet over)
 staff-form-skipped = { $form }: hoppet over (bare for studien)
 staff-declined = Ønsket ikke å svare på: { $question }
+staff-form-complete = { $form } ({ $answered } av { $asked } besvart)
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Obs: { $flag }
 

@@ -170,6 +170,7 @@ staff-patient-consent-yes = Samtykke til studien: ja
 staff-patient-consent-no = Samtykke til studien: nei (skjemaa som berre er for studien, vart hoppa over)
 staff-form-skipped = { $form }: hoppa over (berre for studien)
 staff-declined = Ønskte ikkje å svare på: { $question }
+staff-form-complete = { $form } ({ $answered } av { $asked } svara)
 staff-no-value = ingen verdi (for få svar)
 staff-flag = Merk: { $flag }
 

@@ -541,6 +541,13 @@ fn summary(bundle: &Bundle) -> Value {
                     .filter(|(_, state)| **state == svar_bundle::ItemState::Declined)
                     .map(|(id, _)| id)
                     .collect::<Vec<_>>(),
+                // How complete the form is: answers of the questions the patient was to meet.
+                "answered": f.answers.len(),
+                "asked": f.answers.len()
+                    + f.missing
+                        .values()
+                        .filter(|state| **state != svar_bundle::ItemState::NotShown)
+                        .count(),
             })
         })
         .collect()

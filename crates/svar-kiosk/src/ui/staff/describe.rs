@@ -114,7 +114,19 @@ impl Describe<'_> {
             if form.scores.is_empty() && flags.is_empty() && declined.is_empty() {
                 continue;
             }
-            lines.push((form.title.get(lang).to_owned(), false));
+            let title = match (summary["answered"].as_u64(), summary["asked"].as_u64()) {
+                (Some(answered), Some(asked)) => k.args(
+                    "staff-form-complete",
+                    &[
+                        ("form", Arg::Text(form.title.get(lang).to_owned())),
+                        ("answered", Arg::Num(answered as f64)),
+                        ("asked", Arg::Num(asked as f64)),
+                    ],
+                ),
+                // A summary kept before completeness was recorded.
+                _ => form.title.get(lang).to_owned(),
+            };
+            lines.push((title, false));
             for id in declined {
                 let question = form
                     .item_ix(id)
