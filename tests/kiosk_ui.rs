@@ -1920,3 +1920,27 @@ fn header_controls_never_wrap_in_portrait_at_the_largest_text() {
         );
     }
 }
+
+#[test]
+fn a_pause_runs_out_after_a_restart_too() {
+    let mut ui = kiosk(egui::vec2(1280.0, 800.0));
+    staff_session_at_the_grid(&mut ui, "Dansk");
+    wait(&mut ui, 121.0);
+    assert_eq!(ui.state().kiosk.stage(), Stage::Paused);
+    // The kiosk restarts during the pause: the session waits for staff, and its pause still
+    // runs out (the test's simulated clock starts again with the kiosk, hence the margins).
+    let Ui { h, files } = ui;
+    drop(h);
+    let mut ui = kiosk_on(egui::vec2(1280.0, 800.0), files);
+    assert!(ui.files.bundles().is_empty());
+    assert_eq!(ui.state().kiosk.waiting().len(), 1);
+    wait(&mut ui, 25.0 * 60.0);
+    assert!(ui.files.bundles().is_empty(), "not before its time");
+    wait(&mut ui, 8.0 * 60.0);
+    let bundles = ui.files.bundles();
+    assert_eq!(bundles.len(), 1, "sealed when the pause ran out");
+    assert_eq!(
+        ui.files.open(&bundles[0]).status,
+        svar_bundle::Status::Timeout
+    );
+}

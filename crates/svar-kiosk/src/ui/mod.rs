@@ -249,6 +249,8 @@ impl Kiosk {
             kiosk.problem = Some(e.to_string());
         }
         kiosk.retry(0.0);
+        kiosk.refresh_waiting();
+        kiosk.resume_pauses();
         kiosk
     }
 

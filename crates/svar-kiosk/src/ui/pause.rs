@@ -5,8 +5,20 @@
 
 use super::screen::{PauseReason, PausedScreen, Screen};
 use super::{Kiosk, staff};
+use serde::{Deserialize, Serialize};
 use svar_bundle::Status;
-use svar_store::{AuditEvent, SessionId};
+use svar_store::{AuditEvent, SessionId, State};
+
+/// Where pauses are kept in the store, so that a restart does not leave them waiting for ever.
+const PAUSES_KEY: &str = "pauses";
+
+/// A pause as kept across restarts: the session and the wall-clock time it runs out (the
+/// kiosk's own clock starts again at each start). Session ids and times only, no patient data.
+#[derive(Serialize, Deserialize)]
+struct KeptPause {
+    session: uuid::Uuid,
+    until_unix: f64,
+}
 
 /// A session waiting in the store for staff after the idle time-out paused it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +61,7 @@ impl Kiosk {
             id,
             until: now + self.config.pause_seconds,
         });
+        self.keep_pauses(now);
         if let Err(e) = self
             .records
             .store
@@ -70,6 +83,7 @@ impl Kiosk {
             .into_iter()
             .partition(|p| now >= p.until);
         self.paused = waiting;
+        self.keep_pauses(now);
         for paused in overdue {
             self.end_waiting(paused.id, Status::Timeout, None);
         }
@@ -79,8 +93,50 @@ impl Kiosk {
     }
 
     /// Staff took a paused session in hand (resumed or ended it): it no longer runs out.
-    pub(super) fn unpause(&mut self, id: SessionId) {
+    pub(super) fn unpause(&mut self, id: SessionId, now: f64) {
         self.paused.retain(|p| p.id != id);
+        self.keep_pauses(now);
+    }
+
+    /// Writes the pauses to the store, their deadlines as wall-clock times.
+    fn keep_pauses(&mut self, now: f64) {
+        let wall = self.wall_now();
+        let kept: Vec<KeptPause> = self
+            .paused
+            .iter()
+            .map(|p| KeptPause {
+                session: p.id.0,
+                until_unix: wall + (p.until - now),
+            })
+            .collect();
+        if let Err(e) = self.records.store.set_kiosk_state(PAUSES_KEY, &kept) {
+            self.problem = Some(self.store_message(&e));
+        }
+    }
+
+    /// Takes up the pauses kept before a restart, for sessions still waiting (open) in the
+    /// store, on the kiosk's clock, which starts at 0 now.
+    pub(super) fn resume_pauses(&mut self) {
+        let kept: Vec<KeptPause> = match self.records.store.kiosk_state(PAUSES_KEY) {
+            Ok(kept) => kept.unwrap_or_default(),
+            Err(e) => {
+                self.problem = Some(self.store_message(&e));
+                return;
+            }
+        };
+        let wall = self.wall_now();
+        self.paused = kept
+            .into_iter()
+            .filter(|k| {
+                self.waiting
+                    .iter()
+                    .any(|e| e.id.0 == k.session && e.state == State::Open)
+            })
+            .map(|k| Paused {
+                id: SessionId(k.session),
+                until: k.until_unix - wall,
+            })
+            .collect();
     }
 
     /// Ends a session waiting in the store with `status` and seals it; its scores (no

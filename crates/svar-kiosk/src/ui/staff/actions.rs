@@ -106,7 +106,7 @@ impl Kiosk {
                     Some(&staff),
                 ) {
                     Ok(visit) => {
-                        self.unpause(id);
+                        self.unpause(id, now);
                         self.hand_over(visit, Step::Answering, now);
                     }
                     Err(e) => self.problem = Some(self.seal_message(&e)),
@@ -117,7 +117,7 @@ impl Kiosk {
                 let Some(staff) = self.staff_id().map(str::to_owned) else {
                     return;
                 };
-                self.unpause(id);
+                self.unpause(id, now);
                 self.end_waiting(id, Status::Abandoned, Some(&staff));
             }
             StaffIntent::RetrySeal => {
