@@ -3,6 +3,7 @@
 //! views are `*_ui` functions that draw what they are given and return [`Intent`]s; only
 //! [`Kiosk::apply`] changes anything, and moving to another screen replaces the old one whole.
 
+mod bars;
 pub mod patient;
 mod pause;
 pub mod question;

@@ -1,10 +1,11 @@
-//! The screens around the questions: welcome, language, form intro, review, finish, thanks,
-//! the idle warning, and the header and navigation bars. Each view draws what it is given and
-//! returns what was tapped.
+//! The screens around the questions: welcome, language, form intro, review, finish, paused,
+//! thanks, and the unanswered-questions and idle prompts (the bars are in `bars`). Each view
+//! draws what it is given and returns what was tapped.
 
+use super::bars::{Bars, header_ui, nav_ui};
 use super::patient::{PatientScreen, Step};
 use super::question::question_ui;
-use super::screen::{Look, PauseReason, PausedScreen, Screen};
+use super::screen::{PauseReason, PausedScreen, Screen};
 use super::theme::Tokens;
 use super::view::{Images, Texts};
 use super::widgets::{Mark, Tile, text, tile_width};
@@ -12,7 +13,6 @@ use super::{Intent, Kiosk, staff};
 use crate::i18n::Arg;
 use crate::idle::IdleState;
 use egui::{Frame, ScrollArea, Ui};
-use svar_forms::form::ItemKind;
 use svar_forms::session::{Position, Session};
 use svar_forms::text::Lang;
 
@@ -140,17 +140,6 @@ fn content_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) ->
                 .inner
         })
         .inner
-}
-
-/// What the bars around a patient's screen show besides the session.
-#[derive(Clone, Copy)]
-struct Bars<'a> {
-    look: Look,
-    clinic: &'a str,
-    /// Answers the store does not hold yet.
-    unsaved: bool,
-    /// The kiosk's simulated clock offset (tests), added to egui's time.
-    clock_offset: f64,
 }
 
 /// A patient's visit: header, navigation, the screen the session is on, the language tiles.
@@ -334,169 +323,6 @@ fn modal_ui<R>(ui: &mut Ui, t: &Tokens, id: &str, content: impl FnOnce(&mut Ui) 
 pub fn title_ui(ui: &mut Ui, t: &Tokens, title: &str) {
     text(ui, title, t.bold(t.title), t.palette.text);
     ui.add_space(t.gap);
-}
-
-/// Whether the session's current screen asks something (more than text to read).
-fn asks_something(s: &Session) -> bool {
-    s.current_screen().is_some_and(|(f, screen)| {
-        let form = s.form(f);
-        screen
-            .items
-            .iter()
-            .any(|ix| !matches!(form.item(*ix).kind, ItemKind::Info { .. }))
-    })
-}
-
-/// The number of the question the patient is at: on a screen of several, the first one
-/// without a response (the last when all have one), so the header moves with each answer.
-fn current_question(s: &Session, pr: svar_forms::session::Progress) -> usize {
-    let Some((form, screen)) = s.current_screen() else {
-        return pr.question;
-    };
-    let f = s.form(form);
-    let questions: Vec<_> = screen
-        .items
-        .iter()
-        .filter(|ix| !matches!(f.item(**ix).kind, ItemKind::Info { .. }))
-        .collect();
-    let at = questions
-        .iter()
-        .position(|ix| s.answers(form).response(**ix).is_none())
-        .unwrap_or(questions.len().saturating_sub(1));
-    pr.question + at
-}
-
-/// Where the patient is (or the clinic's name), and the look's buttons. `session` is given
-/// while the patient answers (not on the language screen).
-fn header_ui(
-    ui: &mut Ui,
-    t: &Tokens,
-    texts: Texts,
-    bars: Bars,
-    session: Option<&Session>,
-) -> Option<Intent> {
-    let p = t.palette;
-    let mut tapped = None;
-    ui.horizontal(|ui| {
-        let label = match session.map(|s| (s, s.progress(), s.position())) {
-            Some((s, pr, Position::Screen { .. })) if asks_something(s) => texts.args(
-                "progress-question",
-                &[
-                    ("current", Arg::Num(current_question(s, pr) as f64)),
-                    ("total", Arg::Num(pr.questions as f64)),
-                ],
-            ),
-            Some((_, pr, Position::Intro { .. } | Position::Screen { .. })) => texts.args(
-                "progress-form",
-                &[
-                    ("current", Arg::Num(pr.form as f64)),
-                    ("total", Arg::Num(pr.forms as f64)),
-                ],
-            ),
-            _ => bars.clinic.to_owned(),
-        };
-        text(ui, &label, t.bold(t.body), p.text);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let w = t.header_button.min(tile_width(ui, t, 4));
-            let look = bars.look;
-            let contrast = if look.high_contrast {
-                "header-contrast-on"
-            } else {
-                "header-contrast-off"
-            };
-            let size = texts.tr(look.text_size.message());
-            let names = [
-                texts.tr(contrast),
-                format!("{}: {size}", texts.tr("header-text-size")),
-                format!("{}: {}", texts.tr("header-language"), endonym(look.lang)),
-            ];
-            let full = [
-                texts.tr("header-contrast"),
-                size,
-                endonym(look.lang).to_owned(),
-            ];
-            // Header controls never wrap: where a label does not fit its tile on one line
-            // (portrait, the largest text), all three show short labels; their names stay.
-            let room = w - 2.0 * t.inset.x;
-            let fits = full.iter().all(|label| {
-                let galley = ui
-                    .painter()
-                    .layout_no_wrap(label.clone(), t.font(t.body), p.text);
-                galley.size().x <= room
-            });
-            let labels = if fits {
-                full
-            } else {
-                [
-                    "◐".to_owned(),
-                    // One letter, drawn in the size it sets (its name says which).
-                    "A".to_owned(),
-                    look.lang.code().to_uppercase(),
-                ]
-            };
-            let intents = [
-                Intent::ToggleContrast,
-                Intent::CycleTextSize,
-                Intent::OpenLanguages,
-            ];
-            for (n, (label, name)) in labels.iter().zip(&names).enumerate() {
-                let mark = if n == 0 {
-                    Mark::Plain(look.high_contrast)
-                } else {
-                    Mark::None
-                };
-                if Tile::new(label, w)
-                    .name(Some(name))
-                    .mark(mark)
-                    .show(ui, t)
-                    .clicked()
-                {
-                    tapped = Some(intents[n].clone());
-                }
-            }
-        });
-    });
-    if let Some(pr) = session.map(Session::progress) {
-        let (rect, _) = ui.allocate_exact_size(
-            egui::vec2(ui.available_width(), t.progress),
-            egui::Sense::hover(),
-        );
-        ui.painter()
-            .rect_filled(rect, t.progress / 2.0, p.background);
-        let mut done = rect;
-        done.set_width(rect.width() * pr.fraction);
-        ui.painter().rect_filled(done, t.progress / 2.0, p.accent);
-    }
-    tapped
-}
-
-/// Back and Next (Start on an intro, I am finished on the review).
-fn nav_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Intent> {
-    let w = t.button.min(tile_width(ui, t, 2));
-    let review = s.position() == Position::Review;
-    let next_label = match s.position() {
-        Position::Intro { .. } => texts.tr("intro-start"),
-        Position::Review => texts.tr("review-finish"),
-        _ => texts.tr("nav-next"),
-    };
-    let next_enabled = !review || s.missing().is_empty();
-    let mut tapped = None;
-    ui.horizontal(|ui| {
-        if Tile::new(&texts.tr("nav-back"), w).show(ui, t).clicked() {
-            tapped = Some(Intent::Back);
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if next_enabled
-                && Tile::new(&next_label, w)
-                    .primary(true)
-                    .show(ui, t)
-                    .clicked()
-            {
-                tapped = Some(if review { Intent::Finish } else { Intent::Next });
-            }
-        });
-    });
-    tapped
 }
 
 fn welcome_ui(
