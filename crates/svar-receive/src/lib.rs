@@ -15,21 +15,23 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::io;
-use std::path::{Path as FsPath, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use subtle::ConstantTimeEq;
-use svar_bundle::{EXTENSION, Timestamp, sha256_hex, write_atomically};
+use svar_bundle::{Timestamp, sha256_hex};
 use uuid::Uuid;
 
+mod access;
 pub mod cli;
 mod connection;
+mod folder;
 mod s3;
 mod tls;
+pub use access::{Access, TokenLineError, Tokens, TokensError};
 use connection::CertificateName;
 pub use connection::{Accepted, ConnectionTimeouts, Listener, serve};
+pub use folder::FolderStore;
 pub use s3::S3Store;
 pub use svar_forms::id::KioskId;
 pub use svar_s3::{
@@ -128,238 +130,6 @@ pub trait BundleStore: Send + Sync + 'static {
     fn check_writable(&self) -> Result<(), BundleStoreError>;
 }
 
-/// A store folder: `<kiosk>.<id>.svar.age` and, once it is complete,
-/// `<kiosk>.<id>.receipt.json`.
-///
-/// Exclusivity comes from hard links: each writer stages its file under a unique hidden name
-/// and links it to the final name, which fails when the name exists. So the first complete
-/// bundle file for an id wins and only one receipt is ever made, across threads, processes
-/// and receivers sharing the folder (the file system must support hard links).
-#[derive(Debug, Clone)]
-pub struct FolderStore {
-    dir: PathBuf,
-}
-
-impl FolderStore {
-    /// A store in `dir`, which must exist.
-    pub fn new(dir: impl Into<PathBuf>) -> FolderStore {
-        FolderStore { dir: dir.into() }
-    }
-
-    fn io(&self, path: &FsPath) -> impl FnOnce(io::Error) -> BundleStoreError {
-        let path = path.to_owned();
-        move |source| BundleStoreError::Io { path, source }
-    }
-
-    fn read_receipt(&self, name: &str) -> Result<Option<Receipt>, BundleStoreError> {
-        let path = self.dir.join(format!("{name}.receipt.json"));
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|_| BundleStoreError::BadReceipt { path }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.io(&path)(e)),
-        }
-    }
-
-    /// Writes `bytes` completely under a unique hidden name, then links it to `name`. Returns
-    /// false when `name` already exists (and leaves it alone).
-    fn create_once(&self, name: &str, bytes: &[u8]) -> Result<bool, BundleStoreError> {
-        let staged_name = format!(".{name}.{}.part", Uuid::now_v7());
-        let staged =
-            write_atomically(&self.dir, &staged_name, bytes).map_err(self.io(&self.dir))?;
-        let target = self.dir.join(name);
-        let linked = std::fs::hard_link(&staged, &target);
-        // The staged name was only a way to get a complete file under `name`.
-        std::fs::remove_file(&staged).map_err(self.io(&staged))?;
-        match linked {
-            Ok(()) => {
-                // Make the new name itself survive a power cut.
-                std::fs::File::open(&self.dir)
-                    .and_then(|d| d.sync_all())
-                    .map_err(self.io(&self.dir))?;
-                Ok(true)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(self.io(&target)(e)),
-        }
-    }
-
-    /// Makes the receipt `<name>.receipt.json` for a complete bundle file, or returns the one
-    /// another writer made.
-    fn receipt_once(&self, name: &str, receipt: Receipt) -> Result<Stored, BundleStoreError> {
-        let file = format!("{name}.receipt.json");
-        let json = serde_json::to_vec(&receipt).map_err(|e| BundleStoreError::Io {
-            path: self.dir.join(&file),
-            source: io::Error::other(e),
-        })?;
-        if self.create_once(&file, &json)? {
-            return Ok(Stored::Created(receipt));
-        }
-        match self.read_receipt(name)? {
-            Some(theirs) if theirs.sha256 == receipt.sha256 => Ok(Stored::Repeat(theirs)),
-            Some(_) => Ok(Stored::Conflict),
-            None => Err(BundleStoreError::BadReceipt {
-                path: self.dir.join(file),
-            }),
-        }
-    }
-}
-
-impl BundleStore for FolderStore {
-    fn put(
-        &self,
-        kiosk: &KioskId,
-        id: Uuid,
-        bytes: &[u8],
-        sha256: &str,
-    ) -> Result<Stored, BundleStoreError> {
-        let name = stored_name(kiosk, id);
-        if let Some(receipt) = self.read_receipt(&name)? {
-            return Ok(if receipt.sha256 == sha256 {
-                Stored::Repeat(receipt)
-            } else {
-                Stored::Conflict
-            });
-        }
-        let receipt = Receipt {
-            bundle_id: id,
-            sha256: sha256.to_owned(),
-            size: bytes.len() as u64,
-            stored: Timestamp::now(),
-        };
-        let bundle_file = format!("{name}{EXTENSION}");
-        if self.create_once(&bundle_file, bytes)? {
-            return self.receipt_once(&name, receipt);
-        }
-        // A bundle file is there already: another writer's, complete but maybe not yet
-        // receipted (in flight, or it stopped in between). The same bytes may finish the job.
-        let path = self.dir.join(bundle_file);
-        let theirs = std::fs::read(&path).map_err(self.io(&path))?;
-        if sha256_hex(&theirs) == sha256 {
-            self.receipt_once(&name, receipt)
-        } else {
-            Ok(Stored::Conflict)
-        }
-    }
-
-    fn check_writable(&self) -> Result<(), BundleStoreError> {
-        let probe = self.dir.join(format!(".health-{}.probe", Uuid::now_v7()));
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&probe)
-            .map_err(self.io(&probe))?;
-        std::fs::remove_file(&probe).map_err(self.io(&probe))
-    }
-}
-
-/// The bearer tokens uploaders may use, each with the kiosk it was issued to.
-pub struct Tokens(Vec<(KioskId, [u8; 32])>);
-
-/// What is wrong with one line of a token file. Never quotes the line: it holds a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TokenLineError {
-    /// No `kiosk_id:` before the token.
-    #[error("line {0}: no kiosk id: write `kiosk_id:token`")]
-    NoKiosk(usize),
-    /// The part before the `:` is not a kiosk id.
-    #[error(
-        "line {0}: the kiosk id before the `:` is not valid: use lower-case letters, digits and _, starting with a letter, as in svar.toml"
-    )]
-    BadKiosk(usize),
-    /// Nothing after the `:`.
-    #[error("line {0}: there is no token after the kiosk id")]
-    NoToken(usize),
-}
-
-/// Why the token file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TokensError {
-    /// The file could not be read.
-    #[error("{}: cannot read the token file: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// A line is not `kiosk_id:token`.
-    #[error("{}: {source}", path.display())]
-    Line {
-        /// The file.
-        path: PathBuf,
-        /// Which line, and what is wrong with it.
-        source: TokenLineError,
-    },
-    /// The file holds no token, so no one could upload.
-    #[error("{}: the token file holds no token", path.display())]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-}
-
-impl Tokens {
-    /// Tokens from text: one `kiosk_id:token` a line; blank lines and lines starting with `#`
-    /// are skipped. Each line must name the kiosk, because the receiver stores each upload
-    /// under the kiosk its token was issued to.
-    pub fn parse(text: &str) -> Result<Tokens, TokenLineError> {
-        let mut tokens = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            let (number, line) = (n + 1, line.trim());
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (kiosk, token) = line
-                .split_once(':')
-                .ok_or(TokenLineError::NoKiosk(number))?;
-            let kiosk = match kiosk.trim() {
-                "" => return Err(TokenLineError::NoKiosk(number)),
-                kiosk => KioskId::new(kiosk).ok_or(TokenLineError::BadKiosk(number))?,
-            };
-            let token = token.trim();
-            if token.is_empty() {
-                return Err(TokenLineError::NoToken(number));
-            }
-            tokens.push((kiosk, Sha256::digest(token.as_bytes()).into()));
-        }
-        Ok(Tokens(tokens))
-    }
-
-    /// Tokens from a file as [`Tokens::parse`] reads it.
-    pub fn load(path: &FsPath) -> Result<Tokens, TokensError> {
-        let text = std::fs::read_to_string(path).map_err(|source| TokensError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let tokens = Tokens::parse(&text).map_err(|source| TokensError::Line {
-            path: path.to_owned(),
-            source,
-        })?;
-        if tokens.0.is_empty() {
-            return Err(TokensError::Empty {
-                path: path.to_owned(),
-            });
-        }
-        Ok(tokens)
-    }
-
-    /// The kiosk the matching token was issued to, or `None` when `token` is not known.
-    /// Every entry is compared, in constant time, on hashes of equal length, so the timing
-    /// tells nothing about the tokens.
-    fn check(&self, token: &str) -> Option<&KioskId> {
-        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        let mut found = None;
-        for (kiosk, known) in &self.0 {
-            if bool::from(known.ct_eq(&digest)) && found.is_none() {
-                found = Some(kiosk);
-            }
-        }
-        found
-    }
-}
-
 /// Why a request was refused; each maps to its status and its stable `code` in
 /// `docs/upload.md`.
 #[derive(Debug, thiserror::Error)]
@@ -453,22 +223,6 @@ impl IntoResponse for PutError {
         let mut response = (status, axum::Json(body)).into_response();
         response.extensions_mut().insert(LogNote(self.to_string()));
         response
-    }
-}
-
-/// Who may upload.
-pub enum Access {
-    /// Holders of one of these bearer tokens.
-    Tokens(Tokens),
-    /// Anyone who got through the TLS handshake, which required a client certificate from
-    /// the configured CA, whose subject CN is the kiosk id: only for a router served on
-    /// such a [`TlsListener`] (elsewhere every upload is refused).
-    ClientCertificate,
-}
-
-impl From<Tokens> for Access {
-    fn from(tokens: Tokens) -> Access {
-        Access::Tokens(tokens)
     }
 }
 
