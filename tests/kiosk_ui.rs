@@ -1089,11 +1089,20 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         bands >= 5,
         "score lines with their bands are listed ({bands})"
     );
-    // Each form says how complete it is.
-    assert!(
-        h.query_by_label_contains("(HSCL-25) (25 av 25 besvart)")
-            .is_some()
-    );
+    // Each form says how complete it is; its scores are set in under it.
+    let title_x = h
+        .get_by_label_contains("(HSCL-25) (25 av 25 besvart)")
+        .rect()
+        .min
+        .x;
+    let score_x = h
+        .query_all_by_label_contains("gjennomsnitt (1–4): 2,00")
+        .next()
+        .expect("an HSCL-25 mean")
+        .rect()
+        .min
+        .x;
+    assert!(score_x > title_x + 10.0, "indented: {score_x} vs {title_x}");
     // Means show two decimals in the kiosk's number format, even when whole.
     assert_eq!(
         h.query_all_by_label_contains("gjennomsnitt (1–4): 2,00")
@@ -1470,7 +1479,7 @@ fn a_decline_is_sealed_as_declined_exported_with_its_code_and_shown_to_staff() {
         sign_in(&mut h);
         tap(&mut h, "Resultat fra siste økt");
         assert!(
-            h.query_by_label(&format!("    Ønsket ikke å svare på: {question}"))
+            h.query_by_label(&format!("Ønsket ikke å svare på: {question}"))
                 .is_some(),
             "{name}"
         );

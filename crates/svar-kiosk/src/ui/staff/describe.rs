@@ -71,7 +71,7 @@ impl Describe<'_> {
         k: Texts,
         battery: &str,
         summary: &serde_json::Value,
-    ) -> Vec<(String, bool)> {
+    ) -> Vec<SummaryLine> {
         let lang = k.lang;
         let Some(forms) = summary.as_array() else {
             return Vec::new();
@@ -91,11 +91,14 @@ impl Describe<'_> {
                 } else {
                     "staff-patient-consent-no"
                 };
-                lines.push((k.tr(id), false));
+                lines.push(SummaryLine::heading(k.tr(id), false));
             }
             if summary["skipped"].as_bool() == Some(true) {
                 let args = [("form", Arg::Text(form.title.get(lang).to_owned()))];
-                lines.push((k.args("staff-form-skipped", &args), false));
+                lines.push(SummaryLine::heading(
+                    k.args("staff-form-skipped", &args),
+                    false,
+                ));
                 continue;
             }
             let scores = &summary["scores"];
@@ -126,13 +129,13 @@ impl Describe<'_> {
                 // A summary kept before completeness was recorded.
                 _ => form.title.get(lang).to_owned(),
             };
-            lines.push((title, false));
+            lines.push(SummaryLine::heading(title, false));
             for id in declined {
                 let question = form
                     .item_ix(id)
                     .map_or(id, |ix| form.item(ix).text.get(lang));
                 let args = [("question", Arg::Text(question.to_owned()))];
-                lines.push((format!("    {}", k.args("staff-declined", &args)), true));
+                lines.push(SummaryLine::under(k.args("staff-declined", &args), true));
             }
             for (n, score) in form.scores.iter().enumerate() {
                 let record = &scores[score.id.as_str()];
@@ -153,8 +156,8 @@ impl Describe<'_> {
                     .map(|b| format!(" – {}", b.label.get(lang)))
                     .unwrap_or_default();
                 let attention = record["severity"].as_str().is_some_and(|s| s != "none");
-                lines.push((
-                    format!("    {}: {value}{band}", score.label.get(lang)),
+                lines.push(SummaryLine::under(
+                    format!("{}: {value}{band}", score.label.get(lang)),
                     attention,
                 ));
             }
@@ -164,11 +167,41 @@ impl Describe<'_> {
                         "staff-flag",
                         &[("flag", Arg::Text(f.label.get(lang).to_owned()))],
                     );
-                    lines.push((format!("    {line}"), true));
+                    lines.push(SummaryLine::under(line, true));
                 }
             }
         }
         lines
+    }
+}
+
+/// One line of a session's result for staff: a form's title (or the consent state), or a
+/// score, flag or declined question under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryLine {
+    /// What it says.
+    pub text: String,
+    /// Drawn in the warning colour: a flagged band, a flag, a declined question.
+    pub attention: bool,
+    /// Set in under the form's title (wrapped lines keep the indent).
+    pub under: bool,
+}
+
+impl SummaryLine {
+    fn heading(text: String, attention: bool) -> SummaryLine {
+        SummaryLine {
+            text,
+            attention,
+            under: false,
+        }
+    }
+
+    fn under(text: String, attention: bool) -> SummaryLine {
+        SummaryLine {
+            text,
+            attention,
+            under: true,
+        }
     }
 }
 

@@ -284,14 +284,7 @@ fn today_ui(
             .as_ref()
             .map(|summary| sessions.summary_lines(k, &entry.battery, summary))
             .unwrap_or_default();
-        for (line, attention) in lines {
-            let color = if attention {
-                t.palette.warning
-            } else {
-                t.palette.text
-            };
-            text(ui, &line, t.font(t.body), color);
-        }
+        summary_ui(ui, t, &lines);
         ui.add_space(t.gap);
     }
     if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
@@ -474,14 +467,7 @@ fn last_result_ui(
             text(ui, &state, t.bold(t.body), t.palette.text);
             match &last.summary {
                 Some(summary) => {
-                    for (line, attention) in sessions.summary_lines(k, &last.battery, summary) {
-                        let color = if attention {
-                            t.palette.warning
-                        } else {
-                            t.palette.text
-                        };
-                        text(ui, &line, t.font(t.body), color);
-                    }
+                    summary_ui(ui, t, &sessions.summary_lines(k, &last.battery, summary));
                 }
                 None => {
                     text(
@@ -497,5 +483,24 @@ fn last_result_ui(
     ui.add_space(t.gap);
     if Tile::new(&k.tr("nav-back"), full).show(ui, t).clicked() {
         push(out, StaffIntent::Show(Page::Menu));
+    }
+}
+
+/// A session's result lines, those under a form's title set in as a block.
+fn summary_ui(ui: &mut Ui, t: &Tokens, lines: &[super::describe::SummaryLine]) {
+    for line in lines {
+        let color = if line.attention {
+            t.palette.warning
+        } else {
+            t.palette.text
+        };
+        if line.under {
+            ui.horizontal_top(|ui| {
+                ui.add_space(t.pad);
+                ui.vertical(|ui| text(ui, &line.text, t.font(t.body), color));
+            });
+        } else {
+            text(ui, &line.text, t.font(t.body), color);
+        }
     }
 }
