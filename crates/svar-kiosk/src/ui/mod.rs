@@ -157,8 +157,8 @@ pub enum Intent {
     AnswerThem,
     /// "Go on without" on the unanswered-questions prompt (optional questions only).
     GoOnWithout,
-    /// "Ask the staff for help" on the review: the visit waits in the store for staff, who
-    /// resume or end it behind their PIN.
+    /// "Ask the staff for help" on the review or the prompt of a required question: the visit
+    /// waits in the store on the paused screen for staff, who resume or end it behind their PIN.
     AskStaff,
     /// "Yes, I am still here".
     StillHere,
