@@ -1953,3 +1953,26 @@ fn a_pause_runs_out_after_a_restart_too() {
         svar_bundle::Status::Timeout
     );
 }
+
+#[test]
+fn the_welcome_speaks_every_language_of_the_battery() {
+    let h = kiosk(egui::vec2(1280.0, 800.0));
+    let nb = tr(&h, "welcome-title");
+    let strings = Strings::load().expect("locales");
+    let text_of = |n: &egui_kittest::Node<'_>| {
+        let node = n.accesskit_node();
+        node.value().or(node.label()).unwrap_or_default()
+    };
+    let line = h
+        .query_all_by_label_contains(" · ")
+        .map(|n| text_of(&n))
+        .find(|l| !l.starts_with("DEMO"))
+        .expect("the welcome in the other languages");
+    for lang in [Lang::Nn, Lang::Da, Lang::En] {
+        let welcome = strings.get(lang, "welcome-title");
+        if welcome != nb {
+            assert!(line.contains(&welcome), "{lang:?}: {line}");
+        }
+    }
+    assert!(!line.contains(&nb), "the one shown is not repeated: {line}");
+}

@@ -26,9 +26,25 @@ pub fn endonym(lang: Lang) -> &'static str {
     }
 }
 
+/// Message `id` in each of `languages` but the one shown, leaving out any that reads the same
+/// as one already given (bokmål and Danish often agree).
+fn in_other_languages(texts: Texts, languages: &[Lang], id: &str) -> Vec<String> {
+    let mut seen = vec![texts.tr(id)];
+    for lang in languages.iter().filter(|l| **l != texts.lang) {
+        let line = Texts::new(texts.strings(), *lang).tr(id);
+        if !seen.contains(&line) {
+            seen.push(line);
+        }
+    }
+    seen.split_off(1)
+}
+
 /// What the welcome screen shows.
 struct Welcome<'a> {
     clinic: &'a str,
+    /// The languages of the battery a patient will answer, the kiosk's own first: the
+    /// welcome speaks all of them, as patients are not asked their language yet.
+    languages: &'a [Lang],
     /// Demo mode: a start button instead of "ask staff".
     demo: bool,
     /// Something waits for staff (never said what: the patient may be reading).
@@ -58,6 +74,7 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
         Screen::Welcome => {
             let welcome = Welcome {
                 clinic: k.config.clinic.get(k.look.lang),
+                languages: &k.config.battery.languages,
                 demo: k.config.demo,
                 attention,
             };
@@ -353,6 +370,11 @@ fn welcome_ui(
             t.bold(t.question),
             t.palette.text,
         );
+        // The welcome in the battery's other languages, each once.
+        let others = in_other_languages(texts, w.languages, "welcome-title");
+        if !others.is_empty() {
+            text(ui, &others.join(" · "), t.font(t.body), t.palette.muted);
+        }
         ui.add_space(t.gap);
         if w.demo {
             if Tile::new(
@@ -372,6 +394,9 @@ fn welcome_ui(
                 t.font(t.question),
                 t.palette.muted,
             );
+            for line in in_other_languages(texts, w.languages, "welcome-ask-staff") {
+                text(ui, &line, t.font(t.body), t.palette.muted);
+            }
         }
     });
     // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
