@@ -35,9 +35,12 @@ fn kiosk_at(done: impl Fn(&Kiosk) -> bool) -> Kiosk {
     };
     // The demo's records in a folder that outlives the bench run's kiosks.
     let folder = std::env::temp_dir().join(format!("svar-bench-ui-{}", std::process::id()));
-    let records =
-        svar_kiosk::setup::demo_records(&folder, &root().join("forms"), loaded.shared_batteries())
-            .expect("demo records");
+    let records = svar_kiosk::setup::demo_records(
+        &folder,
+        svar_bundle::FormHashes::of_loaded(&loaded),
+        loaded.shared_batteries(),
+    )
+    .expect("demo records");
     let mut kiosk = Kiosk::new(config, Strings::load().expect("locales"), records);
     kiosk.apply(Intent::StartDemo, 0.0);
     kiosk.apply(Intent::PickLanguage(Lang::Nb), 0.0);

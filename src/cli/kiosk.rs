@@ -72,8 +72,12 @@ fn run_demo(args: RunArgs, started: Instant) -> Outcome {
     let forms = forms_dir(args.forms);
     let loaded = load_batteries(&forms, std::slice::from_ref(&args.battery))?;
     let folder = std::env::temp_dir().join(format!("svar-demo-{}", uuid::Uuid::now_v7()));
-    let records = svar_kiosk::setup::demo_records(&folder, &forms, loaded.shared_batteries())
-        .map_err(|e| Failure::new(e.to_string()))?;
+    let records = svar_kiosk::setup::demo_records(
+        &folder,
+        svar_bundle::FormHashes::of_loaded(&loaded),
+        loaded.shared_batteries(),
+    )
+    .map_err(|e| Failure::new(e.to_string()))?;
     eprintln!(
         "svar: demo data in {} (bundles in its outbox open with assets/demo-keys/demo-identity.txt)",
         folder.display()
@@ -109,8 +113,12 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
     }
     let config = load_config(path)?;
     let loaded = load_batteries(&config.forms, &config.batteries)?;
-    let records = svar_kiosk::setup::records_from_config(&config, loaded.shared_batteries())
-        .map_err(|e| Failure::new(e.to_string()))?;
+    let records = svar_kiosk::setup::records_from_config(
+        &config,
+        loaded.shared_batteries(),
+        svar_bundle::FormHashes::of_loaded(&loaded),
+    )
+    .map_err(|e| Failure::new(e.to_string()))?;
     let offered: Vec<Arc<svar_forms::battery::Battery>> = config
         .batteries
         .iter()

@@ -451,7 +451,7 @@ impl FormFolder {
         };
         let records = svar_kiosk::setup::demo_records(
             &self.dir.path().join("kiosk"),
-            &self.forms(),
+            svar_bundle::FormHashes::of_loaded(&loaded),
             loaded.shared_batteries(),
         )
         .expect("demo records");

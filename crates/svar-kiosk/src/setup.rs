@@ -86,13 +86,13 @@ pub struct RecordsSettings<'a> {
     pub recipients: Vec<age::x25519::Recipient>,
     /// The kiosk's signing key.
     pub device_key: DeviceKey,
-    /// The forms folder (for the form files' hashes).
-    pub forms: &'a Path,
+    /// The hashes of the form files, from the load that checked them.
+    pub hashes: FormHashes,
     /// Batteries sessions may use (also those of interrupted sessions).
     pub batteries: Vec<Arc<Battery>>,
 }
 
-/// Opens the store, makes the outbox and hashes the forms.
+/// Opens the store and makes the outbox.
 pub fn records(settings: RecordsSettings<'_>) -> Result<Records, SetupError> {
     std::fs::create_dir_all(settings.outbox).map_err(|source| SetupError::Outbox {
         path: settings.outbox.to_owned(),
@@ -105,7 +105,7 @@ pub fn records(settings: RecordsSettings<'_>) -> Result<Records, SetupError> {
             recipients: settings.recipients,
             device_key: settings.device_key,
             outbox: settings.outbox.to_owned(),
-            hashes: FormHashes::of_folder(settings.forms),
+            hashes: settings.hashes,
             batteries: settings.batteries,
         },
         site: settings.site.to_owned(),
@@ -123,6 +123,7 @@ pub const UPLOAD_INTERVAL: std::time::Duration = std::time::Duration::from_secs(
 pub fn records_from_config(
     config: &Config,
     batteries: Vec<Arc<Battery>>,
+    hashes: FormHashes,
 ) -> Result<Records, SetupError> {
     let uploader = if config.upload.is_empty() {
         None
@@ -141,7 +142,7 @@ pub fn records_from_config(
         outbox: &config.outbox,
         recipients: config.recipients.clone(),
         device_key: DeviceKey::load(&config.device_key)?,
-        forms: &config.forms,
+        hashes,
         batteries,
     })?;
     records.upload = match uploader {
@@ -186,7 +187,7 @@ impl svar_upload::Journal for StoreJournal {
 /// secret), so demo bundles open with the shipped demo identity.
 pub fn demo_records(
     folder: &Path,
-    forms: &Path,
+    hashes: FormHashes,
     batteries: Vec<Arc<Battery>>,
 ) -> Result<Records, SetupError> {
     records(RecordsSettings {
@@ -197,7 +198,7 @@ pub fn demo_records(
         outbox: &folder.join("outbox"),
         recipients: vec![svar_bundle::demo_recipient()],
         device_key: DeviceKey::demo(),
-        forms,
+        hashes,
         batteries,
     })
 }

@@ -9,8 +9,12 @@ fn kiosk(dir: &Path) -> Kiosk {
     let forms = crate::repo_root().join("forms");
     let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
     let battery = Arc::new(loaded.batteries["demo"].clone());
-    let records =
-        crate::setup::demo_records(dir, &forms, vec![Arc::clone(&battery)]).expect("records");
+    let records = crate::setup::demo_records(
+        dir,
+        svar_bundle::FormHashes::of_loaded(&loaded),
+        vec![Arc::clone(&battery)],
+    )
+    .expect("records");
     let config = Config {
         battery,
         assets: crate::repo_root().join("assets"),
