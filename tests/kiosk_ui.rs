@@ -1954,6 +1954,264 @@ fn a_pause_runs_out_after_a_restart_too() {
     );
 }
 
+/// Roles of the controls a patient or nurse taps.
+fn interactive(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Button
+            | Role::RadioButton
+            | Role::CheckBox
+            | Role::Slider
+            | Role::Canvas
+            | Role::TextInput
+    )
+}
+
+/// The accessible name of a node, or its value where the name is empty (labels).
+fn name_of(n: &egui_kittest::Node<'_>) -> String {
+    let node = n.accesskit_node();
+    node.label().or(node.value()).unwrap_or_default()
+}
+
+/// Where a node is on the screen (the tests run at one pixel per point), when it has a place.
+fn rect_of(n: &egui_kittest::Node<'_>) -> Option<egui::Rect> {
+    n.accesskit_node().bounding_box().map(|r| {
+        egui::Rect::from_min_max(
+            egui::pos2(r.x0 as f32, r.y0 as f32),
+            egui::pos2(r.x1 as f32, r.y1 as f32),
+        )
+    })
+}
+
+/// Checks the screen shown (`what` says which in a failure): every control of the content lies
+/// wholly in the area between the bars, or below it while the page shows its more-below cue;
+/// no two controls of one panel or dialog overlap.
+fn assert_fits(h: &Harness<'static, KioskApp>, what: &str) {
+    check_fit(h, what, false);
+}
+
+/// Whether the screen shown is one question typed on the screen's keys: a keyboard or a
+/// number pad is always wholly on screen, never scrolled.
+fn typed_on_keys(h: &Harness<'static, KioskApp>) -> bool {
+    current(h).is_some_and(|(_, items, form)| {
+        items.len() == 1
+            && matches!(
+                form.item(items[0]).kind,
+                ItemKind::Text { .. } | ItemKind::Number { .. }
+            )
+    })
+}
+
+/// As `assert_fits`; when `whole`, the cue does not excuse a control below the fold.
+fn check_fit(h: &Harness<'static, KioskApp>, what: &str, whole: bool) {
+    let root = h.root();
+    // The panels, in the order egui adds them: the bars first, the central panel last.
+    let mut panes: Vec<_> = root
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::Pane)
+        .collect();
+    let central = panes.pop().expect("the central panel");
+    let window = h.ctx.content_rect();
+    let rects = |pane: &egui_kittest::Node<'_>| -> Vec<egui::Rect> {
+        pane.children_recursive()
+            .filter_map(|n| rect_of(&n))
+            .collect()
+    };
+    // The area between the bars: below the lowest thing of the bars along the top, above
+    // the highest of the footer, less the bars' and the content's margins.
+    let t = Tokens::new(TextSize::Normal, false);
+    let mut view = window;
+    for pane in &panes {
+        let r = rects(pane);
+        let bottom = r.iter().map(|r| r.max.y).fold(f32::MIN, f32::max);
+        let top = r.iter().map(|r| r.min.y).fold(f32::MAX, f32::min);
+        if bottom < window.center().y {
+            view.min.y = view.min.y.max(bottom + f32::from(t.bar_margin.bottom));
+        } else if top > window.center().y {
+            view.max.y = view.max.y.min(top - f32::from(t.bar_margin.top));
+        }
+    }
+    view.min.y += f32::from(t.content_margin.top);
+    view.max.y -= f32::from(t.content_margin.bottom);
+    let cue = format!("{} ↓", tr(h, "more-below"));
+    let cue_shown = h.query_by_label(&cue).is_some();
+    for node in central.children_recursive() {
+        if !interactive(node.accesskit_node().role()) || name_of(&node) == cue {
+            continue;
+        }
+        let Some(r) = rect_of(&node) else { continue };
+        let inside = view.min.x <= r.min.x + 0.5
+            && r.max.x <= view.max.x + 0.5
+            && view.min.y <= r.min.y + 0.5
+            && r.max.y <= view.max.y + 0.5;
+        let below = cue_shown && !whole && r.max.y > view.max.y && r.min.x >= view.min.x - 0.5;
+        let above = r.max.y <= view.min.y + 0.5;
+        assert!(
+            inside || below || above,
+            "{what}: `{}` at {r:?} is not wholly in {view:?} (more-below cue: {cue_shown})",
+            name_of(&node)
+        );
+    }
+    // Overlaps within each panel and dialog; a dialog lies over the screen by design.
+    for group in root
+        .children_recursive()
+        .filter(|n| matches!(n.accesskit_node().role(), Role::Pane | Role::Dialog))
+    {
+        let controls: Vec<(String, egui::Rect)> = group
+            .children_recursive()
+            .filter(|n| interactive(n.accesskit_node().role()) && name_of(n) != cue)
+            .filter_map(|n| Some((name_of(&n), rect_of(&n)?)))
+            .collect();
+        for (i, (a, ra)) in controls.iter().enumerate() {
+            for (b, rb) in &controls[i + 1..] {
+                let overlap = ra.intersect(*rb);
+                assert!(
+                    overlap.width() < 1.0 || overlap.height() < 1.0,
+                    "{what}: `{a}` {ra:?} overlaps `{b}` {rb:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Checks that the screen shows no interface text of another language than `lang` where
+/// `lang` words it differently (the kiosk's own text; form text and names are the form's).
+fn assert_in_language(h: &Harness<'static, KioskApp>, lang: Lang, what: &str) {
+    let strings = Strings::load().expect("locales");
+    let foreign: Vec<String> = [Lang::Nb, Lang::Nn, Lang::Da, Lang::En]
+        .into_iter()
+        .filter(|l| *l != lang)
+        .flat_map(|l| {
+            Strings::ids(l)
+                .into_iter()
+                .map(move |id| (l, id))
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|(l, id)| {
+            let theirs = strings.get(l, &id);
+            // Messages with arguments show their placeholders unfilled: not compared.
+            (!theirs.contains('{') && theirs != strings.get(lang, &id) && theirs.len() > 3)
+                .then_some(theirs)
+        })
+        .collect();
+    for node in h.root().children_recursive() {
+        let shown = name_of(&node);
+        assert!(
+            !foreign.contains(&shown),
+            "{what}: `{shown}` is not in {lang:?}"
+        );
+    }
+}
+
+/// Taps the header's text-size control until the text is `size`.
+fn set_text_size(h: &mut Harness<'static, KioskApp>, size: TextSize) {
+    let wanted = format!("{}: {}", tr(h, "header-text-size"), tr(h, size.message()));
+    for _ in 0..3 {
+        if h.query_by_label(&wanted).is_some() {
+            return;
+        }
+        let label = h
+            .query_all_by_label_contains(&format!("{}: ", tr(h, "header-text-size")))
+            .next()
+            .map(|n| name_of(&n))
+            .expect("the text size control");
+        tap(h, &label);
+    }
+    assert!(h.query_by_label(&wanted).is_some(), "{wanted}");
+}
+
+/// Walks the demo battery at the window's size and `size` text in the language `lang_name`,
+/// checking each screen before answering it; then the staff pages.
+fn walk_and_check(
+    h: &mut Harness<'static, KioskApp>,
+    lang: Lang,
+    lang_name: &str,
+    size: TextSize,
+    contrast: bool,
+    at: &str,
+) {
+    tap(h, &tr(h, "welcome-start-demo"));
+    assert_fits(h, &format!("{at}: language"));
+    tap(h, lang_name);
+    set_text_size(h, size);
+    if contrast {
+        tap_message(h, "header-contrast-off");
+    }
+    let mut screens = 0;
+    for _ in 0..400 {
+        let what = format!("{at} {lang:?} {size:?}: {:?}", position(h));
+        match position(h) {
+            Some(Position::Intro { .. }) => {
+                assert_fits(h, &what);
+                tap(h, &tr(h, "intro-start"));
+            }
+            Some(Position::Screen { .. }) => {
+                screens += 1;
+                check_fit(h, &what, typed_on_keys(h));
+                assert_in_language(h, lang, &what);
+                answer_screen(h);
+            }
+            Some(Position::Review) => {
+                assert_fits(h, &what);
+                tap(h, &tr(h, "review-finish"));
+            }
+            Some(Position::Finish) => {
+                assert_fits(h, &what);
+                tap(h, &tr(h, "finish-confirm"));
+            }
+            Some(Position::Done) | None => break,
+        }
+    }
+    assert!(screens > 30, "{at}: {screens} screens");
+    assert_fits(h, &format!("{at}: thanks"));
+    wait(h, 9.0);
+}
+
+/// Every screen of the demo battery and of staff mode fits a `width`×`height` kiosk at each
+/// text size, the largest also in high contrast.
+fn every_screen_fits(width: f32, height: f32) {
+    let at = format!("{width}×{height}");
+    let mut h = kiosk(egui::vec2(width, height));
+    for (lang, name, size, contrast) in [
+        (Lang::Nb, "Norsk (bokmål)", TextSize::Normal, false),
+        (Lang::Nn, "Norsk (nynorsk)", TextSize::Large, false),
+        (Lang::Da, "Dansk", TextSize::Largest, true),
+    ] {
+        walk_and_check(&mut h, lang, name, size, contrast, &at);
+    }
+    assert_fits(&h, &format!("{at}: welcome"));
+    tap_message(&mut h, "staff-open");
+    assert_fits(&h, &format!("{at}: PIN"));
+    type_digits(&mut h, PIN);
+    submit_pin(&mut h);
+    assert_fits(&h, &format!("{at}: staff menu"));
+    for page in ["staff-new-session", "staff-last-result", "staff-today"] {
+        tap_message(&mut h, page);
+        assert_fits(&h, &format!("{at}: {page}"));
+        tap_message(&mut h, "nav-back");
+    }
+}
+
+#[test]
+fn every_screen_fits_a_1280x800_kiosk() {
+    every_screen_fits(1280.0, 800.0);
+}
+
+#[test]
+fn every_screen_fits_a_1920x1080_kiosk() {
+    every_screen_fits(1920.0, 1080.0);
+}
+
+#[test]
+fn every_screen_fits_an_800x1280_portrait_tablet() {
+    every_screen_fits(800.0, 1280.0);
+}
+
+#[test]
+fn every_screen_fits_a_1080x1920_portrait_screen() {
+    every_screen_fits(1080.0, 1920.0);
+}
+
 #[test]
 fn the_welcome_speaks_every_language_of_the_battery() {
     let h = kiosk(egui::vec2(1280.0, 800.0));

@@ -26,6 +26,8 @@ header-contrast-off = Høj kontrast fra
 ## Navigation
 nav-back = Tilbage
 nav-next = Næste
+# The cue at the foot of a page that goes on below the screen; tapping it scrolls down.
+more-below = Mere nedenfor
 progress-question = Spørgsmål { $current } af { $total }
 progress-form = Del { $current } af { $total }
 

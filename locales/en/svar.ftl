@@ -26,6 +26,8 @@ header-contrast-off = High contrast off
 ## Navigation
 nav-back = Back
 nav-next = Next
+# The cue at the foot of a page that goes on below the screen; tapping it scrolls down.
+more-below = More below
 progress-question = Question { $current } of { $total }
 progress-form = Part { $current } of { $total }
 

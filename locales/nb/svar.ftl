@@ -26,6 +26,8 @@ header-contrast-off = Høy kontrast av
 ## Navigation
 nav-back = Tilbake
 nav-next = Neste
+# The cue at the foot of a page that goes on below the screen; tapping it scrolls down.
+more-below = Mer nedenfor
 progress-question = Spørsmål { $current } av { $total }
 progress-form = Del { $current } av { $total }
 

@@ -26,6 +26,8 @@ header-contrast-off = Høg kontrast av
 ## Navigation
 nav-back = Tilbake
 nav-next = Neste
+# The cue at the foot of a page that goes on below the screen; tapping it scrolls down.
+more-below = Meir nedanfor
 progress-question = Spørsmål { $current } av { $total }
 progress-form = Del { $current } av { $total }
 

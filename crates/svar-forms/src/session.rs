@@ -11,7 +11,7 @@ use crate::text::Lang;
 use std::sync::Arc;
 
 /// Where the patient is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub enum Position {
     /// The short introduction of a form.

@@ -14,7 +14,7 @@ use svar_forms::text::Lang;
 use svar_store::Store;
 
 /// Where a patient is in their visit, outside what the session itself tracks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Step {
     /// Choosing a language before the first form.
     Language,

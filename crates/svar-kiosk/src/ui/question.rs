@@ -5,7 +5,7 @@ use super::patient::{PadMessage, PatientScreen, Scratch};
 use super::theme::Tokens;
 use super::view::{Images, Texts};
 use super::widgets::{
-    Tile, body_map, choice, date, keyboard, keypad, signature, slider, text, tile_width,
+    Tile, body_map, choice, date, fold, keyboard, keypad, signature, slider, text, tile_width,
 };
 use crate::i18n::{self, Arg};
 use egui::Ui;
@@ -28,6 +28,7 @@ pub(super) fn question_ui(
     };
     let form = s.form(form_ix);
     let page = &form.pages[screen.page];
+    let fold = fold(ui);
     if let Some(title) = &page.title {
         text(ui, title.get(texts.lang), t.font(t.body), t.palette.muted);
         ui.add_space(t.gap * 0.5);
@@ -38,6 +39,7 @@ pub(super) fn question_ui(
         form_ix,
         answers: s.answers(form_ix),
         several: screen.items.len() > 1,
+        fold,
     };
     let mut parts = Parts {
         texts,
@@ -86,13 +88,15 @@ struct Parts<'a> {
 }
 
 /// The screen being drawn: its form and that form's place in the battery, the answers so far,
-/// and whether it shows several items (then each control's name includes its question).
+/// whether it shows several items (then each control's name includes its question), and
+/// where the visible area ends unscrolled (keys fit above it).
 #[derive(Clone, Copy)]
 struct OnScreen<'a> {
     form: &'a Form,
     form_ix: usize,
     answers: &'a Answers,
     several: bool,
+    fold: f32,
 }
 
 fn item_ui(
@@ -108,6 +112,7 @@ fn item_ui(
         form_ix,
         answers,
         several,
+        fold,
     } = on;
     let lang = k.texts.lang;
     let item = form.item(ix);
@@ -127,6 +132,13 @@ fn item_ui(
     ui.add_space(t.gap * 0.5);
     let current = answers.get(ix);
     let number = current.and_then(Answer::as_number);
+    // Keys end above what follows them: the decline tile, and a line of notes.
+    let decline = if item.allow_decline {
+        t.target + t.gap
+    } else {
+        0.0
+    };
+    let keys_end = fold - decline - t.small * 1.5 - t.gap;
     let set = |out: &mut Vec<Intent>, a: Option<Answer>| out.push(Intent::Answer(form_ix, ix, a));
     match &item.kind {
         ItemKind::Info { image } => {
@@ -237,7 +249,9 @@ fn item_ui(
             // The keys on the left, the range and any problem beside them, so all fits 1280×800.
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
-                    if let Some(key) = keypad::keypad_ui(ui, t, &labels, &buffer, *decimals > 0) {
+                    if let Some(key) =
+                        keypad::keypad_ui(ui, t, &labels, &buffer, *decimals > 0, keys_end)
+                    {
                         out.push(Intent::Keypad(form_ix, ix, key));
                     }
                 });
@@ -273,6 +287,7 @@ fn item_ui(
                 keyboard::Layout::Letters,
                 &current,
                 k.scratch.shift,
+                keys_end,
             ) {
                 out.push(Intent::Keyboard(form_ix, ix, key));
             }

@@ -79,18 +79,18 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
                 attention,
             };
             let images = &mut k.images;
-            out.extend(content_ui(ui, t, |ui| {
+            out.extend(content_ui(ui, t, texts, "welcome", |ui| {
                 welcome_ui(ui, t, texts, images, &welcome)
             }));
         }
-        Screen::Thanks { .. } => content_ui(ui, t, |ui| thanks_ui(ui, t, texts)),
+        Screen::Thanks { .. } => content_ui(ui, t, texts, "thanks", |ui| thanks_ui(ui, t, texts)),
         Screen::Pin(pad) => {
-            out.extend(content_ui(ui, t, |ui| {
+            out.extend(content_ui(ui, t, texts, "pin", |ui| {
                 staff::pin_ui(ui, t, texts, pad, locked, true)
             }));
         }
         Screen::Paused(paused) => {
-            out.extend(content_ui(ui, t, |ui| {
+            out.extend(content_ui(ui, t, texts, "paused", |ui| {
                 paused_ui(ui, t, texts, paused, locked)
             }));
         }
@@ -107,7 +107,8 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
                     utc_offset: k.records.utc_offset,
                 },
             };
-            out.extend(content_ui(ui, t, |ui| {
+            let page = std::mem::discriminant(&s.page);
+            out.extend(content_ui(ui, t, texts, page, |ui| {
                 staff::staff_ui(ui, t, texts, s, &kiosk)
             }));
         }
@@ -132,9 +133,18 @@ fn ribbon_ui(ui: &mut Ui, t: &Tokens, texts: Texts, demo_pin: Option<&str>) {
         });
 }
 
-/// The central panel: scrolling, in a column of readable width.
-fn content_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) -> R {
+/// The central panel: scrolling, in the screen's column. A new `screen` opens at its top
+/// (never where the last patient left that screen); a page that goes on below the screen
+/// says so at its foot.
+fn content_ui<R>(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    screen: impl egui::AsIdSalt,
+    content: impl FnOnce(&mut Ui) -> R,
+) -> R {
     let p = t.palette;
+    let key = egui::Id::unique("screen").with(screen);
     egui::CentralPanel::default()
         .frame(
             Frame::new()
@@ -142,21 +152,86 @@ fn content_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) ->
                 .inner_margin(t.content_margin),
         )
         .show(ui, |ui| {
-            ScrollArea::vertical()
+            let mut area = ScrollArea::vertical()
                 .scroll_source(egui::containers::scroll_area::ScrollSource::ALL)
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    let width = ui.available_width().min(t.column);
-                    ui.vertical_centered(|ui| {
-                        ui.set_max_width(width);
-                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), content)
-                            .inner
-                    })
-                    .inner
-                })
-                .inner
+                .auto_shrink([false, false]);
+            let ctx = ui.ctx().clone();
+            let shown_before = ctx.data_mut(|d| {
+                let before = d.get_temp::<egui::Id>(shown_id());
+                d.insert_temp(shown_id(), key);
+                before == Some(key)
+            });
+            // Where the cue, tapped last frame, asked the page to scroll to.
+            let asked = ctx.data_mut(|d| d.remove_temp::<f32>(cue_id()));
+            if !shown_before {
+                area = area.vertical_scroll_offset(0.0);
+            } else if let Some(y) = asked {
+                area = area.vertical_scroll_offset(y);
+            }
+            let output = area.show(ui, |ui| column_ui(ui, t, content));
+            more_below_ui(ui, t, texts, &output);
+            output.inner
         })
         .inner
+}
+
+/// Which screen the central panel showed last frame.
+fn shown_id() -> egui::Id {
+    egui::Id::unique("screen-shown")
+}
+
+/// Where the more-below cue leaves the offset it scrolls to, for the next frame.
+fn cue_id() -> egui::Id {
+    egui::Id::unique("more-below")
+}
+
+/// The screen's column: as wide as the window allows up to `Tokens::column`, centred. The
+/// header, the content and the footer share it, so they line up on any width.
+pub(super) fn column_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) -> R {
+    let width = ui.available_width().min(t.column);
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(width);
+        ui.with_layout(egui::Layout::top_down(egui::Align::Min), content)
+            .inner
+    })
+    .inner
+}
+
+/// At the foot of a page that goes on below the screen: a cue that says so, over the page's
+/// last visible line, which scrolls down most of a screen when tapped. Never an option
+/// silently below the fold.
+fn more_below_ui<R>(
+    ui: &mut Ui,
+    t: &Tokens,
+    texts: Texts,
+    output: &egui::scroll_area::ScrollAreaOutput<R>,
+) {
+    let view = output.inner_rect;
+    let offset = output.state.clamped_offset().y;
+    let hidden = output.content_size.y - offset - view.height();
+    if hidden < 1.0 {
+        return;
+    }
+    let p = t.palette;
+    let strip = egui::Rect::from_min_max(
+        egui::pos2(view.left(), view.bottom() - t.target),
+        view.right_bottom(),
+    );
+    let label = format!("{} ↓", texts.tr("more-below"));
+    let width = t.button_wide.min(view.width());
+    let cue = egui::Rect::from_center_size(strip.center(), egui::vec2(width, t.target));
+    // A band of the background behind the cue, so it never reads as part of an option.
+    ui.painter().rect_filled(strip, 0.0, p.background);
+    let tapped = ui
+        .scope_builder(egui::UiBuilder::new().max_rect(cue), |ui| {
+            Tile::new(&label, width).show(ui, t).clicked()
+        })
+        .inner;
+    if tapped {
+        let to = offset + hidden.min(view.height() * 0.8);
+        ui.ctx().data_mut(|d| d.insert_temp(cue_id(), to));
+        ui.ctx().request_repaint();
+    }
 }
 
 /// A patient's visit: header, navigation, the screen the session is on, the language tiles.
@@ -179,16 +254,18 @@ fn patient_ui(
                 .inner_margin(t.bar_margin),
         )
         .show(ui, |ui| {
-            let session = answering.then(|| p.session());
-            out.extend(header_ui(ui, t, texts, bars, session));
-            if bars.unsaved {
-                text(
-                    ui,
-                    &texts.tr("session-not-saved"),
-                    t.bold(t.body),
-                    palette.warning,
-                );
-            }
+            column_ui(ui, t, |ui| {
+                let session = answering.then(|| p.session());
+                out.extend(header_ui(ui, t, texts, bars, session));
+                if bars.unsaved {
+                    text(
+                        ui,
+                        &texts.tr("session-not-saved"),
+                        t.bold(t.body),
+                        palette.warning,
+                    );
+                }
+            });
         });
     let nav = answering
         && matches!(
@@ -202,23 +279,27 @@ fn patient_ui(
                     .fill(palette.surface)
                     .inner_margin(t.bar_margin),
             )
-            .show(ui, |ui| out.extend(nav_ui(ui, t, texts, p.session())));
+            .show(ui, |ui| {
+                column_ui(ui, t, |ui| out.extend(nav_ui(ui, t, texts, p.session())));
+            });
     }
     // Only the battery's languages: a form without the language would show another one.
     let offered = p.session().battery().languages.clone();
-    let shown = content_ui(ui, t, |ui| match (p.step, position) {
-        (Step::Language, _) => language_ui(ui, t, texts, &offered).into_iter().collect(),
-        (Step::Answering, Position::Intro { form }) => {
-            intro_ui(ui, t, texts, p.session(), form);
-            Vec::new()
+    let shown = content_ui(ui, t, texts, (p.step, position), |ui| {
+        match (p.step, position) {
+            (Step::Language, _) => language_ui(ui, t, texts, &offered).into_iter().collect(),
+            (Step::Answering, Position::Intro { form }) => {
+                intro_ui(ui, t, texts, p.session(), form);
+                Vec::new()
+            }
+            (Step::Answering, Position::Screen { .. }) => question_ui(ui, t, texts, images, p),
+            (Step::Answering, Position::Review) => {
+                review_ui(ui, t, texts, p.session()).into_iter().collect()
+            }
+            (Step::Answering, Position::Finish) => finish_ui(ui, t, texts).into_iter().collect(),
+            // A finished session leaves the screen at once (for the thank-you screen).
+            (Step::Answering, Position::Done) => Vec::new(),
         }
-        (Step::Answering, Position::Screen { .. }) => question_ui(ui, t, texts, images, p),
-        (Step::Answering, Position::Review) => {
-            review_ui(ui, t, texts, p.session()).into_iter().collect()
-        }
-        (Step::Answering, Position::Finish) => finish_ui(ui, t, texts).into_iter().collect(),
-        // A finished session leaves the screen at once (for the thank-you screen).
-        (Step::Answering, Position::Done) => Vec::new(),
     });
     out.extend(shown);
     if let Some(prompt) = p.scratch.prompt {

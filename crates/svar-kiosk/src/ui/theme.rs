@@ -128,8 +128,12 @@ pub struct Tokens {
     pub radius: u8,
     /// Border width of tiles; the selected state also doubles it, so it never relies on colour.
     pub border: f32,
-    /// Width of the readable column on wide screens.
+    /// The widest the screen's column grows (header, content and footer share it): on wider
+    /// screens it stays centred, so Next stays near the answers and lines stay readable.
     pub column: f32,
+    /// Smallest height of an on-screen keyboard's or number pad's key, to which keys shrink
+    /// when the screen is short (above WCAG's 44 px, about 12 mm at 1080p).
+    pub key_min: f32,
     /// Height of the header and footer bars.
     pub bar: f32,
     /// Space inside a tile: from its side to the text or mark (x), above and below the text (y).
@@ -186,8 +190,9 @@ impl Tokens {
             pad: 24.0,
             radius: 12,
             border: 2.0,
-            // Wider columns for larger text, so words are not broken up on wide screens.
-            column: 980.0 * s,
+            // Wider for larger text, so words are not broken up on wide screens.
+            column: 1240.0 * s,
+            key_min: 48.0,
             bar: 84.0,
             inset: Vec2::new(18.0, 12.0),
             button: 320.0,
@@ -251,6 +256,8 @@ impl Tokens {
             style.spacing.item_spacing = Vec2::splat(self.gap);
             style.spacing.button_padding = self.inset;
             style.spacing.interact_size = Vec2::new(self.target, self.target);
+            // A solid bar takes its own room beside the content, never over a tile's edge.
+            style.spacing.scroll = egui::style::ScrollStyle::solid();
             style.spacing.scroll.bar_width = 14.0;
             style.interaction.selectable_labels = false;
             style.interaction.tooltip_delay = f32::INFINITY;
@@ -366,6 +373,7 @@ mod tests {
         for size in [TextSize::Normal, TextSize::Large, TextSize::Largest] {
             let t = Tokens::new(size, false);
             assert!(t.body >= 22.0 && t.small >= 22.0 && t.target >= 60.0);
+            assert!(t.key_min >= 44.0 && t.key_min <= t.target);
         }
     }
 }

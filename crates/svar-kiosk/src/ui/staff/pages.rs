@@ -8,7 +8,7 @@ use crate::ui::StaffSettings;
 use crate::ui::screens::title_ui;
 use crate::ui::theme::Tokens;
 use crate::ui::view::Texts;
-use crate::ui::widgets::{Mark, Tile, keyboard, keypad, text, tile_width};
+use crate::ui::widgets::{Mark, Tile, fold, keyboard, keypad, text, tile_width};
 use egui::Ui;
 use std::sync::Arc;
 use svar_forms::battery::Battery;
@@ -73,6 +73,8 @@ pub fn pin_ui(
 ) -> Option<Intent> {
     let mut out = None;
     let out = &mut out;
+    // The whole pad is on screen unscrolled, also below the paused screen's message.
+    let bottom = fold(ui);
     title_ui(ui, t, &k.tr("staff-pin-title"));
     let masked = "•".repeat(pad.typed());
     let labels = keypad::Labels {
@@ -87,7 +89,7 @@ pub fn pin_ui(
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.add_enabled_ui(open, |ui| {
-                if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false) {
+                if let Some(key) = keypad::keypad_ui(ui, t, &labels, &masked, false, bottom) {
                     push(out, StaffIntent::PinKey(key));
                 }
             });
@@ -339,6 +341,8 @@ fn new_session_ui(
             keyboard::Layout::LettersAndDigits,
             &st.id_text,
             st.shift,
+            // The page goes on below (battery, time point): its keys keep their full size.
+            f32::INFINITY,
         ) {
             push(out, StaffIntent::IdChar(key));
         }
@@ -349,7 +353,7 @@ fn new_session_ui(
             delete: &k.tr("keypad-delete"),
             clear: &k.tr("keypad-clear"),
         };
-        if let Some(key) = keypad::keypad_ui(ui, t, &labels, &st.id_text, false) {
+        if let Some(key) = keypad::keypad_ui(ui, t, &labels, &st.id_text, false, f32::INFINITY) {
             push(out, StaffIntent::IdKey(key));
         }
     }

@@ -1,6 +1,6 @@
 //! An on-screen keyboard with the Nordic letters, so no physical keyboard is ever needed.
 
-use super::{Mark, Tile, field_ui, tile_width};
+use super::{Mark, Tile, field_ui, key_height, tile_width};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
@@ -53,8 +53,8 @@ impl std::fmt::Debug for Key {
     }
 }
 
-/// Draws the text field and the keys of `layout`; returns the key tapped. `shift` shows
-/// capitals.
+/// Draws the text field and the keys of `layout`, the last row ending above `bottom` (keys
+/// shrink to fit); returns the key tapped. `shift` shows capitals.
 pub fn keyboard_ui(
     ui: &mut Ui,
     t: &Tokens,
@@ -62,6 +62,7 @@ pub fn keyboard_ui(
     layout: Layout,
     current: &str,
     shift: bool,
+    bottom: f32,
 ) -> Option<Key> {
     let shown = format!("{current}|");
     field_ui(
@@ -75,10 +76,17 @@ pub fn keyboard_ui(
     );
     let mut pressed = None;
     let key_width = tile_width(ui, t, 11);
-    // Tighter rows than elsewhere so the whole keyboard fits a 1280×800 screen.
+    // Tighter rows than elsewhere, so the keys stay large on a short screen.
     ui.spacing_mut().item_spacing.y = t.gap * 0.5;
     let digits = (layout == Layout::LettersAndDigits).then_some(DIGITS);
-    for row in digits.into_iter().chain(labels.letters.split(' ')) {
+    let rows: Vec<&str> = digits
+        .into_iter()
+        .chain(labels.letters.split(' '))
+        .collect();
+    let key = key_height(ui, t, rows.len() + 1, bottom);
+    // A row is as tall as its keys (egui would make it at least the touch target).
+    ui.spacing_mut().interact_size.y = key;
+    for row in rows {
         ui.horizontal(|ui| {
             for c in row.chars() {
                 let shown = if shift {
@@ -86,7 +94,7 @@ pub fn keyboard_ui(
                 } else {
                     c.to_string()
                 };
-                if Tile::new(&shown, key_width).show(ui, t).clicked() {
+                if Tile::new(&shown, key_width).key(key).show(ui, t).clicked() {
                     pressed = shown.chars().next().map(Key::Char);
                 }
             }
@@ -95,6 +103,7 @@ pub fn keyboard_ui(
     ui.horizontal(|ui| {
         let wide = key_width * 2.0 + t.gap;
         if Tile::new(labels.shift, wide)
+            .key(key)
             .mark(Mark::Plain(shift))
             .show(ui, t)
             .clicked()
@@ -102,15 +111,27 @@ pub fn keyboard_ui(
             pressed = Some(Key::Shift);
         }
         for c in ['-', '.', '\''] {
-            if Tile::new(&c.to_string(), key_width).show(ui, t).clicked() {
+            if Tile::new(&c.to_string(), key_width)
+                .key(key)
+                .show(ui, t)
+                .clicked()
+            {
                 pressed = Some(Key::Char(c));
             }
         }
         let space_width = ui.available_width() - wide - t.gap;
-        if Tile::new(labels.space, space_width).show(ui, t).clicked() {
+        if Tile::new(labels.space, space_width)
+            .key(key)
+            .show(ui, t)
+            .clicked()
+        {
             pressed = Some(Key::Char(' '));
         }
-        if Tile::new(labels.delete, wide).show(ui, t).clicked() {
+        if Tile::new(labels.delete, wide)
+            .key(key)
+            .show(ui, t)
+            .clicked()
+        {
             pressed = Some(Key::Delete);
         }
     });

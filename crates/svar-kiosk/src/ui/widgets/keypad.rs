@@ -1,6 +1,6 @@
 //! A numeric keypad: digits, a decimal comma when the item allows decimals, delete and clear.
 
-use super::{Tile, field_ui, text};
+use super::{Tile, field_ui, key_height, text};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 
@@ -40,13 +40,15 @@ pub struct Labels<'a> {
     pub clear: &'a str,
 }
 
-/// Draws the field (with a Clear key beside it) and the keys; returns the key tapped.
+/// Draws the field (with a Clear key beside it) and the keys, the last row ending above
+/// `bottom` (keys shrink to fit); returns the key tapped.
 pub fn keypad_ui(
     ui: &mut Ui,
     t: &Tokens,
     labels: &Labels,
     buffer: &str,
     decimals: bool,
+    bottom: f32,
 ) -> Option<Key> {
     let key_width = (t.target * 1.8).min((ui.available_width() - 2.0 * t.gap) / 3.0);
     let shown = buffer.to_owned();
@@ -66,12 +68,19 @@ pub fn keypad_ui(
             pressed = Some(Key::Clear);
         }
     });
+    let height = key_height(ui, t, 4, bottom);
+    // A row is as tall as its keys (egui would make it at least the touch target).
+    ui.spacing_mut().interact_size.y = height;
     let rows: [[(String, Key); 3]; 3] = [1u8, 4, 7]
         .map(|first| [0u8, 1, 2].map(|i| ((first + i).to_string(), Key::Digit(first + i))));
     for row in rows {
         ui.horizontal(|ui| {
             for (label, key) in row {
-                if Tile::new(&label, key_width).show(ui, t).clicked() {
+                if Tile::new(&label, key_width)
+                    .key(height)
+                    .show(ui, t)
+                    .clicked()
+                {
                     pressed = Some(key);
                 }
             }
@@ -80,6 +89,7 @@ pub fn keypad_ui(
     ui.horizontal(|ui| {
         if decimals {
             if Tile::new(",", key_width)
+                .key(height)
                 .name(Some(labels.comma))
                 .show(ui, t)
                 .clicked()
@@ -88,12 +98,16 @@ pub fn keypad_ui(
             }
         } else {
             // An empty slot keeps 0 under 8, as on every keypad.
-            ui.allocate_exact_size(egui::vec2(key_width, t.target), egui::Sense::hover());
+            ui.allocate_exact_size(egui::vec2(key_width, height), egui::Sense::hover());
         }
-        if Tile::new("0", key_width).show(ui, t).clicked() {
+        if Tile::new("0", key_width).key(height).show(ui, t).clicked() {
             pressed = Some(Key::Digit(0));
         }
-        if Tile::new(labels.delete, key_width).show(ui, t).clicked() {
+        if Tile::new(labels.delete, key_width)
+            .key(height)
+            .show(ui, t)
+            .clicked()
+        {
             pressed = Some(Key::Delete);
         }
     });

@@ -46,6 +46,7 @@ pub struct Tile<'a> {
     width: f32,
     left: bool,
     min_height: f32,
+    key: Option<f32>,
 }
 
 impl<'a> Tile<'a> {
@@ -59,7 +60,16 @@ impl<'a> Tile<'a> {
             width,
             left: false,
             min_height: 0.0,
+            key: None,
         }
+    }
+
+    /// A key of an on-screen keyboard or number pad: exactly `height` tall (keys shrink to fit
+    /// a short screen, never below `Tokens::key_min`), its label on one line, drawn smaller
+    /// when it would not fit.
+    pub fn key(mut self, height: f32) -> Self {
+        self.key = Some(height);
+        self
     }
 
     /// At least `height` tall: tiles of one row share the tallest one's height.
@@ -75,6 +85,9 @@ impl<'a> Tile<'a> {
     }
 
     fn height_of(&self, galley: &egui::Galley, t: &Tokens) -> f32 {
+        if let Some(height) = self.key {
+            return height;
+        }
         (galley.size().y + 2.0 * t.inset.y)
             .max(t.target)
             .max(self.min_height)
@@ -97,9 +110,27 @@ impl<'a> Tile<'a> {
         } else {
             t.font(t.body)
         };
+        let Some(height) = self.key else {
+            let galley = ui
+                .painter()
+                .layout(self.label.to_owned(), font, text_color, inner_width);
+            return (galley, mark_space);
+        };
+        // A key's label stays on one line inside the key, smaller if it must.
         let galley = ui
             .painter()
-            .layout(self.label.to_owned(), font, text_color, inner_width);
+            .layout_no_wrap(self.label.to_owned(), font.clone(), text_color);
+        let room = egui::vec2(inner_width, (height - t.inset.y).max(1.0));
+        let shrink = (room.x / galley.size().x)
+            .min(room.y / galley.size().y)
+            .min(1.0);
+        if shrink >= 1.0 {
+            return (galley, mark_space);
+        }
+        let smaller = egui::FontId::new(font.size * shrink, font.family);
+        let galley = ui
+            .painter()
+            .layout_no_wrap(self.label.to_owned(), smaller, text_color);
         (galley, mark_space)
     }
 
@@ -239,6 +270,22 @@ impl<'a> Tile<'a> {
         }
         response
     }
+}
+
+/// The height of keys that fit `rows` rows (with the row gap) between the cursor and `bottom`,
+/// between `Tokens::key_min` and the touch target: keyboards and number pads are always
+/// wholly on screen, with keys as large as the room allows.
+pub fn key_height(ui: &Ui, t: &Tokens, rows: usize, bottom: f32) -> f32 {
+    let rows = rows.max(1) as f32;
+    let room = bottom - ui.cursor().top() - ui.spacing().item_spacing.y * (rows - 1.0);
+    (room / rows).clamp(t.key_min, t.target)
+}
+
+/// Where the visible area ends while the page is at its top, in the coordinates of `ui`, a
+/// page's top-level `Ui`: what must be on screen unscrolled ends above it. It moves with the
+/// page, so a size taken from it never changes while the page scrolls.
+pub fn fold(ui: &Ui) -> f32 {
+    ui.min_rect().top() + ui.clip_rect().height()
 }
 
 /// Lays tiles out in rows of `columns`, each as wide as the row allows.
