@@ -1084,6 +1084,13 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     type_digits(&mut h, PIN);
     submit_pin(&mut h);
     tap(&mut h, "Resultat fra siste økt");
+    // The result names the patient as staff entered them, the battery, time point and end.
+    assert!(h.query_by_label("Pasientens ID: 15057510061").is_some());
+    assert!(h.query_by_label("Tidspunkt: Oppstart").is_some());
+    assert!(
+        h.query_all_by_label_contains("Avsluttet: ")
+            .any(|n| name_of(&n).ends_with("(fullført)"))
+    );
     let bands = banded(&h);
     assert!(
         bands >= 5,
@@ -1111,6 +1118,11 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
         "the HSCL-25 total, anxiety and depression means"
     );
     tap(&mut h, "Tilbake");
+    // Today's list tells patients apart by the id's last five digits, never the whole id.
+    tap_message(&mut h, "staff-today");
+    assert!(h.query_by_label_contains("…10061").is_some());
+    assert!(h.query_by_label_contains("15057510061").is_none());
+    tap(&mut h, "Tilbake");
     tap(&mut h, "Tilbake til velkomstskjermen");
     assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
     // Signing out was a patient boundary: the result is not shown again.
@@ -1130,11 +1142,12 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
     sign_in(&mut h);
     tap(&mut h, "Resultat fra siste økt");
-    assert!(h.query_by_label(&tr(&h, "session-state-timeout")).is_some());
-    assert!(
-        h.query_by_label(&tr(&h, "session-state-complete"))
-            .is_none()
-    );
+    let ended = |h: &Harness<'static, KioskApp>, id: &str| {
+        let state = format!("({})", tr(h, id));
+        h.query_all_by_label_contains(&state).count()
+    };
+    assert_eq!(ended(&h, "session-state-timeout"), 1);
+    assert_eq!(ended(&h, "session-state-complete"), 0);
     // The patient before answered everything; this one answered nothing, so scores that need
     // answers have no value (only a count of barriers, 0, has a band).
     assert!(
@@ -1343,10 +1356,8 @@ fn after_a_restart_staff_resume_the_interrupted_session_and_see_it_in_todays_lis
     // The last result is the resumed session's.
     tap(&mut h, "Tilbake");
     tap(&mut h, "Resultat fra siste økt");
-    assert!(
-        h.query_by_label(&tr(&h, "session-state-complete"))
-            .is_some()
-    );
+    let complete = format!("({})", tr(&h, "session-state-complete"));
+    assert!(h.query_by_label_contains(&complete).is_some());
     assert!(h.query_all_by_label_contains(": ").count() >= 5);
 }
 

@@ -166,6 +166,7 @@ timepoint-month-6 = 6 måneder
 timepoint-month-12 = 12 måneder
 timepoint-screening = Screening
 staff-hand-over = Giv skærmen til patienten
+staff-ended = Afsluttet
 staff-summary-none = Ingen session er afsluttet, siden personalet sidst loggede ind.
 staff-summary-waiting = Scorerne vises her, når sessionen er forseglet.
 staff-patient-consent-yes = Samtykke til forskningsprojektet: ja

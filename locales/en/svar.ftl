@@ -166,6 +166,7 @@ timepoint-month-6 = 6 months
 timepoint-month-12 = 12 months
 timepoint-screening = Screening
 staff-hand-over = Hand the screen to the patient
+staff-ended = Ended
 staff-summary-none = No session has ended since staff last signed in.
 staff-summary-waiting = The scores will show here once the session has been sealed.
 staff-patient-consent-yes = Consent to the study: yes

@@ -166,6 +166,7 @@ timepoint-month-6 = 6 måneder
 timepoint-month-12 = 12 måneder
 timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
+staff-ended = Avsluttet
 staff-summary-none = Ingen økt er avsluttet siden ansatte sist logget inn.
 staff-summary-waiting = Skårene vises her når økten er forseglet.
 staff-patient-consent-yes = Samtykke til studien: ja

@@ -166,6 +166,7 @@ timepoint-month-6 = 6 månader
 timepoint-month-12 = 12 månader
 timepoint-screening = Screening
 staff-hand-over = Gi skjermen til pasienten
+staff-ended = Avslutta
 staff-summary-none = Inga økt er avslutta sidan tilsette sist logga inn.
 staff-summary-waiting = Skårane blir viste her når økta er forsegla.
 staff-patient-consent-yes = Samtykke til studien: ja

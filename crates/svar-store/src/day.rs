@@ -2,7 +2,7 @@
 //! their answers, and forgetting sealed ones from before today.
 
 use crate::records::parse_status;
-use crate::{DayEntry, SessionId, State, Store, StoreError, place_summary};
+use crate::{DayEntry, SessionId, State, Store, StoreError, StoredMeta, place_meta, place_summary};
 use svar_forms::record::Timestamp;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT id, opened, battery, state, status, finished, bundle_file, seal_error, summary FROM sessions {clause}"
+                "SELECT id, opened, battery, state, status, finished, bundle_file, seal_error, summary, meta FROM sessions {clause}"
             ))
             .map_err(self.sql())?;
         type Row = (
@@ -37,6 +37,7 @@ impl Store {
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<Vec<u8>>,
             Option<Vec<u8>>,
         );
         let rows: Vec<Row> = stmt
@@ -51,6 +52,7 @@ impl Store {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             })
             .and_then(Iterator::collect)
@@ -67,6 +69,7 @@ impl Store {
                     bundle_file,
                     seal_error,
                     summary,
+                    meta,
                 )| {
                     let corrupt = |session, what| StoreError::Corrupt {
                         path: self.path.clone(),
@@ -86,6 +89,19 @@ impl Store {
                         )?),
                         None => None,
                     };
+                    // Who and when, from the session record while it is kept.
+                    let meta: Option<StoredMeta> = match meta {
+                        Some(blob) => Some(self.decrypt_json(
+                            id,
+                            &place_meta(id),
+                            Some(&blob),
+                            "session record",
+                        )?),
+                        None => None,
+                    };
+                    let (patient, timepoint) = meta
+                        .map(|m| (Some(m.meta.patient), m.meta.timepoint))
+                        .unwrap_or_default();
                     let time = |text: &str| {
                         Timestamp::parse(text).ok_or_else(|| corrupt(id, "session time"))
                     };
@@ -99,6 +115,8 @@ impl Store {
                         bundle_file,
                         seal_error,
                         summary,
+                        patient,
+                        timepoint,
                     })
                 },
             )

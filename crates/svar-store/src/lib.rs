@@ -636,7 +636,7 @@ impl Store {
     }
 }
 
-fn place_meta(id: SessionId) -> String {
+pub(crate) fn place_meta(id: SessionId) -> String {
     format!("session:{id}:meta")
 }
 

@@ -132,8 +132,10 @@ pub struct StoredSession {
     pub ended: Option<(Status, Timestamp)>,
 }
 
-/// A line of today's list for staff: no answers, no patient id.
-#[derive(Debug, Clone, PartialEq)]
+/// A line of today's list for staff: no answers. Who it is for is known while it is unsealed;
+/// once sealed, only what the kiosk kept in its summary. `Debug` leaves out the summary and
+/// the patient (scores and ids are patient data).
+#[derive(Clone, PartialEq)]
 pub struct DayEntry {
     /// The session.
     pub id: SessionId,
@@ -153,4 +155,20 @@ pub struct DayEntry {
     pub seal_error: Option<String>,
     /// The score summary saved at sealing (as [`Store::mark_sealed`] was given it).
     pub summary: Option<Value>,
+    /// The patient as staff entered them, while the session is unsealed (its `Debug` hides
+    /// the id).
+    pub patient: Option<svar_forms::record::Patient>,
+    /// The time point staff chose, while the session is unsealed.
+    pub timepoint: Option<svar_forms::battery::Timepoint>,
+}
+
+impl fmt::Debug for DayEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DayEntry")
+            .field("id", &self.id)
+            .field("battery", &self.battery)
+            .field("state", &self.state)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }

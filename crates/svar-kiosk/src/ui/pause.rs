@@ -142,12 +142,12 @@ impl Kiosk {
     /// Ends a session waiting in the store with `status` and seals it; its scores (no
     /// answers) become the last result.
     pub(super) fn end_waiting(&mut self, id: SessionId, status: Status, staff: Option<&str>) {
-        let battery = self
-            .waiting
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.battery.clone())
-            .unwrap_or_default();
+        let entry = self.waiting.iter().find(|e| e.id == id);
+        let battery = entry.map(|e| e.battery.clone()).unwrap_or_default();
+        let who = staff::Who {
+            ended: Some(svar_forms::record::Timestamp::now()),
+            ..entry.map(staff::Who::of_entry).unwrap_or_default()
+        };
         let summary = match crate::visit::end_stored(
             &mut self.records.store,
             id,
@@ -164,7 +164,7 @@ impl Kiosk {
                 None
             }
         };
-        self.set_last_result(staff::LastResult::new(id, battery, status, summary));
+        self.set_last_result(staff::LastResult::new(id, battery, status, summary, who));
         self.refresh_waiting();
     }
 }

@@ -15,6 +15,11 @@ impl Kiosk {
     pub(super) fn end_visit(&mut self, visit: Visit, status: Status, staff: Option<&str>) {
         let id = visit.id();
         let battery = visit.session().battery().id.to_string();
+        let who = staff::Who {
+            patient: Some(visit.patient().clone()),
+            timepoint: visit.timepoint(),
+            ended: Some(svar_forms::record::Timestamp::now()),
+        };
         let summary = match visit.end(&mut self.records.store, status, &self.records.sealer, staff)
         {
             Ok(Ok(sealed)) => {
@@ -31,7 +36,7 @@ impl Kiosk {
                 None
             }
         };
-        self.set_last_result(staff::LastResult::new(id, battery, status, summary));
+        self.set_last_result(staff::LastResult::new(id, battery, status, summary, who));
         self.refresh_waiting();
     }
 

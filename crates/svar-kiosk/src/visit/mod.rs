@@ -218,6 +218,16 @@ impl Visit {
         self.meta.staff.is_some()
     }
 
+    /// The patient as staff entered them (the demo's own sessions have a demo patient).
+    pub fn patient(&self) -> &svar_bundle::Patient {
+        &self.meta.meta.patient
+    }
+
+    /// The time point staff chose.
+    pub fn timepoint(&self) -> Option<svar_forms::battery::Timepoint> {
+        self.meta.meta.timepoint
+    }
+
     /// The session, to draw.
     pub fn session(&self) -> &Session {
         &self.session
@@ -521,9 +531,11 @@ pub fn end_stored(
     seal_stored(store, id, sealer)
 }
 
-/// Scores, bands and flags of each form: what staff see, without answers.
+/// What staff see of a sealed session, without answers: who it was for and when (as staff
+/// entered them; kept encrypted, and forgotten with today's list), and the scores, bands and
+/// flags of each form.
 fn summary(bundle: &Bundle) -> Value {
-    bundle
+    let forms: Vec<Value> = bundle
         .forms
         .iter()
         .map(|f| {
@@ -550,7 +562,13 @@ fn summary(bundle: &Bundle) -> Value {
                         .count(),
             })
         })
-        .collect()
+        .collect();
+    json!({
+        "patient": bundle.patient,
+        "timepoint": bundle.timepoint,
+        "ended": bundle.finished,
+        "forms": forms,
+    })
 }
 
 /// The answers of a form as the session holds them now.

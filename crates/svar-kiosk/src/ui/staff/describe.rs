@@ -5,9 +5,61 @@ use crate::i18n::{self, Arg};
 use crate::ui::view::Texts;
 use std::path::Path;
 use std::sync::Arc;
-use svar_bundle::Status;
+use svar_bundle::{Patient, Status};
 use svar_forms::battery::{Battery, Timepoint};
+use svar_forms::record::Timestamp;
 use svar_store::{DayEntry, State};
+
+/// Who a session was for, at which time point and when it ended, as staff entered them: from
+/// the session record while it is unsealed, from its summary once sealed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Who {
+    /// The patient (its `Debug` hides the id).
+    pub patient: Option<Patient>,
+    /// The time point.
+    pub timepoint: Option<Timepoint>,
+    /// When it ended.
+    pub ended: Option<Timestamp>,
+}
+
+impl Who {
+    /// Who a sealed session's summary names (nothing for a summary kept before it did).
+    pub fn of_summary(summary: &serde_json::Value) -> Who {
+        let field = |name: &str| summary.get(name).cloned().unwrap_or_default();
+        Who {
+            patient: serde_json::from_value(field("patient")).ok(),
+            timepoint: serde_json::from_value(field("timepoint")).ok(),
+            ended: serde_json::from_value(field("ended")).ok(),
+        }
+    }
+
+    /// Who a line of today's list is for.
+    pub fn of_entry(entry: &DayEntry) -> Who {
+        let kept = entry
+            .summary
+            .as_ref()
+            .map(Who::of_summary)
+            .unwrap_or_default();
+        Who {
+            patient: entry.patient.clone().or(kept.patient),
+            timepoint: entry.timepoint.or(kept.timepoint),
+            ended: entry.finished.or(kept.ended),
+        }
+    }
+
+    /// The id's last five characters, which tell today's patients apart without showing the
+    /// whole id on a list.
+    pub fn short_id(&self) -> Option<String> {
+        let id = &self.patient.as_ref()?.id;
+        let chars: Vec<char> = id.chars().collect();
+        let tail: String = chars[chars.len().saturating_sub(5)..].iter().collect();
+        Some(if chars.len() > 5 {
+            format!("…{tail}")
+        } else {
+            tail
+        })
+    }
+}
 
 /// What describing a stored session needs of the kiosk.
 #[derive(Clone, Copy)]
@@ -39,15 +91,58 @@ impl Describe<'_> {
         }
     }
 
-    /// One line about a stored session: local time, battery, how it ended, where its bundle is.
-    pub fn entry_line(&self, k: Texts, entry: &DayEntry) -> String {
-        let lang = k.lang;
-        let time = self.local_when(entry.opened.at());
-        let battery = self
-            .batteries
+    /// The title of the battery `id` in the language shown.
+    fn battery_title(&self, k: Texts, id: &str) -> String {
+        self.batteries
             .iter()
-            .find(|b| b.id.as_str() == entry.battery)
-            .map_or_else(|| entry.battery.clone(), |b| b.title.get(lang).to_owned());
+            .find(|b| b.id.as_str() == id)
+            .map_or_else(|| id.to_owned(), |b| b.title.get(k.lang).to_owned())
+    }
+
+    /// The lines that head a session's result: the patient as staff entered them, the battery,
+    /// the time point, and when and how it ended.
+    pub fn who_lines(&self, k: Texts, battery: &str, who: &Who, status: Status) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(patient) = &who.patient {
+            lines.push(format!("{}: {}", k.tr("staff-patient-id"), patient.id));
+        }
+        lines.push(format!(
+            "{}: {}",
+            k.tr("staff-battery"),
+            self.battery_title(k, battery)
+        ));
+        if let Some(tp) = who.timepoint {
+            lines.push(format!(
+                "{}: {}",
+                k.tr("staff-timepoint"),
+                k.tr(timepoint_message(tp))
+            ));
+        }
+        let state = k.tr(ended_message(Some(status)));
+        lines.push(match who.ended {
+            Some(at) => format!(
+                "{}: {} ({state})",
+                k.tr("staff-ended"),
+                self.local_when(at.at())
+            ),
+            None => state,
+        });
+        lines
+    }
+
+    /// One line about a stored session: local time, the patient's id ending, battery, time
+    /// point, how it ended, where its bundle is.
+    pub fn entry_line(&self, k: Texts, entry: &DayEntry) -> String {
+        let time = self.local_when(entry.opened.at());
+        let who = Who::of_entry(entry);
+        let patient = who
+            .short_id()
+            .map(|id| format!("{id}  "))
+            .unwrap_or_default();
+        let mut battery = self.battery_title(k, &entry.battery);
+        if let Some(tp) = who.timepoint {
+            battery = format!("{battery}, {}", k.tr(timepoint_message(tp)));
+        }
         let state = match (entry.state, entry.status) {
             (State::Open, _) => k.tr("session-state-interrupted"),
             (State::Ending, _) => k.tr("session-state-waiting"),
@@ -60,7 +155,7 @@ impl Describe<'_> {
             Some(_) => format!(" – {}", k.tr("upload-sent")),
             None => String::new(),
         };
-        format!("{time}  {battery} – {state}{upload}")
+        format!("{time}  {patient}{battery} – {state}{upload}")
     }
 
     /// Lines of a sealed session's stored summary (no answers): each form's title, then its
@@ -73,7 +168,12 @@ impl Describe<'_> {
         summary: &serde_json::Value,
     ) -> Vec<SummaryLine> {
         let lang = k.lang;
-        let Some(forms) = summary.as_array() else {
+        // A summary kept before it named the patient is the list of forms itself.
+        let Some(forms) = summary
+            .get("forms")
+            .and_then(serde_json::Value::as_array)
+            .or(summary.as_array())
+        else {
             return Vec::new();
         };
         let battery = self.batteries.iter().find(|b| b.id.as_str() == battery);

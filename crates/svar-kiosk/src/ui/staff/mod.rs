@@ -7,7 +7,7 @@ mod actions;
 mod describe;
 mod pages;
 
-pub use describe::Describe;
+pub use describe::{Describe, Who};
 pub use pages::{KioskView, pin_ui, staff_ui};
 
 use super::widgets::{keyboard, keypad};
@@ -227,6 +227,8 @@ pub struct LastResult {
     pub status: Status,
     /// Scores, bands and flags by form, as kept in the store; `None` until it is sealed.
     pub summary: Option<serde_json::Value>,
+    /// Who it was for and when it ended.
+    pub who: describe::Who,
 }
 
 impl std::fmt::Debug for LastResult {
@@ -240,18 +242,20 @@ impl std::fmt::Debug for LastResult {
 }
 
 impl LastResult {
-    /// The result of `session` on `battery`, ended with `status`.
+    /// The result of `session` on `battery` for `who`, ended with `status`.
     pub fn new(
         session: SessionId,
         battery: String,
         status: Status,
         summary: Option<serde_json::Value>,
+        who: describe::Who,
     ) -> LastResult {
         LastResult {
             session,
             battery,
             status,
             summary,
+            who,
         }
     }
 }

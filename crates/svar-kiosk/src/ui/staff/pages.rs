@@ -467,8 +467,11 @@ fn last_result_ui(
             );
         }
         Some(last) => {
-            let state = k.tr(super::describe::ended_message(Some(last.status)));
-            text(ui, &state, t.bold(t.body), t.palette.text);
+            // Behind the PIN: who, which battery and time point, when and how it ended.
+            for line in sessions.who_lines(k, &last.battery, &last.who, last.status) {
+                text(ui, &line, t.bold(t.body), t.palette.text);
+            }
+            ui.add_space(t.gap * 0.5);
             match &last.summary {
                 Some(summary) => {
                     summary_ui(ui, t, &sessions.summary_lines(k, &last.battery, summary));
