@@ -2224,6 +2224,39 @@ fn every_screen_fits_a_1080x1920_portrait_screen() {
 }
 
 #[test]
+fn staff_mode_speaks_each_staff_members_language_and_remembers_it() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    sign_in(&mut h);
+    tap(&mut h, "Dansk");
+    assert_eq!(h.state().kiosk.lang(), Lang::Da);
+    assert_in_language(&h, Lang::Da, "the staff menu in Danish");
+    for page in ["staff-new-session", "staff-last-result", "staff-today"] {
+        tap_message(&mut h, page);
+        assert_in_language(&h, Lang::Da, page);
+        tap_message(&mut h, "nav-back");
+    }
+    // A patient handed the screen starts in the kiosk's language, not the nurse's.
+    tap_message(&mut h, "staff-new-session");
+    type_digits(&mut h, "15057510061");
+    tap_message(&mut h, "staff-hand-over");
+    assert_eq!(h.state().kiosk.lang(), Lang::Nb);
+    tap(&mut h, "English");
+    wait(&mut h, 121.0);
+    wait(&mut h, 30.0 * 60.0);
+    assert_eq!(h.state().kiosk.stage(), Stage::Welcome);
+    assert_eq!(
+        h.state().kiosk.lang(),
+        Lang::Nb,
+        "the welcome is in the kiosk's language"
+    );
+    // Signing in again, the same staff member gets Danish back.
+    sign_in(&mut h);
+    assert_eq!(h.state().kiosk.lang(), Lang::Da);
+    tap_message(&mut h, "staff-close");
+    assert_eq!(h.state().kiosk.lang(), Lang::Nb);
+}
+
+#[test]
 fn the_welcome_speaks_every_language_of_the_battery() {
     let h = kiosk(egui::vec2(1280.0, 800.0));
     let nb = tr(&h, "welcome-title");

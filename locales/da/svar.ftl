@@ -149,6 +149,7 @@ staff-pin-wrong = { $count ->
 }
 staff-pin-locked = For mange forkerte PIN. Prøv igen om { $seconds } sekunder.
 staff-menu-title = Personale
+staff-language = Sprog i personaletilstand
 staff-new-session = Start en session for en patient
 staff-last-result = Resultat af seneste session
 staff-leave = Afslut kiosktilstand

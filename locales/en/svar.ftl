@@ -149,6 +149,7 @@ staff-pin-wrong = { $count ->
 }
 staff-pin-locked = Too many wrong PINs. Try again in { $seconds } seconds.
 staff-menu-title = Staff
+staff-language = Language of staff mode
 staff-new-session = Start a session for a patient
 staff-last-result = Result of the last session
 staff-leave = Leave kiosk mode

@@ -149,6 +149,7 @@ staff-pin-wrong = { $count ->
 }
 staff-pin-locked = For mange feil PIN. Prøv igjen om { $seconds } sekunder.
 staff-menu-title = Ansatte
+staff-language = Språk i ansattmodus
 staff-new-session = Start en økt for en pasient
 staff-last-result = Resultat fra siste økt
 staff-leave = Avslutt kioskmodus

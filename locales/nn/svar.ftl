@@ -149,6 +149,7 @@ staff-pin-wrong = { $count ->
 }
 staff-pin-locked = For mange feil PIN. Prøv igjen om { $seconds } sekund.
 staff-menu-title = Tilsette
+staff-language = Språk i tilsettmodus
 staff-new-session = Start ei økt for ein pasient
 staff-last-result = Resultat frå siste økt
 staff-leave = Avslutt kioskmodus

@@ -424,7 +424,8 @@ impl Kiosk {
         match Visit::start(
             &mut self.records.store,
             battery,
-            self.look.lang,
+            // The patient's language to start with is the kiosk's, never the staff member's.
+            self.config.default_lang,
             meta,
             staff.as_deref(),
         ) {

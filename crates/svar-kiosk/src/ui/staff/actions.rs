@@ -85,6 +85,16 @@ impl Kiosk {
                 }
             }
             StaffIntent::SubmitPin => self.submit_pin(),
+            StaffIntent::Language(lang) => {
+                let Some(staff) = self.staff_id().map(str::to_owned) else {
+                    return;
+                };
+                self.look.lang = lang;
+                let key = super::language_key(&staff);
+                if let Err(e) = self.records.store.set_kiosk_state(&key, &lang) {
+                    self.problem = Some(self.store_message(&e));
+                }
+            }
             StaffIntent::Show(page) => {
                 if let Screen::Staff(s) = &mut self.screen {
                     s.page = page;
@@ -227,6 +237,11 @@ impl Kiosk {
         };
         match outcome {
             PinOutcome::Accepted(id) => {
+                // Staff mode speaks the language this staff member chose last time.
+                let key = super::language_key(&id);
+                if let Ok(Some(lang)) = self.records.store.kiosk_state(&key) {
+                    self.look.lang = lang;
+                }
                 self.screen = Screen::Staff(Box::new(StaffScreen {
                     visit: StaffVisit::new(id, self.ended.take()),
                     page,

@@ -67,6 +67,8 @@ pub enum StaffIntent {
     SubmitPin,
     /// Go to a staff page.
     Show(Page),
+    /// Show staff mode in a language (remembered for the staff member signed in).
+    Language(svar_forms::text::Lang),
     /// Choose the kind of patient id.
     IdType(IdType),
     /// A keypad key for a number id.
@@ -97,6 +99,11 @@ pub enum StaffIntent {
 
 /// The key the PIN pad's lock is kept under in the store.
 pub const PIN_LOCK_KEY: &str = "pin_lock";
+
+/// The key a staff member's language is kept under in the store.
+fn language_key(staff: &str) -> String {
+    format!("staff_language:{staff}")
+}
 
 /// The PIN pad's typed digits and the last attempt's message. The pad's screen holds it, so a
 /// half-typed PIN never waits for the next person.

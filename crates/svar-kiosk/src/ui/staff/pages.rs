@@ -5,13 +5,14 @@ use super::{Describe, Draft, IdType, LastResult, Page, PinPad, StaffIntent, Staf
 use crate::i18n::Arg;
 use crate::ui::Intent;
 use crate::ui::StaffSettings;
-use crate::ui::screens::title_ui;
+use crate::ui::screens::{endonym, title_ui};
 use crate::ui::theme::Tokens;
 use crate::ui::view::Texts;
 use crate::ui::widgets::{Mark, Tile, fold, keyboard, keypad, text, tile_width};
 use egui::Ui;
 use std::sync::Arc;
 use svar_forms::battery::Battery;
+use svar_forms::text::Lang;
 use svar_store::{DayEntry, State};
 
 /// What staff pages show of the kiosk besides the staff visit.
@@ -172,6 +173,22 @@ fn menu_ui(ui: &mut Ui, t: &Tokens, k: Texts, kiosk: &KioskView, out: &mut Optio
             );
         }
     }
+    // Each staff member reads staff mode in their own language; the kiosk remembers it.
+    text(ui, &k.tr("staff-language"), t.bold(t.body), t.palette.text);
+    let languages = [Lang::Nb, Lang::Nn, Lang::Da, Lang::En];
+    // Four in a row where they fit, two on a narrow screen.
+    let per_row = if full < t.column * 0.7 { 2 } else { 4 };
+    let w = tile_width(ui, t, per_row);
+    for row in languages.chunks(per_row) {
+        let tiles = row
+            .iter()
+            .map(|l| Tile::new(endonym(*l), w).mark(Mark::Radio(*l == k.lang)))
+            .collect();
+        if let Some(n) = Tile::row(ui, t, tiles) {
+            push(out, StaffIntent::Language(row[n]));
+        }
+    }
+    ui.add_space(t.gap);
     if !kiosk.waiting.is_empty() {
         let label = k.args(
             "staff-waiting",
