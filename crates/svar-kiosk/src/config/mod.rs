@@ -149,7 +149,7 @@ struct RawKiosk {
     #[serde(default)]
     arms: Vec<String>,
     #[serde(default)]
-    default_language: Option<Lang>,
+    default_language: Option<Spanned<Lang>>,
     #[serde(default)]
     idle_seconds: Option<Spanned<f64>>,
     #[serde(default)]
@@ -359,9 +359,24 @@ impl Config {
                 "offer at least one battery",
             );
         }
+        let default_language = kiosk
+            .default_language
+            .as_ref()
+            .map_or(Lang::Nb, |l| *l.get_ref());
         for battery in kiosk.batteries.get_ref() {
-            if !loaded.batteries.contains_key(battery.get_ref()) {
-                c.error(battery.span().start, "unknown-battery", format!("there is no valid battery `{}` in {}/batteries (run `svar validate` on it)", battery.get_ref(), forms.display()));
+            match loaded.batteries.get(battery.get_ref()) {
+                None => c.error(battery.span().start, "unknown-battery", format!("there is no valid battery `{}` in {}/batteries (run `svar validate` on it)", battery.get_ref(), forms.display())),
+                // Patients meet the kiosk in its default language first: every battery must
+                // speak it, or the welcome and the first screen would disagree.
+                Some(b) if !b.languages.contains(&default_language) => {
+                    let offered: Vec<&str> = b.languages.iter().map(|l| l.code()).collect();
+                    let at = kiosk
+                        .default_language
+                        .as_ref()
+                        .map_or(battery.span().start, |l| l.span().start);
+                    c.error(at, "language-not-offered", format!("the kiosk's default language `{}` is not offered by the battery `{}` (it offers {}): choose one of those as `default_language`, or add `{}` to the battery and its forms", default_language.code(), battery.get_ref(), offered.join(", "), default_language.code()));
+                }
+                Some(_) => {}
             }
         }
         let at_least = |c: &mut Check,
@@ -488,7 +503,7 @@ impl Config {
             arms: kiosk.arms.clone(),
             staff,
             study_id_pattern: raw.study_id_pattern.map(Spanned::into_inner),
-            default_language: kiosk.default_language.unwrap_or(Lang::Nb),
+            default_language,
             idle_seconds,
             idle_countdown_seconds,
             thanks_seconds,
@@ -565,6 +580,56 @@ pin_hash = "{hash}"
             config.timepoints,
             vec![Timepoint::Baseline, Timepoint::Month6]
         );
+    }
+
+    #[test]
+    fn a_default_language_a_battery_does_not_offer_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let forms = dir.path().join("forms");
+        std::fs::create_dir_all(forms.join("batteries")).unwrap();
+        let fixtures = crate::repo_root().join("tests/fixtures");
+        std::fs::copy(
+            fixtures.join("good/minimal.json"),
+            forms.join("minimal.json"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::copy(
+            fixtures.join("assets/map.png"),
+            dir.path().join("assets/map.png"),
+        )
+        .unwrap();
+        std::fs::write(
+            forms.join("batteries/small.json"),
+            r#"{"id": "small", "version": "1.0.0", "title": {"nb": "Liten", "en": "Small"},
+                "languages": ["nb", "en"], "timepoints": ["baseline"],
+                "forms": [{"form": "minimal"}]}"#,
+        )
+        .unwrap();
+        let path = dir.path().join("svar.toml");
+        let text = sample(dir.path())
+            .replace(
+                &crate::repo_root().join("forms").display().to_string(),
+                &forms.display().to_string(),
+            )
+            .replace("no_work_health_baseline", "small")
+            .replace(
+                "idle_seconds = 120",
+                "idle_seconds = 120\ndefault_language = \"da\"",
+            );
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let problem = found
+            .iter()
+            .find(|d| d.code == "language-not-offered")
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!(problem.position.line, 17, "at `default_language`");
+        assert!(
+            problem.message.contains("(it offers nb, en)"),
+            "{}",
+            problem.message
+        );
+        let nb = text.replace("default_language = \"da\"", "default_language = \"nb\"");
+        assert!(Config::from_text(&path, &nb).is_ok());
     }
 
     #[test]

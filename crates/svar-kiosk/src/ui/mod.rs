@@ -421,11 +421,18 @@ impl Kiosk {
             started: Timestamp::now(),
         };
         let staff = self.staff_id().map(str::to_owned);
+        // The patient's language to start with is the kiosk's (never the staff member's),
+        // or the battery's first where it does not offer the kiosk's.
+        let default = self.config.default_lang;
+        let lang = if battery.languages.contains(&default) {
+            default
+        } else {
+            battery.languages.first().copied().unwrap_or(default)
+        };
         match Visit::start(
             &mut self.records.store,
             battery,
-            // The patient's language to start with is the kiosk's, never the staff member's.
-            self.config.default_lang,
+            lang,
             meta,
             staff.as_deref(),
         ) {
