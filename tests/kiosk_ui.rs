@@ -2013,8 +2013,33 @@ fn typed_on_keys(h: &Harness<'static, KioskApp>) -> bool {
     })
 }
 
-/// As `assert_fits`; when `whole`, the cue does not excuse a control below the fold.
+/// Checks what a screen reader reads of the screen shown: every control and image has a
+/// name, every choice says whether it is chosen, every text field what it holds.
+fn assert_named(h: &Harness<'static, KioskApp>, what: &str) {
+    for n in h.root().children_recursive() {
+        let node = n.accesskit_node();
+        let role = node.role();
+        if !interactive(role) && role != Role::Image {
+            continue;
+        }
+        let name = node.label().unwrap_or_default();
+        assert!(!name.trim().is_empty(), "{what}: a {role:?} has no name");
+        if matches!(role, Role::RadioButton | Role::CheckBox) {
+            assert!(
+                node.toggled().is_some(),
+                "{what}: `{name}` does not say whether it is chosen"
+            );
+        }
+        if role == Role::TextInput {
+            assert!(node.value().is_some(), "{what}: `{name}` hides its text");
+        }
+    }
+}
+
+/// As `assert_fits`; when `whole`, the cue does not excuse a control below the fold. Also
+/// checks what a screen reader reads there (`assert_named`).
 fn check_fit(h: &Harness<'static, KioskApp>, what: &str, whole: bool) {
+    assert_named(h, what);
     let root = h.root();
     // The panels, in the order egui adds them: the bars first, the central panel last.
     let mut panes: Vec<_> = root
