@@ -902,35 +902,46 @@ fn the_kiosk_fits_a_1080p_screen_and_large_text_and_high_contrast_keep_working()
     assert_eq!(answer(&h, form_ix, now), Some(Answer::Number(10.0)));
 }
 
+/// A finger's tap at one spot: down, a frame, up.
+fn press_at(h: &mut Harness<'static, KioskApp>, at: egui::Pos2) {
+    h.drag_at(at);
+    h.step();
+    h.drop_at(at);
+    settle(h);
+}
+
+/// Goes (in English) to the NMQ body map and finds the region `id` on it: the map's form and
+/// item, the region, where the map is on screen and how many points an image pixel takes.
+fn body_map_region(
+    h: &mut Harness<'static, KioskApp>,
+    id: &str,
+) -> (usize, ItemIx, svar_forms::form::Region, egui::Rect, f32) {
+    start_in(h, "English");
+    let (form_ix, map) = go_to_item(h, "nmq", "trouble_12m");
+    let form = current(h).expect("the body map's screen").2;
+    let ItemKind::BodyMap { width, regions, .. } = &form.item(map).kind else {
+        unreachable!("trouble_12m is a body map");
+    };
+    let region = regions
+        .iter()
+        .find(|r| r.id.as_str() == id)
+        .expect("the region")
+        .clone();
+    let question = form.item(map).text.get(Lang::En).to_owned();
+    let rect = h.get_by_role_and_label(Role::Canvas, &question).rect();
+    (form_ix, map, region, rect, rect.width() / *width as f32)
+}
+
 #[test]
 fn tapping_the_body_map_image_chooses_the_region_under_the_finger() {
     let mut h = kiosk(egui::vec2(1920.0, 1080.0));
-    start_in(&mut h, "English");
-    let (form_ix, map) = go_to_item(&mut h, "nmq", "trouble_12m");
-    let form = current(&h).unwrap().2;
-    let (width, low_back) = match &form.item(map).kind {
-        ItemKind::BodyMap { width, regions, .. } => (
-            *width,
-            regions
-                .iter()
-                .find(|r| r.id.as_str() == "low_back")
-                .unwrap()
-                .clone(),
-        ),
-        _ => unreachable!("trouble_12m is a body map"),
-    };
-    let question = form.item(map).text.get(Lang::En).to_owned();
-    let rect = h.get_by_role_and_label(Role::Canvas, &question).rect();
-    let scale = rect.width() / width as f32;
+    let (form_ix, map, low_back, rect, scale) = body_map_region(&mut h, "low_back");
     let poly = &low_back.polygons[0];
     let (cx, cy) = poly.iter().fold((0.0, 0.0), |(x, y), p| {
         (x + p[0] / poly.len() as f64, y + p[1] / poly.len() as f64)
     });
     let at = rect.min + egui::vec2(cx as f32 * scale, cy as f32 * scale);
-    h.drag_at(at);
-    h.step();
-    h.drop_at(at);
-    settle(&mut h);
+    press_at(&mut h, at);
     assert_eq!(
         answer(&h, form_ix, map),
         Some(Answer::Regions(vec!["low_back".into()]))
@@ -2302,4 +2313,32 @@ fn the_welcome_speaks_every_language_of_the_battery() {
         }
     }
     assert!(!line.contains(&nb), "the one shown is not repeated: {line}");
+}
+
+#[test]
+fn a_tap_just_outside_the_small_neck_region_still_chooses_the_neck() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    let (form_ix, map, neck, rect, scale) = body_map_region(&mut h, "neck");
+    // Above the middle of the neck's top edge, on the back of the head (no region there), by
+    // about the neck's width on screen: outside its polygon, within the half touch target
+    // that counts for it.
+    let poly = &neck.polygons[0];
+    let top = poly.iter().map(|p| p[1]).fold(f64::INFINITY, f64::min) as f32;
+    let (left, right) = poly
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, r), p| {
+            (l.min(p[0]), r.max(p[0]))
+        });
+    let reach = Tokens::new(TextSize::Normal, false).target * 0.5;
+    let at = rect.min
+        + egui::vec2(
+            (left + right) as f32 * 0.5 * scale,
+            top * scale - reach * 0.6,
+        );
+    assert!(rect.contains(at), "{at:?} lies on the map {rect:?}");
+    press_at(&mut h, at);
+    assert_eq!(
+        answer(&h, form_ix, map),
+        Some(Answer::Regions(vec!["neck".into()]))
+    );
 }

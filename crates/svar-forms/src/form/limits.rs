@@ -65,7 +65,7 @@ pub const MAX_MAP_POINTS: usize = 2000;
 pub const MAX_IMAGE_SIDE: u32 = 4096;
 
 /// Bytes of an image file, read whole when the kiosk first shows it (the shipped ones are
-/// under 20 KB).
+/// under 40 KB).
 pub const MAX_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Scores of one form, all recomputed after every answer (CFQ-11 has 4).

@@ -281,11 +281,17 @@ pub fn key_height(ui: &Ui, t: &Tokens, rows: usize, bottom: f32) -> f32 {
     (room / rows).clamp(t.key_min, t.target)
 }
 
-/// Where the visible area ends while the page is at its top, in the coordinates of `ui`, a
-/// page's top-level `Ui`: what must be on screen unscrolled ends above it. It moves with the
-/// page, so a size taken from it never changes while the page scrolls.
+/// Where the visible area ends while the page is at its top, in the coordinates `ui` draws
+/// in: what must be on screen unscrolled ends above it. The page is the scroll area's content
+/// (or, outside one, the outermost `Ui`); it and the fold move together as it scrolls, so a
+/// size taken from the fold never changes while the page scrolls.
 pub fn fold(ui: &Ui) -> f32 {
-    ui.min_rect().top() + ui.clip_rect().height()
+    let stack = ui.stack();
+    let page = stack
+        .iter()
+        .find(|s| s.kind() == Some(egui::UiKind::ScrollArea))
+        .or_else(|| stack.iter().last());
+    page.map_or(ui.clip_rect().top(), |s| s.max_rect.top()) + ui.clip_rect().height()
 }
 
 /// Lays tiles out in rows of `columns`, each as wide as the row allows.
