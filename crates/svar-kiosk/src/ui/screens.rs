@@ -47,8 +47,6 @@ struct Welcome<'a> {
     languages: &'a [Lang],
     /// Demo mode: a start button instead of "ask staff".
     demo: bool,
-    /// Something waits for staff (never said what: the patient may be reading).
-    attention: bool,
 }
 
 /// The whole kiosk screen: the kiosk's parts handed to the view of the screen shown.
@@ -76,9 +74,9 @@ pub fn kiosk_ui(ui: &mut Ui, t: &Tokens, k: &mut Kiosk, idle: IdleState) -> Vec<
                 clinic: k.config.clinic.get(k.look.lang),
                 languages: &k.config.battery.languages,
                 demo: k.config.demo,
-                attention,
             };
             let images = &mut k.images;
+            out.extend(welcome_foot_ui(ui, t, texts, attention));
             out.extend(content_ui(ui, t, texts, "welcome", |ui| {
                 welcome_ui(ui, t, texts, images, &welcome)
             }));
@@ -431,7 +429,8 @@ fn welcome_ui(
     w: &Welcome,
 ) -> Option<Intent> {
     let mut tapped = None;
-    ui.add_space(t.pad * 2.0);
+    // Nearer the middle on a tall screen than under the header.
+    ui.add_space((ui.clip_rect().height() * 0.12).max(t.pad * 2.0));
     let logo = images.get(ui.ctx(), std::path::Path::new("logo.png"));
     ui.vertical_centered(|ui| {
         if let Some((texture, (w, h))) = logo {
@@ -480,25 +479,41 @@ fn welcome_ui(
             }
         }
     });
-    // Small and out of the way, so a patient does not open it by chance; the PIN guards it.
-    ui.add_space(t.pad * 4.0);
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-        if Tile::new(&texts.tr("staff-open"), t.button_small)
-            .show(ui, t)
-            .clicked()
-        {
-            tapped = Some(Intent::Staff(staff::StaffIntent::OpenPin));
-        }
-        // Says only that something waits, never what: the patient may be reading.
-        if w.attention {
-            text(
-                ui,
-                &texts.tr("welcome-staff-attention"),
-                t.font(t.small),
-                t.palette.warning,
-            );
-        }
-    });
+    tapped
+}
+
+/// The foot of the welcome screen: the staff button, small and in the corner, out of a
+/// patient's way (the PIN guards it), at the same place on every screen size.
+fn welcome_foot_ui(ui: &mut Ui, t: &Tokens, texts: Texts, attention: bool) -> Option<Intent> {
+    let mut tapped = None;
+    egui::Panel::bottom("welcome-foot")
+        .show_separator_line(false)
+        .frame(
+            Frame::new()
+                .fill(t.palette.background)
+                .inner_margin(t.bar_margin),
+        )
+        .show(ui, |ui| {
+            column_ui(ui, t, |ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if Tile::new(&texts.tr("staff-open"), t.button_small)
+                        .show(ui, t)
+                        .clicked()
+                    {
+                        tapped = Some(Intent::Staff(staff::StaffIntent::OpenPin));
+                    }
+                    // Says only that something waits, never what: the patient may be reading.
+                    if attention {
+                        text(
+                            ui,
+                            &texts.tr("welcome-staff-attention"),
+                            t.font(t.small),
+                            t.palette.warning,
+                        );
+                    }
+                });
+            });
+        });
     tapped
 }
 
