@@ -2293,6 +2293,35 @@ fn staff_mode_speaks_each_staff_members_language_and_remembers_it() {
 }
 
 #[test]
+fn a_grids_instruction_stays_in_view_while_the_rows_scroll() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    let (form_ix, q1) = go_to_item(&mut h, "hscl25", "q1");
+    let (_, items, form) = current(&h).unwrap();
+    let page = &form.pages[form.item(q1).page];
+    let instruction = page
+        .title
+        .as_ref()
+        .expect("the grid's instruction")
+        .get(Lang::Nb);
+    for ix in &items[..12] {
+        answer_item(&mut h, &form, form_ix, *ix, true);
+    }
+    let row = |ix: ItemIx| h.get_by_label(form.item(ix).text.get(Lang::Nb)).rect();
+    let at = h.get_by_label(instruction).rect();
+    assert!(
+        row(items[0]).min.y < at.max.y,
+        "the rows scrolled up past the instruction"
+    );
+    let first_visible = items
+        .iter()
+        .map(|ix| row(*ix))
+        .find(|r| r.min.y >= at.max.y)
+        .expect("a row below the instruction");
+    assert!(at.min.y > 0.0 && at.max.y <= first_visible.min.y, "{at:?}");
+}
+
+#[test]
 fn the_welcome_speaks_every_language_of_the_battery() {
     let h = kiosk(egui::vec2(1280.0, 800.0));
     let nb = tr(&h, "welcome-title");

@@ -11,6 +11,7 @@ use crate::i18n::{self, Arg};
 use egui::Ui;
 use svar_forms::answer::{Answer, AnswerProblem, Answers};
 use svar_forms::form::{Display, Form, Item, ItemIx, ItemKind, limits};
+use svar_forms::session::Session;
 
 /// Draws the current screen's items with their widget state; returns what was tapped.
 pub(super) fn question_ui(
@@ -29,11 +30,12 @@ pub(super) fn question_ui(
     let form = s.form(form_ix);
     let page = &form.pages[screen.page];
     let fold = fold(ui);
-    if let Some(title) = &page.title {
+    let grid = page.display == Display::Grid;
+    // A grid's instruction stays above the page instead (`instruction_ui`).
+    if let Some(title) = page.title.as_ref().filter(|_| !grid) {
         text(ui, title.get(texts.lang), t.font(t.body), t.palette.muted);
         ui.add_space(t.gap * 0.5);
     }
-    let grid = page.display == Display::Grid;
     let on = OnScreen {
         form,
         form_ix,
@@ -77,6 +79,28 @@ pub(super) fn question_ui(
         }
     }
     out
+}
+
+/// The instruction of a grid on the screen shown ("How much have you been bothered by…"),
+/// drawn above the scrolling page so it stays in view while the patient works down the rows.
+pub(super) fn instruction_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) {
+    let Some((form, screen)) = s.current_screen() else {
+        return;
+    };
+    let page = &s.form(form).pages[screen.page];
+    if let (Display::Grid, Some(title)) = (page.display, &page.title) {
+        egui::Panel::top("instruction")
+            .frame(
+                egui::Frame::new()
+                    .fill(t.palette.background)
+                    .inner_margin(t.content_margin),
+            )
+            .show(ui, |ui| {
+                super::screens::column_ui(ui, t, |ui| {
+                    text(ui, title.get(texts.lang), t.bold(t.body), t.palette.text);
+                });
+            });
+    }
 }
 
 /// What an item's view reads and keeps besides the item: interface text, images, and the

@@ -281,6 +281,9 @@ fn patient_ui(
                 column_ui(ui, t, |ui| out.extend(nav_ui(ui, t, texts, p.session())));
             });
     }
+    if answering {
+        super::question::instruction_ui(ui, t, texts, p.session());
+    }
     // Only the battery's languages: a form without the language would show another one.
     let offered = p.session().battery().languages.clone();
     let shown = content_ui(ui, t, texts, (p.step, position), |ui| {
