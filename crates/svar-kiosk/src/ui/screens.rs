@@ -175,7 +175,7 @@ fn content_ui<R>(
 
 /// Which screen the central panel showed last frame.
 fn shown_id() -> egui::Id {
-    egui::Id::unique("screen-shown")
+    egui::Id::unique("screen_shown")
 }
 
 /// Where the more-below cue leaves the offset it scrolls to, for the next frame.
@@ -489,7 +489,7 @@ fn welcome_ui(
 /// patient's way (the PIN guards it), at the same place on every screen size.
 fn welcome_foot_ui(ui: &mut Ui, t: &Tokens, texts: Texts, attention: bool) -> Option<Intent> {
     let mut tapped = None;
-    egui::Panel::bottom("welcome-foot")
+    egui::Panel::bottom("welcome_foot")
         .show_separator_line(false)
         .frame(
             Frame::new()
