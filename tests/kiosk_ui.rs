@@ -121,7 +121,7 @@ fn tap_role(h: &mut Harness<'static, KioskApp>, label: &str, role: Option<Role>)
             None => h.get_by_label(label),
         };
         let visible = h.output().platform_output.num_completed_passes > 0
-            && node.rect().max.y < 800.0 - 90.0
+            && node.rect().max.y < view_bottom(h)
             && node.rect().min.y > 90.0;
         if visible {
             node.click()
@@ -130,6 +130,15 @@ fn tap_role(h: &mut Harness<'static, KioskApp>, label: &str, role: Option<Role>)
         }
     }
     settle(h);
+}
+
+/// Where the page's visible part ends: above the more-below cue when the page goes on below
+/// the screen, else above the footer.
+fn view_bottom(h: &Harness<'static, KioskApp>) -> f32 {
+    let cue = format!("{} ↓", tr(h, "more-below"));
+    h.query_by_label(&cue)
+        .map(|n| n.rect().min.y)
+        .unwrap_or(h.ctx.content_rect().max.y - 90.0)
 }
 
 fn tap(h: &mut Harness<'static, KioskApp>, label: &str) {
@@ -2370,4 +2379,43 @@ fn a_tap_just_outside_the_small_neck_region_still_chooses_the_neck() {
         answer(&h, form_ix, map),
         Some(Answer::Regions(vec!["neck".into()]))
     );
+}
+
+#[test]
+fn answering_a_grid_row_leaves_the_rows_in_view_where_they_are() {
+    let mut h = kiosk(egui::vec2(1920.0, 1080.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    let (form_ix, _) = go_to_item(&mut h, "hscl25", "q1");
+    let (_, items, form) = current(&h).unwrap();
+    let next = tr(&h, "nav-next");
+    // A row: its question and its options, each named "question – option".
+    let row = |h: &Ui, ix: ItemIx| {
+        let question = form.item(ix).text.get(Lang::Nb);
+        h.query_all_by_label_contains(question)
+            .map(|n| n.rect())
+            .fold(h.get_by_label(question).rect(), |a, b| a.union(b))
+    };
+    for (n, ix) in items.iter().enumerate() {
+        let footer = h.get_by_label(&next).rect().min.y.min(view_bottom(&h));
+        let before: Vec<egui::Rect> = items.iter().map(|i| row(&h, *i)).collect();
+        // The row a finger is about to tap is on screen: the page followed the answers.
+        assert!(
+            before[n].min.y > 0.0 && before[n].max.y < footer,
+            "row {} at {:?} is out of view (footer at {footer})",
+            n + 1,
+            before[n]
+        );
+        answer_item(&mut h, &form, form_ix, *ix, true);
+        let after = row(&h, items.get(n + 1).copied().unwrap_or(*ix));
+        if let Some(next_row) = before.get(n + 1)
+            && next_row.max.y < footer
+        {
+            assert_eq!(
+                *next_row,
+                after,
+                "row {} moved although it was in view",
+                n + 2
+            );
+        }
+    }
 }

@@ -114,7 +114,9 @@ impl PatientScreen {
                     // On a screen of one question the message under it says what is needed;
                     // on a longer one the first question left comes into view.
                     self.scratch.reveal_nudge = prompt.required && one_question;
-                    self.scratch.reveal = (!one_question).then(|| left.first().copied()).flatten();
+                    self.scratch.reveal = (!one_question)
+                        .then(|| left.first().map(|ix| (*ix, Reveal::Centre)))
+                        .flatten();
                 }
             }
             Intent::GoOnWithout => {
@@ -147,8 +149,11 @@ impl PatientScreen {
                     self.scratch.advance_at = screen_moves_on.map(|d| now + d.as_secs_f64());
                     // On a screen of several questions the next unanswered one comes into view.
                     let left = self.session().unanswered_here();
-                    self.scratch.reveal =
-                        left.iter().find(|ix| **ix > item).or(left.first()).copied();
+                    self.scratch.reveal = left
+                        .iter()
+                        .find(|ix| **ix > item)
+                        .or(left.first())
+                        .map(|ix| (*ix, Reveal::Follow));
                 }
             }
             Intent::Keypad(form, item, key) => self.keypad(store, texts, form, item, key),
@@ -179,7 +184,7 @@ impl PatientScreen {
                     // The new screen's state starts now, with the question brought into view
                     // (on a grid it may be far down).
                     self.follow_position();
-                    self.scratch.reveal = Some(item);
+                    self.scratch.reveal = Some((item, Reveal::Centre));
                 }
             }
             Intent::Finish => {
@@ -222,7 +227,7 @@ impl PatientScreen {
         let required = !self.session().required_unanswered_here().is_empty();
         if self.scratch.nudged && required {
             self.scratch.reveal_nudge = true;
-            self.scratch.reveal = left.first().copied();
+            self.scratch.reveal = left.first().map(|ix| (*ix, Reveal::Centre));
             return;
         }
         self.scratch.prompt = Some(Prompt {
@@ -301,8 +306,20 @@ pub struct Scratch {
     pub advance_at: Option<f64>,
     /// The unanswered-questions prompt, while it shows.
     pub prompt: Option<Prompt>,
-    /// An item to bring into view on the next frame (the next unanswered one of a grid).
-    pub reveal: Option<ItemIx>,
+    /// An item to bring into view on the next frame, and how.
+    pub reveal: Option<(ItemIx, Reveal)>,
+}
+
+/// How an item is brought into view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reveal {
+    /// The next question after an answer: the page moves only when that question is out of
+    /// view, and then just enough, so the rows do not slide under a finger that is about to
+    /// tap the next one.
+    Follow,
+    /// A question the patient was sent to (from the review, or by Next): centred, so what
+    /// comes before it stays partly in view.
+    Centre,
 }
 
 /// What the signature pad last said.

@@ -1,7 +1,7 @@
 //! A question screen: the page's visible items, each drawn by the widget of its type.
 
 use super::Intent;
-use super::patient::{PadMessage, PatientScreen, Scratch};
+use super::patient::{PadMessage, PatientScreen, Reveal, Scratch};
 use super::theme::Tokens;
 use super::view::{Images, Texts};
 use super::widgets::{
@@ -56,10 +56,13 @@ pub(super) fn question_ui(
             }
         }
         let drawn = ui.scope(|ui| item_ui(ui, t, &mut parts, on, *ix, &mut out));
-        if parts.scratch.reveal == Some(*ix) {
+        if let Some((_, how)) = parts.scratch.reveal.filter(|(item, _)| item == ix) {
             parts.scratch.reveal = None;
-            // Centred, so the row answered just before stays partly in view above it.
-            ui.scroll_to_rect(drawn.response.rect, Some(egui::Align::Center));
+            let align = match how {
+                Reveal::Follow => None,
+                Reveal::Centre => Some(egui::Align::Center),
+            };
+            ui.scroll_to_rect(drawn.response.rect, align);
         }
     }
     // The reminder shows while a required question here is still unanswered, and not over a

@@ -166,8 +166,28 @@ fn content_ui<R>(
             } else if let Some(y) = asked {
                 area = area.vertical_scroll_offset(y);
             }
+            // A page taller than the screen keeps a strip below it for the cue, so the cue
+            // never covers a control and the rows can scroll clear of it. Whether it is taller
+            // is known after it is laid out; when that changes, the frame is laid out again.
+            let strip = t.target + t.gap;
+            let full = ui.available_height();
+            let overflow_id = key.with("overflow");
+            let reserved = shown_before
+                && ctx
+                    .data(|d| d.get_temp::<bool>(overflow_id))
+                    .unwrap_or(false);
+            if reserved {
+                area = area.max_height(full - strip);
+            }
             let output = area.show(ui, |ui| column_ui(ui, t, content));
-            more_below_ui(ui, t, texts, &output);
+            let overflows = output.content_size.y > full + 0.5;
+            if overflows != reserved {
+                ctx.data_mut(|d| d.insert_temp(overflow_id, overflows));
+                ctx.request_discard("the page's height decides whether the cue has a strip");
+            }
+            if reserved {
+                more_below_ui(ui, t, texts, &output);
+            }
             output.inner
         })
         .inner
@@ -195,9 +215,9 @@ pub(super) fn column_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui
     .inner
 }
 
-/// At the foot of a page that goes on below the screen: a cue that says so, over the page's
-/// last visible line, which scrolls down most of a screen when tapped. Never an option
-/// silently below the fold.
+/// Below a page that goes on below the screen, in the strip kept for it: a cue that says
+/// so and scrolls down most of a screen when tapped. Never an option silently below the
+/// fold. At the page's end the strip stays, empty, so nothing moves under the finger.
 fn more_below_ui<R>(
     ui: &mut Ui,
     t: &Tokens,
@@ -210,16 +230,12 @@ fn more_below_ui<R>(
     if hidden < 1.0 {
         return;
     }
-    let p = t.palette;
-    let strip = egui::Rect::from_min_max(
-        egui::pos2(view.left(), view.bottom() - t.target),
-        view.right_bottom(),
-    );
     let label = format!("{} ↓", texts.tr("more-below"));
     let width = t.button_wide.min(view.width());
-    let cue = egui::Rect::from_center_size(strip.center(), egui::vec2(width, t.target));
-    // A band of the background behind the cue, so it never reads as part of an option.
-    ui.painter().rect_filled(strip, 0.0, p.background);
+    let cue = egui::Rect::from_min_size(
+        egui::pos2(view.center().x - width / 2.0, view.bottom() + t.gap),
+        egui::vec2(width, t.target),
+    );
     let tapped = ui
         .scope_builder(egui::UiBuilder::new().max_rect(cue), |ui| {
             Tile::new(&label, width).show(ui, t).clicked()
