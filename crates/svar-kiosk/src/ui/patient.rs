@@ -224,6 +224,15 @@ impl PatientScreen {
             self.forward(store);
             return;
         }
+        // A number typed out of range already says what is wrong under its pad: Next brings
+        // that message into view instead of covering it with the prompt.
+        if let Some(item) = left
+            .iter()
+            .find(|ix| self.scratch.keypads.get(ix).is_some_and(|(_, m)| m.is_some()))
+        {
+            self.scratch.reveal = Some((*item, Reveal::Centre));
+            return;
+        }
         let required = !self.session().required_unanswered_here().is_empty();
         if self.scratch.nudged && required {
             self.scratch.reveal_nudge = true;
