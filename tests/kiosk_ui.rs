@@ -2423,3 +2423,26 @@ fn answering_a_grid_row_leaves_the_rows_in_view_where_they_are() {
         }
     }
 }
+
+#[test]
+fn date_tiles_keep_years_and_months_whole_in_portrait_at_the_largest_text() {
+    let mut h = kiosk(egui::vec2(800.0, 1280.0));
+    start_in(&mut h, "Norsk (nynorsk)");
+    set_text_size(&mut h, TextSize::Largest);
+    go_to_item(&mut h, "about_you", "birth_date");
+    let target = Tokens::new(TextSize::Largest, false).target;
+    // A label on one line leaves the tile at the touch target's height.
+    let one_line = |h: &Ui, label: &str| {
+        let r = h.get_by_label(label).rect();
+        assert!(r.height() <= target + 0.5, "`{label}` wraps: {r:?}");
+    };
+    for decade in ["1900–", "1970–", "2020–"] {
+        one_line(&h, decade);
+    }
+    tap(&mut h, "1970–");
+    one_line(&h, "1975");
+    tap(&mut h, "1975");
+    for m in 1..=12 {
+        one_line(&h, &tr(&h, &format!("month-{m}")));
+    }
+}

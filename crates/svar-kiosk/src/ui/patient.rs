@@ -226,10 +226,12 @@ impl PatientScreen {
         }
         // A number typed out of range already says what is wrong under its pad: Next brings
         // that message into view instead of covering it with the prompt.
-        if let Some(item) = left
-            .iter()
-            .find(|ix| self.scratch.keypads.get(ix).is_some_and(|(_, m)| m.is_some()))
-        {
+        if let Some(item) = left.iter().find(|ix| {
+            self.scratch
+                .keypads
+                .get(ix)
+                .is_some_and(|(_, m)| m.is_some())
+        }) {
             self.scratch.reveal = Some((*item, Reveal::Centre));
             return;
         }

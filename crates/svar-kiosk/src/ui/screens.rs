@@ -168,7 +168,9 @@ fn content_ui<R>(
             }
             // A page taller than the screen keeps a strip below it for the cue, so the cue
             // never covers a control and the rows can scroll clear of it. Whether it is taller
-            // is known after it is laid out; when that changes, the frame is laid out again.
+            // is known after it is laid out; the first time it is, the frame is laid out
+            // again. The strip then stays while the screen shows: a page that fits only
+            // without it (a figure sized to the visible height) would otherwise flicker.
             let strip = t.target + t.gap;
             let full = ui.available_height();
             let overflow_id = key.with("overflow");
@@ -181,9 +183,11 @@ fn content_ui<R>(
             }
             let output = area.show(ui, |ui| column_ui(ui, t, content));
             let overflows = output.content_size.y > full + 0.5;
-            if overflows != reserved {
-                ctx.data_mut(|d| d.insert_temp(overflow_id, overflows));
-                ctx.request_discard("the page's height decides whether the cue has a strip");
+            if overflows && !reserved {
+                ctx.data_mut(|d| d.insert_temp(overflow_id, true));
+                ctx.request_discard("a page taller than the screen keeps a strip for the cue");
+            } else if !shown_before {
+                ctx.data_mut(|d| d.insert_temp(overflow_id, false));
             }
             if reserved {
                 more_below_ui(ui, t, texts, &output);

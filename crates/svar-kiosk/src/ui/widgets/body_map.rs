@@ -37,9 +37,8 @@ pub fn body_map_ui(
     let (w, h) = (image_size.0.max(1) as f32, image_size.1.max(1) as f32);
     let available = ui.available_width();
     // As tall as the page's visible height leaves below where the map starts on the page, less
-    // a touch target's height under it (room for the summary line, or for the screen's "more
-    // below" cue, a band that high over the foot of a page that goes on), so the whole figure
-    // shows unscrolled. These lengths stay the same while the page scrolls, so the figure keeps
+    // a touch target's height under it (room for the summary line), so the whole figure shows
+    // unscrolled. These lengths stay the same while the page scrolls, so the figure keeps
     // its size and the tiles beside it their columns (they take the width the figure leaves).
     let fits = fold(ui) - ui.cursor().top() - t.target - t.gap * 0.5;
     let map_height = fits.clamp(t.map_height.0, t.map_height.1);
@@ -95,19 +94,17 @@ pub fn body_map_ui(
             // About ten characters of body text per tile before words would break.
             let columns = ((ui.available_width() / (t.body * 10.0)) as usize).clamp(1, 3);
             let width = tile_width(ui, t, columns);
-            for pair in regions.chunks(columns) {
-                ui.horizontal(|ui| {
-                    for region in pair {
+            for row in regions.chunks(columns) {
+                let tiles = row
+                    .iter()
+                    .map(|region| {
                         let on = selected.iter().any(|s| s == region.id.as_str());
-                        if Tile::new(region.label.get(lang), width)
-                            .mark(Mark::Check(on))
-                            .show(ui, t)
-                            .clicked()
-                        {
-                            toggled = Some(region.id.as_str());
-                        }
-                    }
-                });
+                        Tile::new(region.label.get(lang), width).mark(Mark::Check(on))
+                    })
+                    .collect();
+                if let Some(n) = Tile::row(ui, t, tiles) {
+                    toggled = Some(row[n].id.as_str());
+                }
             }
         });
     });
@@ -147,14 +144,15 @@ struct Look {
 impl Look {
     /// The look for a palette. On a dark background (high contrast) the light grey figure is
     /// dimmed to a middle grey that stands out from the black around it as the bright accent
-    /// stands out from it; each region gets a thick outline in the text colour, and a chosen one
-    /// is filled and edged with the accent, a patch as bold as a chosen tile.
+    /// stands out from it; each region gets an outline in the text colour, and a chosen one is
+    /// filled and edged with the accent, twice as thick, a patch as bold as a chosen tile (an
+    /// outline as thick as a chosen edge read as chosen).
     fn new(t: &Tokens) -> Look {
         let p = t.palette;
         if dark(&p) {
             Look {
                 tint: Color32::from_gray(0x80),
-                line: Stroke::new(t.mark * 2.0, p.text),
+                line: Stroke::new(t.mark, p.text),
                 fill: p.accent,
                 chosen: Stroke::new(t.mark * 2.0, p.accent),
             }
@@ -421,7 +419,7 @@ mod tests {
             if high {
                 assert_eq!(p, HIGH_CONTRAST);
                 assert!(dark(&p));
-                assert!(look.line.width >= 2.0 * t.mark && look.chosen.width >= 2.0 * t.mark);
+                assert!(look.line.width >= t.mark && look.chosen.width >= 2.0 * look.line.width);
                 // The chosen fill (and edge) stands out from the figure and from the
                 // background around it; the figure from the background.
                 for (what, a, b) in [

@@ -1,6 +1,6 @@
 //! Date entry by taps: year (by decade), then month, then day. No typing.
 
-use super::{Mark, Tile, tile_width};
+use super::{Mark, Tile, columns_for, tile_width};
 use crate::ui::theme::Tokens;
 use egui::Ui;
 use svar_forms::answer::{Date, days_in_month};
@@ -136,14 +136,16 @@ pub fn date_ui(
     match draft.part {
         Part::Year => {
             let first = min_year - min_year.rem_euclid(10);
-            let decades: Vec<i32> = (first..=max_year).step_by(10).collect();
-            let per_row = 7;
+            let decades: Vec<(i32, String)> = (first..=max_year)
+                .step_by(10)
+                .map(|d| (d, format!("{d}–")))
+                .collect();
+            let per_row = columns_for(ui, t, decades.iter().map(|(_, l)| l.as_str()), 7);
             let w = tile_width(ui, t, per_row);
             for row in decades.chunks(per_row) {
                 ui.horizontal(|ui| {
-                    for d in row {
-                        let label = format!("{d}–");
-                        if Tile::new(&label, w)
+                    for (d, label) in row {
+                        if Tile::new(label, w)
                             .mark(Mark::Plain(draft.decade == Some(*d)))
                             .show(ui, t)
                             .clicked()
@@ -159,8 +161,9 @@ pub fn date_ui(
                 let years: Vec<i32> = (decade..decade + 10)
                     .filter(|y| (min_year..=max_year).contains(y))
                     .collect();
-                let w = tile_width(ui, t, 5);
-                for row in years.chunks(5) {
+                let per_row = columns_for(ui, t, ["0000"], 5);
+                let w = tile_width(ui, t, per_row);
+                for row in years.chunks(per_row) {
                     ui.horizontal(|ui| {
                         for y in row {
                             if Tile::new(&y.to_string(), w)
@@ -179,9 +182,11 @@ pub fn date_ui(
             }
         }
         Part::Month => {
-            let w = tile_width(ui, t, 4);
+            let names: Vec<String> = (1..=12).map(month_name).collect();
+            let per_row = columns_for(ui, t, names.iter().map(String::as_str), 4);
+            let w = tile_width(ui, t, per_row);
             let months: Vec<u32> = (1..=12).collect();
-            for row in months.chunks(4) {
+            for row in months.chunks(per_row) {
                 ui.horizontal(|ui| {
                     for m in row {
                         if Tile::new(&month_name(*m), w)
@@ -200,9 +205,10 @@ pub fn date_ui(
         }
         Part::Day => {
             // Eleven to a row keeps all 31 days on a 1280×800 screen without scrolling.
-            let w = tile_width(ui, t, 11);
+            let per_row = columns_for(ui, t, ["00"], 11);
+            let w = tile_width(ui, t, per_row);
             let days: Vec<u32> = (1..=draft.days()).collect();
-            for row in days.chunks(11) {
+            for row in days.chunks(per_row) {
                 ui.horizontal(|ui| {
                     for d in row {
                         let label = d.to_string();

@@ -294,6 +294,28 @@ pub fn fold(ui: &Ui) -> f32 {
     page.map_or(ui.clip_rect().top(), |s| s.max_rect.top()) + ui.clip_rect().height()
 }
 
+/// How many tiles showing `labels` fit side by side, at most `max`: each wide enough for the
+/// widest label on one line, so a year or a month's name never breaks inside itself.
+pub fn columns_for<'l>(
+    ui: &Ui,
+    t: &Tokens,
+    labels: impl IntoIterator<Item = &'l str>,
+    max: usize,
+) -> usize {
+    let widest = labels
+        .into_iter()
+        .map(|label| {
+            ui.painter()
+                .layout_no_wrap(label.to_owned(), t.font(t.body), t.palette.text)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let tile = widest + 2.0 * t.inset.x;
+    let fit = ((ui.available_width() + t.gap) / (tile + t.gap)).floor();
+    (fit as usize).clamp(1, max.max(1))
+}
+
 /// Lays tiles out in rows of `columns`, each as wide as the row allows.
 pub fn tile_width(ui: &Ui, t: &Tokens, columns: usize) -> f32 {
     let columns = columns.max(1) as f32;
