@@ -2446,3 +2446,21 @@ fn date_tiles_keep_years_and_months_whole_in_portrait_at_the_largest_text() {
         one_line(&h, &tr(&h, &format!("month-{m}")));
     }
 }
+
+#[test]
+fn the_header_buttons_keep_their_place_from_page_to_page() {
+    // Portrait, where the buttons share a narrow header with the progress.
+    let mut h = kiosk(egui::vec2(800.0, 1280.0));
+    start_in(&mut h, "Dansk");
+    let language = format!("{}: Dansk", tr(&h, "header-language"));
+    let at = |h: &Ui| h.get_by_label(&language).rect();
+    let first = at(&h);
+    for (form, item) in [
+        ("about_you", "birth_date"),
+        ("nrs_pain", "now"),
+        ("hscl25", "q1"),
+    ] {
+        go_to_item(&mut h, form, item);
+        assert_eq!(at(&h), first, "{form}.{item}");
+    }
+}

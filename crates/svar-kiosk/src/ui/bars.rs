@@ -67,6 +67,9 @@ pub(super) fn header_ui(
     let p = t.palette;
     let mut tapped = None;
     ui.horizontal(|ui| {
+        // From the header's whole width, so the buttons keep their size and place from page
+        // to page whatever the text beside them says.
+        let w = t.header_button.min(tile_width(ui, t, 4));
         let label = match session.map(|s| (s, s.progress(), s.position())) {
             Some((s, pr, Position::Screen { .. })) if asks_something(s) => texts.args(
                 "progress-question",
@@ -84,9 +87,7 @@ pub(super) fn header_ui(
             ),
             _ => bars.clinic.to_owned(),
         };
-        text(ui, &label, t.bold(t.body), p.text);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let w = t.header_button.min(tile_width(ui, t, 4));
             let look = bars.look;
             let contrast = if look.high_contrast {
                 "header-contrast-on"
@@ -118,8 +119,9 @@ pub(super) fn header_ui(
             } else {
                 [
                     "◐".to_owned(),
-                    // One letter, drawn in the size it sets (its name says which).
-                    "A".to_owned(),
+                    // The usual sign for text size, drawn in the size it sets (its name says
+                    // which).
+                    "Aa".to_owned(),
                     look.lang.code().to_uppercase(),
                 ]
             };
@@ -143,6 +145,10 @@ pub(super) fn header_ui(
                     tapped = Some(intents[n].clone());
                 }
             }
+            // The progress (or the clinic's name) in the width the buttons leave.
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                text(ui, &label, t.bold(t.body), p.text);
+            });
         });
     });
     if let Some(pr) = session.map(Session::progress) {
