@@ -349,6 +349,13 @@ fn complete_battery(h: &mut Harness<'static, KioskApp>, lang_name: &str) -> usiz
                     h.query_by_label(&tr(h, "review-complete")).is_some(),
                     "unanswered at the review: {left:?}"
                 );
+                // It says, in the words of the buttons, how to hand in or go back.
+                let next = tr(h, "review-complete-next");
+                assert!(
+                    next.contains(&tr(h, "review-finish")) && next.contains(&tr(h, "nav-back")),
+                    "{next}"
+                );
+                assert!(h.query_by_label(&next).is_some());
                 tap(h, &tr(h, "review-finish"));
             }
             Some(Position::Finish) => tap(h, &tr(h, "finish-confirm")),

@@ -115,6 +115,7 @@ review-missing = { $count ->
    *[other] { $count } spørgsmål mangler stadig et svar.
 }
 review-complete = Alle spørgsmål er besvaret.
+review-complete-next = Tryk på »{ review-finish }« for at aflevere svarene. Vil du ændre et svar, så tryk på »{ nav-back }«.
 review-go-to = Gå til: { $question }
 review-finish = Jeg er færdig
 finish-title = Er du færdig?

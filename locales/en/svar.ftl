@@ -115,6 +115,7 @@ review-missing = { $count ->
    *[other] { $count } questions still need an answer.
 }
 review-complete = All questions are answered.
+review-complete-next = Tap “{ review-finish }” to hand in your answers. To change an answer, tap “{ nav-back }”.
 review-go-to = Go to: { $question }
 review-finish = I am finished
 finish-title = Are you finished?

@@ -115,6 +115,7 @@ review-missing = { $count ->
    *[other] { $count } spørsmål mangler fortsatt svar.
 }
 review-complete = Alle spørsmålene er besvart.
+review-complete-next = Trykk «{ review-finish }» for å levere svarene. Vil du endre et svar, trykk «{ nav-back }».
 review-go-to = Gå til: { $question }
 review-finish = Jeg er ferdig
 finish-title = Er du ferdig?

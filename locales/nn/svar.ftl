@@ -115,6 +115,7 @@ review-missing = { $count ->
    *[other] { $count } spørsmål manglar framleis svar.
 }
 review-complete = Alle spørsmåla er svara på.
+review-complete-next = Trykk «{ review-finish }» for å levere svara. Vil du endre eit svar, trykk «{ nav-back }».
 review-go-to = Gå til: { $question }
 review-finish = Eg er ferdig
 finish-title = Er du ferdig?

@@ -612,6 +612,14 @@ fn review_ui(ui: &mut Ui, t: &Tokens, texts: Texts, s: &Session) -> Option<Inten
             t.font(t.question),
             t.palette.text,
         );
+        // What is left to do, in words: the page would otherwise hold one line.
+        ui.add_space(t.gap);
+        text(
+            ui,
+            &texts.tr("review-complete-next"),
+            t.font(t.body),
+            t.palette.text,
+        );
         return None;
     }
     let body = texts.args(
