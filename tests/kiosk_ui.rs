@@ -2471,3 +2471,33 @@ fn the_header_buttons_keep_their_place_from_page_to_page() {
         assert_eq!(at(&h), first, "{form}.{item}");
     }
 }
+
+#[test]
+fn the_progress_stays_on_one_line_beside_the_header_buttons_at_the_largest_text() {
+    let mut h = kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Dansk");
+    set_text_size(&mut h, TextSize::Largest);
+    go_to_item(&mut h, "about_you", "birth_date");
+    assert!(current(&h).is_some(), "a question");
+    let prefix = tr(&h, "progress-question")
+        .split('{')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let progress = h
+        .query_all_by_label_contains(prefix.trim())
+        .next()
+        .map(|n| n.rect())
+        .expect("the progress");
+    let language = h
+        .get_by_label(&format!("{}: Dansk", tr(&h, "header-language")))
+        .rect();
+    assert!(
+        progress.height() < language.height(),
+        "the progress wraps: {progress:?} beside {language:?}"
+    );
+    assert!(
+        progress.max.x <= language.min.x,
+        "{progress:?} {language:?}"
+    );
+}

@@ -67,9 +67,38 @@ pub(super) fn header_ui(
     let p = t.palette;
     let mut tapped = None;
     ui.horizontal(|ui| {
-        // From the header's whole width, so the buttons keep their size and place from page
-        // to page whatever the text beside them says.
-        let w = t.header_button.min(tile_width(ui, t, 4));
+        // From the header's whole width less the widest progress text this visit can show
+        // ("Question 88 of 88"), so the buttons keep their size and place from page to page
+        // and the progress never wraps beside them.
+        let widest = session
+            .map(|s| {
+                let pr = s.progress();
+                let most = |id, total: usize| {
+                    let n = Arg::Num(total as f64);
+                    texts.args(id, &[("current", n.clone()), ("total", n)])
+                };
+                // Two digits whatever this part has, so the width holds from part to part.
+                [
+                    most("progress-question", pr.questions.max(88)),
+                    most("progress-form", pr.forms.max(88)),
+                ]
+            })
+            .into_iter()
+            .flatten()
+            .chain([bars.clinic.to_owned()])
+            .map(|l| {
+                ui.painter()
+                    .layout_no_wrap(l, t.bold(t.body), p.text)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max);
+        let beside = ((ui.available_width() - widest) / 3.0 - t.gap).floor();
+        let w = t
+            .header_button
+            .min(tile_width(ui, t, 4))
+            .min(beside)
+            .max(t.target);
         let label = match session.map(|s| (s, s.progress(), s.position())) {
             Some((s, pr, Position::Screen { .. })) if asks_something(s) => texts.args(
                 "progress-question",
