@@ -1152,6 +1152,10 @@ fn staff_start_a_session_hand_it_over_and_see_the_scores_behind_the_pin() {
     // Today's list tells patients apart by the id's last five digits, never the whole id.
     tap_message(&mut h, "staff-today");
     assert!(h.query_by_label_contains("…10061").is_some());
+    assert!(
+        h.query_by_label_contains("startet ").is_some(),
+        "the time is said to be the start"
+    );
     assert!(h.query_by_label_contains("15057510061").is_none());
     tap(&mut h, "Tilbake");
     tap(&mut h, "Tilbake til velkomstskjermen");

@@ -196,6 +196,7 @@ staff-seal-abandoned = Afslut og forsegl
 staff-seal-retry = Prøv at forsegle igen
 staff-today = Dagens sessioner
 staff-today-none = Ingen sessioner i dag.
+staff-entry-started = startet { $when }
 session-state-interrupted = afbrudt
 session-state-waiting = venter på forsegling
 session-state-abandoned = afsluttet før tid

@@ -196,6 +196,7 @@ staff-seal-abandoned = End and seal
 staff-seal-retry = Try sealing again
 staff-today = Today's sessions
 staff-today-none = No sessions today.
+staff-entry-started = started { $when }
 session-state-interrupted = interrupted
 session-state-waiting = waiting to be sealed
 session-state-abandoned = ended early

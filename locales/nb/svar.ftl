@@ -196,6 +196,7 @@ staff-seal-abandoned = Avslutt og forsegl
 staff-seal-retry = Prøv å forsegle igjen
 staff-today = Dagens økter
 staff-today-none = Ingen økter i dag.
+staff-entry-started = startet { $when }
 session-state-interrupted = avbrutt
 session-state-waiting = venter på forsegling
 session-state-abandoned = avsluttet før tiden

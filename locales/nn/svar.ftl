@@ -196,6 +196,7 @@ staff-seal-abandoned = Avslutt og forsegl
 staff-seal-retry = Prøv å forsegle igjen
 staff-today = Økter i dag
 staff-today-none = Ingen økter i dag.
+staff-entry-started = starta { $when }
 session-state-interrupted = avbroten
 session-state-waiting = ventar på forsegling
 session-state-abandoned = avslutta før tida

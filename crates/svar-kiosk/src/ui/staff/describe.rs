@@ -133,7 +133,12 @@ impl Describe<'_> {
     /// One line about a stored session: local time, the patient's id ending, battery, time
     /// point, how it ended, where its bundle is.
     pub fn entry_line(&self, k: Texts, entry: &DayEntry) -> String {
-        let time = self.local_when(entry.opened.at());
+        // Said to be the start: the list would otherwise leave staff guessing whether a time
+        // is when the session began or ended.
+        let time = k.args(
+            "staff-entry-started",
+            &[("when", Arg::Text(self.local_when(entry.opened.at())))],
+        );
         let who = Who::of_entry(entry);
         let patient = who
             .short_id()
