@@ -2505,3 +2505,24 @@ fn the_progress_stays_on_one_line_beside_the_header_buttons_at_the_largest_text(
         "{progress:?} {language:?}"
     );
 }
+
+#[test]
+fn a_scrolling_page_lines_up_with_the_footer_on_a_wide_screen() {
+    let mut h = kiosk(egui::vec2(1920.0, 1080.0));
+    start_in(&mut h, "Norsk (nynorsk)");
+    go_to_item(&mut h, "hscl25", "q1");
+    let (_, items, form) = current(&h).unwrap();
+    let first = h
+        .get_by_label(form.item(items[0]).text.get(Lang::Nn))
+        .rect();
+    let back = h.get_by_label(&tr(&h, "nav-back")).rect();
+    assert!(
+        h.query_by_label(&format!("{} ↓", tr(&h, "more-below")))
+            .is_some(),
+        "the grid scrolls"
+    );
+    assert_eq!(
+        first.min.x, back.min.x,
+        "the page's column is off the footer's"
+    );
+}

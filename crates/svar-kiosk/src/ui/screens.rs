@@ -211,11 +211,21 @@ fn cue_id() -> egui::Id {
 /// header, the content and the footer share it, so they line up on any width.
 pub(super) fn column_ui<R>(ui: &mut Ui, t: &Tokens, content: impl FnOnce(&mut Ui) -> R) -> R {
     let width = ui.available_width().min(t.column);
-    ui.vertical_centered(|ui| {
-        ui.set_max_width(width);
-        ui.with_layout(egui::Layout::top_down(egui::Align::Min), content)
-            .inner
-    })
+    // Centred on the window, not on the space given: a scrolling page gives a scroll bar's
+    // width less, and its column would sit that much off the header's.
+    let room = ui.max_rect();
+    let left = (ui.ctx().content_rect().center().x - width / 2.0)
+        .clamp(room.left(), (room.right() - width).max(room.left()));
+    let column = egui::Rect::from_min_max(
+        egui::pos2(left, ui.cursor().top()),
+        egui::pos2(left + width, room.bottom()),
+    );
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(column)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+        content,
+    )
     .inner
 }
 
