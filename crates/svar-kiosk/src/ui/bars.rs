@@ -6,7 +6,7 @@ use super::screen::Look;
 use super::screens::endonym;
 use super::theme::Tokens;
 use super::view::Texts;
-use super::widgets::{Mark, Tile, text, tile_width};
+use super::widgets::{Mark, Tile, text, tile_width, widest_line};
 use crate::i18n::Arg;
 use egui::Ui;
 use svar_forms::form::ItemKind;
@@ -70,29 +70,17 @@ pub(super) fn header_ui(
         // From the header's whole width less the widest progress text this visit can show
         // ("Question 88 of 88"), so the buttons keep their size and place from page to page
         // and the progress never wraps beside them.
-        let widest = session
-            .map(|s| {
-                let pr = s.progress();
-                let most = |id, total: usize| {
-                    let n = Arg::Num(total as f64);
-                    texts.args(id, &[("current", n.clone()), ("total", n)])
-                };
-                // Two digits whatever this part has, so the width holds from part to part.
-                [
-                    most("progress-question", pr.questions.max(88)),
-                    most("progress-form", pr.forms.max(88)),
-                ]
-            })
-            .into_iter()
-            .flatten()
-            .chain([bars.clinic.to_owned()])
-            .map(|l| {
-                ui.painter()
-                    .layout_no_wrap(l, t.bold(t.body), p.text)
-                    .size()
-                    .x
-            })
-            .fold(0.0, f32::max);
+        let most = |id, total: usize| {
+            let n = Arg::Num(total as f64);
+            texts.args(id, &[("current", n.clone()), ("total", n)])
+        };
+        let mut texts_shown = vec![bars.clinic.to_owned()];
+        if let Some(pr) = session.map(Session::progress) {
+            // Two digits whatever this part has, so the width holds from part to part.
+            texts_shown.push(most("progress-question", pr.questions.max(88)));
+            texts_shown.push(most("progress-form", pr.forms.max(88)));
+        }
+        let widest = widest_line(ui, t.bold(t.body), texts_shown.iter().map(String::as_str));
         let beside = ((ui.available_width() - widest) / 3.0 - t.gap).floor();
         let w = t
             .header_button
@@ -137,12 +125,7 @@ pub(super) fn header_ui(
             // Header controls never wrap: where a label does not fit its tile on one line
             // (portrait, the largest text), all three show short labels; their names stay.
             let room = w - 2.0 * t.inset.x;
-            let fits = full.iter().all(|label| {
-                let galley = ui
-                    .painter()
-                    .layout_no_wrap(label.clone(), t.font(t.body), p.text);
-                galley.size().x <= room
-            });
+            let fits = widest_line(ui, t.font(t.body), full.iter().map(String::as_str)) <= room;
             let labels = if fits {
                 full
             } else {

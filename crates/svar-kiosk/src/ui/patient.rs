@@ -226,13 +226,8 @@ impl PatientScreen {
         }
         // A number typed out of range already says what is wrong under its pad: Next brings
         // that message into view instead of covering it with the prompt.
-        if let Some(item) = left.iter().find(|ix| {
-            self.scratch
-                .keypads
-                .get(ix)
-                .is_some_and(|(_, m)| m.is_some())
-        }) {
-            self.scratch.reveal = Some((*item, Reveal::Centre));
+        if let Some(item) = self.scratch.explained() {
+            self.scratch.reveal = Some((item, Reveal::Centre));
             return;
         }
         let required = !self.session().required_unanswered_here().is_empty();
@@ -319,6 +314,18 @@ pub struct Scratch {
     pub prompt: Option<Prompt>,
     /// An item to bring into view on the next frame, and how.
     pub reveal: Option<(ItemIx, Reveal)>,
+}
+
+impl Scratch {
+    /// The first item on the screen whose number pad says what is wrong with what was typed
+    /// (out of range, not a number): that message is the one to show, nothing over it.
+    pub fn explained(&self) -> Option<ItemIx> {
+        self.keypads
+            .iter()
+            .filter(|(_, (_, message))| message.is_some())
+            .map(|(ix, _)| *ix)
+            .min()
+    }
 }
 
 /// How an item is brought into view.

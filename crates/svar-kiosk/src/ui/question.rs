@@ -68,8 +68,7 @@ pub(super) fn question_ui(
     // The reminder shows while a required question here is still unanswered, and not over a
     // problem an item already explains (a number out of range): one message at a time.
     let needed = !s.required_unanswered_here().is_empty();
-    let explained = parts.scratch.keypads.values().any(|(_, m)| m.is_some());
-    if parts.scratch.nudged && needed && !explained {
+    if parts.scratch.nudged && needed && parts.scratch.explained().is_none() {
         ui.add_space(t.gap);
         let message = text(
             ui,

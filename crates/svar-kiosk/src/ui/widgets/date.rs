@@ -182,14 +182,13 @@ pub fn date_ui(
             }
         }
         Part::Month => {
-            let names: Vec<String> = (1..=12).map(month_name).collect();
-            let per_row = columns_for(ui, t, names.iter().map(String::as_str), 4);
+            let months: Vec<(u32, String)> = (1..=12).map(|m| (m, month_name(m))).collect();
+            let per_row = columns_for(ui, t, months.iter().map(|(_, n)| n.as_str()), 4);
             let w = tile_width(ui, t, per_row);
-            let months: Vec<u32> = (1..=12).collect();
             for row in months.chunks(per_row) {
                 ui.horizontal(|ui| {
-                    for m in row {
-                        if Tile::new(&month_name(*m), w)
+                    for (m, name) in row {
+                        if Tile::new(name, w)
                             .mark(Mark::Plain(draft.month == Some(*m)))
                             .show(ui, t)
                             .clicked()

@@ -302,18 +302,26 @@ pub fn columns_for<'l>(
     labels: impl IntoIterator<Item = &'l str>,
     max: usize,
 ) -> usize {
-    let widest = labels
+    let tile = widest_line(ui, t.font(t.body), labels) + 2.0 * t.inset.x;
+    let fit = ((ui.available_width() + t.gap) / (tile + t.gap)).floor();
+    (fit as usize).clamp(1, max.max(1))
+}
+
+/// The width of the widest of `labels` set on one line in `font`.
+pub fn widest_line<'l>(
+    ui: &Ui,
+    font: egui::FontId,
+    labels: impl IntoIterator<Item = &'l str>,
+) -> f32 {
+    labels
         .into_iter()
         .map(|label| {
             ui.painter()
-                .layout_no_wrap(label.to_owned(), t.font(t.body), t.palette.text)
+                .layout_no_wrap(label.to_owned(), font.clone(), egui::Color32::PLACEHOLDER)
                 .size()
                 .x
         })
-        .fold(0.0, f32::max);
-    let tile = widest + 2.0 * t.inset.x;
-    let fit = ((ui.available_width() + t.gap) / (tile + t.gap)).floor();
-    (fit as usize).clamp(1, max.max(1))
+        .fold(0.0, f32::max)
 }
 
 /// Lays tiles out in rows of `columns`, each as wide as the row allows.
