@@ -50,13 +50,88 @@ fn score_prints_the_documented_json() {
         serde_json::json!({
             "form": "nrs_pain", "version": "1.0.0",
             "scores": {
-                "now": {"value": 5, "band": "moderate"},
-                "worst_week": {"value": 8, "band": "severe"},
-                "avg_week": {"value": 0, "band": "none"}
+                "now": {"value": 5, "band": "moderate", "flag": "none"},
+                "worst_week": {"value": 8, "band": "severe", "flag": "none"},
+                "avg_week": {"value": 0, "band": "none", "flag": "none"}
             },
             "flags": []
         })
     );
+}
+
+#[test]
+fn the_admin_guides_worked_example_scores_as_the_guide_says() {
+    // The cases of docs/admin-guide.md, section 9: answers, total, band, its flag, flags raised.
+    let cases: &[(
+        &str,
+        serde_json::Value,
+        serde_json::Value,
+        serde_json::Value,
+        &[&str],
+    )] = &[
+        (
+            r#"{"q1": 3, "q2": 2, "q3": 3, "q4": 2, "talk_to_nurse": 1}"#,
+            10.into(),
+            "high".into(),
+            "attention".into(),
+            &["wants_nurse"],
+        ),
+        (
+            r#"{"q1": 1, "q2": 2, "q3": 2, "q4": 1}"#,
+            6.into(),
+            "moderate".into(),
+            "none".into(),
+            &[],
+        ),
+        (
+            r#"{"q1": 1, "q2": 1, "q3": 1, "q4": 1}"#,
+            4.into(),
+            "low".into(),
+            "none".into(),
+            &[],
+        ),
+        (
+            r#"{"q1": 3, "q2": 3, "q3": 3, "q4": 0}"#,
+            9.into(),
+            "high".into(),
+            "attention".into(),
+            &[],
+        ),
+        (
+            r#"{"q1": 2, "q2": 2, "q3": 2, "q4": 2, "talk_to_nurse": 1}"#,
+            8.into(),
+            "moderate".into(),
+            "none".into(),
+            &[],
+        ),
+        (
+            r#"{"q1": 2, "q2": 0, "q3": 1}"#,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            &[],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (answers, value, band, flag, raised) in cases {
+        let file = answers_file(&dir, "answers.json", answers);
+        let out = common::svar(&[
+            "score",
+            "--form",
+            "docs/examples/sleep_check.json",
+            "--answers",
+            &file,
+        ]);
+        assert!(out.status.success(), "{answers}: {}", common::stderr(&out));
+        let got: serde_json::Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+        let total = &got["scores"]["total"];
+        assert_eq!(
+            (&total["value"], &total["band"], &total["flag"]),
+            (value, band, flag),
+            "{answers}"
+        );
+        assert_eq!(got["flags"], serde_json::json!(raised), "{answers}");
+    }
 }
 
 #[test]

@@ -288,3 +288,56 @@ fn intro_counts_say_what_the_patient_will_meet() {
         "no conditions: one exact count"
     );
 }
+
+#[test]
+fn a_page_shown_on_a_score_appears_when_the_total_crosses_its_value_and_goes_when_it_falls() {
+    // The admin guide's worked example: its follow-up page is shown when `total >= 9`.
+    let path = common::root().join("docs/examples/sleep_check.json");
+    let (form, warnings) = svar_forms::library::load_form(&path, None).expect("the example loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let form = Arc::new(form);
+    let battery = Arc::new(svar_forms::battery::Battery::of_form(Arc::clone(&form)));
+    let mut s = Session::new(battery, Lang::Da);
+    // The pages with a visible question (one question to a screen).
+    let pages = |s: &Session| -> Vec<String> {
+        let mut pages: Vec<String> = s
+            .screens(0)
+            .iter()
+            .map(|screen| s.form(0).pages[screen.page].id.to_string())
+            .collect();
+        pages.dedup();
+        pages
+    };
+    let item = |id: &str| form.item_ix(id).expect("item");
+    assert_eq!(pages(&s), ["sleep"], "no total yet: no follow-up");
+    for (id, value) in [("q1", 3.0), ("q2", 3.0), ("q3", 2.0)] {
+        s.answer(0, item(id), Some(Answer::Number(value)));
+    }
+    assert_eq!(
+        pages(&s),
+        ["sleep"],
+        "8 with q4 unanswered: the total needs all four"
+    );
+    s.answer(0, item("q4"), Some(Answer::Number(0.0)));
+    assert_eq!(pages(&s), ["sleep"], "total 8 is below 9");
+    s.answer(0, item("q4"), Some(Answer::Number(1.0)));
+    assert_eq!(
+        pages(&s),
+        ["sleep", "follow_up"],
+        "total 9 reaches the value"
+    );
+    s.answer(0, item("talk_to_nurse"), Some(Answer::Number(1.0)));
+    let flags = |s: &Session| svar_forms::score::score(&form, s.answers(0), &[]).flags;
+    assert_eq!(
+        flags(&s).iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        ["wants_nurse"]
+    );
+    s.answer(0, item("q1"), Some(Answer::Number(2.0)));
+    assert_eq!(pages(&s), ["sleep"], "total 8 again: the page goes");
+    let report = svar_forms::score::score(&form, s.answers(0), &[]);
+    assert_eq!(report.get("total").unwrap().value, Some(8.0));
+    assert!(
+        flags(&s).is_empty(),
+        "the hidden follow-up's answer is neither scored nor flagged"
+    );
+}

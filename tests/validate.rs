@@ -14,7 +14,8 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("band-gap-fractional", "band-gap", 257, 9),
     ("band-order", "band-order", 230, 9),
     ("band-overlap", "band-overlap", 222, 9),
-    ("batteries/unknown-form", "unknown-form", 18, 15),
+    // `minimal` is among the forms beside it (the files with only a note or a warning).
+    ("batteries/unknown-form", "unknown-form", 21, 15),
     ("condition-cycle", "condition-cycle", 106, 22),
     ("condition-unknown-item", "unknown-item", 115, 21),
     ("condition-value-not-an-option", "bad-condition", 292, 18),
@@ -41,7 +42,7 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("missing-field", "missing-field", 295, 1),
     ("missing-translation", "missing-translation", 92, 19),
     ("not-scorable", "not-scorable", 208, 9),
-    ("not-utf8", "not-utf8", 1, 1),
+    ("not-utf8", "not-utf8", 168, 25),
     ("number-without-range", "missing-field", 87, 9),
     ("polygon-outside", "polygon-outside", 177, 19),
     ("polygon-too-few-points", "bad-polygon", 145, 17),
@@ -54,7 +55,7 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("unknown-field", "unknown-field", 72, 17),
     ("unknown-item-type", "unknown-value", 89, 25),
     ("unknown-scale", "unknown-scale", 76, 20),
-    ("unterminated", "json-syntax", 141, 24),
+    ("unterminated", "file-ends-early", 141, 24),
     ("wrong-type", "wrong-type", 63, 27),
     ("batteries/too-many-forms", "too-many-forms", 16, 12),
     ("date-span-too-wide", "date-span-too-wide", 123, 18),
@@ -72,6 +73,121 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("too-many-points", "too-many-points", 199, 17),
     ("too-many-regions", "too-many-regions", 137, 22),
     ("too-many-scores", "too-many-scores", 197, 13),
+];
+
+/// Files whose message must speak plainly: the file, the line it must print (severity and
+/// code), where, and a fragment of its text an admin can act on.
+const PLAIN: &[(&str, &str, usize, usize, &str)] = &[
+    (
+        "bom",
+        "note[bom]",
+        1,
+        1,
+        "that is fine, it is read as UTF-8",
+    ),
+    (
+        "windows-1252",
+        "error[not-utf8]",
+        61,
+        21,
+        "looks like `ø` saved in Windows-1252",
+    ),
+    (
+        "options-bare-values",
+        "error[wrong-type]",
+        19,
+        9,
+        "an object with `value` and `label`",
+    ),
+    (
+        "tab-in-text",
+        "error[tab-in-text]",
+        36,
+        24,
+        "a tab character inside this text",
+    ),
+    (
+        "curly-quotes",
+        "error[curly-quotes]",
+        13,
+        3,
+        "a curly quote `“` (from Word",
+    ),
+    (
+        "language-dk",
+        "error[unknown-value]",
+        11,
+        8,
+        "did you mean `da`?",
+    ),
+    (
+        "misspelt-field",
+        "error[unknown-field]",
+        109,
+        19,
+        "`requird` is not a field here; did you mean `required`?",
+    ),
+    (
+        "misspelt-value",
+        "error[unknown-value]",
+        67,
+        33,
+        "did you mean `single_choice`?",
+    ),
+    (
+        "missing-comma",
+        "error[missing-comma]",
+        13,
+        33,
+        "a comma `,` is missing at the end of line 13",
+    ),
+    (
+        "score-condition-unknown-score",
+        "error[unknown-score]",
+        118,
+        22,
+        "no score `totl` in this form; did you mean `total`?",
+    ),
+    (
+        "score-condition-never-holds",
+        "error[bad-condition]",
+        120,
+        22,
+        "runs from 0 to 9 in whole numbers, so `> 9` can never hold",
+    ),
+    (
+        "score-condition-cycle",
+        "error[condition-cycle]",
+        64,
+        22,
+        "depends on the score `total`, which counts `q1` itself",
+    ),
+    (
+        "score-condition-cycle-through-page",
+        "error[condition-cycle]",
+        207,
+        18,
+        "the score `double`",
+    ),
+    (
+        "optional-in-complete-score",
+        "warning[skippable-in-complete-score]",
+        69,
+        23,
+        "`q2` is optional, but the score `total` needs all 3 of its items",
+    ),
+    (
+        "unreachable-band",
+        "warning[unreachable-band]",
+        235,
+        9,
+        "no answers can give a value in the band `extreme`",
+    ),
+];
+
+/// Words of the JSON reader's own that must never reach an admin.
+const READER_WORDS: &[&str] = &[
+    "struct", "variant", "Raw", "u32", "u64", "usize", "f64", "sequence", "map,", "EOF",
 ];
 
 #[test]
@@ -108,7 +224,11 @@ fn every_bad_fixture_fails_with_its_code_at_its_place() {
         })
         .collect();
     on_disk.sort();
-    let mut listed: Vec<String> = BAD.iter().map(|(name, ..)| name.to_string()).collect();
+    let mut listed: Vec<String> = BAD
+        .iter()
+        .map(|(name, ..)| name.to_string())
+        .chain(PLAIN.iter().map(|(name, ..)| name.to_string()))
+        .collect();
     listed.sort();
     assert_eq!(on_disk, listed, "every fixture has exactly one expectation");
     assert!(BAD.len() >= 25);
@@ -129,6 +249,112 @@ fn every_bad_fixture_fails_with_its_code_at_its_place() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_plain_message_says_what_where_and_how_to_fix_it() {
+    let mut failures = Vec::new();
+    for (name, severity_code, line, column, fragment) in PLAIN {
+        let path = format!("tests/fixtures/bad/{name}.json");
+        let out = common::svar(&["validate", &path]);
+        let stdout = common::stdout(&out);
+        let wanted = format!("{path}:{line}:{column}: {severity_code}: ");
+        let found = stdout
+            .lines()
+            .find(|l| l.starts_with(&wanted))
+            .filter(|l| l.contains(fragment));
+        if found.is_none() {
+            failures.push(format!(
+                "{name}: wanted `{wanted}…{fragment}…` in:\n{stdout}"
+            ));
+        }
+        let wanted_exit = if severity_code.starts_with("error") {
+            1
+        } else {
+            0
+        };
+        if out.status.code() != Some(wanted_exit) {
+            failures.push(format!(
+                "{name}: exit {:?}, wanted {wanted_exit}",
+                out.status.code()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn no_message_uses_the_json_readers_own_words() {
+    let out = common::svar(&["validate", "tests/fixtures/bad"]);
+    for line in common::stdout(&out).lines() {
+        let message = line.splitn(3, ": ").nth(2).unwrap_or(line);
+        for word in READER_WORDS {
+            assert!(!message.contains(word), "`{word}` in: {line}");
+        }
+    }
+}
+
+#[test]
+fn the_summary_counts_every_file_read_broken_ones_too() {
+    let out = common::svar(&[
+        "validate",
+        "tests/fixtures/bad/missing-comma.json",
+        "forms/gad7.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = common::stderr(&out);
+    assert!(
+        stderr.contains("read 2 file(s): 1 form(s) and 0 batteries loaded, 1 did not; 1 error(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_forms_folder_copied_elsewhere_finds_the_shipped_images_and_names_every_place_tried() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let forms = dir.path().join("forms");
+    std::fs::create_dir_all(forms.join("batteries")).expect("folders");
+    for entry in std::fs::read_dir(common::root().join("forms")).expect("forms") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, forms.join(path.file_name().unwrap())).expect("copy");
+        }
+    }
+    for entry in std::fs::read_dir(common::root().join("forms/batteries")).expect("batteries") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            forms.join("batteries").join(path.file_name().unwrap()),
+        )
+        .expect("copy");
+    }
+    // No `assets` beside the copy: the body map's image is found among the shipped ones.
+    let out = common::svar(&["validate", forms.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::stdout(&out));
+    // An image that is nowhere: the message names each place tried and the flag.
+    let form = common::root().join("tests/fixtures/bad/missing-asset.json");
+    let mine = dir.path().join("mine");
+    std::fs::create_dir_all(&mine).expect("folder");
+    let out = common::svar(&[
+        "validate",
+        form.to_str().unwrap(),
+        "--assets",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = common::stdout(&out);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("error[missing-asset]"))
+        .expect("missing-asset");
+    for place in [
+        format!("{} (named with --assets or in svar.toml)", mine.display()),
+        "(beside the forms folder)".to_owned(),
+        "(shipped with Svar".to_owned(),
+        "`--assets DIR`".to_owned(),
+    ] {
+        assert!(line.contains(&place), "`{place}` in: {line}");
+    }
 }
 
 #[test]
@@ -155,7 +381,9 @@ fn every_line_has_the_documented_shape() {
             "{line}"
         );
         assert!(
-            rest.starts_with(" error[") || rest.starts_with(" warning["),
+            rest.starts_with(" error[")
+                || rest.starts_with(" warning[")
+                || rest.starts_with(" note["),
             "{line}"
         );
     }

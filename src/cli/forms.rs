@@ -13,7 +13,7 @@ pub struct ValidateArgs {
     /// Files or folders to check (folders are searched recursively).
     #[arg(default_value = "forms")]
     paths: Vec<PathBuf>,
-    /// The assets folder for images (default: an `assets` folder beside the forms folder).
+    /// The folder images are looked for in first (then an `assets` folder beside the forms folder, then the shipped images).
     #[arg(long)]
     assets: Option<PathBuf>,
 }
@@ -24,14 +24,18 @@ pub fn validate(args: ValidateArgs) -> Outcome {
     for d in &loaded.diagnostics {
         println!("{d}");
     }
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = loaded.diagnostics.len() - errors;
+    let count = |severity| {
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let failed = loaded.files_read - loaded.forms.len() - loaded.batteries.len();
     eprintln!(
-        "checked {} form(s) and {} batter{}: {errors} error(s), {warnings} warning(s)",
+        "read {} file(s): {} form(s) and {} batter{} loaded, {failed} did not; {errors} error(s), {warnings} warning(s)",
+        loaded.files_read,
         loaded.forms.len(),
         loaded.batteries.len(),
         if loaded.batteries.len() == 1 {

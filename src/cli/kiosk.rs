@@ -44,8 +44,12 @@ pub fn run(args: RunArgs, started: Instant) -> Outcome {
 }
 
 /// Loads the forms folder, printing its errors when it lacks any of the batteries wanted.
-fn load_batteries(forms: &Path, wanted: &[String]) -> Result<library::Loaded, Failure> {
-    let loaded = library::load_paths(&[forms.to_owned()], None);
+fn load_batteries(
+    forms: &Path,
+    assets: Option<&Path>,
+    wanted: &[String],
+) -> Result<library::Loaded, Failure> {
+    let loaded = library::load_paths(&[forms.to_owned()], assets);
     let missing: Vec<&str> = wanted
         .iter()
         .filter(|b| !loaded.batteries.contains_key(*b))
@@ -70,7 +74,7 @@ fn load_batteries(forms: &Path, wanted: &[String]) -> Result<library::Loaded, Fa
 
 fn run_demo(args: RunArgs, started: Instant) -> Outcome {
     let forms = forms_dir(args.forms);
-    let loaded = load_batteries(&forms, std::slice::from_ref(&args.battery))?;
+    let loaded = load_batteries(&forms, None, std::slice::from_ref(&args.battery))?;
     let folder = std::env::temp_dir().join(format!("svar-demo-{}", uuid::Uuid::now_v7()));
     let records = svar_kiosk::setup::demo_records(
         &folder,
@@ -112,7 +116,7 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
         )));
     }
     let config = load_config(path)?;
-    let loaded = load_batteries(&config.forms, &config.batteries)?;
+    let loaded = load_batteries(&config.forms, config.assets.as_deref(), &config.batteries)?;
     let records = svar_kiosk::setup::records_from_config(
         &config,
         loaded.shared_batteries(),
@@ -129,7 +133,10 @@ fn run_configured(path: &Path, windowed: bool, started: Instant) -> Outcome {
         .first()
         .cloned()
         .ok_or_else(|| Failure::new(format!("{}: no battery is offered", path.display())))?;
-    let assets = library::find_assets(&config.forms.join("x.json"))
+    let assets = config
+        .assets
+        .clone()
+        .or_else(|| library::find_assets(&config.forms.join("x.json")))
         .unwrap_or_else(|| config.forms.join("../assets"));
     let ui = svar_kiosk::ui::Config {
         battery: first,

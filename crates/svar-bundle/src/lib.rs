@@ -148,11 +148,7 @@ mod severity_name {
 
     /// Writes the name.
     pub fn serialize<S: Serializer>(severity: &Severity, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(match severity {
-            Severity::None => "none",
-            Severity::Attention => "attention",
-            Severity::Alert => "alert",
-        })
+        s.serialize_str(severity.name())
     }
 
     /// Reads the name.

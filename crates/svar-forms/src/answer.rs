@@ -1,7 +1,7 @@
 //! Answers: typed values checked against their item, and the answers of one form.
 
 use crate::condition::Operand;
-use crate::form::{Form, Item, ItemIx, ItemKind};
+use crate::form::{Form, Item, ItemIx, ItemKind, ScoreIx};
 use serde_json::Value;
 use std::fmt;
 
@@ -521,6 +521,9 @@ impl Answers {
     /// judged on the answers of visible items only.
     pub fn visible(&self, form: &Form) -> Vec<bool> {
         let mut visible = vec![false; form.items.len()];
+        // A score a condition tests is computed when first needed: by then every item it reads
+        // has its visibility decided (the visibility order puts them first), so it is final.
+        let mut score_memo: Vec<Option<Option<f64>>> = vec![None; form.scores.len()];
         for &ix in &form.visibility_order {
             let item = form.item(ix);
             let lookup = |other: ItemIx| {
@@ -530,11 +533,23 @@ impl Answers {
                     None
                 }
             };
+            let memo = std::cell::RefCell::new(&mut score_memo);
+            let score = |s: ScoreIx| {
+                let known = memo.borrow()[s.0];
+                known.unwrap_or_else(|| {
+                    let value = crate::score::values(form, &lookup)[s.0];
+                    memo.borrow_mut()[s.0] = Some(value);
+                    value
+                })
+            };
             let page_shown = form.pages[item.page]
                 .show_if
                 .as_ref()
-                .is_none_or(|c| c.holds(&lookup));
-            let item_shown = item.show_if.as_ref().is_none_or(|c| c.holds(&lookup));
+                .is_none_or(|c| c.holds(&lookup, &score));
+            let item_shown = item
+                .show_if
+                .as_ref()
+                .is_none_or(|c| c.holds(&lookup, &score));
             visible[ix.0] = page_shown && item_shown;
         }
         visible

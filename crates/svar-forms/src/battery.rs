@@ -56,7 +56,7 @@ pub struct RawBattery {
 /// A battery's consent rule as written: the yes/no consent question, and the forms that are
 /// for research only and are skipped when the patient answers "No".
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a consent rule: an object { … }")]
 pub struct RawConsent {
     /// The form holding the consent question.
     pub form: String,
@@ -68,7 +68,10 @@ pub struct RawConsent {
 
 /// One form of a battery.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a form of the battery: an object with `form`"
+)]
 pub struct RawMember {
     /// The form id.
     pub form: String,
@@ -79,7 +82,10 @@ pub struct RawMember {
 
 /// Replacement bands for one score.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a cut-off change: an object { … } with `score` and `bands`"
+)]
 pub struct RawOverride {
     /// Where the study's cut-off comes from (protocol, paper).
     pub source: String,

@@ -1,18 +1,25 @@
 //! Conditions that show and hide pages and items, raise flags and decide rule-based scores.
 
 use crate::answer::Answer;
-use crate::form::ItemIx;
+use crate::form::{ItemIx, ScoreIx};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-/// A condition as written: either a test on one item (`item`, `op`, `value`) or one of
-/// `all`, `any`, `not`. The checker insists on exactly one shape.
+/// A condition as written: a test on one item (`item`, `op`, `value`), a test on one score
+/// (`score`, `op`, `value`), or one of `all`, `any`, `not`. The checker insists on exactly one
+/// shape.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a condition: an object such as {\"item\": \"q1\", \"op\": \"equals\", \"value\": 1}"
+)]
 pub struct RawCondition {
     /// The item tested.
     #[serde(default)]
     pub item: Option<String>,
+    /// The score tested (in `show_if` and flags): its value for the answers shown so far.
+    #[serde(default)]
+    pub score: Option<String>,
     /// The test.
     #[serde(default)]
     pub op: Option<Op>,
@@ -63,6 +70,19 @@ pub enum Op {
 }
 
 impl Op {
+    /// Whether `x op v` holds, for the numeric comparisons and (in)equality.
+    fn compares(self, x: f64, v: f64) -> bool {
+        match self {
+            Op::Equals => x == v,
+            Op::NotEquals => x != v,
+            Op::Lt => x < v,
+            Op::Le => x <= v,
+            Op::Gt => x > v,
+            Op::Ge => x >= v,
+            Op::Answered | Op::NotAnswered | Op::Contains => false,
+        }
+    }
+
     /// The name used in files.
     pub fn name(self) -> &'static str {
         match self {
@@ -100,6 +120,15 @@ pub enum Condition {
         /// Compared with (none for `answered`/`not_answered`).
         value: Option<Operand>,
     },
+    /// A comparison of one score's value; false while the score has no value.
+    Score {
+        /// The score.
+        score: ScoreIx,
+        /// The comparison (`equals`, `not_equals`, `<`, `<=`, `>`, `>=`).
+        op: Op,
+        /// Compared with.
+        value: f64,
+    },
     /// Every condition holds.
     All(Vec<Condition>),
     /// Some condition holds.
@@ -110,12 +139,23 @@ pub enum Condition {
 
 impl Condition {
     /// Evaluates with `answer` giving each item's current answer (`None` when unanswered or
-    /// hidden). An unanswered item makes every test false except `not_answered`.
-    pub fn holds<'a>(&self, answer: &impl Fn(ItemIx) -> Option<&'a Answer>) -> bool {
+    /// hidden) and `score` each score's value (`None` when it has none). An unanswered item
+    /// makes every test false except `not_answered`; a score without a value makes every test
+    /// false.
+    pub fn holds<'a>(
+        &self,
+        answer: &impl Fn(ItemIx) -> Option<&'a Answer>,
+        score: &impl Fn(ScoreIx) -> Option<f64>,
+    ) -> bool {
         match self {
-            Condition::All(cs) => cs.iter().all(|c| c.holds(answer)),
-            Condition::Any(cs) => cs.iter().any(|c| c.holds(answer)),
-            Condition::Not(c) => !c.holds(answer),
+            Condition::All(cs) => cs.iter().all(|c| c.holds(answer, score)),
+            Condition::Any(cs) => cs.iter().any(|c| c.holds(answer, score)),
+            Condition::Not(c) => !c.holds(answer, score),
+            Condition::Score {
+                score: s,
+                op,
+                value,
+            } => score(*s).is_some_and(|x| op.compares(x, *value)),
             Condition::Test { item, op, value } => {
                 let Some(given) = answer(*item) else {
                     return *op == Op::NotAnswered;
@@ -126,12 +166,9 @@ impl Condition {
                     (Op::Equals, Some(v)) => given.equals(v),
                     (Op::NotEquals, Some(v)) => !given.equals(v),
                     (Op::Contains, Some(v)) => given.contains(v),
-                    (op, Some(Operand::Number(v))) => given.as_number().is_some_and(|x| match op {
-                        Op::Lt => x < *v,
-                        Op::Le => x <= *v,
-                        Op::Gt => x > *v,
-                        _ => x >= *v,
-                    }),
+                    (op, Some(Operand::Number(v))) => {
+                        given.as_number().is_some_and(|x| op.compares(x, *v))
+                    }
                     _ => false,
                 }
             }
@@ -142,10 +179,23 @@ impl Condition {
     pub fn for_each_item(&self, visit: &mut impl FnMut(ItemIx)) {
         match self {
             Condition::Test { item, .. } => visit(*item),
+            Condition::Score { .. } => {}
             Condition::All(cs) | Condition::Any(cs) => {
                 cs.iter().for_each(|c| c.for_each_item(visit))
             }
             Condition::Not(c) => c.for_each_item(visit),
+        }
+    }
+
+    /// Visits every score the condition reads.
+    pub fn for_each_score(&self, visit: &mut impl FnMut(ScoreIx)) {
+        match self {
+            Condition::Test { .. } => {}
+            Condition::Score { score, .. } => visit(*score),
+            Condition::All(cs) | Condition::Any(cs) => {
+                cs.iter().for_each(|c| c.for_each_score(visit))
+            }
+            Condition::Not(c) => c.for_each_score(visit),
         }
     }
 }

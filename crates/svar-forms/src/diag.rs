@@ -6,6 +6,8 @@ use std::path::PathBuf;
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// How the file is saved, worth knowing but nothing to fix.
+    Note,
     /// The file still loads; an admin should look.
     Warning,
     /// The file cannot be used.
@@ -46,6 +48,7 @@ impl fmt::Display for Diagnostic {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(
             f,

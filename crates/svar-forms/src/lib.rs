@@ -22,4 +22,5 @@ pub mod schema;
 pub mod score;
 pub mod session;
 pub mod source;
+pub mod suggest;
 pub mod text;

@@ -3,7 +3,7 @@
 use crate::battery::{self, Battery, RawBattery};
 use crate::diag::{Diagnostic, Findings, Position, Severity};
 use crate::form::Form;
-use crate::form::check::{self, Context};
+use crate::form::check::{self, AssetPlace, Context};
 use crate::form::raw::RawForm;
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +22,8 @@ pub struct Loaded {
     pub batteries: BTreeMap<String, Battery>,
     /// Problems, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read, those that did not load included.
+    pub files_read: usize,
 }
 
 impl Loaded {
@@ -55,7 +57,43 @@ pub fn find_assets(path: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_dir())
 }
 
-/// Loads one form file. `assets` overrides the assets folder found beside the file.
+/// Where images of the form at `path` are looked up, in order: the folder named (`--assets`
+/// or the configuration), an `assets` folder beside the forms folder, then the shipped images
+/// (where the packages install them, and the source tree Svar was built from).
+pub fn asset_places(path: &Path, named: Option<&Path>) -> Vec<AssetPlace> {
+    let mut places = Vec::new();
+    if let Some(dir) = named {
+        places.push(AssetPlace {
+            dir: dir.to_owned(),
+            why: "named with --assets or in svar.toml",
+        });
+    }
+    if let Some(dir) = find_assets(path) {
+        places.push(AssetPlace {
+            dir,
+            why: "beside the forms folder",
+        });
+    }
+    for dir in [
+        PathBuf::from("/usr/share/svar/assets"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets"),
+    ] {
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        let dir = dir.canonicalize().unwrap_or(dir);
+        if !places
+            .iter()
+            .any(|p| p.dir.canonicalize().is_ok_and(|d| d == dir))
+        {
+            places.push(AssetPlace {
+                dir,
+                why: "shipped with Svar",
+            });
+        }
+    }
+    places
+}
+
+/// Loads one form file. `assets` names the assets folder to look in first.
 pub fn load_form(
     path: &Path,
     assets: Option<&Path>,
@@ -68,14 +106,11 @@ fn load_form_source(
     path: &Path,
     assets: Option<&Path>,
 ) -> Result<(Form, Vec<Diagnostic>, String), Vec<Diagnostic>> {
-    let found = match assets {
-        Some(dir) => Some(dir.to_owned()),
-        None => find_assets(path),
-    };
+    let places = asset_places(path, assets);
     let stem = path.file_stem().and_then(|s| s.to_str());
     parse_and_check::<RawForm, Form>(path, |raw, findings| {
         let ctx = Context {
-            assets: found.as_deref(),
+            assets: &places,
             file_stem: stem,
         };
         check::check(raw, &ctx, findings)
@@ -109,11 +144,14 @@ fn parse_and_check<R: serde::de::DeserializeOwned, T>(
             message: "the file must hold one JSON object `{ … }`".into(),
         }]);
     }
-    let mut diagnostics = source.duplicate_keys();
+    let mut diagnostics = source.notes();
+    diagnostics.extend(source.duplicate_keys());
     let raw: R = match source.parse() {
         Ok(raw) => raw,
         // serde reports a duplicate struct field too; the key check already has it.
-        Err(d) if d.code == "duplicate-key" && !diagnostics.is_empty() => return Err(diagnostics),
+        Err(d) if d.code == "duplicate-key" && diagnostics.iter().any(|k| k.code == d.code) => {
+            return Err(diagnostics);
+        }
         Err(d) => {
             diagnostics.push(d);
             return Err(diagnostics);
@@ -186,11 +224,12 @@ fn unreadable(path: &Path, message: String) -> Diagnostic {
 
 /// Loads every form and battery under `paths` (files or folders), as `svar validate` does.
 /// Batteries may use forms of the folder above their `batteries` folder even when those were
-/// not named. `assets` overrides the assets folder found beside each file.
+/// not named. `assets` names the assets folder to look in first.
 pub fn load_paths(paths: &[PathBuf], assets: Option<&Path>) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
     collect(paths, &mut files, &mut loaded.diagnostics);
+    loaded.files_read = files.len();
     let (battery_files, form_files): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|p| is_battery_path(p));
     for path in &form_files {

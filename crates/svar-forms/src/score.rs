@@ -2,7 +2,7 @@
 
 use crate::answer::{Answer, Answers};
 use crate::battery::BandOverride;
-use crate::form::{Aggregate, Band, Form, Operand, ScoreRule, ScoredItem, Severity};
+use crate::form::{Aggregate, Band, Form, ItemIx, Operand, ScoreRule, ScoredItem, Severity};
 use crate::id::{BandId, FlagId, ScoreId};
 use serde_json::{Map, Value, json};
 
@@ -35,38 +35,11 @@ pub struct Report {
 pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Report {
     let mut answers = answers.clone();
     answers.drop_hidden(form);
-    let mut values: Vec<Option<f64>> = vec![None; form.scores.len()];
-    for &s in &form.score_order {
-        values[s.0] = match &form.scores[s.0].rule {
-            ScoreRule::Aggregate {
-                kind,
-                items,
-                count_values,
-                min_answered,
-                prorate,
-            } => aggregate(
-                *kind,
-                items,
-                count_values.as_deref(),
-                *min_answered,
-                *prorate,
-                &answers,
-            ),
-            ScoreRule::Expression(e) => e.eval(&|op: &Operand| match op {
-                Operand::Item(ix) => answers.get(*ix).and_then(Answer::as_number),
-                Operand::Score(other) => values[other.0],
-            }),
-            ScoreRule::Condition(c) => Some(if c.holds(&|ix| answers.get(ix)) {
-                1.0
-            } else {
-                0.0
-            }),
-        };
-    }
+    let values = values(form, &|ix| answers.get(ix));
     let scores = form
         .scores
         .iter()
-        .zip(values)
+        .zip(values.iter().copied())
         .enumerate()
         .map(|(s, (score, value))| {
             let bands: &[Band] = overrides
@@ -85,7 +58,7 @@ pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Repo
     let flags = form
         .flags
         .iter()
-        .filter(|f| f.when.holds(&|ix| answers.get(ix)))
+        .filter(|f| f.when.holds(&|ix| answers.get(ix), &|s| values[s.0]))
         .map(|f| f.id.clone())
         .collect();
     let overridden = overrides
@@ -99,19 +72,53 @@ pub fn score(form: &Form, answers: &Answers, overrides: &[BandOverride]) -> Repo
     }
 }
 
-fn aggregate(
+/// Every score's value for the answers `answer` gives (`None` for an item not answered or
+/// not shown), in the form's order.
+pub(crate) fn values<'a>(
+    form: &Form,
+    answer: &impl Fn(ItemIx) -> Option<&'a Answer>,
+) -> Vec<Option<f64>> {
+    let mut values: Vec<Option<f64>> = vec![None; form.scores.len()];
+    for &s in &form.score_order {
+        values[s.0] = match &form.scores[s.0].rule {
+            ScoreRule::Aggregate {
+                kind,
+                items,
+                count_values,
+                min_answered,
+                prorate,
+            } => aggregate(
+                *kind,
+                items,
+                count_values.as_deref(),
+                *min_answered,
+                *prorate,
+                answer,
+            ),
+            ScoreRule::Expression(e) => e.eval(&|op: &Operand| match op {
+                Operand::Item(ix) => answer(*ix).and_then(Answer::as_number),
+                Operand::Score(other) => values[other.0],
+            }),
+            // Rule-based scores test answers only (the checker refuses score tests there).
+            ScoreRule::Condition(c) => Some(if c.holds(answer, &|_| None) { 1.0 } else { 0.0 }),
+        };
+    }
+    values
+}
+
+fn aggregate<'a>(
     kind: Aggregate,
     items: &[ScoredItem],
     count_values: Option<&[f64]>,
     min_answered: usize,
     prorate: bool,
-    answers: &Answers,
+    answer: &impl Fn(ItemIx) -> Option<&'a Answer>,
 ) -> Option<f64> {
     let mut answered = 0usize;
     let mut sum = 0.0;
     let mut span = 0.0;
     for si in items {
-        let Some(answer) = answers.get(si.item) else {
+        let Some(answer) = answer(si.item) else {
             continue;
         };
         answered += 1;
@@ -193,7 +200,15 @@ impl Report {
             .map(|s| {
                 let value = s.value.map_or(Value::Null, number_json);
                 let band = s.band.as_ref().map_or(Value::Null, |b| json!(b.as_str()));
-                (s.id.to_string(), json!({"value": value, "band": band}))
+                // The band's flag for the clinician; none without a band.
+                let flag = s
+                    .band
+                    .as_ref()
+                    .map_or(Value::Null, |_| json!(s.severity.name()));
+                (
+                    s.id.to_string(),
+                    json!({"value": value, "band": band, "flag": flag}),
+                )
             })
             .collect();
         let mut out = json!({

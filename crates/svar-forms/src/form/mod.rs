@@ -209,7 +209,7 @@ pub struct Region {
 pub enum ItemKind {
     /// Information, no answer.
     Info {
-        /// Image path relative to the assets folder.
+        /// The image file, as found in the first assets folder that holds it.
         image: Option<PathBuf>,
     },
     /// One option.
@@ -271,7 +271,7 @@ pub enum ItemKind {
     },
     /// Regions on an image.
     BodyMap {
-        /// Image path relative to the assets folder.
+        /// The image file, as found in the first assets folder that holds it.
         image: PathBuf,
         /// Image width in pixels.
         width: u32,
@@ -406,6 +406,18 @@ pub struct Score {
 }
 
 impl Score {
+    /// Visits every item and score the score reads directly.
+    fn for_each_input(&self, item: &mut impl FnMut(ItemIx), score: &mut impl FnMut(ScoreIx)) {
+        match &self.rule {
+            ScoreRule::Aggregate { items, .. } => items.iter().for_each(|si| item(si.item)),
+            ScoreRule::Expression(expr) => expr.for_each_ref(&mut |r| match r {
+                Operand::Item(ix) => item(*ix),
+                Operand::Score(s) => score(*s),
+            }),
+            ScoreRule::Condition(c) => c.for_each_item(item),
+        }
+    }
+
     /// Whether the score reads the answer to `item` directly (not through another score).
     pub fn reads(&self, item: ItemIx) -> bool {
         match &self.rule {
@@ -422,6 +434,23 @@ impl Score {
             }
         }
     }
+}
+
+/// Every item that `score` reads, directly or through the scores it uses: the answers its
+/// value depends on. `scores` need not be free of cycles (the checker reports those).
+pub fn items_behind(scores: &[Score], score: ScoreIx) -> Vec<ItemIx> {
+    let mut seen = vec![false; scores.len()];
+    let mut todo = vec![score];
+    let mut items = Vec::new();
+    while let Some(s) = todo.pop() {
+        if std::mem::replace(&mut seen[s.0], true) {
+            continue;
+        }
+        scores[s.0].for_each_input(&mut |ix| items.push(ix), &mut |other| todo.push(other));
+    }
+    items.sort_unstable();
+    items.dedup();
+    items
 }
 
 /// How a score is computed.

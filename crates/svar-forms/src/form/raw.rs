@@ -75,7 +75,10 @@ pub enum Wording {
 
 /// An ordered answer scale.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a scale: an object { … } with `options`"
+)]
 pub struct RawScale {
     /// The options, in the order shown.
     pub options: Vec<RawOption>,
@@ -83,7 +86,10 @@ pub struct RawScale {
 
 /// One answer option.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an option: an object with `value` and `label`, like {\"value\": 0, \"label\": {\"nb\": \"…\"}}"
+)]
 pub struct RawOption {
     /// The number stored and scored when this option is chosen.
     pub value: f64,
@@ -110,7 +116,10 @@ pub enum Display {
 
 /// A page: a group of items that can be shown or hidden together.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a page: an object { … } with `id` and `items`"
+)]
 pub struct RawPage {
     /// Page id.
     pub id: String,
@@ -176,7 +185,10 @@ impl ItemType {
 
 /// A bound that is a number for numeric items and a `YYYY-MM-DD` date for date items.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a number, or a date written YYYY-MM-DD in quotes"
+)]
 pub enum RawBound {
     /// For rating, slider and number items.
     Number(f64),
@@ -186,7 +198,10 @@ pub enum RawBound {
 
 /// Texts at the two ends of a rating or slider.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the end texts of a scale: an object with `min` and `max` texts"
+)]
 pub struct RawAnchors {
     /// Text at the low end.
     pub min: RawText,
@@ -196,7 +211,10 @@ pub struct RawAnchors {
 
 /// A question or an information text. Which fields apply depends on `type`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an item: an object { … } with `id`, `type` and `text`"
+)]
 pub struct RawItem {
     /// Item id, unique in the form.
     pub id: String,
@@ -252,7 +270,10 @@ pub struct RawItem {
 
 /// A tappable region of a body map.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a region: an object with `id`, `label` and `polygons`"
+)]
 pub struct RawRegion {
     /// Region id.
     pub id: String,
@@ -283,7 +304,10 @@ pub enum ScoreKind {
 
 /// A recoding rule: answer value (as a string key) to scored value.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a recoding: an object with `from` and `to`"
+)]
 pub struct RawRecode {
     /// Items the rule applies to; all the score's items when omitted.
     #[serde(default)]
@@ -294,7 +318,10 @@ pub struct RawRecode {
 
 /// How many items must be answered for a score to have a value.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a missing-data rule: an object { … } such as {\"min_answered\": 4}"
+)]
 pub struct RawMissing {
     /// At least this many items answered.
     #[serde(default)]
@@ -309,7 +336,10 @@ pub struct RawMissing {
 
 /// A score.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a score: an object { … } with `id`, `label` and `kind`"
+)]
 pub struct RawScore {
     /// Score id.
     pub id: String,
@@ -359,9 +389,23 @@ pub enum Severity {
     Alert,
 }
 
+impl Severity {
+    /// The name used in files, bundles and `svar score`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Attention => "attention",
+            Severity::Alert => "alert",
+        }
+    }
+}
+
 /// A band (cut-off range) of a score.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a band: an object { … } with `id`, `label` and its limits"
+)]
 pub struct RawBand {
     /// Band id.
     pub id: String,
@@ -386,7 +430,10 @@ pub struct RawBand {
 
 /// An alert for the clinician.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a flag: an object { … } with `id`, `label`, `severity` and `when`"
+)]
 pub struct RawFlag {
     /// Flag id.
     pub id: String,

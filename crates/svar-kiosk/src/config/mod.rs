@@ -36,6 +36,9 @@ pub struct Config {
     pub outbox: PathBuf,
     /// Folder of form files.
     pub forms: PathBuf,
+    /// Folder the forms' images are looked up in first (then beside the forms, then the
+    /// shipped ones); `None` when not set.
+    pub assets: Option<PathBuf>,
     /// Batteries staff may choose.
     pub batteries: Vec<String>,
     /// Time points staff may choose.
@@ -143,6 +146,8 @@ struct RawData {
 #[serde(deny_unknown_fields)]
 struct RawKiosk {
     forms: Spanned<PathBuf>,
+    #[serde(default)]
+    assets: Option<PathBuf>,
     batteries: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     timepoints: Vec<Timepoint>,
@@ -351,7 +356,9 @@ impl Config {
         }
         let kiosk = raw.kiosk.get_ref();
         let forms = resolve(kiosk.forms.get_ref());
-        let loaded = svar_forms::library::load_paths(std::slice::from_ref(&forms), None);
+        let assets = kiosk.assets.as_deref().map(resolve);
+        let loaded =
+            svar_forms::library::load_paths(std::slice::from_ref(&forms), assets.as_deref());
         if kiosk.batteries.get_ref().is_empty() {
             c.error(
                 kiosk.batteries.span().start,
@@ -489,6 +496,7 @@ impl Config {
             data_folder,
             outbox,
             forms,
+            assets,
             batteries: kiosk
                 .batteries
                 .get_ref()

@@ -4,18 +4,22 @@ use super::Checker;
 use crate::answer::{Date, fmt_num};
 use crate::condition::{Condition, Op, Operand as CondValue, RawCondition};
 use crate::diag::ptr;
-use crate::form::{Domain, Item, ItemIx, ItemKind};
+use crate::form::{Domain, Item, ItemIx, ItemKind, Score, ScoreIx};
 use std::collections::HashMap;
 
 impl Checker<'_> {
+    /// Resolves a condition. `scores` are the form's scores when the condition may test them
+    /// (`show_if` and flags), `None` where it may not (a rule-based score's `when`).
     pub(super) fn condition(
         &mut self,
         raw: &RawCondition,
         at: &str,
         items: &[Item],
         ids: &HashMap<&str, ItemIx>,
+        scores: Option<&[Score]>,
     ) -> Option<Condition> {
-        let is_test = raw.item.is_some() || raw.op.is_some() || raw.value.is_some();
+        let is_test =
+            raw.item.is_some() || raw.score.is_some() || raw.op.is_some() || raw.value.is_some();
         let shapes = [
             is_test,
             raw.all.is_some(),
@@ -23,7 +27,7 @@ impl Checker<'_> {
             raw.not.is_some(),
         ];
         if shapes.iter().filter(|s| **s).count() != 1 {
-            self.f.error(at, "bad-condition", "a condition is either a test (`item`, `op`, `value`) or exactly one of `all`, `any`, `not`");
+            self.f.error(at, "bad-condition", "a condition is either a test (`item` or `score`, `op`, `value`) or exactly one of `all`, `any`, `not`; put several tests in a list under `all` or `any`");
             return None;
         }
         let list = |c: &mut Self, conds: &[RawCondition], name: &str| {
@@ -38,7 +42,7 @@ impl Checker<'_> {
             let resolved: Vec<_> = conds
                 .iter()
                 .enumerate()
-                .map(|(k, rc)| c.condition(rc, &ptr(&at_l, k), items, ids))
+                .map(|(k, rc)| c.condition(rc, &ptr(&at_l, k), items, ids, scores))
                 .collect();
             resolved.into_iter().collect::<Option<Vec<_>>>()
         };
@@ -50,14 +54,17 @@ impl Checker<'_> {
         }
         if let Some(not) = &raw.not {
             return self
-                .condition(not, &ptr(at, "not"), items, ids)
+                .condition(not, &ptr(at, "not"), items, ids, scores)
                 .map(|c| Condition::Not(Box::new(c)));
+        }
+        if let Some(name) = &raw.score {
+            return self.score_test(raw, name, at, scores);
         }
         let (Some(name), Some(op)) = (&raw.item, raw.op) else {
             self.f.error(
                 at,
                 "missing-field",
-                "a test condition needs `item` and `op`",
+                "a test condition needs `item` (or `score`) and `op`",
             );
             return None;
         };
@@ -193,6 +200,107 @@ impl Checker<'_> {
             item: ix,
             op,
             value: Some(operand),
+        })
+    }
+
+    /// A test on a score's value: `{"score": "total", "op": ">", "value": 10}`.
+    fn score_test(
+        &mut self,
+        raw: &RawCondition,
+        name: &str,
+        at: &str,
+        scores: Option<&[Score]>,
+    ) -> Option<Condition> {
+        if raw.item.is_some() {
+            self.f.error(
+                ptr(at, "score"),
+                "bad-condition",
+                "a test names either an `item` or a `score`, not both; put two tests under `all` or `any`",
+            );
+            return None;
+        }
+        let Some(scores) = scores else {
+            self.f.error(
+                ptr(at, "score"),
+                "bad-condition",
+                "a rule-based score tests answers, not other scores; use an `expression` score to combine scores",
+            );
+            return None;
+        };
+        let Some(s) = scores.iter().position(|s| s.id.as_str() == name) else {
+            let known: Vec<&str> = scores.iter().map(|s| s.id.as_str()).collect();
+            self.f.error(
+                ptr(at, "score"),
+                "unknown-score",
+                format!(
+                    "there is no score `{name}` in this form{}",
+                    crate::suggest::did_you_mean(name, known)
+                ),
+            );
+            return None;
+        };
+        let score = &scores[s];
+        let Some(op) = raw.op else {
+            self.f
+                .error(at, "missing-field", "a score test needs `op` and `value`");
+            return None;
+        };
+        if matches!(op, Op::Answered | Op::NotAnswered | Op::Contains) {
+            self.f.error(
+                ptr(at, "op"),
+                "bad-condition",
+                format!(
+                    "a score is compared with a number: use `equals`, `not_equals`, `<`, `<=`, `>` or `>=`, not `{}`",
+                    op.name()
+                ),
+            );
+            return None;
+        }
+        let at_v = ptr(at, "value");
+        let Some(value) = raw.value.as_ref().and_then(serde_json::Value::as_f64) else {
+            self.f.error(
+                if raw.value.is_some() {
+                    at_v
+                } else {
+                    at.to_owned()
+                },
+                if raw.value.is_some() {
+                    "bad-condition"
+                } else {
+                    "missing-field"
+                },
+                format!("a test on the score `{name}` needs a number as its `value`"),
+            );
+            return None;
+        };
+        let (min, max) = score.range;
+        let never = match op {
+            Op::Equals => value < min || value > max || (score.whole && value.fract() != 0.0),
+            Op::Lt => value <= min,
+            Op::Le => value < min,
+            Op::Gt => value >= max,
+            Op::Ge => value > max,
+            Op::NotEquals | Op::Answered | Op::NotAnswered | Op::Contains => false,
+        };
+        if never {
+            self.f.error(
+                at_v,
+                "bad-condition",
+                format!(
+                    "the score `{name}` runs from {} to {}{}, so `{} {}` can never hold",
+                    fmt_num(min),
+                    fmt_num(max),
+                    if score.whole { " in whole numbers" } else { "" },
+                    op.name(),
+                    fmt_num(value)
+                ),
+            );
+            return None;
+        }
+        Some(Condition::Score {
+            score: ScoreIx(s),
+            op,
+            value,
         })
     }
 }

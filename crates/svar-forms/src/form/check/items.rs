@@ -472,17 +472,34 @@ impl Checker<'_> {
             self.f.error(at, "bad-asset-path", format!("`{rel}` must be a file name inside the assets folder (no `..`, no absolute path)"));
             return None;
         }
-        let Some(assets) = ctx.assets else {
+        let Some(file) = ctx
+            .assets
+            .iter()
+            .map(|place| place.dir.join(path))
+            .find(|file| file.is_file())
+        else {
+            let tried: Vec<String> = ctx
+                .assets
+                .iter()
+                .map(|place| {
+                    let there = if place.dir.is_dir() {
+                        ""
+                    } else {
+                        ", no such folder"
+                    };
+                    format!("{} ({}{there})", place.dir.display(), place.why)
+                })
+                .collect();
             self.f.error(
                 at,
                 "missing-asset",
                 format!(
-                    "`{rel}` cannot be found: there is no `assets` folder beside the forms folder"
+                    "the image `{rel}` is in none of the assets folders tried: {}; put it in one of them, or name its folder with `--assets DIR` (or `assets` in svar.toml)",
+                    if tried.is_empty() { "none".to_owned() } else { tried.join("; ") }
                 ),
             );
             return None;
         };
-        let file = assets.join(path);
         // Checked before decoding: the kiosk reads the whole file when it first shows it.
         if let Ok(meta) = std::fs::metadata(&file)
             && meta.len() > limits::MAX_IMAGE_BYTES
@@ -511,15 +528,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            Ok(size) => Some((path.to_owned(), size)),
-            Err(image::ImageError::IoError(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.f.error(
-                    at,
-                    "missing-asset",
-                    format!("there is no file `{rel}` in the assets folder"),
-                );
-                None
-            }
+            Ok(size) => Some((file, size)),
             Err(e) => {
                 self.f.error(
                     at,

@@ -4,14 +4,17 @@
 //! is returned only when there were no errors.
 
 use super::raw::{Display, RawBand, RawForm, Severity};
-use super::{Band, Bound, Choice, Flag, Form, Item, ItemIx, ItemKind, Page};
+use super::{
+    Band, Bound, Choice, Flag, Form, Item, ItemIx, ItemKind, Page, Score, ScoreIx, ScoreRule,
+    items_behind,
+};
 use crate::answer::fmt_num;
 use crate::diag::{Findings, ptr};
 use crate::form::limits;
 use crate::id::Id;
 use crate::text::{Lang, RawText, Text};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::PathBuf;
 
 mod conditions;
 mod items;
@@ -20,10 +23,19 @@ mod scores;
 /// Where a form file lives, for the checks that look outside it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'a> {
-    /// The assets folder images are looked up in; `None` when there is none.
-    pub assets: Option<&'a Path>,
+    /// The folders images are looked up in, first match wins.
+    pub assets: &'a [AssetPlace],
     /// The file name without `.json`, which should equal the form id.
     pub file_stem: Option<&'a str>,
+}
+
+/// A folder images are looked up in, and why it is searched (for messages naming each place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetPlace {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Why it is searched, e.g. "beside the forms folder".
+    pub why: &'static str,
 }
 
 /// Checks a parsed form; returns it only when no error was found.
@@ -326,6 +338,32 @@ impl Checker<'_> {
                 ),
             );
         }
+        for (b, band) in bands.iter().enumerate() {
+            let reachable = if whole {
+                let from = band.lower.map_or(lo, whole_lower).max(lo);
+                let to = band.upper.map_or(hi, whole_upper).min(hi);
+                from <= to
+            } else {
+                band.lower
+                    .is_none_or(|l| l.value < hi || (l.value == hi && l.inclusive))
+                    && band
+                        .upper
+                        .is_none_or(|u| u.value > lo || (u.value == lo && u.inclusive))
+            };
+            if !reachable {
+                self.f.warning(
+                    ptr(at, b),
+                    "unreachable-band",
+                    format!(
+                        "no answers can give a value in the band `{}`: the score runs from {} to {}{}",
+                        band.id,
+                        fmt_num(lo),
+                        fmt_num(hi),
+                        if whole { " in whole numbers" } else { "" }
+                    ),
+                );
+            }
+        }
         bands
     }
 
@@ -488,56 +526,24 @@ impl Checker<'_> {
             );
         }
 
-        // Conditions may refer forward, so they are resolved once every item is known.
+        // Conditions may refer forward and to scores, so they are resolved once every item and
+        // score is known.
+        let (scores, score_order) = self.scores(&raw.scores, &items, &item_ids);
         for (p, rp) in raw.pages.iter().enumerate() {
             if let Some(rc) = &rp.show_if {
-                pages[p].show_if =
-                    self.condition(rc, &ptr(&ptr("/pages", p), "show_if"), &items, &item_ids);
+                let at = ptr(&ptr("/pages", p), "show_if");
+                pages[p].show_if = self.condition(rc, &at, &items, &item_ids, Some(&scores));
             }
         }
         let mut ri_iter = raw.pages.iter().flat_map(|p| p.items.iter());
         for ix in 0..items.len() {
             if let Some(rc) = ri_iter.next().and_then(|ri| ri.show_if.as_ref()) {
-                items[ix].show_if =
-                    self.condition(rc, &ptr(&item_at[ix], "show_if"), &items, &item_ids);
+                let at = ptr(&item_at[ix], "show_if");
+                items[ix].show_if = self.condition(rc, &at, &items, &item_ids, Some(&scores));
             }
         }
-        let deps: Vec<Vec<usize>> = items
-            .iter()
-            .map(|item| {
-                let mut d = Vec::new();
-                let conds = [pages[item.page].show_if.as_ref(), item.show_if.as_ref()];
-                conds
-                    .into_iter()
-                    .flatten()
-                    .for_each(|c| c.for_each_item(&mut |ix| d.push(ix.0)));
-                d
-            })
-            .collect();
-        let visibility_order = match topo_order(&deps) {
-            Ok(order) => order.into_iter().map(ItemIx).collect(),
-            Err(cycle) => {
-                let names: Vec<&str> = cycle.iter().map(|&i| items[i].id.as_str()).collect();
-                let first = cycle[0];
-                let at = if items[first].show_if.is_some() {
-                    ptr(&item_at[first], "show_if")
-                } else {
-                    ptr(&ptr("/pages", items[first].page), "show_if")
-                };
-                self.f.error(
-                    at,
-                    "condition-cycle",
-                    format!(
-                        "these items' conditions depend on each other in a circle: {} -> {}",
-                        names.join(" -> "),
-                        names[0]
-                    ),
-                );
-                Vec::new()
-            }
-        };
-
-        let (scores, score_order) = self.scores(&raw.scores, &items, &item_ids);
+        let visibility_order = self.visibility_order(&pages, &items, &item_at, &scores);
+        self.skippable_in_complete_scores(&items, &item_at, &scores, &raw.scores);
 
         self.at_most(
             raw.flags.len(),
@@ -566,7 +572,14 @@ impl Checker<'_> {
                 );
             }
             let label = self.text(&rf.label, &ptr(&at, "label"));
-            if let Some(when) = self.condition(&rf.when, &ptr(&at, "when"), &items, &item_ids) {
+            let when = self.condition(
+                &rf.when,
+                &ptr(&at, "when"),
+                &items,
+                &item_ids,
+                Some(&scores),
+            );
+            if let Some(when) = when {
                 flags.push(Flag {
                     id,
                     label,
@@ -598,6 +611,140 @@ impl Checker<'_> {
             visibility_order,
             score_order,
         }
+    }
+
+    /// Warns of an item a patient may skip or decline inside a score that needs every item:
+    /// the score would be empty for that patient, which a study learns only at analysis.
+    fn skippable_in_complete_scores(
+        &mut self,
+        items: &[Item],
+        item_at: &[String],
+        scores: &[Score],
+        raw: &[super::raw::RawScore],
+    ) {
+        for (s, score) in scores.iter().enumerate() {
+            let ScoreRule::Aggregate {
+                items: scored,
+                min_answered,
+                ..
+            } = &score.rule
+            else {
+                continue;
+            };
+            if *min_answered < scored.len() {
+                continue;
+            }
+            for si in scored {
+                let item = &items[si.item.0];
+                // A decline is the patient's recorded choice, which staff see; a form that
+                // writes out "every item" in its `missing` rule empties the score on purpose.
+                let explicit = raw.get(s).is_some_and(|r| r.missing.is_some());
+                let how = match (item.required, item.allow_decline) {
+                    (false, _) => "optional",
+                    (true, true) if !explicit => "declinable (\"I prefer not to answer\")",
+                    (true, _) => continue,
+                };
+                let field = if item.required {
+                    "allow_decline"
+                } else {
+                    "required"
+                };
+                let at = ptr(&item_at[si.item.0], field);
+                let missing_at = if explicit {
+                    "its `missing` rule"
+                } else {
+                    "it has no `missing` rule"
+                };
+                self.f.warning(
+                    at,
+                    "skippable-in-complete-score",
+                    format!(
+                        "`{item}` is {how}, but the score `{score}` needs all {n} of its items ({missing_at}): a patient who leaves `{item}` out gets no `{score}`; make `{item}` required{decline}, or let `{score}` be computed with fewer items (`missing`){on_purpose}",
+                        item = item.id,
+                        score = score.id,
+                        n = scored.len(),
+                        decline = if item.allow_decline { " without decline" } else { "" },
+                        on_purpose = if item.required {
+                            format!(", or, if a decline should leave `{}` empty, say so with `\"missing\": {{\"min_answered\": {}}}`", score.id, scored.len())
+                        } else {
+                            String::new()
+                        },
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Orders items so each comes after every item its visibility reads, directly or through
+    /// a score; reports a circle of conditions at the first item in it.
+    fn visibility_order(
+        &mut self,
+        pages: &[Page],
+        items: &[Item],
+        item_at: &[String],
+        scores: &[Score],
+    ) -> Vec<ItemIx> {
+        // Per item, what it depends on: (the item read, the score it is read through).
+        let deps: Vec<Vec<(usize, Option<ScoreIx>)>> = items
+            .iter()
+            .map(|item| {
+                let mut d = Vec::new();
+                let conds = [pages[item.page].show_if.as_ref(), item.show_if.as_ref()];
+                for c in conds.into_iter().flatten() {
+                    c.for_each_item(&mut |ix| d.push((ix.0, None)));
+                    c.for_each_score(&mut |s| {
+                        d.extend(
+                            items_behind(scores, s)
+                                .into_iter()
+                                .map(|ix| (ix.0, Some(s))),
+                        )
+                    });
+                }
+                d
+            })
+            .collect();
+        let plain: Vec<Vec<usize>> = deps
+            .iter()
+            .map(|d| d.iter().map(|(ix, _)| *ix).collect())
+            .collect();
+        let cycle = match topo_order(&plain) {
+            Ok(order) => return order.into_iter().map(ItemIx).collect(),
+            Err(cycle) => cycle,
+        };
+        let first = cycle[0];
+        let at = if items[first].show_if.is_some() {
+            ptr(&item_at[first], "show_if")
+        } else {
+            ptr(&ptr("/pages", items[first].page), "show_if")
+        };
+        // Each step names the item, and the score when the dependency goes through one.
+        let mut path = String::new();
+        for (k, &node) in cycle.iter().enumerate() {
+            let next = cycle[(k + 1) % cycle.len()];
+            path.push_str(&format!("`{}` -> ", items[node].id));
+            let via = deps[node]
+                .iter()
+                .find(|(ix, _)| *ix == next)
+                .and_then(|d| d.1);
+            if let Some(s) = via {
+                path.push_str(&format!("the score `{}` -> ", scores[s.0].id));
+            }
+        }
+        path.push_str(&format!("`{}`", items[first].id));
+        let own_score = deps[first]
+            .iter()
+            .find(|(ix, _)| *ix == first)
+            .and_then(|d| d.1);
+        let message = match own_score {
+            Some(s) if cycle.len() == 1 => format!(
+                "whether `{item}` is shown depends on the score `{score}`, which counts `{item}` itself: its own answer would decide whether it is asked; test a score that does not count `{item}`, or an item",
+                item = items[first].id,
+                score = scores[s.0].id
+            ),
+            _ => format!("these items' conditions depend on each other in a circle: {path}"),
+        };
+        self.f.error(at, "condition-cycle", message);
+        Vec::new()
     }
 
     /// Refuses a page whose texts in one language add up to more than

@@ -259,7 +259,7 @@ impl Checker<'_> {
                         .error(at, "missing-field", "a condition score needs `when`");
                     return None;
                 };
-                self.condition(when, &ptr(at, "when"), items, item_ids)
+                self.condition(when, &ptr(at, "when"), items, item_ids, None)
                     .map(ScoreRule::Condition)
             }
             _ => self.aggregate(rs, aggregate?, at, items, item_ids),

@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod explain;
+
 /// A file read into memory, with the position of every JSON value in it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -21,6 +23,9 @@ pub struct SourceFile {
     /// Value offsets by JSON pointer, built on first use: most files have no problem to place.
     values: OnceCell<HashMap<String, usize>>,
     duplicate_keys: Vec<(String, usize)>,
+    /// The file began with a UTF-8 byte-order mark (Windows Notepad writes one); the text
+    /// holds it no longer, so positions are as an editor shows them.
+    bom: bool,
 }
 
 impl SourceFile {
@@ -49,16 +54,21 @@ impl SourceFile {
                 ),
             ));
         }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            fail(
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(fail(
                 "not-utf8",
-                format!(
-                    "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
-        Self::from_text(path, text)
+                "the file is saved as UTF-16 (\"Unicode\" in Notepad); save it as UTF-8".into(),
+            ));
+        }
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            bytes.drain(..3);
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
+        let mut file = Self::from_text(path, text)?;
+        file.bom = bom;
+        Ok(file)
     }
 
     /// Indexes `text` as the content of `path` (used by [`SourceFile::read`] and by tests).
@@ -69,6 +79,7 @@ impl SourceFile {
             text,
             values: OnceCell::new(),
             duplicate_keys: Vec::new(),
+            bom: false,
         };
         if file.text.trim().is_empty() {
             return Err(file.diagnostic(
@@ -97,9 +108,26 @@ impl SourceFile {
         &self.path
     }
 
-    /// The file's text, given up (the file's bytes, as read).
+    /// The file's text, given up: the file's bytes as read, a byte-order mark included.
     pub fn into_text(self) -> String {
-        self.text
+        if self.bom {
+            format!("\u{FEFF}{}", self.text)
+        } else {
+            self.text
+        }
+    }
+
+    /// Notes on how the file is saved that do not stop it loading (a byte-order mark).
+    pub fn notes(&self) -> Vec<Diagnostic> {
+        if !self.bom {
+            return Vec::new();
+        }
+        vec![self.diagnostic(
+            0,
+            Severity::Note,
+            "bom",
+            "the file starts with a byte-order mark (Windows Notepad's \"UTF-8 with BOM\"); that is fine, it is read as UTF-8".into(),
+        )]
     }
 
     /// The file's text.
@@ -107,21 +135,17 @@ impl SourceFile {
         &self.text
     }
 
-    /// Parses the file into `T`, turning a serde error into a placed diagnostic.
+    /// Parses the file into `T`, turning a serde error into a placed diagnostic in plain words.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         serde_json::from_str(&self.text).map_err(|e| {
-            let (code, message) = classify(&e);
-            let position = Position {
-                line: e.line().max(1),
-                column: e.column().max(1),
-            };
-            Diagnostic {
-                path: self.path.clone(),
-                position,
-                severity: Severity::Error,
-                code,
-                message,
-            }
+            let at = offset_of(&self.text, e.line(), e.column());
+            let explained = explain::explain(&e, &self.text, at);
+            self.diagnostic(
+                explained.offset,
+                Severity::Error,
+                explained.code,
+                explained.message,
+            )
         })
     }
 
@@ -334,42 +358,49 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Maps a serde error to a stable code and a message without serde's position suffix.
-fn classify(error: &serde_json::Error) -> (&'static str, String) {
-    let full = error.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full,
+/// The byte offset of serde's 1-based line and column (columns count bytes there).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Where the first byte that is not UTF-8 stands, and what it likely was: files saved by
+/// older Windows editors are Windows-1252 (Latin-1 with a few more letters).
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let at = error.valid_up_to();
+    // Everything before `at` is valid UTF-8, so it can be counted in characters.
+    let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (decoded, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes[at..=at]);
+    let likely = decoded
+        .chars()
+        .next()
+        .filter(|c| !c.is_control() && bytes[at] >= 0x80);
+    let message = match likely {
+        Some(c) => format!(
+            "this is not UTF-8 text: it looks like `{c}` saved in Windows-1252 (\"ANSI\" or Latin-1); open the file and save it as UTF-8"
+        ),
+        None => format!(
+            "this is not UTF-8 text (a byte 0x{:02X} no text editor's UTF-8 writes); save the file as UTF-8",
+            bytes[at]
+        ),
     };
-    let code = match error.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "json-syntax",
-        serde_json::error::Category::Io => "unreadable",
-        serde_json::error::Category::Data => {
-            if message.starts_with("missing field") {
-                return (
-                    "missing-field",
-                    format!("{message} in the object that ends here"),
-                );
-            }
-            if message.starts_with("unknown field") {
-                "unknown-field"
-            } else if message.starts_with("unknown variant") {
-                "unknown-value"
-            } else if message.starts_with("invalid type") {
-                "wrong-type"
-            } else if message.starts_with("duplicate field") {
-                "duplicate-key"
-            } else {
-                "invalid-value"
-            }
-        }
-    };
-    let message = if code == "json-syntax" {
-        format!("this is not valid JSON: {message}")
-    } else {
-        message
-    };
-    (code, message)
+    Diagnostic {
+        path: path.to_owned(),
+        position: Position { line, column },
+        severity: Severity::Error,
+        code: "not-utf8",
+        message,
+    }
 }
 
 #[cfg(test)]
