@@ -27,6 +27,14 @@ enum Command {
     /// The answers file is a JSON object from item id to answer. Exits 2 when an answer is
     /// unknown, out of range or of the wrong type, 1 when the form itself does not load.
     Score(forms::ScoreArgs),
+    /// Open a form or battery file in a window as a patient meets it, beside a panel with the
+    /// live scores, bands and flags, how each question may be answered, and the file's problems.
+    ///
+    /// The window reads the file again whenever it is saved, keeping the answers whose
+    /// questions still exist; a broken file shows its problems until it is fixed. Nothing is
+    /// stored and no bundle is made. A battery is a file in a `batteries` folder; it uses the
+    /// forms beside that folder.
+    Preview(forms::PreviewArgs),
     /// Open the patient kiosk: fullscreen, on top, and closing refused.
     ///
     /// With --config (or the file named by SVAR_CONFIG, or /etc/svar/svar.toml) the kiosk runs
@@ -101,6 +109,7 @@ fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Validate(args) => forms::validate(args),
         Command::Score(args) => forms::score(args),
+        Command::Preview(args) => forms::preview(args),
         Command::Run(args) => kiosk::run(args, started),
         Command::Schema(args) => forms::schema(args),
         Command::Keygen(args) => bundles::keygen(args),

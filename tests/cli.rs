@@ -582,3 +582,14 @@ fn audit_verify_reports_an_intact_log_and_a_tampered_one() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn preview_of_a_file_that_is_not_there_says_what_to_give() {
+    let out = common::svar(&["preview", "forms/no_such_form.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = common::stderr(&out);
+    assert!(
+        stderr.contains("there is no file forms/no_such_form.json; give a form file"),
+        "{stderr}"
+    );
+}

@@ -248,3 +248,32 @@ unanswered-go-on = Gå videre uden
 review-go-to-required = Skal besvares – gå til: { $question }
 review-needed-for = { $label } (bruges til en score)
 review-ask-staff = Bed personalet om hjælp
+
+## svar preview: administratorens sidepanel ved siden af patientens skærmbilleder
+preview-window-title = Svar forhåndsvisning: { $form }
+preview-loads = Filen indlæses. Gem den i redigeringsprogrammet for at se hver ændring her.
+preview-broken = { $count ->
+    [one] Filen har en fejl og indlæses ikke.
+   *[other] Filen har { $count } fejl og indlæses ikke.
+}
+preview-showing-last = Viser den seneste version, der kunne indlæses, med svarene.
+preview-never-loaded = Ret fejlene på listen, og gem filen: skemaet vises her, så snart det kan indlæses.
+preview-problems = Fejl i filen
+preview-no-problems = Ingen fejl.
+preview-scores = Scorer
+preview-no-value = ingen værdi endnu
+preview-flag-attention = markeret til opmærksomhed
+preview-flag-alert = markeret som advarsel
+preview-flags-raised = Udløste advarsler
+preview-no-flags = Ingen.
+preview-questions = Spørgsmål
+preview-required = skal besvares
+preview-optional = valgfrit
+preview-declinable = kan fravælges
+preview-state-answered = besvaret
+preview-state-declined = fravalgt
+preview-state-unanswered = ubesvaret
+preview-state-not-reached = ikke nået endnu
+preview-state-hidden = skjult af en betingelse
+preview-restart = Begynd forfra
+preview-finished = Her afleverer patienten. Forhåndsvisningen gemmer intet og sender intet.

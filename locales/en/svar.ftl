@@ -248,3 +248,32 @@ unanswered-go-on = Go on without
 review-go-to-required = Needs an answer – go to: { $question }
 review-needed-for = { $label } (needed for a score)
 review-ask-staff = Ask the staff for help
+
+## svar preview: the admin's side panel beside the patient's screens
+preview-window-title = Svar preview: { $form }
+preview-loads = The file loads. Save it in your editor to see each change here.
+preview-broken = { $count ->
+    [one] The file has a problem and does not load.
+   *[other] The file has { $count } problems and does not load.
+}
+preview-showing-last = Showing the last version that loaded, with its answers.
+preview-never-loaded = Fix the problems listed and save the file: the form shows here as soon as it loads.
+preview-problems = Problems in the file
+preview-no-problems = No problems.
+preview-scores = Scores
+preview-no-value = no value yet
+preview-flag-attention = flagged for attention
+preview-flag-alert = flagged as an alert
+preview-flags-raised = Flags raised
+preview-no-flags = None.
+preview-questions = Questions
+preview-required = required
+preview-optional = optional
+preview-declinable = can be declined
+preview-state-answered = answered
+preview-state-declined = declined
+preview-state-unanswered = left unanswered
+preview-state-not-reached = not reached yet
+preview-state-hidden = hidden by a condition
+preview-restart = Start again
+preview-finished = Here the patient hands in. The preview keeps nothing and sends nothing.

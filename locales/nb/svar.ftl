@@ -248,3 +248,32 @@ unanswered-go-on = Gå videre uten
 review-go-to-required = Må besvares – gå til: { $question }
 review-needed-for = { $label } (trengs for en poengsum)
 review-ask-staff = Be de ansatte om hjelp
+
+## svar preview: administratorens sidepanel ved siden av pasientens skjermbilder
+preview-window-title = Svar forhåndsvisning: { $form }
+preview-loads = Filen lastes. Lagre den i redigeringsprogrammet for å se hver endring her.
+preview-broken = { $count ->
+    [one] Filen har en feil og lastes ikke.
+   *[other] Filen har { $count } feil og lastes ikke.
+}
+preview-showing-last = Viser den siste versjonen som lot seg laste, med svarene.
+preview-never-loaded = Rett feilene i listen og lagre filen: skjemaet vises her så snart det lastes.
+preview-problems = Feil i filen
+preview-no-problems = Ingen feil.
+preview-scores = Skårer
+preview-no-value = ingen verdi ennå
+preview-flag-attention = merket for oppmerksomhet
+preview-flag-alert = merket som varsel
+preview-flags-raised = Varsler som er utløst
+preview-no-flags = Ingen.
+preview-questions = Spørsmål
+preview-required = må besvares
+preview-optional = valgfritt
+preview-declinable = kan avstås
+preview-state-answered = besvart
+preview-state-declined = avstått
+preview-state-unanswered = ubesvart
+preview-state-not-reached = ikke nådd ennå
+preview-state-hidden = skjult av en betingelse
+preview-restart = Begynn på nytt
+preview-finished = Her leverer pasienten. Forhåndsvisningen tar ikke vare på noe og sender ingenting.

@@ -248,3 +248,32 @@ unanswered-go-on = Gå vidare utan
 review-go-to-required = Må svarast på – gå til: { $question }
 review-needed-for = { $label } (trengst for ein poengsum)
 review-ask-staff = Be dei tilsette om hjelp
+
+## svar preview: sidepanelet til administratoren ved sida av skjermbileta til pasienten
+preview-window-title = Svar førehandsvising: { $form }
+preview-loads = Fila blir lasta. Lagre ho i redigeringsprogrammet for å sjå kvar endring her.
+preview-broken = { $count ->
+    [one] Fila har ein feil og blir ikkje lasta.
+   *[other] Fila har { $count } feil og blir ikkje lasta.
+}
+preview-showing-last = Viser den siste versjonen som let seg laste, med svara.
+preview-never-loaded = Rett feila i lista og lagre fila: skjemaet blir vist her så snart det blir lasta.
+preview-problems = Feil i fila
+preview-no-problems = Ingen feil.
+preview-scores = Skårar
+preview-no-value = ingen verdi enno
+preview-flag-attention = merkt for merksemd
+preview-flag-alert = merkt som varsel
+preview-flags-raised = Varsel som er utløyste
+preview-no-flags = Ingen.
+preview-questions = Spørsmål
+preview-required = må svarast på
+preview-optional = valfritt
+preview-declinable = kan avstå
+preview-state-answered = svart på
+preview-state-declined = avstått
+preview-state-unanswered = ikkje svart på
+preview-state-not-reached = ikkje nådd enno
+preview-state-hidden = skjult av eit vilkår
+preview-restart = Byrj på nytt
+preview-finished = Her leverer pasienten. Førehandsvisinga tek ikkje vare på noko og sender ingenting.

@@ -118,6 +118,44 @@ fn battery_overrides(
     Ok(member.overrides.clone())
 }
 
+/// The flags of `svar preview`.
+#[derive(clap::Args)]
+pub struct PreviewArgs {
+    /// The form file, or a battery file in a `batteries` folder.
+    path: PathBuf,
+    /// The language to open in (nb, nn, da or en); the window's header switches it.
+    #[arg(long, default_value = "nb", value_parser = super::parse_serde::<svar_forms::text::Lang>)]
+    lang: svar_forms::text::Lang,
+    /// The folder images are looked for in first (as for `svar validate`).
+    #[arg(long)]
+    assets: Option<PathBuf>,
+}
+
+/// Opens the preview window on a form or battery file.
+pub fn preview(args: PreviewArgs) -> Outcome {
+    if !args.path.is_file() {
+        return Err(Failure::new(format!(
+            "there is no file {}; give a form file (forms/NAME.json) or a battery file (forms/batteries/NAME.json)",
+            args.path.display()
+        )));
+    }
+    let strings = svar_kiosk::i18n::Strings::load().map_err(|e| Failure::new(e.to_string()))?;
+    let source = svar_kiosk::preview::Source::new(&args.path, args.assets.as_deref());
+    let opened = svar_kiosk::preview::Preview::open(source, args.lang);
+    for d in opened.0.diagnostics() {
+        eprintln!("{d}");
+    }
+    // The header's logo: the named folder, else an `assets` folder beside the forms.
+    let assets = args
+        .assets
+        .clone()
+        .or_else(|| library::find_assets(&args.path))
+        .unwrap_or_else(|| PathBuf::from("assets"));
+    svar_kiosk::ui::preview::run(opened, strings, assets)
+        .map_err(|e| Failure::new(format!("cannot open the preview window: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The flags of `svar schema`.
 #[derive(clap::Args)]
 pub struct SchemaArgs {

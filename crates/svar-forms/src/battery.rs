@@ -133,6 +133,17 @@ pub struct BatteryForm {
     pub overrides: Vec<BandOverride>,
 }
 
+impl BatteryForm {
+    /// The bands of the form's score `score` in this battery: the battery's cut-offs where it
+    /// replaces the form's, else the form's own.
+    pub fn bands(&self, score: ScoreIx) -> &[Band] {
+        self.overrides
+            .iter()
+            .find(|o| o.score == score)
+            .map_or(&self.form.scores[score.0].bands, |o| &o.bands)
+    }
+}
+
 /// Bands of one score replaced by a battery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BandOverride {

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod i18n;
 pub mod idle;
+pub mod preview;
 pub mod setup;
 pub mod staff;
 pub mod ui;

@@ -6,6 +6,7 @@
 mod bars;
 pub mod patient;
 mod pause;
+pub mod preview;
 pub mod question;
 pub mod screen;
 pub mod screens;

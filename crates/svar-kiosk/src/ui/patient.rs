@@ -5,13 +5,12 @@ use super::Intent;
 use super::question;
 use super::view::Texts;
 use super::widgets::{date, keyboard, keypad, signature};
-use crate::visit::Visit;
+use crate::visit::{Recorder, Visit};
 use std::collections::HashMap;
 use svar_forms::answer::Answer;
 use svar_forms::form::ItemIx;
 use svar_forms::session::{AnswerOutcome, Nav, Position, Session, auto_advances};
 use svar_forms::text::Lang;
-use svar_store::Store;
 
 /// Where a patient is in their visit, outside what the session itself tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +57,7 @@ impl PatientScreen {
     }
 
     /// Forward, or straight back to the review list after a jump from it.
-    fn forward(&mut self, store: &mut Store) {
+    fn forward(&mut self, store: &mut dyn Recorder) {
         if self.back_to_review {
             if self.visit.review(store) != Nav::Stayed {
                 self.back_to_review = false;
@@ -78,7 +77,7 @@ impl PatientScreen {
     }
 
     /// The patient chose `lang` (on the language screen or from the header).
-    pub(super) fn pick_language(&mut self, store: &mut Store, lang: Lang) {
+    pub(super) fn pick_language(&mut self, store: &mut dyn Recorder, lang: Lang) {
         self.visit.set_lang(store, lang);
         self.picker_open = false;
         self.step = Step::Answering;
@@ -86,7 +85,7 @@ impl PatientScreen {
 
     /// Per-frame housekeeping: a single-choice screen moving on by itself, and dropping the
     /// widget state of a screen left.
-    pub(super) fn tick(&mut self, store: &mut Store, now: f64) {
+    pub(super) fn tick(&mut self, store: &mut dyn Recorder, now: f64) {
         if let Some(at) = self.scratch.advance_at
             && now >= at
         {
@@ -97,7 +96,13 @@ impl PatientScreen {
     }
 
     /// Applies a tap of the patient's on a session screen.
-    pub(super) fn apply(&mut self, intent: Intent, store: &mut Store, texts: Texts, now: f64) {
+    pub(super) fn apply(
+        &mut self,
+        intent: Intent,
+        store: &mut dyn Recorder,
+        texts: Texts,
+        now: f64,
+    ) {
         match intent {
             Intent::OpenLanguages => self.picker_open = true,
             Intent::CloseLanguages => self.picker_open = false,
@@ -208,7 +213,7 @@ impl PatientScreen {
     /// Next: on, unless questions here have no response. Then a prompt says how many, once;
     /// taps on Next while it shows (or after "Answer them" with required ones left) do nothing
     /// but bring the explanation into view, so a required question is never skipped.
-    fn next(&mut self, store: &mut Store, now: f64) {
+    fn next(&mut self, store: &mut dyn Recorder, now: f64) {
         self.scratch.advance_at = None;
         if self.scratch.prompt.is_some() {
             return;
@@ -245,7 +250,7 @@ impl PatientScreen {
 
     /// Makes what is drawn on `item`'s signature pad its answer, unless that is the answer
     /// already. False when nothing is drawn (or the item has no pad on screen).
-    fn sign(&mut self, store: &mut Store, form: usize, item: ItemIx) -> bool {
+    fn sign(&mut self, store: &mut dyn Recorder, form: usize, item: ItemIx) -> bool {
         let Some(pad) = self.scratch.pads.get(&item).filter(|p| p.drawn()) else {
             return false;
         };
@@ -260,7 +265,7 @@ impl PatientScreen {
 
     fn keypad(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Recorder,
         texts: Texts,
         form: usize,
         item: ItemIx,

@@ -263,7 +263,7 @@ fn more_below_ui<R>(
 }
 
 /// A patient's visit: header, navigation, the screen the session is on, the language tiles.
-fn patient_ui(
+pub(super) fn patient_ui(
     ui: &mut Ui,
     t: &Tokens,
     texts: Texts,
@@ -742,7 +742,7 @@ fn thanks_ui(ui: &mut Ui, t: &Tokens, texts: Texts) {
 }
 
 /// A screen's title and the sentence under it.
-fn title_and_body_ui(ui: &mut Ui, t: &Tokens, title: &str, body: &str) {
+pub(super) fn title_and_body_ui(ui: &mut Ui, t: &Tokens, title: &str, body: &str) {
     text(ui, title, t.bold(t.title), t.palette.text);
     ui.add_space(t.gap);
     text(ui, body, t.font(t.question), t.palette.text);

@@ -173,6 +173,8 @@ pub struct Tokens {
     pub content_margin: Margin,
     /// Space inside a dialog.
     pub dialog_margin: Margin,
+    /// Width of the preview's side panel for the admin (`svar preview`).
+    pub panel: f32,
 }
 
 impl Tokens {
@@ -212,6 +214,7 @@ impl Tokens {
             ribbon_margin: Margin::symmetric(16, 6),
             content_margin: Margin::symmetric(24, 12),
             dialog_margin: Margin::same(32),
+            panel: 460.0,
         }
     }
 

@@ -17,7 +17,7 @@ use svar_forms::answer::Answer;
 use svar_forms::battery::Battery;
 use svar_forms::form::ItemIx;
 use svar_forms::score::Report;
-use svar_forms::session::{AnswerOutcome, Missing, Nav, Session};
+use svar_forms::session::{AnswerOutcome, Missing, Nav, Position, Session};
 use svar_forms::text::Lang;
 use svar_store::{
     AnswerChange, Progress, SealIntent, SessionId, State, Store, StoreError, StoredMeta,
@@ -101,6 +101,58 @@ impl VisitError {
     }
 }
 
+/// Where a visit's answers and position are recorded as they change: the kiosk's [`Store`],
+/// or nowhere at all for the form preview ([`NotKept`]).
+pub trait Recorder {
+    /// Records a new session; its id is the bundle's.
+    fn start(&mut self, meta: &StoredMeta, progress: Progress) -> Result<SessionId, StoreError>;
+    /// Records answers given or cleared.
+    fn save_answers(
+        &mut self,
+        id: SessionId,
+        changes: &[AnswerChange<'_>],
+    ) -> Result<(), StoreError>;
+    /// Records where the patient is and the language they read.
+    fn save_progress(&mut self, id: SessionId, progress: Progress) -> Result<(), StoreError>;
+}
+
+impl Recorder for Store {
+    fn start(&mut self, meta: &StoredMeta, progress: Progress) -> Result<SessionId, StoreError> {
+        Store::start(self, meta, progress)
+    }
+
+    fn save_answers(
+        &mut self,
+        id: SessionId,
+        changes: &[AnswerChange<'_>],
+    ) -> Result<(), StoreError> {
+        Store::save_answers(self, id, changes)
+    }
+
+    fn save_progress(&mut self, id: SessionId, progress: Progress) -> Result<(), StoreError> {
+        Store::save_progress(self, id, progress)
+    }
+}
+
+/// The form preview's recorder: keeps nothing and writes nothing, so trying a form leaves no
+/// trace on disk.
+#[derive(Debug, Default)]
+pub struct NotKept;
+
+impl Recorder for NotKept {
+    fn start(&mut self, meta: &StoredMeta, _: Progress) -> Result<SessionId, StoreError> {
+        Ok(SessionId(meta.meta.bundle_id))
+    }
+
+    fn save_answers(&mut self, _: SessionId, _: &[AnswerChange<'_>]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn save_progress(&mut self, _: SessionId, _: Progress) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
 /// A session being answered, recorded in the store as it goes.
 pub struct Visit {
     id: SessionId,
@@ -138,7 +190,7 @@ impl Visit {
     /// Starts a session for `meta.patient` and records it. `meta.bundle_id` becomes the
     /// session's and the bundle's id.
     pub fn start(
-        store: &mut Store,
+        store: &mut dyn Recorder,
         battery: Arc<Battery>,
         lang: Lang,
         meta: Meta,
@@ -243,7 +295,7 @@ impl Visit {
     /// and the visit will not move on until a save succeeds.
     pub fn answer(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Recorder,
         form: usize,
         item: ItemIx,
         answer: Option<Answer>,
@@ -257,7 +309,7 @@ impl Visit {
     }
 
     /// Saves whatever the store does not hold yet; true when everything is saved.
-    pub fn save(&mut self, store: &mut Store) -> bool {
+    pub fn save(&mut self, store: &mut dyn Recorder) -> bool {
         let result = self
             .save_answers(store)
             .and_then(|()| self.save_progress(store));
@@ -273,7 +325,7 @@ impl Visit {
         }
     }
 
-    fn save_answers(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    fn save_answers(&mut self, store: &mut dyn Recorder) -> Result<(), StoreError> {
         for form in 0..self.session.battery().forms.len() {
             let now = current(&self.session, form);
             let f = self.session.form(form);
@@ -307,7 +359,7 @@ impl Visit {
         Ok(())
     }
 
-    fn save_progress(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    fn save_progress(&mut self, store: &mut dyn Recorder) -> Result<(), StoreError> {
         let progress = Progress {
             position: self.session.position(),
             lang: self.session.lang(),
@@ -320,7 +372,7 @@ impl Visit {
     }
 
     /// Moves `f` only once every answer is in the store; otherwise stays.
-    fn moving(&mut self, store: &mut Store, f: impl FnOnce(&mut Session) -> Nav) -> Nav {
+    fn moving(&mut self, store: &mut dyn Recorder, f: impl FnOnce(&mut Session) -> Nav) -> Nav {
         if !self.save(store) {
             return Nav::Stayed;
         }
@@ -330,33 +382,39 @@ impl Visit {
     }
 
     /// Forward (see [`Session::forward`]).
-    pub fn forward(&mut self, store: &mut Store) -> Nav {
+    pub fn forward(&mut self, store: &mut dyn Recorder) -> Nav {
         self.moving(store, Session::forward)
     }
 
     /// Back (see [`Session::back`]).
-    pub fn back(&mut self, store: &mut Store) -> Nav {
+    pub fn back(&mut self, store: &mut dyn Recorder) -> Nav {
         self.moving(store, Session::back)
     }
 
     /// To the screen of an item (see [`Session::go_to`]).
-    pub fn go_to(&mut self, store: &mut Store, form: usize, item: ItemIx) -> Nav {
+    pub fn go_to(&mut self, store: &mut dyn Recorder, form: usize, item: ItemIx) -> Nav {
         self.moving(store, |s| s.go_to(form, item))
     }
 
+    /// Puts the patient at `position`, or the nearest screen that exists (see
+    /// [`Session::resume_at`]).
+    pub fn resume_at(&mut self, store: &mut dyn Recorder, position: Position) -> Nav {
+        self.moving(store, |s| Nav::Moved(s.resume_at(position)))
+    }
+
     /// To the review (see [`Session::review`]).
-    pub fn review(&mut self, store: &mut Store) -> Nav {
+    pub fn review(&mut self, store: &mut dyn Recorder) -> Nav {
         self.moving(store, Session::review)
     }
 
     /// The language the patient reads.
-    pub fn set_lang(&mut self, store: &mut Store, lang: Lang) {
+    pub fn set_lang(&mut self, store: &mut dyn Recorder, lang: Lang) {
         self.session.set_lang(lang);
         self.save(store);
     }
 
     /// Asks to finish (see [`Session::request_finish`]); refused while answers are unsaved.
-    pub fn request_finish(&mut self, store: &mut Store) -> Result<(), Vec<Missing>> {
+    pub fn request_finish(&mut self, store: &mut dyn Recorder) -> Result<(), Vec<Missing>> {
         if !self.save(store) {
             return Err(Vec::new());
         }
@@ -367,7 +425,10 @@ impl Visit {
 
     /// Confirms the finish and scores every form (see [`Session::confirm_finish`]); refused
     /// while answers are unsaved.
-    pub fn confirm_finish(&mut self, store: &mut Store) -> Result<Vec<Report>, Vec<Missing>> {
+    pub fn confirm_finish(
+        &mut self,
+        store: &mut dyn Recorder,
+    ) -> Result<Vec<Report>, Vec<Missing>> {
         if !self.save(store) {
             return Err(Vec::new());
         }

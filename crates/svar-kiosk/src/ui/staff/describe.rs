@@ -250,11 +250,7 @@ impl Describe<'_> {
                     // that 2 and 1,90 do not look like different kinds of number.
                     |v| i18n::number(lang, v, if score.whole { 0 } else { 2 }),
                 );
-                let bands = member
-                    .overrides
-                    .iter()
-                    .find(|o| o.score.0 == n)
-                    .map_or(&score.bands, |o| &o.bands);
+                let bands = member.bands(svar_forms::form::ScoreIx(n));
                 let band = record["band"]
                     .as_str()
                     .and_then(|b| bands.iter().find(|band| band.id.as_str() == b))
