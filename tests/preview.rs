@@ -112,13 +112,15 @@ fn the_panel_shows_the_live_score_band_flag_and_the_follow_up_a_total_brings() {
     tap(&mut h, "Ja");
     assert_eq!(panel(&h)[0].flags.len(), 1, "{:?}", panel(&h)[0].flags);
     h.get_by_label(&panel(&h)[0].flags[0]);
-    // How each question may be answered is listed.
+    // How each question may be answered is listed, with the value each answer scores.
     let items = &panel(&h)[0].items;
     assert!(
         items
             .iter()
             .all(|i| i.need == Need::Required && !i.declinable)
     );
+    let values: Vec<Option<&str>> = items.iter().map(|i| i.answer.as_deref()).collect();
+    assert_eq!(values, [Some("3"), Some("2"), Some("3"), Some("2"), Some("1")]);
 }
 
 #[test]

@@ -251,7 +251,7 @@ review-ask-staff = Bed personalet om hjælp
 
 ## svar preview: administratorens sidepanel ved siden af patientens skærmbilleder
 preview-window-title = Svar forhåndsvisning: { $form }
-preview-loads = Filen indlæses. Gem den i redigeringsprogrammet for at se hver ændring her.
+preview-loads = Filen er gyldig. Gem den i redigeringsprogrammet for at se hver ændring her.
 preview-broken = { $count ->
     [one] Filen har en fejl og indlæses ikke.
    *[other] Filen har { $count } fejl og indlæses ikke.

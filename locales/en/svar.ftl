@@ -251,7 +251,7 @@ review-ask-staff = Ask the staff for help
 
 ## svar preview: the admin's side panel beside the patient's screens
 preview-window-title = Svar preview: { $form }
-preview-loads = The file loads. Save it in your editor to see each change here.
+preview-loads = The file is valid. Save it in your editor to see each change here.
 preview-broken = { $count ->
     [one] The file has a problem and does not load.
    *[other] The file has { $count } problems and does not load.

@@ -251,7 +251,7 @@ review-ask-staff = Be de ansatte om hjelp
 
 ## svar preview: administratorens sidepanel ved siden av pasientens skjermbilder
 preview-window-title = Svar forhåndsvisning: { $form }
-preview-loads = Filen lastes. Lagre den i redigeringsprogrammet for å se hver endring her.
+preview-loads = Filen er gyldig. Lagre den i redigeringsprogrammet for å se hver endring her.
 preview-broken = { $count ->
     [one] Filen har en feil og lastes ikke.
    *[other] Filen har { $count } feil og lastes ikke.

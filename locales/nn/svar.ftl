@@ -251,7 +251,7 @@ review-ask-staff = Be dei tilsette om hjelp
 
 ## svar preview: sidepanelet til administratoren ved sida av skjermbileta til pasienten
 preview-window-title = Svar førehandsvising: { $form }
-preview-loads = Fila blir lasta. Lagre ho i redigeringsprogrammet for å sjå kvar endring her.
+preview-loads = Fila er gyldig. Lagre ho i redigeringsprogrammet for å sjå kvar endring her.
 preview-broken = { $count ->
     [one] Fila har ein feil og blir ikkje lasta.
    *[other] Fila har { $count } feil og blir ikkje lasta.

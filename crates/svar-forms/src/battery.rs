@@ -243,11 +243,12 @@ pub fn check(
             } else {
                 format!("known: {}", known.join(", "))
             };
+            let hint = crate::suggest::did_you_mean(&member.form, forms.keys().map(String::as_str));
             c.f.error(
                 ptr(&at, "form"),
                 "unknown-form",
                 format!(
-                    "there is no valid form `{}` in the forms folder ({known})",
+                    "there is no valid form `{}` in the forms folder ({known}){hint}",
                     member.form
                 ),
             );

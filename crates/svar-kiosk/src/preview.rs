@@ -6,9 +6,10 @@ use crate::visit::{NotKept, Recorder, Visit};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use svar_bundle::{IdType, Meta, Patient, Timestamp};
+use svar_forms::answer::Answer;
 use svar_forms::battery::Battery;
 use svar_forms::diag::Diagnostic;
-use svar_forms::form::{Form, ItemKind};
+use svar_forms::form::{Form, ItemIx, ItemKind};
 use svar_forms::library;
 use svar_forms::session::{ItemState, Position, Session};
 use svar_forms::text::Lang;
@@ -282,6 +283,27 @@ pub struct ItemLine {
     pub declinable: bool,
     /// Answered, declined, left, not reached yet or hidden by a condition.
     pub state: ItemState,
+    /// The answer's value as scored (a choice's value, a number, a date), for checking a
+    /// score by hand; `None` when unanswered or not a value (a text, a drawing).
+    pub answer: Option<String>,
+}
+
+/// An answer as the panel shows it: the value scoring reads (a choice's or a number's value,
+/// chosen regions); not free text, a date or a drawing. The preview's answers are the admin's
+/// own trial, never a patient's: a preview keeps and sends nothing.
+fn shown_value(answer: &Answer) -> Option<String> {
+    match answer {
+        Answer::Choices(values) => Some(
+            values
+                .iter()
+                .map(|v| svar_forms::answer::fmt_num(*v))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Answer::Regions(regions) => Some(regions.join(", ")),
+        Answer::Number(v) => Some(svar_forms::answer::fmt_num(*v)),
+        _ => None,
+    }
 }
 
 /// What the side panel shows of a session.
@@ -336,6 +358,7 @@ pub fn panel(session: &Session) -> Vec<FormPanel> {
                         },
                         declinable: item.allow_decline,
                         state: states.get(i).copied().flatten()?,
+                        answer: session.answers(f).get(ItemIx(i)).and_then(shown_value),
                     })
                 })
                 .collect();

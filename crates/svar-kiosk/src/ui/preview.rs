@@ -196,61 +196,63 @@ fn panel_ui(ui: &mut Ui, t: &Tokens, texts: Texts, preview: &Preview, forms: &[F
         .resizable(false)
         .frame(Frame::new().fill(p.surface).inner_margin(t.bar_margin))
         .show(ui, |ui| {
-            ScrollArea::vertical().show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                text(
-                    ui,
-                    &preview.source().path().display().to_string(),
-                    t.font(t.small),
-                    p.muted,
-                );
-                let problems = preview.diagnostics();
-                let errors = problems
-                    .iter()
-                    .filter(|d| d.severity == Level::Error)
-                    .count();
-                if preview.loads() {
-                    text(ui, &texts.tr("preview-loads"), t.font(t.small), p.text);
-                } else {
-                    let count = [("count", Arg::Num(errors as f64))];
+            ScrollArea::vertical()
+                .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
                     text(
                         ui,
-                        &texts.args("preview-broken", &count),
-                        t.bold(t.small),
-                        p.warning,
+                        &preview.source().path().display().to_string(),
+                        t.font(t.small),
+                        p.muted,
                     );
-                    if !forms.is_empty() {
+                    let problems = preview.diagnostics();
+                    let errors = problems
+                        .iter()
+                        .filter(|d| d.severity == Level::Error)
+                        .count();
+                    if preview.loads() {
+                        text(ui, &texts.tr("preview-loads"), t.font(t.small), p.text);
+                    } else {
+                        let count = [("count", Arg::Num(errors as f64))];
                         text(
                             ui,
-                            &texts.tr("preview-showing-last"),
-                            t.font(t.small),
+                            &texts.args("preview-broken", &count),
+                            t.bold(t.small),
                             p.warning,
                         );
+                        if !forms.is_empty() {
+                            text(
+                                ui,
+                                &texts.tr("preview-showing-last"),
+                                t.font(t.small),
+                                p.warning,
+                            );
+                        }
                     }
-                }
-                if !forms.is_empty()
-                    && Tile::new(&texts.tr("preview-restart"), ui.available_width())
-                        .show(ui, t)
-                        .clicked()
-                {
-                    restart = true;
-                }
-                heading(ui, t, &texts.tr("preview-problems"));
-                if problems.is_empty() {
-                    text(
-                        ui,
-                        &texts.tr("preview-no-problems"),
-                        t.font(t.small),
-                        p.text,
-                    );
-                }
-                for d in problems {
-                    problem_ui(ui, t, d);
-                }
-                for form in forms {
-                    form_ui(ui, t, texts, form);
-                }
-            });
+                    if !forms.is_empty()
+                        && Tile::new(&texts.tr("preview-restart"), ui.available_width())
+                            .show(ui, t)
+                            .clicked()
+                    {
+                        restart = true;
+                    }
+                    heading(ui, t, &texts.tr("preview-problems"));
+                    if problems.is_empty() {
+                        text(
+                            ui,
+                            &texts.tr("preview-no-problems"),
+                            t.font(t.small),
+                            p.text,
+                        );
+                    }
+                    for d in problems {
+                        problem_ui(ui, t, d);
+                    }
+                    for form in forms {
+                        form_ui(ui, t, texts, form);
+                    }
+                });
         });
     restart
 }
@@ -338,9 +340,14 @@ fn form_ui(ui: &mut Ui, t: &Tokens, texts: Texts, form: &FormPanel) {
             ItemState::NotReached => "preview-state-not-reached",
             ItemState::NotShown => "preview-state-hidden",
         });
+        let answer = item
+            .answer
+            .as_ref()
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
         text(
             ui,
-            &format!("{} ({need}{decline}): {state}", item.id),
+            &format!("{} ({need}{decline}): {state}{answer}", item.id),
             t.font(t.small),
             p.text,
         );

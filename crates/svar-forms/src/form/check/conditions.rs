@@ -274,14 +274,16 @@ impl Checker<'_> {
             return None;
         };
         let (min, max) = score.range;
-        let never = match op {
-            Op::Equals => value < min || value > max || (score.whole && value.fract() != 0.0),
-            Op::Lt => value <= min,
-            Op::Le => value < min,
-            Op::Gt => value >= max,
-            Op::Ge => value > max,
-            Op::NotEquals | Op::Answered | Op::NotAnswered | Op::Contains => false,
-        };
+        // A score whose items are broken has no range; those items are reported already.
+        let never = (min.is_finite() && max.is_finite())
+            && match op {
+                Op::Equals => value < min || value > max || (score.whole && value.fract() != 0.0),
+                Op::Lt => value <= min,
+                Op::Le => value < min,
+                Op::Gt => value >= max,
+                Op::Ge => value > max,
+                Op::NotEquals | Op::Answered | Op::NotAnswered | Op::Contains => false,
+            };
         if never {
             self.f.error(
                 at_v,
