@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::{Parser, Subcommand};
-use cli::{bundles, delivery, forms, kiosk};
+use cli::{bundles, delivery, forms, kiosk, spreadsheets};
 use std::process::ExitCode;
 
 /// Svar: a touch-screen questionnaire kiosk for clinics.
@@ -35,6 +35,16 @@ enum Command {
     /// stored and no bundle is made. A battery is a file in a `batteries` folder; it uses the
     /// forms beside that folder.
     Preview(forms::PreviewArgs),
+    /// Make Svar forms from XLSForm workbooks and REDCap data dictionaries.
+    ///
+    /// The format is told by the content. Prints, per file, what was imported, what was
+    /// approximated (a warning naming the sheet, row and column) and what was refused (named
+    /// the same way). A form is written only when it validates. Exits 1 when any file was
+    /// refused; see docs/spreadsheets.md.
+    Import(spreadsheets::ImportArgs),
+    /// Write a form as an XLSForm workbook (one label column per language, Svar's scores in
+    /// its own `svar` column) that `svar import` turns back into the same form.
+    ExportForm(spreadsheets::ExportFormArgs),
     /// Open the patient kiosk: fullscreen, on top, and closing refused.
     ///
     /// With --config (or the file named by SVAR_CONFIG, or /etc/svar/svar.toml) the kiosk runs
@@ -110,6 +120,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => forms::validate(args),
         Command::Score(args) => forms::score(args),
         Command::Preview(args) => forms::preview(args),
+        Command::Import(args) => spreadsheets::import(args),
+        Command::ExportForm(args) => spreadsheets::export_form(args),
         Command::Run(args) => kiosk::run(args, started),
         Command::Schema(args) => forms::schema(args),
         Command::Keygen(args) => bundles::keygen(args),

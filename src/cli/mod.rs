@@ -5,6 +5,7 @@ pub mod bundles;
 pub mod delivery;
 pub mod forms;
 pub mod kiosk;
+pub mod spreadsheets;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

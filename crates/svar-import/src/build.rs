@@ -1,0 +1,116 @@
+//! A form built from a spreadsheet, checked by `svar-forms` as `svar validate` checks a file,
+//! with each problem placed back at the spreadsheet cell it came from.
+
+use crate::{ImportError, Imported, Note, Place};
+use serde_json::Value;
+use std::collections::HashMap;
+use svar_forms::diag::{Findings, Severity};
+use svar_forms::form::check::{self, Context};
+use svar_forms::form::raw::RawForm;
+
+/// Where the parts of a built form came from: a JSON pointer (`/pages/0/items/3`) and the
+/// spreadsheet place it was made from.
+#[derive(Debug, Default)]
+pub struct Origins(Vec<(String, Place)>);
+
+impl Origins {
+    /// Records that the value at `pointer` was made from `place`.
+    pub fn add(&mut self, pointer: String, place: Place) {
+        self.0.push((pointer, place));
+    }
+
+    /// The place of the value at `pointer`, or of the nearest part that holds it.
+    fn place(&self, pointer: &str, fallback: &Place) -> Place {
+        self.0
+            .iter()
+            .filter(|(p, _)| {
+                pointer == p
+                    || (pointer.starts_with(p.as_str()) && pointer[p.len()..].starts_with('/'))
+            })
+            .max_by_key(|(p, _)| p.len())
+            .map_or_else(|| fallback.clone(), |(_, place)| place.clone())
+    }
+}
+
+/// Checks `form` as a form file named `id.json` would be checked. Returns it as a form file's
+/// text with its warnings (the import's, then the checks'), or refuses it with every error,
+/// each at the spreadsheet place it came from.
+pub fn checked(
+    form: Value,
+    origins: &Origins,
+    whole: &Place,
+    mut warnings: Vec<Note>,
+) -> Result<Imported, ImportError> {
+    let id = form["id"].as_str().unwrap_or_default().to_owned();
+    let raw: RawForm = serde_json::from_value(form.clone()).map_err(|e| {
+        ImportError::Refused(vec![Note {
+            place: whole.clone(),
+            message: format!("the form made from it is not a valid form: {e}"),
+        }])
+    })?;
+    let mut findings = Findings::default();
+    let places = svar_forms::library::asset_places(std::path::Path::new("forms/x.json"), None);
+    let ctx = Context {
+        assets: &places,
+        file_stem: Some(&id),
+    };
+    let made = check::check(&raw, &ctx, &mut findings);
+    let mut errors = Vec::new();
+    for f in findings.into_vec() {
+        let note = Note {
+            place: origins.place(&f.pointer, whole),
+            message: f.message,
+        };
+        match f.severity {
+            Severity::Error => errors.push(note),
+            Severity::Warning | Severity::Note => warnings.push(note),
+        }
+    }
+    if made.is_none() || !errors.is_empty() {
+        return Err(ImportError::Refused(errors));
+    }
+    let json = serde_json::to_string_pretty(&form)
+        .map_err(|e| ImportError::Export(format!("cannot write the form as JSON: {e}")))?;
+    Ok(Imported {
+        id,
+        json: json + "\n",
+        warnings,
+    })
+}
+
+/// A name usable as a Svar id: lower-case letters, digits and `_`, starting with a letter.
+pub fn clean_id(name: &str) -> String {
+    let mut id: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() { c } else { '_' }
+        })
+        .collect();
+    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        id.insert_str(0, "q_");
+    }
+    id
+}
+
+/// Choice codes as Svar values: the codes themselves when all are numbers, else 1, 2, 3, … in
+/// their order (the second part says which: the import warns of it).
+pub fn choice_values<'c>(
+    codes: impl Iterator<Item = &'c str> + Clone,
+) -> (HashMap<String, f64>, bool) {
+    let numbers: Option<Vec<f64>> = codes
+        .clone()
+        .map(|c| c.trim().parse::<f64>().ok())
+        .collect();
+    match numbers {
+        Some(ns) => (codes.map(str::to_owned).zip(ns).collect(), false),
+        None => (
+            codes
+                .enumerate()
+                .map(|(n, c)| (c.to_owned(), (n + 1) as f64))
+                .collect(),
+            true,
+        ),
+    }
+}
