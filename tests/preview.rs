@@ -120,7 +120,10 @@ fn the_panel_shows_the_live_score_band_flag_and_the_follow_up_a_total_brings() {
             .all(|i| i.need == Need::Required && !i.declinable)
     );
     let values: Vec<Option<&str>> = items.iter().map(|i| i.answer.as_deref()).collect();
-    assert_eq!(values, [Some("3"), Some("2"), Some("3"), Some("2"), Some("1")]);
+    assert_eq!(
+        values,
+        [Some("3"), Some("2"), Some("3"), Some("2"), Some("1")]
+    );
 }
 
 #[test]

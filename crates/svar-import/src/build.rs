@@ -114,3 +114,8 @@ pub fn choice_values<'c>(
         ),
     }
 }
+
+/// A cell's text on one line, to quote in a message (one message is one line).
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

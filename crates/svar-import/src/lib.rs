@@ -84,7 +84,10 @@ pub fn import(
         let book = sheet::Book::open(path)?;
         return Ok(vec![xlsform::read::form(&book, path)]);
     }
-    if redcap::looks_like(&head) {
+    let csv = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    if csv || redcap::looks_like(&head) {
         return redcap::forms(&head, path, lang);
     }
     Err(ImportError::Unreadable(format!(

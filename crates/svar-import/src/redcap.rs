@@ -4,7 +4,7 @@
 //! validation), `notes`, `descriptive`, `slider` and `calc` sums become Svar items and scores;
 //! branching logic becomes conditions. The labels are in the one language given.
 
-use crate::build::{Origins, checked, choice_values, clean_id};
+use crate::build::{Origins, checked, choice_values, clean_id, one_line};
 use crate::xlsform::expr::{self, Name, Names};
 use crate::{ImportError, Imported, Note, Place};
 use serde_json::{Map, Value, json};
@@ -274,6 +274,7 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
     }
     let mut pages: Vec<Value> = Vec::new();
     let mut scores: Vec<Value> = Vec::new();
+    let mut scales: Map<String, Value> = Map::new();
     let mut matrix = String::new();
     for f in fields {
         let id = clean_id(f.get("field_name"));
@@ -311,7 +312,7 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
                 Ok(c) => item["show_if"] = clean(c),
                 Err(why) => refused.push(Note {
                     place: f.place(file, "branching_logic"),
-                    message: format!("`{logic}` cannot be carried over: {why}"),
+                    message: format!("`{}` cannot be carried over: {why}", one_line(logic)),
                 }),
             }
         }
@@ -327,11 +328,21 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
                         message: "the choices' codes are not numbers: Svar scores choices by number, so they are numbered 1, 2, 3, … in their order".into(),
                     });
                 }
-                item["options"] = json!(
+                let options = json!(
                     list.iter()
                         .map(|(c, l)| json!({"value": map[c], "label": text(l)}))
                         .collect::<Vec<_>>()
                 );
+                // A matrix group's fields share their choices: one scale, as a grid needs.
+                if matrix.is_empty() {
+                    item["options"] = options;
+                } else {
+                    let scale = clean_id(&matrix);
+                    scales
+                        .entry(scale.clone())
+                        .or_insert_with(|| json!({ "options": options }));
+                    item["scale"] = json!(scale);
+                }
                 if kind == "checkbox" {
                     "multiple_choice"
                 } else {
@@ -434,7 +445,10 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
                     }
                     None => warnings.push(Note {
                         place: f.place(file, "select_choices_or_calculations"),
-                        message: format!("`{calculation}` is not a sum or mean of fields, so `{id}` is not carried over as a score"),
+                        message: format!(
+                            "`{}` is not a sum or mean of fields, so `{id}` is not carried over as a score",
+                            one_line(calculation)
+                        ),
                     }),
                 }
                 continue;
@@ -476,6 +490,9 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
         "scoring_source": format!("Imported from the REDCap data dictionary {file}: scores as its calc fields."),
         "pages": pages,
     });
+    if !scales.is_empty() {
+        form["scales"] = Value::Object(scales);
+    }
     if !scores.is_empty() {
         form["scores"] = json!(scores);
     }

@@ -96,6 +96,37 @@ impl Book {
     }
 }
 
+/// Writes a workbook of text cells: each sheet's name and rows, the first row its header (in
+/// bold). Empty cells are left out, as a spreadsheet program leaves them.
+pub fn write_book<R: AsRef<[C]>, C: AsRef<str>>(
+    path: &Path,
+    sheets: &[(&str, &[R])],
+) -> Result<(), ImportError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (name, rows) in sheets {
+        let fail =
+            |e: rust_xlsxwriter::XlsxError| ImportError::Export(format!("sheet `{name}`: {e}"));
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).map_err(fail)?;
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.as_ref().iter().enumerate() {
+                let (r, c, cell) = (r as u32, c as u16, cell.as_ref());
+                match (r, cell.is_empty()) {
+                    (_, true) => {}
+                    (0, false) => sheet
+                        .write_string_with_format(r, c, cell, &bold)
+                        .map(drop)
+                        .map_err(fail)?,
+                    _ => sheet.write_string(r, c, cell).map(drop).map_err(fail)?,
+                }
+            }
+        }
+    }
+    book.save(path)
+        .map_err(|e| ImportError::Export(format!("cannot write {}: {e}", path.display())))
+}
+
 /// A cell as the text an admin typed: whole numbers without `.0`, dates as YYYY-MM-DD.
 fn cell_text(cell: &Data) -> String {
     match cell {

@@ -7,7 +7,6 @@
 use super::expr::{number_text, relevant};
 use super::{CHOICES, SETTINGS, SURVEY, SVAR};
 use crate::ImportError;
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -259,13 +258,14 @@ pub fn write(form: &Value, out: &Path) -> Result<(), ImportError> {
         ),
     );
     settings.push(row);
-    let mut book = Workbook::new();
-    for (name, rows) in [(SURVEY, survey), (CHOICES, choices), (SETTINGS, settings)] {
-        let sheet = book.add_worksheet();
-        rows.write(sheet, name)?;
-    }
-    book.save(out)
-        .map_err(|e| ImportError::Export(format!("cannot write {}: {e}", out.display())))
+    let tables: Vec<(&str, Vec<Vec<String>>)> =
+        [(SURVEY, survey), (CHOICES, choices), (SETTINGS, settings)]
+            .into_iter()
+            .map(|(name, rows)| (name, [vec![rows.header], rows.rows].concat()))
+            .collect();
+    let sheets: Vec<(&str, &[Vec<String>])> =
+        tables.iter().map(|(n, rows)| (*n, &rows[..])).collect();
+    crate::sheet::write_book(out, &sheets)
 }
 
 fn unwritable(owner: &Value) -> ImportError {
@@ -404,27 +404,5 @@ impl Rows {
     fn push(&mut self, row: Row) {
         let cells = row.cells;
         self.rows.push(cells);
-    }
-
-    fn write(&self, sheet: &mut Worksheet, name: &str) -> Result<(), ImportError> {
-        let fail =
-            |e: rust_xlsxwriter::XlsxError| ImportError::Export(format!("sheet `{name}`: {e}"));
-        sheet.set_name(name).map_err(fail)?;
-        let bold = Format::new().set_bold();
-        for (c, h) in self.header.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, c as u16, h, &bold)
-                .map_err(fail)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if !cell.is_empty() {
-                    sheet
-                        .write_string((r + 1) as u32, c as u16, cell)
-                        .map_err(fail)?;
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -5,7 +5,7 @@
 
 use super::expr::{self, Name, Names};
 use super::{CHOICES, SETTINGS, SURVEY, SVAR};
-use crate::build::{Origins, checked, choice_values, clean_id};
+use crate::build::{Origins, checked, choice_values, clean_id, one_line};
 use crate::sheet::{Book, Table};
 use crate::{ImportError, Imported, Note, Place};
 use serde_json::{Map, Value, json};
@@ -485,6 +485,7 @@ impl<'b> Reader<'b> {
             Ok(c) => Some(rename(c, ids)),
             Err(why) => {
                 let place = self.survey.place(k, "relevant");
+                let text = one_line(&text);
                 self.refuse(place, format!("`{text}` cannot be carried over: {why}"));
                 None
             }
@@ -551,13 +552,20 @@ impl<'b> Reader<'b> {
                         "a choice filter shows some choices depending on other answers; Svar shows every choice of a question: split the question, or drop the filter".into(),
                     );
                 }
+                // A list is a scale, shared by the questions that use it, unless it is named
+                // after its question (as Svar writes a question's own options).
+                let own_type = svar.get("type").and_then(Value::as_str);
                 match svar.get("scale").and_then(Value::as_str) {
                     Some(scale) => {
                         scales.insert(scale.to_owned(), json!({ "options": options }));
                     }
-                    None if svar.get("type").and_then(Value::as_str) == Some("body_map") => {}
-                    None if svar.get("type").and_then(Value::as_str) == Some("yes_no") => {}
-                    None => item["options"] = json!(options),
+                    None if matches!(own_type, Some("body_map" | "yes_no")) => {}
+                    None if list == name => item["options"] = json!(options),
+                    None => {
+                        let scale = clean_id(list);
+                        scales.insert(scale.clone(), json!({ "options": options }));
+                        item["scale"] = json!(scale);
+                    }
                 }
                 if head == "select_one" {
                     "single_choice"
@@ -692,7 +700,10 @@ impl<'b> Reader<'b> {
             None => {
                 self.warn(
                     survey.place(k, "calculation"),
-                    format!("`{calculation}` is not a sum or mean of questions with numbers for answers, so `{name}` is not carried over as a score"),
+                    format!(
+                        "`{}` is not a sum or mean of questions with numbers for answers, so `{name}` is not carried over as a score",
+                        one_line(calculation)
+                    ),
                 );
                 None
             }
