@@ -17,12 +17,23 @@ fn help_lists_every_command_with_a_sentence() {
     let out = common::svar(&["--help"]);
     assert!(out.status.success());
     let help = common::stdout(&out);
-    for line in [
-        "validate  Check form and battery files",
-        "score     Score one form",
-        "schema    Print the JSON Schema",
+    for (command, sentence) in [
+        ("validate", "Check form and battery files"),
+        ("score", "Score one form"),
+        ("preview", "Open a form or battery file in a window"),
+        (
+            "import",
+            "Make Svar forms from XLSForm workbooks and REDCap data dictionaries",
+        ),
+        ("export-form", "Write a form as an XLSForm workbook"),
+        ("schema", "Print the JSON Schema"),
     ] {
-        assert!(help.contains(line), "{help}");
+        let listed = help.lines().any(|l| {
+            l.trim_start().strip_prefix(command).is_some_and(|rest| {
+                rest.starts_with(' ') && rest.trim_start().starts_with(sentence)
+            })
+        });
+        assert!(listed, "`{command}  {sentence}` in {help}");
     }
     let out = common::svar(&["score", "--help"]);
     assert!(common::stdout(&out).contains("Exits 2 when an answer is"));

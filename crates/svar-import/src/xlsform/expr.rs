@@ -20,6 +20,8 @@ pub enum Name {
     Score,
     /// A `calculate` row that is not a sum or mean, which Svar does not carry over.
     Calculation,
+    /// A field the phone records (`hidden`, `start`, `deviceid`, …), which a kiosk does not.
+    NotAsked,
 }
 
 /// The names an expression may use.
@@ -293,6 +295,9 @@ impl Parser<'_> {
         };
         let empty = value.as_str() == Some("");
         match kind {
+            Name::NotAsked => Err(format!(
+                "`${{{name}}}` is recorded by the phone, not asked, so a kiosk has no answer to test"
+            )),
             Name::Calculation => Err(format!(
                 "`${{{name}}}` is a calculation that is not a sum or mean of questions, which Svar does not carry over"
             )),

@@ -240,8 +240,7 @@ impl<'b> Reader<'b> {
                         scores.push(score);
                     }
                 }
-                "start" | "end_time" | "today" | "deviceid" | "username" | "audit"
-                | "simserial" | "subscriberid" | "phonenumber" | "hidden" | "email" => {
+                head if NOT_ASKED.contains(&head) => {
                     self.warn(
                         survey.place(k, "type"),
                         format!("`{head}` is recorded by the phone, not asked: the kiosk records who and when itself, so it is left out"),
@@ -420,6 +419,7 @@ impl<'b> Reader<'b> {
             let entry = match head {
                 "calculate" if self.is_score(k) => Name::Score,
                 "calculate" => Name::Calculation,
+                head if NOT_ASKED.contains(&head) => Name::NotAsked,
                 // A body map's regions are tested by their ids.
                 "select_multiple" if self.survey.get(k, SVAR).contains("\"body_map\"") => {
                     Name::Item {
@@ -711,6 +711,24 @@ impl<'b> Reader<'b> {
     }
 }
 
+/// Types the phone fills in by itself (`end` is the time the form was finished); a kiosk
+/// records who and when in its own way.
+const NOT_ASKED: &[&str] = &[
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "audit",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "hidden",
+    "email",
+    "start-geopoint",
+    "background-audio",
+];
+
 /// A `type` cell as its type and choice list, with the other names XLSForm tools accept
 /// (`string`, `int`, `select one`, `select all that apply`, …) read as the usual ones.
 fn split_type(cell: &str) -> (String, String) {
@@ -736,8 +754,7 @@ fn split_type(cell: &str) -> (String, String) {
     let head = match head.as_str() {
         "string" => "text".to_owned(),
         "int" => "integer".to_owned(),
-        "end" if list.is_empty() => "end_group".to_owned(),
-        "begin" | "end" => format!("{head}_{}", list.to_lowercase()),
+        "begin" | "end" if !list.is_empty() => format!("{head}_{}", list.to_lowercase()),
         _ => head,
     };
     let list = if cell.trim().to_lowercase().starts_with("begin ")
