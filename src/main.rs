@@ -35,15 +35,16 @@ enum Command {
     /// stored and no bundle is made. A battery is a file in a `batteries` folder; it uses the
     /// forms beside that folder.
     Preview(forms::PreviewArgs),
-    /// Make Svar forms from XLSForm workbooks and REDCap data dictionaries.
+    /// Make Svar forms from XLSForm workbooks, REDCap data dictionaries and FHIR Questionnaires.
     ///
-    /// The format is told by the content. Prints, per file, what was imported, what was
+    /// The format is told by the content (a FHIR Bundle of one Questionnaire per language
+    /// becomes one form in all of them). Prints, per file, what was imported, what was
     /// approximated (a warning naming the sheet, row and column) and what was refused (named
     /// the same way). A form is written only when it validates. Exits 1 when any file was
     /// refused; see docs/spreadsheets.md.
     Import(spreadsheets::ImportArgs),
-    /// Write a form as an XLSForm workbook (one label column per language, Svar's scores in
-    /// its own `svar` column) that `svar import` turns back into the same form.
+    /// Write a form as an XLSForm workbook or a FHIR R4 Questionnaire that `svar import` turns
+    /// back into the same form (see docs/spreadsheets.md and docs/fhir.md).
     ExportForm(spreadsheets::ExportFormArgs),
     /// Open the patient kiosk: fullscreen, on top, and closing refused.
     ///

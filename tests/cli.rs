@@ -23,9 +23,12 @@ fn help_lists_every_command_with_a_sentence() {
         ("preview", "Open a form or battery file in a window"),
         (
             "import",
-            "Make Svar forms from XLSForm workbooks and REDCap data dictionaries",
+            "Make Svar forms from XLSForm workbooks, REDCap data dictionaries and FHIR",
         ),
-        ("export-form", "Write a form as an XLSForm workbook"),
+        (
+            "export-form",
+            "Write a form as an XLSForm workbook or a FHIR R4 Questionnaire",
+        ),
         ("schema", "Print the JSON Schema"),
     ] {
         let listed = help.lines().any(|l| {

@@ -82,6 +82,8 @@ pub fn import(args: ImportArgs) -> Outcome {
 pub enum Target {
     /// An XLSForm workbook.
     Xlsform,
+    /// A FHIR R4 Questionnaire (JSON).
+    Fhir,
 }
 
 /// The flags of `svar export-form`.
@@ -89,10 +91,10 @@ pub enum Target {
 pub struct ExportFormArgs {
     /// The form file.
     form: PathBuf,
-    /// The format: `xlsform`.
+    /// The format: `xlsform` or `fhir`.
     #[arg(long, value_parser = super::parse_serde::<Target>)]
     to: Target,
-    /// The file to write (e.g. phq9.xlsx).
+    /// The file to write (e.g. phq9.xlsx, phq9.json).
     #[arg(long)]
     out: PathBuf,
 }
@@ -114,6 +116,20 @@ pub fn export_form(args: ExportFormArgs) -> Outcome {
         .map_err(|e| Failure::new(format!("{}: {e}", args.form.display())))?;
     match args.to {
         Target::Xlsform => svar_import::xlsform::export::write(&form, &args.out),
+        Target::Fhir => {
+            // The identifier names the very bytes of the form file, as bundles do.
+            let sha256 = svar_bundle::sha256_hex(text.as_bytes());
+            svar_import::fhir::export::questionnaire(&form, &sha256).and_then(|q| {
+                let json = serde_json::to_string_pretty(&q)
+                    .map_err(|e| svar_import::ImportError::Export(e.to_string()))?;
+                std::fs::write(&args.out, json + "\n").map_err(|e| {
+                    svar_import::ImportError::Export(format!(
+                        "cannot write {}: {e}",
+                        args.out.display()
+                    ))
+                })
+            })
+        }
     }
     .map_err(|e| Failure::new(e.to_string()))?;
     println!("{}", args.out.display());

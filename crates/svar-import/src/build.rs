@@ -2,8 +2,9 @@
 //! with each problem placed back at the spreadsheet cell it came from.
 
 use crate::{ImportError, Imported, Note, Place};
+use serde_json::Map;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use svar_forms::diag::{Findings, Severity};
 use svar_forms::form::check::{self, Context};
 use svar_forms::form::raw::RawForm;
@@ -118,4 +119,64 @@ pub fn choice_values<'c>(
 /// A cell's text on one line, to quote in a message (one message is one line).
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A copy of `object` without `keys`: what an export carries in Svar's own column or
+/// extension.
+pub fn without(object: &Value, keys: &[&str]) -> Map<String, Value> {
+    object
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Each score's name in a format with one namespace for questions and scores (XLSForm names,
+/// FHIR linkIds): its id, unless a question has it (`now` → `now_score`).
+pub fn score_names(form: &Value) -> HashMap<String, String> {
+    let items: HashSet<&str> = form["pages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["items"].as_array().into_iter().flatten())
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    form["scores"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str())
+        .map(|id| {
+            let mut name = id.to_owned();
+            while items.contains(name.as_str()) {
+                name.push_str("_score");
+            }
+            (id.to_owned(), name)
+        })
+        .collect()
+}
+
+/// A label without HTML tags and entities, on one line (REDCap and some Questionnaires put
+/// markup in their texts).
+pub fn plain_text(label: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in label.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    one_line(
+        &out.replace("&nbsp;", " ")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">"),
+    )
 }

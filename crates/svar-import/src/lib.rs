@@ -3,6 +3,7 @@
 //! before it is given back; what a spreadsheet says that Svar cannot mean exactly is either
 //! approximated with a warning at its cell or refused at its cell.
 
+pub mod fhir;
 pub mod place;
 pub mod redcap;
 pub mod sheet;
@@ -57,8 +58,9 @@ pub enum ImportError {
 /// unpacked in memory.
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
-/// Imports one file, detecting its format by content: a workbook with a `survey` sheet is
-/// XLSForm (one form); a CSV with a REDCap data dictionary header is REDCap (one form per
+/// Imports one file, detecting its format by content: FHIR JSON is a Questionnaire (one form)
+/// or a Bundle of them (one form per set with the same linkIds); a workbook with a `survey`
+/// sheet is XLSForm (one form); a CSV with a REDCap data dictionary header is REDCap (one form per
 /// `form_name`, each imported or refused on its own). `lang` is the language of a REDCap
 /// dictionary's labels (XLSForm names its languages in its columns). The error is for a file
 /// that cannot be read as either.
@@ -83,6 +85,13 @@ pub fn import(
     if zip_or_ole {
         let book = sheet::Book::open(path)?;
         return Ok(vec![xlsform::read::form(&book, path)]);
+    }
+    let text = String::from_utf8_lossy(&head);
+    if fhir::read::looks_like(&text) {
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        return fhir::read::forms(&text, &file);
     }
     let csv = path
         .extension()

@@ -9,6 +9,8 @@ pub struct Place {
     pub row: Option<usize>,
     /// The column's header, with its letter; `None` for the whole row.
     pub column: Option<(String, usize)>,
+    /// For a FHIR file, the element's path (`Questionnaire.item[2].enableWhen[0]`).
+    pub path: Option<String>,
 }
 
 impl Place {
@@ -18,24 +20,32 @@ impl Place {
             sheet: sheet.to_owned(),
             row: None,
             column: None,
+            path: None,
+        }
+    }
+
+    /// An element of a FHIR file, by its path.
+    pub fn element(file: &str, path: &str) -> Place {
+        Place {
+            path: Some(path.to_owned()),
+            ..Place::sheet(file)
         }
     }
 
     /// A whole row.
     pub fn row(sheet: &str, row: usize) -> Place {
         Place {
-            sheet: sheet.to_owned(),
             row: Some(row),
-            column: None,
+            ..Place::sheet(sheet)
         }
     }
 
     /// One cell: `column` is its header and `index` its position from 0.
     pub fn cell(sheet: &str, row: usize, column: &str, index: usize) -> Place {
         Place {
-            sheet: sheet.to_owned(),
             row: Some(row),
             column: Some((column.to_owned(), index)),
+            ..Place::sheet(sheet)
         }
     }
 }
@@ -56,6 +66,9 @@ pub fn letters(mut index: usize) -> String {
 
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(path) = &self.path {
+            return write!(f, "{}, at {path}", self.sheet);
+        }
         write!(f, "sheet `{}`", self.sheet)?;
         match (&self.row, &self.column) {
             (Some(row), Some((name, index))) => {

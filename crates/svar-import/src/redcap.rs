@@ -4,7 +4,7 @@
 //! validation), `notes`, `descriptive`, `slider` and `calc` sums become Svar items and scores;
 //! branching logic becomes conditions. The labels are in the one language given.
 
-use crate::build::{Origins, checked, choice_values, clean_id, one_line};
+use crate::build::{Origins, checked, choice_values, clean_id, one_line, plain_text};
 use crate::xlsform::expr::{self, Name, Names};
 use crate::{ImportError, Imported, Note, Place};
 use serde_json::{Map, Value, json};
@@ -152,33 +152,12 @@ pub fn forms(
         .collect())
 }
 
-/// A label without HTML tags and entities (REDCap labels may carry both).
-fn plain(label: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in label.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// `1, Yes | 2, No` as (code, label) pairs.
 fn choices(cell: &str) -> Vec<(String, String)> {
     cell.split('|')
         .filter_map(|c| {
             let (code, label) = c.split_once(',')?;
-            Some((code.trim().to_owned(), plain(label)))
+            Some((code.trim().to_owned(), plain_text(label)))
         })
         .collect()
 }
@@ -279,7 +258,7 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
     for f in fields {
         let id = clean_id(f.get("field_name"));
         let kind = f.get("field_type");
-        let section = plain(f.get("section_header"));
+        let section = plain_text(f.get("section_header"));
         let group = f.get("matrix_group_name").to_owned();
         if pages.is_empty() || !section.is_empty() || group != matrix {
             let mut page = json!({"id": format!("page_{}", pages.len() + 1), "items": []});
@@ -297,9 +276,9 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
             pages.push(page);
             matrix = group;
         }
-        let label = plain(f.get("field_label"));
+        let label = plain_text(f.get("field_label"));
         let mut item = json!({"id": id, "text": text(&label)});
-        let note = plain(f.get("field_note"));
+        let note = plain_text(f.get("field_note"));
         if !note.is_empty() {
             item["help"] = text(&note);
         }
@@ -369,7 +348,7 @@ fn form(fields: &[&Field], name: &str, file: &str, lang: Lang) -> Result<Importe
                 let labels: Vec<String> = f
                     .get("select_choices_or_calculations")
                     .split('|')
-                    .map(plain)
+                    .map(plain_text)
                     .collect();
                 if let [first, .., last] = &labels[..]
                     && !first.is_empty()
@@ -529,7 +508,7 @@ mod tests {
             as_xlsform("[sym(2)] = '1' or [sym(3)]='0'"),
             "selected(${sym}, '2') or not(selected(${sym}, '3'))"
         );
-        assert_eq!(plain("<b>Pain</b>&nbsp;today"), "Pain today");
+        assert_eq!(plain_text("<b>Pain</b>&nbsp;today"), "Pain today");
         assert_eq!(
             choices("1, Yes | 0, No"),
             [

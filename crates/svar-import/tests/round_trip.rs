@@ -83,8 +83,36 @@ fn answers(form: &Form, r: &mut Random) -> Value {
     Value::Object(out)
 }
 
+/// The way out and back being tested: writes `form` into `dir` and returns the file to import.
+type Out = fn(&Value, &Path) -> PathBuf;
+
+fn through_xlsform(form: &Value, dir: &Path) -> PathBuf {
+    let book = dir.join("book.xlsx");
+    svar_import::xlsform::export::write(form, &book).expect("exports");
+    book
+}
+
+fn through_fhir(form: &Value, dir: &Path) -> PathBuf {
+    let q = svar_import::fhir::export::questionnaire(form, &"0".repeat(64)).expect("exports");
+    // A real R4 implementation reads it: the typed model of the `fhir` crate.
+    serde_json::from_value::<fhir::r4::resources::Questionnaire>(q.clone())
+        .unwrap_or_else(|e| panic!("{}: not a valid R4 Questionnaire: {e}", form["id"]));
+    let path = dir.join("questionnaire.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&q).unwrap()).unwrap();
+    path
+}
+
 #[test]
 fn every_shipped_form_comes_back_from_its_workbook_unchanged() {
+    round_trip(through_xlsform);
+}
+
+#[test]
+fn every_shipped_form_comes_back_from_its_questionnaire_unchanged() {
+    round_trip(through_fhir);
+}
+
+fn round_trip(out: Out) {
     let dir = tempfile::tempdir().expect("temp dir");
     let forms = dir.path().join("forms");
     std::fs::create_dir_all(&forms).expect("forms folder");
@@ -93,10 +121,8 @@ fn every_shipped_form_comes_back_from_its_workbook_unchanged() {
     for path in shipped() {
         let original: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let book = dir.path().join("book.xlsx");
-        svar_import::xlsform::export::write(&original, &book)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let imported = svar_import::import(&book, Lang::Nb)
+        let file = out(&original, dir.path());
+        let imported = svar_import::import(&file, Lang::Nb)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .remove(0)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -106,7 +132,21 @@ fn every_shipped_form_comes_back_from_its_workbook_unchanged() {
         let (b, _) = svar_forms::library::load_form(&back, Some(&assets))
             .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         // Everything the checked model holds: items, options, texts, conditions, scores, flags.
-        assert_eq!(format!("{a:#?}"), format!("{b:#?}"), "{}", path.display());
+        let (da, db) = (format!("{a:#?}"), format!("{b:#?}"));
+        if let Some((n, (x, y))) = da
+            .lines()
+            .zip(db.lines())
+            .enumerate()
+            .find(|(_, (x, y))| x != y)
+        {
+            let context: Vec<&str> = da.lines().skip(n.saturating_sub(12)).take(13).collect();
+            panic!(
+                "{}: line {n} differs: `{x}` came back as `{y}`, after:\n{}",
+                path.display(),
+                context.join("\n")
+            );
+        }
+        assert_eq!(da, db, "{}", path.display());
         let mut r = Random(compared as u64 + 7);
         for _ in 0..100 {
             let given = answers(&a, &mut r);

@@ -7,8 +7,9 @@
 use super::expr::{number_text, relevant};
 use super::{CHOICES, SETTINGS, SURVEY, SVAR};
 use crate::ImportError;
+use crate::build::without;
 use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Yes and no, as the kiosk says them, for the `yes_no` choice list.
@@ -79,22 +80,9 @@ pub fn write(form: &Value, out: &Path) -> Result<(), ImportError> {
         .filter_map(|i| i["id"].as_str().map(str::to_owned))
         .collect();
     let quoted = |id: &str| selects.contains(id);
-    // XLSForm has one namespace; Svar's scores may share a question's id (`now`): such a
-    // score's row is named `now_score`, its `svar` column keeps the id.
-    let item_ids: HashSet<&str> = items(form).filter_map(|i| i["id"].as_str()).collect();
-    let score_names: HashMap<String, String> = form["scores"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["id"].as_str())
-        .map(|id| {
-            let mut name = id.to_owned();
-            while item_ids.contains(name.as_str()) {
-                name.push_str("_score");
-            }
-            (id.to_owned(), name)
-        })
-        .collect();
+    // XLSForm has one namespace: a score sharing a question's id gets another name, and its
+    // `svar` column keeps the id.
+    let score_names = crate::build::score_names(form);
     let score_name = |id: &str| {
         score_names
             .get(id)
@@ -282,19 +270,6 @@ fn items(form: &Value) -> impl Iterator<Item = &Value> {
         .into_iter()
         .flatten()
         .flat_map(|p| p["items"].as_array().into_iter().flatten())
-}
-
-/// A copy of `object` without `keys`.
-fn without(object: &Value, keys: &[&str]) -> Map<String, Value> {
-    object
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(k, _)| !keys.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn num(value: &Value) -> String {
