@@ -795,3 +795,82 @@ fn typed_text_a_spreadsheet_would_run_is_written_with_a_leading_quote() {
         .unwrap();
     assert!(row[6].contains(export::FORMULA_NOTE), "{row:?}");
 }
+
+#[test]
+fn fhir_export_writes_a_bundle_of_responses_and_observations_per_sealed_bundle() {
+    let ob = outbox();
+    let out = ob._dir.path().join("out/fhir");
+    let forms = common::root().join("forms");
+    let run = |format| {
+        export::run(
+            &[ob.bundles.as_path()],
+            &identities(),
+            &KioskKeys::demo(),
+            Some(&forms),
+            format,
+            &out,
+        )
+        .unwrap()
+    };
+    let report = run(Format::Fhir);
+    assert_eq!(report.written.len(), 4);
+    let gad = &ob.expected[0];
+    let path = out.join(format!("{}.fhir.json", gad.bundle_id));
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A real R4 implementation reads it: the typed model of the `fhir` crate.
+    serde_json::from_str::<fhir::r4::resources::Bundle>(&text)
+        .unwrap_or_else(|e| panic!("not a valid R4 Bundle: {e}"));
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(bundle["type"], "collection");
+    let resources: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .collect();
+    let response = resources[0];
+    assert_eq!(response["resourceType"], "QuestionnaireResponse");
+    assert_eq!(response["questionnaire"], "urn:svar:form:gad7|1.0.0");
+    assert_eq!(response["status"], "completed");
+    assert_eq!(response["authored"], "2026-02-28T12:00:00Z");
+    // The patient is an identifier under the system of its kind (a synthetic fødselsnummer).
+    assert_eq!(
+        response["subject"]["identifier"]["system"],
+        "urn:oid:2.16.578.1.12.4.1.4.1"
+    );
+    let q1 = &response["item"][0];
+    assert_eq!(q1["linkId"], "q1");
+    assert_eq!(q1["answer"][0]["valueCoding"]["code"], "3");
+    assert_eq!(q1["answer"][0]["extension"][0]["valueDecimal"], 3.0);
+    // GAD-7 3+3+2+1+0+1+2 = 12: one Observation, moderate, derived from the response.
+    let total = resources[1];
+    assert_eq!(total["resourceType"], "Observation");
+    assert_eq!(total["code"]["coding"][0]["code"], "total");
+    assert_eq!(total["valueInteger"], 12);
+    assert_eq!(total["interpretation"][0]["coding"][0]["code"], "moderate");
+    assert_eq!(
+        total["derivedFrom"][0]["reference"],
+        bundle["entry"][0]["fullUrl"]
+    );
+    // The same resources one a line for bulk loading.
+    let report = run(Format::FhirNdjson);
+    let ndjson = std::fs::read_to_string(&report.written[0]).unwrap();
+    let lines: Vec<Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|r| r["resourceType"] == "QuestionnaireResponse")
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|r| r["resourceType"] == "QuestionnaireResponse")
+            .count(),
+        1 + 3 * ob.expected[1].forms.len()
+    );
+    // An independent implementation too, where CI installs it (Python's fhir.resources).
+    common::fhir_resources_accept(&[&path, &report.written[0]]);
+}

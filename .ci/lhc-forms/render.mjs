@@ -1,7 +1,9 @@
 // Render a FHIR R4 Questionnaire in NLM LHC-Forms under headless Chromium and
 // count what it shows.
 //
-//   node render.mjs QUESTIONNAIRE.json [--screenshot out.png] [--chromium PATH]
+//   node render.mjs QUESTIONNAIRE.json [--screenshot out.png] [--chromium PATH] [--verbose]
+//
+// --verbose copies every page console message to stderr.
 //
 // Prints one JSON line, e.g. {"items":25,"choices":100,"errors":[],...}, and
 // exits 1 if the form did not render, the page threw or logged an error, or
@@ -17,7 +19,7 @@ const lformsDist = path.join(here, 'node_modules', 'lforms', 'dist', 'lforms');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node render.mjs QUESTIONNAIRE.json [--screenshot out.png] [--chromium PATH]');
+  console.error('usage: node render.mjs QUESTIONNAIRE.json [--screenshot out.png] [--chromium PATH] [--verbose]');
   process.exit(2);
 }
 
@@ -25,9 +27,11 @@ const args = process.argv.slice(2);
 let qPath = null;
 let shotPath = null;
 let chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
+let verbose = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--screenshot') shotPath = args[++i] ?? usage('--screenshot needs a file');
   else if (args[i] === '--chromium') chromePath = args[++i] ?? usage('--chromium needs a path');
+  else if (args[i] === '--verbose') verbose = true;
   else if (args[i].startsWith('--')) usage(`unknown option ${args[i]}`);
   else if (qPath === null) qPath = args[i];
   else usage('only one questionnaire');
@@ -111,9 +115,12 @@ try {
   tab.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   tab.on('console', (m) => {
     const t = m.type();
+    if (verbose) console.error(`[console.${t}] ${m.text()}`);
     if (t === 'error') errors.push(`console.error: ${m.text()}`);
     else if (t === 'warning') warnings.push(`console.warn: ${m.text()}`);
-    // LHC-Forms also prints some warnings with console.log("Warning: ...")
+    // LHC-Forms reports some problems with console.log: FHIRPath errors as
+    // "Error: line: 1; column: ...", others as "Warning: ...".
+    else if (t === 'log' && /^\s*\w*Error\b/.test(m.text())) errors.push(`console.log: ${m.text().split('\n    at ')[0]}`);
     else if (t === 'log' && /warn/i.test(m.text())) warnings.push(`console.log: ${m.text()}`);
   });
   tab.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
@@ -173,6 +180,9 @@ try {
         .map((m) => m.textContent.trim()).filter(Boolean),
     };
   });
+  // Screenshot the form as first rendered, before any combo box is opened
+  // (LHC-Forms keeps highlighting the last row that had focus).
+  if (shotPath) await tab.screenshot({ path: shotPath, fullPage: true });
   if (dom) {
     // Combo boxes only put their answer list into the DOM when opened:
     // open each one, read the list LHC-Forms shows, close it again.
@@ -211,9 +221,6 @@ try {
       lformsVersion: render.lformsVersion,
     };
   }
-  // Screenshot with every list closed.
-  await tab.evaluate(() => window.scrollTo(0, 0));
-  if (shotPath) await tab.screenshot({ path: shotPath, fullPage: true });
 } catch (e) {
   errors.push(`driver: ${e.message.split('\n')[0]}`);
 } finally {

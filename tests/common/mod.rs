@@ -436,3 +436,27 @@ pub fn upload(outbox: &Path, port: u16, token_file: &Path) -> Output {
         .output()
         .expect("svar upload runs")
 }
+
+/// Checks FHIR JSON files (a Bundle per file, or NDJSON one resource a line) with Python's
+/// `fhir.resources`, an implementation of R4 independent of ours. `.ci/run` installs it and
+/// names its Python in `SVAR_FHIR_PYTHON`; CI fails without it, elsewhere the check is skipped.
+pub fn fhir_resources_accept(files: &[&Path]) {
+    let python = std::env::var("SVAR_FHIR_PYTHON").unwrap_or_else(|_| "python3".into());
+    let available = Command::new(&python)
+        .args(["-c", "import fhir.resources.bundle"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs Python's fhir.resources ({python})"
+        );
+        return;
+    }
+    let out = Command::new(&python)
+        .arg(root().join(".ci/fhir_check.py"))
+        .args(files)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+}

@@ -2,8 +2,8 @@
 //!
 //! Every `*.svar.age` file of a folder is opened with [`bundle::open`] (decrypted and its
 //! signature checked). The good ones are written either as one wide CSV file per form with a
-//! codebook describing every column ([`Format::Csv`]), or as JSON Lines, one bundle a line
-//! ([`Format::Jsonl`]). Files that do not open are skipped and listed in the [`Report`]: an
+//! codebook describing every column ([`Format::Csv`]), as JSON Lines, one bundle a line
+//! ([`Format::Jsonl`]), or as FHIR R4 resources ([`Format::Fhir`], [`Format::FhirNdjson`]). Files that do not open are skipped and listed in the [`Report`]: an
 //! export never drops a bundle without saying so. A bundle met twice (the same bundle id, say
 //! in an outbox and in a copy of it) is exported once and the second file reported. The layout
 //! is documented in `docs/bundle.md`.
@@ -19,6 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use table::{FormLibrary, write_csv};
 
+mod fhir;
 mod table;
 
 /// What `svar export` writes.
@@ -29,6 +30,12 @@ pub enum Format {
     Csv,
     /// `bundles.jsonl`: one bundle a line, as JSON.
     Jsonl,
+    /// `<bundle id>.fhir.json` per bundle: a FHIR R4 `collection` Bundle of one
+    /// QuestionnaireResponse per form and one Observation per score.
+    Fhir,
+    /// `resources.ndjson`: the same resources, one per line, for bulk loading.
+    #[serde(rename = "fhir-ndjson")]
+    FhirNdjson,
 }
 
 /// A bundle file that was not exported, and why.
@@ -161,7 +168,7 @@ pub fn run(
     }
     // Load the forms before the slow part, so a wrong --forms fails at once.
     let library = match format {
-        Format::Csv => FormLibrary::load(forms)?,
+        Format::Csv | Format::Fhir | Format::FhirNdjson => FormLibrary::load(forms)?,
         Format::Jsonl => FormLibrary::default(),
     };
     std::fs::create_dir_all(out_dir).map_err(|source| ExportError::CreateOut {
@@ -212,6 +219,38 @@ pub fn run(
             vec![write_file(out_dir, name, &bytes)?]
         }
         Format::Csv => write_csv(&bundles, &library, out_dir)?,
+        Format::Fhir => {
+            let mut written = Vec::new();
+            for b in &bundles {
+                let name = format!("{}.fhir.json", b.bundle_id);
+                let text =
+                    serde_json::to_vec_pretty(&fhir::resources(b, &library)).map_err(|e| {
+                        ExportError::Write {
+                            path: out_dir.join(&name),
+                            source: e.into(),
+                        }
+                    })?;
+                written.push(write_file(out_dir, &name, &text)?);
+            }
+            written
+        }
+        Format::FhirNdjson => {
+            let name = "resources.ndjson";
+            let mut out = Vec::new();
+            for b in &bundles {
+                let bundle = fhir::resources(b, &library);
+                for entry in bundle["entry"].as_array().into_iter().flatten() {
+                    serde_json::to_writer(&mut out, &entry["resource"]).map_err(|e| {
+                        ExportError::Write {
+                            path: out_dir.join(name),
+                            source: e.into(),
+                        }
+                    })?;
+                    out.push(b'\n');
+                }
+            }
+            vec![write_file(out_dir, name, &out)?]
+        }
     };
     Ok(Report {
         exported: bundles.len(),

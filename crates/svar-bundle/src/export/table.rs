@@ -25,6 +25,11 @@ pub(super) struct FormLibrary {
 }
 
 impl FormLibrary {
+    /// The form file with this id, when the forms folder has it.
+    pub(super) fn form(&self, id: &str) -> Option<&Form> {
+        self.forms.get(id).map(|f| &**f)
+    }
+
     pub(super) fn load(dir: Option<&Path>) -> Result<FormLibrary, ExportError> {
         let Some(dir) = dir else {
             return Ok(FormLibrary::default());

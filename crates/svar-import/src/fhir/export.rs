@@ -178,6 +178,17 @@ impl Writer<'_> {
                 if kind == "multiple_choice" {
                     out["repeats"] = json!(true);
                 }
+                // Tiles on the kiosk: radio buttons or check boxes in a renderer, not a drop-down.
+                let control = if kind == "multiple_choice" {
+                    "check-box"
+                } else {
+                    "radio-button"
+                };
+                Self::extension(
+                    &mut out,
+                    json!({"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [{
+                        "system": "http://hl7.org/fhir/questionnaire-item-control", "code": control}]}}),
+                );
                 "choice"
             }
             "body_map" => {
@@ -360,14 +371,29 @@ impl Writer<'_> {
             .filter_map(|i| i.as_str().map(|i| format!("linkId = '{i}'")))
             .collect();
         let plain = score.get("reverse").is_none() && score.get("recode").is_none();
-        let sum = format!(
-            "%resource.repeat(item).where({}).answer.value.weight().sum()",
+        // The answered items' scores, and how many must be answered (the missing-data rule).
+        let answered = format!(
+            "%resource.repeat(item).where({}).answer.value.weight()",
             items.join(" or ")
         );
+        let n = items.len();
+        let needed = match (
+            score["missing"]["min_answered"].as_u64(),
+            score["missing"]["min_fraction"].as_f64(),
+        ) {
+            (Some(k), _) => k as usize,
+            (None, Some(f)) => (f * n as f64).ceil() as usize,
+            (None, None) => n,
+        };
+        let when = |value: String| format!("iif({answered}.count() >= {needed}, {value}, {{}})");
+        let prorate = score["prorate"].as_bool() == Some(true);
         let expression = match score["kind"].as_str() {
-            Some("sum") if plain && !items.is_empty() => Some(sum),
-            Some("mean") if plain && !items.is_empty() => {
-                Some(format!("({sum}) / {}", items.len()))
+            Some("sum") if plain && n > 0 && prorate => {
+                Some(when(format!("{answered}.sum() * {n} / {answered}.count()")))
+            }
+            Some("sum") if plain && n > 0 => Some(when(format!("{answered}.sum()"))),
+            Some("mean") if plain && n > 0 => {
+                Some(when(format!("{answered}.sum() / {answered}.count()")))
             }
             _ => None,
         };
