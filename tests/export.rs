@@ -830,7 +830,7 @@ fn fhir_export_writes_a_bundle_of_responses_and_observations_per_sealed_bundle()
         .collect();
     let response = resources[0];
     assert_eq!(response["resourceType"], "QuestionnaireResponse");
-    assert_eq!(response["questionnaire"], "urn:svar:form:gad7|1.0.0");
+    assert_eq!(response["questionnaire"], "urn:svar:form:gad7|1.0.1");
     assert_eq!(response["status"], "completed");
     assert_eq!(response["authored"], "2026-02-28T12:00:00Z");
     // The patient is an identifier under the system of its kind (a synthetic fødselsnummer).
@@ -845,7 +845,10 @@ fn fhir_export_writes_a_bundle_of_responses_and_observations_per_sealed_bundle()
     // GAD-7 3+3+2+1+0+1+2 = 12: one Observation, moderate, derived from the response.
     let total = resources[1];
     assert_eq!(total["resourceType"], "Observation");
-    assert_eq!(total["code"]["coding"][0]["code"], "total");
+    // LOINC first (GAD-7 total score), then the form's own code.
+    assert_eq!(total["code"]["coding"][0]["system"], "http://loinc.org");
+    assert_eq!(total["code"]["coding"][0]["code"], "70274-6");
+    assert_eq!(total["code"]["coding"][1]["code"], "total");
     assert_eq!(total["valueInteger"], 12);
     assert_eq!(total["interpretation"][0]["coding"][0]["code"], "moderate");
     assert_eq!(

@@ -69,7 +69,7 @@ pub(super) fn resources(b: &Bundle, library: &FormLibrary) -> Value {
                     "system": "http://terminology.hl7.org/CodeSystem/observation-category",
                     "code": "survey",
                 }]}],
-                "code": {"coding": [{"system": system(&form.id), "code": score, "display": label}]},
+                "code": {"coding": codings(known, score, &form.id, &label)},
                 "subject": subject,
                 "effectiveDateTime": authored,
                 "derivedFrom": [{"reference": response_url}],
@@ -101,6 +101,19 @@ pub(super) fn resources(b: &Bundle, library: &FormLibrary) -> Value {
         "timestamp": authored,
         "entry": entries,
     })
+}
+
+/// A score's codings: its own code where the form gives one (LOINC), then the form's.
+fn codings(known: Option<&Form>, score: &str, form: &str, label: &str) -> Vec<Value> {
+    let own = known
+        .and_then(|f| f.score_ix(score).map(|s| &f.scores[s.0]))
+        .and_then(|s| s.code.as_ref())
+        .map(|c| json!({"system": c.system, "code": c.code, "display": c.display.as_deref().unwrap_or(label)}));
+    own.into_iter()
+        .chain(std::iter::once(
+            json!({"system": system(form), "code": score, "display": label}),
+        ))
+        .collect()
 }
 
 /// One form's answers as a QuestionnaireResponse: `completed` when the patient finished,

@@ -13,7 +13,7 @@ use crate::condition::Condition;
 use crate::expr::Expr;
 use crate::id::{BandId, FlagId, FormId, ItemId, PageId, RegionId, ScaleId, ScoreId};
 use crate::text::{Lang, Text};
-pub use raw::{Display, ItemType, Severity, Wording};
+pub use raw::{Code, Display, ItemType, Severity, Wording};
 use std::path::PathBuf;
 
 /// Index of an item in [`Form::items`].
@@ -57,6 +57,8 @@ pub struct Form {
     pub scores: Vec<Score>,
     /// Clinician alerts.
     pub flags: Vec<Flag>,
+    /// The instrument's code in a terminology (LOINC panel).
+    pub code: Option<Code>,
     /// Items ordered so that every item comes after the items its visibility depends on.
     pub(crate) visibility_order: Vec<ItemIx>,
     /// Scores ordered so that every score comes after the scores it uses.
@@ -127,6 +129,8 @@ pub struct Item {
     pub show_if: Option<Condition>,
     /// Type and type-specific settings.
     pub kind: ItemKind,
+    /// The question's code in a terminology (LOINC item code).
+    pub code: Option<Code>,
 }
 
 impl Item {
@@ -403,6 +407,8 @@ pub struct Score {
     pub range: (f64, f64),
     /// True when every possible value is a whole number.
     pub whole: bool,
+    /// The score's code in a terminology (LOINC total score).
+    pub code: Option<Code>,
 }
 
 impl Score {

@@ -61,6 +61,26 @@ pub struct RawForm {
     /// Alerts for the clinician raised by answers.
     #[serde(default)]
     pub flags: Vec<RawFlag>,
+    /// The instrument's code in a terminology other systems know it by (LOINC panel).
+    #[serde(default)]
+    pub code: Option<Code>,
+}
+
+/// A code in a terminology (LOINC, …) that other systems know a form, item or score by; FHIR
+/// exports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a code: an object with `system` and `code`, like {\"system\": \"http://loinc.org\", \"code\": \"44249-1\"}"
+)]
+pub struct Code {
+    /// The terminology, as a URI (`http://loinc.org`).
+    pub system: String,
+    /// The code in it.
+    pub code: String,
+    /// Its name there, if wanted.
+    #[serde(default)]
+    pub display: Option<String>,
 }
 
 /// Whose wording a form's items use.
@@ -266,6 +286,9 @@ pub struct RawItem {
     /// body_map: the tappable regions.
     #[serde(default)]
     pub regions: Option<Vec<RawRegion>>,
+    /// The question's code in a terminology (LOINC item code).
+    #[serde(default)]
+    pub code: Option<Code>,
 }
 
 /// A tappable region of a body map.
@@ -343,6 +366,9 @@ pub struct RawMissing {
 pub struct RawScore {
     /// Score id.
     pub id: String,
+    /// The score's code in a terminology (LOINC total score).
+    #[serde(default)]
+    pub code: Option<Code>,
     /// Name shown to the clinician.
     pub label: RawText,
     /// How it is computed.

@@ -82,6 +82,9 @@ pub fn questionnaire(form: &Value, sha256: &str) -> Result<Value, ImportError> {
         "item": items,
     });
     w.text(&mut q, "title", &form["title"]);
+    if let Some(code) = form.get("code") {
+        q["code"] = json!([code]);
+    }
     let header: Map<String, Value> =
         without(form, &["$schema", "id", "version", "pages", "scores"]);
     q["extension"] = json!([{"url": SVAR_EXT, "valueString": Value::Object(header).to_string()}]);
@@ -249,6 +252,9 @@ impl Writer<'_> {
             }
         };
         out["type"] = json!(fhir_type);
+        if let Some(code) = item.get("code") {
+            out["code"] = json!([code]);
+        }
         if let Some(required) = item["required"].as_bool() {
             out["required"] = json!(required);
         }
@@ -363,6 +369,9 @@ impl Writer<'_> {
     fn score(&self, score: &Value) -> Value {
         let id = score["id"].as_str().unwrap_or_default();
         let mut out = json!({"linkId": self.score_ids[id], "type": "decimal", "readOnly": true});
+        if let Some(code) = score.get("code") {
+            out["code"] = json!([code]);
+        }
         self.text(&mut out, "text", &score["label"]);
         let items: Vec<String> = score["items"]
             .as_array()

@@ -559,6 +559,15 @@ impl<'q> Reader<'q> {
         if let Some(required) = item["required"].as_bool() {
             out["required"] = json!(required);
         }
+        // The question's first code (LOINC, …), kept for exports.
+        if let Some(c) = item["code"].as_array().and_then(|c| c.first())
+            && let (Some(system), Some(code)) = (c["system"].as_str(), c["code"].as_str())
+        {
+            out["code"] = json!({"system": system, "code": code});
+            if let Some(d) = c["display"].as_str() {
+                out["code"]["display"] = json!(d);
+            }
+        }
         if item["repeats"] == true
             && !matches!(
                 item["type"].as_str(),

@@ -169,6 +169,23 @@ impl Checker<'_> {
         })
     }
 
+    /// A code as written, when both its system and code are given (a URI and no blank).
+    pub(crate) fn code(&mut self, raw: &Option<super::Code>, at: &str) -> Option<super::Code> {
+        let code = raw.as_ref()?;
+        if !code.system.contains(':')
+            || code.code.trim().is_empty()
+            || code.code.contains(char::is_whitespace)
+        {
+            self.f.error(
+                at,
+                "bad-code",
+                "a code needs `system`, a URI such as http://loinc.org, and `code` without spaces, such as 44249-1",
+            );
+            return None;
+        }
+        Some(code.clone())
+    }
+
     /// Checks bands against the score's possible range: ordered, no overlap, no gap, covering.
     pub(crate) fn bands(
         &mut self,
@@ -482,6 +499,7 @@ impl Checker<'_> {
                     allow_decline: answerable && ri.allow_decline.unwrap_or(raw.allow_decline),
                     show_if: None,
                     kind,
+                    code: self.code(&ri.code, &ptr(&at_i, "code")),
                 });
                 item_at.push(at_i);
                 page_items.push(ix);
@@ -610,6 +628,7 @@ impl Checker<'_> {
             flags,
             visibility_order,
             score_order,
+            code: self.code(&raw.code, "/code"),
         }
     }
 

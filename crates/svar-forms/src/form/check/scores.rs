@@ -127,6 +127,7 @@ impl Checker<'_> {
                 continue;
             };
             let bands = self.bands(&rs.bands, &ptr(&at, "bands"), range, whole);
+            let code = self.code(&rs.code, &ptr(&at, "code"));
             scores.push(Score {
                 id,
                 label,
@@ -134,6 +135,7 @@ impl Checker<'_> {
                 bands,
                 range,
                 whole,
+                code,
             });
         }
         (scores, order.into_iter().map(ScoreIx).collect())
