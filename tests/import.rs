@@ -80,6 +80,37 @@ fn a_shipped_form_goes_out_as_a_workbook_and_comes_back_as_the_same_file() {
     );
 }
 
+#[test]
+fn every_shipped_form_exports_as_a_questionnaire_an_independent_r4_implementation_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let forms = common::json_files(&common::root().join("forms"));
+    for path in forms
+        .iter()
+        .filter(|p| !p.to_string_lossy().ends_with("schema.json"))
+    {
+        let out = dir.path().join(path.file_name().unwrap());
+        let run = common::svar(&[
+            "export-form",
+            path.to_str().unwrap(),
+            "--to",
+            "fhir",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}: {}",
+            path.display(),
+            common::stderr(&run)
+        );
+        files.push(out);
+    }
+    assert!(files.len() >= 20);
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    common::fhir_resources_accept(&files);
+}
+
 /// The bad-input corpus: each file, built here, and what its refusal must name.
 fn corpus(dir: &Path) -> Vec<(&'static str, PathBuf, &'static str)> {
     let mut files = Vec::new();

@@ -14,7 +14,8 @@ pub struct ImportArgs {
     /// The folder the forms are written to, one `<form id>.json` each.
     #[arg(long)]
     out: PathBuf,
-    /// The language of a REDCap dictionary's labels (nb, nn, da or en); XLSForm names its own.
+    /// The language of a REDCap dictionary's labels, and of a FHIR Questionnaire without
+    /// `language` (nb, nn, da or en); XLSForm names its own.
     #[arg(long, default_value = "nb", value_parser = super::parse_serde::<svar_forms::text::Lang>)]
     lang: svar_forms::text::Lang,
 }

@@ -62,7 +62,8 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// or a Bundle of them (one form per set with the same linkIds); a workbook with a `survey`
 /// sheet is XLSForm (one form); a CSV with a REDCap data dictionary header is REDCap (one form per
 /// `form_name`, each imported or refused on its own). `lang` is the language of a REDCap
-/// dictionary's labels (XLSForm names its languages in its columns). The error is for a file
+/// dictionary's labels and of a Questionnaire that names none (XLSForm names its languages
+/// in its columns). The error is for a file
 /// that cannot be read as either.
 pub fn import(
     path: &Path,
@@ -91,7 +92,7 @@ pub fn import(
         let file = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        return fhir::read::forms(&text, &file);
+        return fhir::read::forms(&text, &file, lang);
     }
     let csv = path
         .extension()

@@ -93,10 +93,8 @@ fn through_xlsform(form: &Value, dir: &Path) -> PathBuf {
 }
 
 fn through_fhir(form: &Value, dir: &Path) -> PathBuf {
+    // An independent R4 implementation reads these too (`tests/import.rs`).
     let q = svar_import::fhir::export::questionnaire(form, &"0".repeat(64)).expect("exports");
-    // A real R4 implementation reads it: the typed model of the `fhir` crate.
-    serde_json::from_value::<fhir::r4::resources::Questionnaire>(q.clone())
-        .unwrap_or_else(|e| panic!("{}: not a valid R4 Questionnaire: {e}", form["id"]));
     let path = dir.join("questionnaire.json");
     std::fs::write(&path, serde_json::to_string_pretty(&q).unwrap()).unwrap();
     path

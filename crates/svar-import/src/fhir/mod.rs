@@ -1,6 +1,5 @@
 //! FHIR R4 Questionnaires: Svar forms written as Questionnaires ([`export`]) and
-//! Questionnaires, or Bundles of one per language, read into Svar forms ([`read`]). Every
-//! Questionnaire read is first checked against the typed R4 model of the `fhir` crate.
+//! Questionnaires, or Bundles of one per language, read into Svar forms ([`read`]).
 
 pub mod export;
 pub mod read;

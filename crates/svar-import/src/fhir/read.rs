@@ -5,6 +5,11 @@
 //! read-only items with a `weight()` sum as their SDC `calculatedExpression` scores. A Bundle of
 //! Questionnaires with the same linkIds, one per language, becomes one form in all of them.
 //! What Svar cannot mean exactly is refused, named by its FHIR path.
+//!
+//! The JSON is read with serde_json. The Rust FHIR model crates turn on serde_json's
+//! `arbitrary_precision` for the whole program, which changes how every number in forms and
+//! bundles is read, so none is used; the tests check what Svar writes with Python's
+//! `fhir.resources` instead.
 
 use super::{ITEM_WEIGHT, ORDINAL, SVAR_EXT, TRANSLATION, lang_of};
 use crate::build::{Origins, checked, clean_id, plain_text};
@@ -24,7 +29,11 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 /// Reads a Questionnaire, or a Bundle of them, into Svar forms.
-pub fn forms(text: &str, file: &str) -> Result<Vec<Result<Imported, ImportError>>, ImportError> {
+pub fn forms(
+    text: &str,
+    file: &str,
+    lang: Lang,
+) -> Result<Vec<Result<Imported, ImportError>>, ImportError> {
     let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
         ImportError::Refused(vec![Note {
             place: Place::element(file, &format!("line {}, column {}", e.line(), e.column())),
@@ -39,11 +48,10 @@ pub fn forms(text: &str, file: &str) -> Result<Vec<Result<Imported, ImportError>
     };
     match value["resourceType"].as_str() {
         Some("Questionnaire") => {
-            typed::<fhir::r4::resources::Questionnaire>(&value, file, "Questionnaire")?;
-            Ok(vec![Reader::new(file, vec![&value]).read()])
+            shape(&value, file, "Questionnaire")?;
+            Ok(vec![Reader::new(file, vec![&value], lang).read()])
         }
         Some("Bundle") => {
-            typed::<fhir::r4::resources::Bundle>(&value, file, "Bundle")?;
             let questionnaires: Vec<&Value> = value["entry"]
                 .as_array()
                 .into_iter()
@@ -51,6 +59,9 @@ pub fn forms(text: &str, file: &str) -> Result<Vec<Result<Imported, ImportError>
                 .map(|e| &e["resource"])
                 .filter(|r| r["resourceType"] == "Questionnaire")
                 .collect();
+            for (k, q) in questionnaires.iter().enumerate() {
+                shape(q, file, &format!("Bundle.entry[{k}].resource"))?;
+            }
             if questionnaires.is_empty() {
                 return Err(refuse(
                     "Bundle.entry",
@@ -68,7 +79,7 @@ pub fn forms(text: &str, file: &str) -> Result<Vec<Result<Imported, ImportError>
             }
             Ok(groups
                 .into_iter()
-                .map(|g| Reader::new(file, g).read())
+                .map(|g| Reader::new(file, g, lang).read())
                 .collect())
         }
         Some(other) => Err(refuse(
@@ -82,20 +93,51 @@ pub fn forms(text: &str, file: &str) -> Result<Vec<Result<Imported, ImportError>
     }
 }
 
-/// Checks `value` against the typed R4 model.
-fn typed<T: serde::de::DeserializeOwned>(
-    value: &Value,
-    file: &str,
-    what: &str,
-) -> Result<(), ImportError> {
-    serde_json::from_value::<T>(value.clone())
-        .map(drop)
-        .map_err(|e| {
-            ImportError::Refused(vec![Note {
-                place: Place::element(file, what),
-                message: format!("this is not a valid FHIR R4 {what}: {e}"),
-            }])
-        })
+/// Refuses a Questionnaire whose items are not the lists and objects R4 says they are, naming
+/// the first element that is not, before anything reads them.
+fn shape(q: &Value, file: &str, path: &str) -> Result<(), ImportError> {
+    let wrong = |at: String, what: &str| {
+        Err(ImportError::Refused(vec![Note {
+            place: Place::element(file, &at),
+            message: format!("this is not a valid FHIR R4 Questionnaire: {what}"),
+        }]))
+    };
+    fn walk(items: &Value, path: &str) -> Option<(String, &'static str)> {
+        if items.is_null() {
+            return None;
+        }
+        let Some(list) = items.as_array() else {
+            return Some((path.to_owned(), "`item` must be a list"));
+        };
+        for (k, i) in list.iter().enumerate() {
+            let at = format!("{path}[{k}]");
+            if !i.is_object() {
+                return Some((at, "an item must be an object"));
+            }
+            if !i["linkId"].is_string() {
+                return Some((at, "an item needs a `linkId` text"));
+            }
+            if !i["type"].is_string() {
+                return Some((at, "an item needs a `type`"));
+            }
+            for flag in ["required", "repeats", "readOnly"] {
+                if !(i[flag].is_null() || i[flag].is_boolean()) {
+                    return Some((format!("{at}.{flag}"), "must be true or false"));
+                }
+            }
+            if let Some(found) = walk(&i["item"], &format!("{at}.item")) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    if !(q["status"].is_string()) {
+        return wrong(format!("{path}.status"), "a Questionnaire needs a `status`");
+    }
+    match walk(&q["item"], &format!("{path}.item")) {
+        Some((at, what)) => wrong(at, what),
+        None => Ok(()),
+    }
 }
 
 fn link_ids(q: &Value) -> Vec<String> {
@@ -148,6 +190,14 @@ struct Reader<'q> {
     origins: Origins,
     /// Per item linkId, answer code → Svar value.
     codes: HashMap<String, HashMap<String, f64>>,
+    /// The language of a Questionnaire that names none (`--lang`).
+    default_lang: Lang,
+    /// Extensions (and elements) items carry that Svar does not use, with how many carry each.
+    unused: std::collections::BTreeMap<String, usize>,
+    /// Helsenorge's section and total scores: (section path, whether total, score, path).
+    helsenorge: Vec<(String, bool, Value, String)>,
+    /// Items Helsenorge marks as question scores (QS): (path, id).
+    question_scores: Vec<(String, String)>,
     /// linkIds that are not Svar ids, with the ids they became.
     renamed: Vec<(String, String)>,
     /// The title of each other language's Questionnaire.
@@ -157,8 +207,9 @@ struct Reader<'q> {
 }
 
 impl<'q> Reader<'q> {
-    fn new(file: &str, questionnaires: Vec<&'q Value>) -> Reader<'q> {
+    fn new(file: &str, questionnaires: Vec<&'q Value>, lang: Lang) -> Reader<'q> {
         Reader {
+            default_lang: lang,
             file: file.to_owned(),
             questionnaires,
             langs: Vec::new(),
@@ -170,6 +221,9 @@ impl<'q> Reader<'q> {
             titles: Vec::new(),
             filled: Default::default(),
             renamed: Vec::new(),
+            helsenorge: Vec::new(),
+            unused: Default::default(),
+            question_scores: Vec::new(),
         }
     }
 
@@ -193,11 +247,14 @@ impl<'q> Reader<'q> {
         let main = base["language"]
             .as_str()
             .and_then(lang_of)
-            .unwrap_or(Lang::Nb);
+            .unwrap_or(self.default_lang);
         if base["language"].as_str().is_none() {
+            let lang = main.code();
             self.warn(
                 "Questionnaire.language",
-                "no `language` is given; the texts are read as bokmål (nb)".into(),
+                format!(
+                    "no `language` is given; the texts are read as `{lang}` (--lang names another)"
+                ),
             );
         }
         self.langs = vec![main];
@@ -248,8 +305,35 @@ impl<'q> Reader<'q> {
         if !loose.is_empty() {
             pages.push(json!({"id": "page_1", "items": loose}));
         }
+        for (section, total, mut score, path) in std::mem::take(&mut self.helsenorge) {
+            let items: Vec<&str> = self
+                .question_scores
+                .iter()
+                .filter(|(p, _)| total || p.starts_with(&format!("{section}.")))
+                .map(|(_, id)| id.as_str())
+                .collect();
+            if items.is_empty() {
+                self.warn(
+                    &path,
+                    "a section score with no question scores (QS) in its section: left out".into(),
+                );
+                continue;
+            }
+            score["items"] = json!(items);
+            self.origins.add(
+                format!("/scores/{}", scores.len()),
+                Place::element(&self.file, &path),
+            );
+            scores.push(score);
+        }
         if !self.refused.is_empty() {
             return Err(ImportError::Refused(self.refused));
+        }
+        for (what, n) in std::mem::take(&mut self.unused) {
+            self.warnings.push(Note {
+                place: Place::element(&self.file, "Questionnaire.item"),
+                message: format!("{n} item(s) carry `{what}`, which Svar does not use (how a web page shows them, or what it computes): left out"),
+            });
         }
         if let Some((link, id)) = self.renamed.first() {
             self.warnings.push(Note {
@@ -274,6 +358,9 @@ impl<'q> Reader<'q> {
             base["name"]
                 .as_str()
                 .or(base["id"].as_str())
+                .or(std::path::Path::new(&self.file)
+                    .file_stem()
+                    .and_then(|s| s.to_str()))
                 .unwrap_or("questionnaire"),
         );
         let title = self
@@ -320,7 +407,10 @@ impl<'q> Reader<'q> {
         loose: &mut Vec<Value>,
     ) {
         let ext = svar_ext(item);
-        if ext.get("score").is_some() || item["readOnly"] == true {
+        if ext.get("score").is_some()
+            || item["readOnly"] == true
+            || extension(item, CALCULATED).is_some()
+        {
             if let Some(score) = self.score(item, path, &ext) {
                 self.origins.add(
                     format!("/scores/{}", scores.len()),
@@ -352,32 +442,7 @@ impl<'q> Reader<'q> {
             self.origins
                 .add(format!("/pages/{at}"), Place::element(&self.file, path));
             let mut items = Vec::new();
-            for (k, child) in item["item"].as_array().into_iter().flatten().enumerate() {
-                let child_path = format!("{path}.item[{k}]");
-                if child["type"] == "group" {
-                    // A group inside a group: its questions join this page.
-                    for (j, grandchild) in
-                        child["item"].as_array().into_iter().flatten().enumerate()
-                    {
-                        let p = format!("{child_path}.item[{j}]");
-                        if let Some(i) = self.item(grandchild, &p, scales) {
-                            self.origins.add(
-                                format!("/pages/{at}/items/{}", items.len()),
-                                Place::element(&self.file, &p),
-                            );
-                            items.push(i);
-                        }
-                    }
-                    continue;
-                }
-                if let Some(i) = self.item(child, &child_path, scales) {
-                    self.origins.add(
-                        format!("/pages/{at}/items/{}", items.len()),
-                        Place::element(&self.file, &child_path),
-                    );
-                    items.push(i);
-                }
-            }
+            self.group_items(item, path, at, scales, &mut items);
             page["items"] = json!(items);
             if !page["items"].as_array().is_some_and(Vec::is_empty) {
                 pages.push(page);
@@ -386,6 +451,32 @@ impl<'q> Reader<'q> {
         }
         if let Some(i) = self.item(item, path, scales) {
             loose.push(i);
+        }
+    }
+
+    /// The questions of a group and of the groups inside it, in order, for page `at`.
+    fn group_items(
+        &mut self,
+        group: &Value,
+        path: &str,
+        at: usize,
+        scales: &mut Map<String, Value>,
+        items: &mut Vec<Value>,
+    ) {
+        for (k, child) in group["item"].as_array().into_iter().flatten().enumerate() {
+            let child_path = format!("{path}.item[{k}]");
+            if child["type"] == "group" {
+                // A group inside a group: its questions join this page.
+                self.group_items(child, &child_path, at, scales, items);
+                continue;
+            }
+            if let Some(i) = self.item(child, &child_path, scales) {
+                self.origins.add(
+                    format!("/pages/{at}/items/{}", items.len()),
+                    Place::element(&self.file, &child_path),
+                );
+                items.push(i);
+            }
         }
     }
 
@@ -458,6 +549,45 @@ impl<'q> Reader<'q> {
         let link = item["linkId"].as_str().unwrap_or_default();
         let id = clean_id(link);
         let ext = svar_ext(item);
+        // What Svar does not use is said, once per kind, never dropped unseen.
+        let used = [
+            SVAR_EXT,
+            ORDINAL,
+            ITEM_WEIGHT,
+            MIN_VALUE,
+            MAX_VALUE,
+            "questionnaire-itemControl",
+            "sdf-optionReference",
+            CALCULATED,
+        ];
+        for e in item["extension"].as_array().into_iter().flatten() {
+            let url = e["url"].as_str().unwrap_or_default();
+            if !used.iter().any(|u| url == *u || url.ends_with(u)) {
+                *self.unused.entry(url.to_owned()).or_default() += 1;
+            }
+        }
+        if item.get("prefix").is_some() {
+            *self.unused.entry("prefix".into()).or_default() += 1;
+        }
+        // Helsenorge's scoring codes: a section score (SS) sums the question scores (QS) of
+        // its section, a total score (TS) all of them.
+        match scoring_code(item) {
+            Some(code @ ("SS" | "TS")) => {
+                let section = path.rsplit_once(".item[").map_or("", |(p, _)| p).to_owned();
+                let label = self
+                    .text(item, "text")
+                    .unwrap_or_else(|| json!({ self.langs[0].code(): link }));
+                self.helsenorge.push((
+                    section,
+                    code == "TS",
+                    json!({"id": id, "label": label, "kind": "sum"}),
+                    path.to_owned(),
+                ));
+                return None;
+            }
+            Some("QS") => self.question_scores.push((path.to_owned(), id.clone())),
+            _ => {}
+        }
         for refused in [
             "initialExpression",
             "answerExpression",
@@ -560,8 +690,12 @@ impl<'q> Reader<'q> {
             out["required"] = json!(required);
         }
         // The question's first code (LOINC, …), kept for exports.
+        // (Only a code Svar can keep: a URI system, a code without spaces.)
         if let Some(c) = item["code"].as_array().and_then(|c| c.first())
             && let (Some(system), Some(code)) = (c["system"].as_str(), c["code"].as_str())
+            && system.contains(':')
+            && !code.trim().is_empty()
+            && !code.contains(char::is_whitespace)
         {
             out["code"] = json!({"system": system, "code": code});
             if let Some(d) = c["display"].as_str() {
@@ -820,6 +954,19 @@ impl<'q> Reader<'q> {
         self.warn(path, format!("the calculated item `{}` is not a sum of answers' weights, so it is not carried over as a score", item["linkId"].as_str().unwrap_or_default()));
         None
     }
+}
+
+/// The code of Helsenorge's scoring formulas an item carries (`QS`, `SS`, `TS`), if any.
+fn scoring_code(item: &Value) -> Option<&str> {
+    item["code"]
+        .as_array()?
+        .iter()
+        .find(|c| {
+            c["system"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("scoringFormulas"))
+        })
+        .and_then(|c| c["code"].as_str())
 }
 
 /// Texts and answer displays by linkId, of a Questionnaire in another language.
