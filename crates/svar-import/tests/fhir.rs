@@ -162,3 +162,74 @@ fn what_svar_cannot_mean_is_refused_by_its_fhir_path() {
         notes[0].message
     );
 }
+
+#[test]
+fn contained_value_sets_comparisons_and_sums_of_variables_are_read() {
+    let weight = |w: f64| json!([{"url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": w}]);
+    let variable = |name: &str, link: &str| {
+        json!({"url": "http://hl7.org/fhir/StructureDefinition/variable", "valueExpression": {
+            "name": name, "language": "text/fhirpath",
+            "expression": format!("%questionnaire.item.where(linkId = '{link}').answerOption.where(valueCoding.code=%resource.item.where(linkId = '{link}').answer.valueCoding.code).extension.where(url='http://hl7.org/fhir/StructureDefinition/itemWeight').valueDecimal")}})
+    };
+    let q = json!({
+        "resourceType": "Questionnaire", "name": "kort", "status": "active", "language": "da-DK",
+        "contained": [{"resourceType": "ValueSet", "id": "ofte", "status": "active", "expansion": {"contains": [
+            {"system": "urn:test", "code": "aldrig", "display": "Aldrig", "extension": weight(0.0)},
+            {"system": "urn:test", "code": "ofte", "display": "Ofte", "extension": weight(3.0)}]}}],
+        "item": [
+            {"linkId": "a", "type": "choice", "text": "Træt?", "answerValueSet": "#ofte"},
+            {"linkId": "b", "type": "open-choice", "text": "Urolig?", "answerValueSet": "#ofte"},
+            {"linkId": "timer", "type": "integer", "text": "Timer",
+             "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                           {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 24}]},
+            {"linkId": "vaegt", "type": "decimal", "text": "Vægt",
+             "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueDecimal": 30.5},
+                           {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueDecimal": 250}],
+             "enableWhen": [{"question": "timer", "operator": ">=", "answerInteger": 8},
+                            {"question": "a", "operator": "!=", "answerCoding": {"code": "aldrig"}}],
+             "enableBehavior": "all"},
+            {"linkId": "noter", "type": "text", "text": "Noter", "prefix": "1.",
+             "enableWhen": [{"question": "timer", "operator": "<", "answerInteger": 4}]},
+            {"linkId": "sum", "type": "decimal", "readOnly": true, "text": "I alt",
+             "extension": [variable("x", "a"), variable("y", "b"),
+                           {"url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression",
+                            "valueExpression": {"language": "text/fhirpath", "expression": "iif(%x.exists() and %y.exists(), %x + %y, {})"}}]},
+        ]
+    });
+    let imported = import(&q).unwrap_or_else(|e| panic!("{e}"));
+    let form: Value = serde_json::from_str(&imported.json).expect("json");
+    let items = &form["pages"][0]["items"];
+    assert_eq!(form["languages"], json!(["da"]));
+    assert_eq!(
+        items[0]["options"],
+        json!([{"value": 0.0, "label": {"da": "Aldrig"}}, {"value": 3.0, "label": {"da": "Ofte"}}])
+    );
+    assert_eq!(items[1]["type"], "single_choice");
+    assert_eq!(
+        (&items[3]["decimals"], &items[3]["min"]),
+        (&json!(2), &json!(30.5))
+    );
+    assert_eq!(
+        items[3]["show_if"],
+        json!({"all": [{"item": "timer", "op": ">=", "value": 8}, {"item": "a", "op": "not_equals", "value": 0.0}]})
+    );
+    assert_eq!(
+        items[4]["show_if"],
+        json!({"item": "timer", "op": "<", "value": 4})
+    );
+    assert_eq!(items[4]["type"], "text");
+    assert_eq!(form["scores"][0]["items"], json!(["a", "b"]));
+    let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("an open choice lets the patient type another answer")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("1 item(s) carry `prefix`")),
+        "{warnings:#?}"
+    );
+}

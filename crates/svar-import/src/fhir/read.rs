@@ -951,9 +951,58 @@ impl<'q> Reader<'q> {
             score["items"] = json!(items);
             return Some(score);
         }
+        // SDC variables, each one answer's score, added up: `%a + %b + …` (possibly inside
+        // `iif(%a.exists() and …, %a + %b + …)`, which is Svar's rule that all are needed).
+        if let Some(items) = variable_sum(item, &expression) {
+            score["kind"] = json!("sum");
+            score["items"] = json!(items);
+            return Some(score);
+        }
         self.warn(path, format!("the calculated item `{}` is not a sum of answers' weights, so it is not carried over as a score", item["linkId"].as_str().unwrap_or_default()));
         None
     }
+}
+
+/// The items a calculated expression adds up through SDC `variable`s that each read one
+/// answer's score (`%a + %b + %c`), when it is nothing more.
+fn variable_sum(item: &Value, expression: &str) -> Option<Vec<String>> {
+    let mut variables = HashMap::new();
+    for e in item["extension"].as_array().into_iter().flatten() {
+        if !e["url"].as_str().is_some_and(|u| u.ends_with("/variable")) {
+            continue;
+        }
+        let (Some(name), Some(text)) = (
+            e["valueExpression"]["name"].as_str(),
+            e["valueExpression"]["expression"].as_str(),
+        ) else {
+            continue;
+        };
+        let links: Vec<&str> = text
+            .split("linkId")
+            .skip(1)
+            .filter_map(|part| part.split('\'').nth(1))
+            .collect();
+        let scored = ["weight", "itemWeight", "ordinalValue", "score"]
+            .iter()
+            .any(|w| text.contains(w));
+        if scored && !links.is_empty() && links.iter().all(|l| *l == links[0]) {
+            variables.insert(name.to_owned(), clean_id(links[0]));
+        }
+    }
+    // The part of the expression (an `iif` argument, or all of it) that adds `%x + %y + …`.
+    let sum = expression.split(',').find(|p| p.contains('+'))?;
+    let terms: Vec<&str> = sum
+        .trim()
+        .trim_start_matches("iif(")
+        .trim_end_matches(')')
+        .split('+')
+        .map(str::trim)
+        .collect();
+    let items: Option<Vec<String>> = terms
+        .iter()
+        .map(|t| t.strip_prefix('%').and_then(|n| variables.get(n).cloned()))
+        .collect();
+    items.filter(|i| i.len() >= 2)
 }
 
 /// The code of Helsenorge's scoring formulas an item carries (`QS`, `SS`, `TS`), if any.
