@@ -226,10 +226,32 @@ fn contained_value_sets_comparisons_and_sums_of_variables_are_read() {
             .any(|w| w.contains("an open choice lets the patient type another answer")),
         "{warnings:#?}"
     );
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.contains("1 item(s) carry `prefix`")),
-        "{warnings:#?}"
+    // The prefix is kept for exports.
+    assert_eq!(items[4]["prefix"], "1.");
+}
+
+#[test]
+fn linkids_that_are_not_svar_ids_are_kept_and_exported_again() {
+    let q = json!({
+        "resourceType": "Questionnaire", "name": "lenker", "status": "active", "language": "nb-NO",
+        "item": [{"linkId": "H1", "type": "group", "text": "Del 1", "item": [
+            {"linkId": "H1/Q1", "type": "boolean", "text": "Røyker du?"},
+            {"linkId": "H1/Q2", "type": "integer", "text": "Hvor mange om dagen?",
+             "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                           {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 80}],
+             "enableWhen": [{"question": "H1/Q1", "operator": "=", "answerBoolean": true}]},
+        ]}]
+    });
+    let imported = import(&q).unwrap_or_else(|e| panic!("{e}"));
+    let form: Value = serde_json::from_str(&imported.json).expect("json");
+    let items = &form["pages"][0]["items"];
+    assert_eq!(
+        (&items[0]["id"], &items[0]["link_id"]),
+        (&json!("h1_q1"), &json!("H1/Q1"))
     );
+    let back = svar_import::fhir::export::questionnaire(&form, &"0".repeat(64)).expect("exports");
+    let group = &back["item"][0];
+    assert_eq!(group["linkId"], "H1");
+    assert_eq!(group["item"][0]["linkId"], "H1/Q1");
+    assert_eq!(group["item"][1]["enableWhen"][0]["question"], "H1/Q1");
 }

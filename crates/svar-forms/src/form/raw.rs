@@ -143,6 +143,10 @@ pub enum Display {
 pub struct RawPage {
     /// Page id.
     pub id: String,
+    /// The linkId the page's group had in the FHIR Questionnaire it was imported from, when
+    /// that is not a Svar id; FHIR exports use it again.
+    #[serde(default)]
+    pub link_id: Option<String>,
     /// Optional heading.
     #[serde(default)]
     pub title: Option<RawText>,
@@ -289,6 +293,14 @@ pub struct RawItem {
     /// The question's code in a terminology (LOINC item code).
     #[serde(default)]
     pub code: Option<Code>,
+    /// The linkId the question had in the FHIR Questionnaire it was imported from, when that
+    /// is not a Svar id (`H1/T1/Q1`); FHIR exports use it again. The kiosk does not show it.
+    #[serde(default)]
+    pub link_id: Option<String>,
+    /// The label printed before the question in the Questionnaire it came from (`1.`, `a)`);
+    /// kept for FHIR exports, not shown on the kiosk.
+    #[serde(default)]
+    pub prefix: Option<String>,
 }
 
 /// A tappable region of a body map.

@@ -49,10 +49,23 @@ pub fn questionnaire(form: &Value, sha256: &str) -> Result<Value, ImportError> {
         first: &first,
         scales: form["scales"].as_object().cloned().unwrap_or_default(),
         score_ids: crate::build::score_names(form),
+        links: form["pages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["items"].as_array().into_iter().flatten())
+            .filter_map(|i| {
+                Some((
+                    i["id"].as_str()?.to_owned(),
+                    i["link_id"].as_str()?.to_owned(),
+                ))
+            })
+            .collect(),
     };
     let mut items = Vec::new();
     for page in form["pages"].as_array().into_iter().flatten() {
-        let mut group = json!({"linkId": page["id"], "type": "group"});
+        let mut group =
+            json!({"linkId": page.get("link_id").unwrap_or(&page["id"]), "type": "group"});
         w.text(&mut group, "text", &page["title"]);
         let children: Result<Vec<Value>, ImportError> = page["items"]
             .as_array()
@@ -64,7 +77,11 @@ pub fn questionnaire(form: &Value, sha256: &str) -> Result<Value, ImportError> {
         if let Some(c) = page.get("show_if") {
             w.enable_when(&mut group, c);
         }
-        w.extra(&mut group, page, &["id", "title", "show_if", "items"]);
+        w.extra(
+            &mut group,
+            page,
+            &["id", "link_id", "title", "show_if", "items"],
+        );
         items.push(group);
     }
     for score in form["scores"].as_array().into_iter().flatten() {
@@ -97,9 +114,16 @@ struct Writer<'f> {
     first: &'f str,
     scales: Map<String, Value>,
     score_ids: HashMap<String, String>,
+    /// The linkId of each item imported under another id (`link_id`).
+    links: HashMap<String, String>,
 }
 
 impl Writer<'_> {
+    /// An item's linkId: the one it was imported with, else its id.
+    fn link(&self, id: &str) -> String {
+        self.links.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+
     /// Sets `key` to the text in the first language, the others as translations.
     fn text(&self, target: &mut Value, key: &str, text: &Value) {
         let Some(main) = text[self.first].as_str() else {
@@ -169,7 +193,10 @@ impl Writer<'_> {
     fn item(&self, item: &Value) -> Result<Value, ImportError> {
         let id = item["id"].as_str().unwrap_or_default();
         let kind = item["type"].as_str().unwrap_or_default();
-        let mut out = json!({"linkId": id});
+        let mut out = json!({"linkId": self.link(id)});
+        if let Some(prefix) = item.get("prefix") {
+            out["prefix"] = prefix.clone();
+        }
         self.text(&mut out, "text", &item["text"]);
         let options = match item["scale"].as_str() {
             Some(scale) => self.scales.get(scale).map(|s| s["options"].clone()),
@@ -334,7 +361,7 @@ impl Writer<'_> {
     fn test(&self, test: &Value) -> Option<Value> {
         let op = test["op"].as_str()?;
         let question = match (test["item"].as_str(), test["score"].as_str()) {
-            (Some(item), _) => item.to_owned(),
+            (Some(item), _) => self.link(item),
             (_, Some(score)) => self.score_ids.get(score)?.clone(),
             _ => return None,
         };

@@ -425,8 +425,11 @@ impl<'q> Reader<'q> {
                 self.refuse(path, "a repeating group asks the same questions again and again; a kiosk form has no repeats".into());
                 return;
             }
-            let mut page =
-                json!({"id": clean_id(item["linkId"].as_str().unwrap_or("page")), "items": []});
+            let link = item["linkId"].as_str().unwrap_or("page");
+            let mut page = json!({"id": clean_id(link), "items": []});
+            if clean_id(link) != link {
+                page["link_id"] = json!(link);
+            }
             if let Some(title) = self.text(item, "text") {
                 page["title"] = title;
             }
@@ -566,9 +569,6 @@ impl<'q> Reader<'q> {
                 *self.unused.entry(url.to_owned()).or_default() += 1;
             }
         }
-        if item.get("prefix").is_some() {
-            *self.unused.entry("prefix".into()).or_default() += 1;
-        }
         // Helsenorge's scoring codes: a section score (SS) sums the question scores (QS) of
         // its section, a total score (TS) all of them.
         match scoring_code(item) {
@@ -614,6 +614,10 @@ impl<'q> Reader<'q> {
         let mut out = json!({"id": id});
         if id != link {
             self.renamed.push((link.to_owned(), id.clone()));
+            out["link_id"] = json!(link);
+        }
+        if let Some(prefix) = item["prefix"].as_str() {
+            out["prefix"] = json!(prefix);
         }
         let Some(text) = self.text(item, "text") else {
             if item["type"] == "display" {
