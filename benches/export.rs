@@ -36,6 +36,7 @@ fn export_csv(c: &mut Criterion) {
                 &kiosk,
                 Some(&forms),
                 Format::Csv,
+                None,
                 &out,
             )
             .expect("exported");

@@ -226,6 +226,7 @@ fn csv_export_through_the_library_writes_one_file_per_form_and_a_codebook() {
         &KioskKeys::demo(),
         Some(&forms),
         Format::Csv,
+        None,
         &out,
     )
     .unwrap();
@@ -470,6 +471,7 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
         &KioskKeys::demo(),
         Some(&no_forms),
         Format::Csv,
+        None,
         &out,
     )
     .unwrap();
@@ -531,6 +533,7 @@ fn forms_missing_from_the_forms_folder_get_sorted_columns_and_a_codebook_note() 
         &KioskKeys::demo(),
         Some(&missing),
         Format::Csv,
+        None,
         &ob._dir.path().join("never"),
     )
     .unwrap_err();
@@ -655,6 +658,7 @@ fn a_bundle_met_twice_is_exported_once_and_reported() {
         &KioskKeys::demo(),
         None,
         Format::Jsonl,
+        None,
         &out,
     )
     .unwrap();
@@ -772,6 +776,7 @@ fn typed_text_a_spreadsheet_would_run_is_written_with_a_leading_quote() {
         &KioskKeys::demo(),
         Some(&common::root().join("forms")),
         Format::Csv,
+        None,
         &out,
     )
     .unwrap();
@@ -808,6 +813,7 @@ fn fhir_export_writes_a_bundle_of_responses_and_observations_per_sealed_bundle()
             &KioskKeys::demo(),
             Some(&forms),
             format,
+            None,
             &out,
         )
         .unwrap()

@@ -313,8 +313,9 @@ pub fn open(args: OpenArgs) -> Outcome {
 pub struct ExportArgs {
     #[command(flatten)]
     keys: ReceiverKeys,
-    /// What to write: `csv` (DIR/<form id>.csv and DIR/codebook.csv) or `jsonl`
-    /// (DIR/bundles.jsonl).
+    /// What to write: `csv` (DIR/<form id>.csv and DIR/codebook.csv), `jsonl`
+    /// (DIR/bundles.jsonl), `fhir` (DIR/<bundle id>.fhir.json, FHIR R4) or `fhir-ndjson`
+    /// (DIR/resources.ndjson).
     #[arg(long, value_parser = parse_serde::<svar_bundle::export::Format>)]
     format: svar_bundle::export::Format,
     /// The folder to write to (created if missing; files of the same name are replaced).
@@ -324,6 +325,10 @@ pub struct ExportArgs {
     /// the one this build was made from).
     #[arg(long)]
     forms: Option<PathBuf>,
+    /// FHIR: the identifier system of study ids, the study's own URI (default:
+    /// urn:svar:study:<site id>).
+    #[arg(long)]
+    study_system: Option<String>,
     /// The folders of bundle files (*.svar.age); a bundle in several is exported once.
     #[arg(required = true)]
     bundle_dirs: Vec<PathBuf>,
@@ -340,6 +345,7 @@ pub fn export(args: ExportArgs) -> Outcome {
         &kiosk,
         Some(&forms),
         args.format,
+        args.study_system.as_deref(),
         &args.out,
     )
     .map_err(|e| Failure::new(e.to_string()))?;

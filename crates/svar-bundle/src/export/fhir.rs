@@ -9,15 +9,16 @@ use serde_json::{Value, json};
 use svar_forms::form::{Form, ItemKind};
 use svar_forms::score::number_json;
 
-/// The identifier system of each kind of patient id.
-fn id_system(kind: IdType, site: &str) -> String {
+/// The identifier system of each kind of patient id; study ids use `study` (the study's own
+/// URI) or a URN of the site.
+fn id_system(kind: IdType, site: &str, study: Option<&str>) -> String {
     match kind {
         // Norwegian fødselsnummer (Tenor's synthetic test numbers are written as them).
         IdType::Fodselsnummer | IdType::Synthetic => "urn:oid:2.16.578.1.12.4.1.4.1".into(),
         IdType::DNumber => "urn:oid:2.16.578.1.12.4.1.4.2".into(),
         IdType::HNumber => "urn:oid:2.16.578.1.12.4.1.4.3".into(),
         IdType::Cpr => "urn:oid:1.2.208.176.1.2".into(),
-        IdType::Study => format!("urn:svar:study:{site}"),
+        IdType::Study => study.map_or_else(|| format!("urn:svar:study:{site}"), str::to_owned),
     }
 }
 
@@ -36,9 +37,9 @@ fn uuid(b: &Bundle, n: usize) -> String {
 }
 
 /// One bundle as a FHIR `collection` Bundle.
-pub(super) fn resources(b: &Bundle, library: &FormLibrary) -> Value {
+pub(super) fn resources(b: &Bundle, library: &FormLibrary, study: Option<&str>) -> Value {
     let subject = json!({"identifier": {
-        "system": id_system(b.patient.id_type, &b.site),
+        "system": id_system(b.patient.id_type, &b.site, study),
         "value": b.patient.id,
     }});
     let authored = b.finished.to_string();
@@ -201,5 +202,30 @@ fn value(form: &str, item: Option<&svar_forms::form::Item>, v: &Value, b: &Bundl
         (_, Value::String(s)) => json!({"valueString": s}),
         // A signature's strokes: the drawing as JSON text, FHIR having no element for strokes.
         (_, other) => json!({"valueString": other.to_string()}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_patient_id_has_its_identifier_system() {
+        assert_eq!(
+            id_system(IdType::Cpr, "aarhus", None),
+            "urn:oid:1.2.208.176.1.2"
+        );
+        assert_eq!(
+            id_system(IdType::DNumber, "oslo", None),
+            "urn:oid:2.16.578.1.12.4.1.4.2"
+        );
+        assert_eq!(
+            id_system(IdType::Study, "oslo", None),
+            "urn:svar:study:oslo"
+        );
+        assert_eq!(
+            id_system(IdType::Study, "oslo", Some("https://nwh.example/study-ids")),
+            "https://nwh.example/study-ids"
+        );
     }
 }

@@ -153,13 +153,15 @@ pub const FORMULA_NOTE: &str = "a cell that begins with =, +, -, @, a tab or a c
 /// [`Report::duplicates`] when it holds the same bundle, else in [`Report::skipped`].
 /// Rows and lines are ordered by `finished`, then `bundle_id`. For CSV, `forms` is the folder
 /// the form files are looked up in by id (for item order, labels and values); `None` uses
-/// what the bundles hold alone. JSON Lines needs no form files.
+/// what the bundles hold alone. JSON Lines needs no form files. `study_system` is the FHIR
+/// identifier system of study ids (`urn:svar:study:<site>` when `None`).
 pub fn run(
     bundle_dirs: &[&Path],
     identities: &Identities,
     kiosk: &KioskKeys,
     forms: Option<&Path>,
     format: Format,
+    study_system: Option<&str>,
     out_dir: &Path,
 ) -> Result<Report, ExportError> {
     let mut files = Vec::new();
@@ -223,13 +225,11 @@ pub fn run(
             let mut written = Vec::new();
             for b in &bundles {
                 let name = format!("{}.fhir.json", b.bundle_id);
-                let text =
-                    serde_json::to_vec_pretty(&fhir::resources(b, &library)).map_err(|e| {
-                        ExportError::Write {
-                            path: out_dir.join(&name),
-                            source: e.into(),
-                        }
-                    })?;
+                let text = serde_json::to_vec_pretty(&fhir::resources(b, &library, study_system))
+                    .map_err(|e| ExportError::Write {
+                    path: out_dir.join(&name),
+                    source: e.into(),
+                })?;
                 written.push(write_file(out_dir, &name, &text)?);
             }
             written
@@ -238,7 +238,7 @@ pub fn run(
             let name = "resources.ndjson";
             let mut out = Vec::new();
             for b in &bundles {
-                let bundle = fhir::resources(b, &library);
+                let bundle = fhir::resources(b, &library, study_system);
                 for entry in bundle["entry"].as_array().into_iter().flatten() {
                     serde_json::to_writer(&mut out, &entry["resource"]).map_err(|e| {
                         ExportError::Write {
