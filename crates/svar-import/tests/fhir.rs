@@ -255,3 +255,42 @@ fn linkids_that_are_not_svar_ids_are_kept_and_exported_again() {
     assert_eq!(group["item"][0]["linkId"], "H1/Q1");
     assert_eq!(group["item"][1]["enableWhen"][0]["question"], "H1/Q1");
 }
+
+#[test]
+fn helsenorge_section_scores_and_a_well_known_loinc_answer_list_are_read() {
+    let scoring = |code: &str| json!([{"system": "http://ehelse.no/fhir/CodeSystem/scoringFormulas", "code": code}]);
+    let question = |link: &str| {
+        json!({"linkId": link, "type": "choice", "text": format!("Spørsmål {link}"), "code": scoring("QS"),
+               "answerValueSet": "http://loinc.org/vs/LL358-3"})
+    };
+    let q = json!({
+        "resourceType": "Questionnaire", "name": "seksjoner", "status": "active", "language": "nb-NO",
+        "item": [
+            {"linkId": "s1", "type": "group", "text": "Del 1", "item": [
+                question("a"), question("b"),
+                {"linkId": "sum1", "type": "quantity", "text": "Sum del 1", "code": scoring("SS")}]},
+            {"linkId": "s2", "type": "group", "text": "Del 2", "item": [
+                question("c"),
+                {"linkId": "total", "type": "quantity", "text": "Totalt", "code": scoring("TS")}]},
+        ]
+    });
+    let imported = import(&q).unwrap_or_else(|e| panic!("{e}"));
+    let form: Value = serde_json::from_str(&imported.json).expect("json");
+    assert_eq!(
+        form["pages"][0]["items"][0]["options"][3],
+        json!({"value": 3.0, "label": {"nb": "Nearly every day"}})
+    );
+    let scores: Vec<(Value, Value)> = form["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].clone(), s["items"].clone()))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            (json!("sum1"), json!(["a", "b"])),
+            (json!("total"), json!(["a", "b", "c"]))
+        ]
+    );
+}

@@ -765,9 +765,15 @@ impl<'q> Reader<'q> {
                 .map(|e| json!({"valueCoding": {"code": e["valueReference"]["reference"], "display": e["valueReference"]["display"]}}))
                 .collect();
         }
+        if answers.is_empty()
+            && let Some(known) = item["answerValueSet"].as_str().and_then(well_known)
+        {
+            answers = known;
+            self.warn(path, "the answers come from LOINC's list LL358-3, with LOINC's English names: give them in the form's languages".into());
+        }
         let answers: Vec<&Value> = answers.iter().collect();
         if answers.is_empty() && item.get("answerValueSet").is_some() {
-            self.refuse(path, format!("the answers are in the value set `{}`, which is not in the file; give them as answerOption", item["answerValueSet"].as_str().unwrap_or_default()));
+            self.refuse(path, format!("the answers are in the value set `{}`, which is neither in the file nor one Svar knows (LOINC LL358-3); give them as answerOption", item["answerValueSet"].as_str().unwrap_or_default()));
             return Vec::new();
         }
         let weight = |a: &Value| {
@@ -1007,6 +1013,29 @@ fn variable_sum(item: &Value, expression: &str) -> Option<Vec<String>> {
         .map(|t| t.strip_prefix('%').and_then(|n| variables.get(n).cloned()))
         .collect();
     items.filter(|i| i.len() >= 2)
+}
+
+/// The answers of a well-known value set a Questionnaire names without containing it: LOINC's
+/// frequency answers of PHQ-9 and GAD-7 (LL358-3), scored 0–3 as those instruments are.
+fn well_known(url: &str) -> Option<Vec<Value>> {
+    const LL358_3: &[(&str, &str, f64)] = &[
+        ("LA6568-5", "Not at all", 0.0),
+        ("LA6569-3", "Several days", 1.0),
+        ("LA6570-1", "More than half the days", 2.0),
+        ("LA6571-9", "Nearly every day", 3.0),
+    ];
+    let list = match url.trim_end_matches('/') {
+        "http://loinc.org/vs/LL358-3" | "http://loinc.org/LL358-3" => LL358_3,
+        _ => return None,
+    };
+    Some(
+        list.iter()
+            .map(|(code, display, score)| {
+                json!({"valueCoding": {"system": "http://loinc.org", "code": code, "display": display},
+                       "extension": [{"url": ORDINAL, "valueDecimal": score}]})
+            })
+            .collect(),
+    )
 }
 
 /// The code of Helsenorge's scoring formulas an item carries (`QS`, `SS`, `TS`), if any.
