@@ -173,7 +173,11 @@ fn contained_value_sets_comparisons_and_sums_of_variables_are_read() {
     };
     let q = json!({
         "resourceType": "Questionnaire", "name": "kort", "status": "active", "language": "da-DK",
-        "contained": [{"resourceType": "ValueSet", "id": "ofte", "status": "active", "expansion": {"contains": [
+        "contained": [
+            {"resourceType": "CodeSystem", "id": "humoer", "url": "urn:test:humoer", "status": "active", "content": "complete",
+             "concept": [{"code": "godt", "display": "Godt", "property": [{"code": "itemWeight", "valueDecimal": 0}]},
+                         {"code": "daarligt", "display": "Dårligt", "property": [{"code": "itemWeight", "valueDecimal": 4}]}]},
+            {"resourceType": "ValueSet", "id": "ofte", "status": "active", "expansion": {"contains": [
             {"system": "urn:test", "code": "aldrig", "display": "Aldrig", "extension": weight(0.0)},
             {"system": "urn:test", "code": "ofte", "display": "Ofte", "extension": weight(3.0)}]}}],
         "item": [
@@ -190,6 +194,9 @@ fn contained_value_sets_comparisons_and_sums_of_variables_are_read() {
              "enableBehavior": "all"},
             {"linkId": "noter", "type": "text", "text": "Noter", "prefix": "1.",
              "enableWhen": [{"question": "timer", "operator": "<", "answerInteger": 4}]},
+            {"linkId": "humoer", "type": "choice", "text": "Humør", "answerOption": [
+                {"valueCoding": {"system": "urn:test:humoer", "code": "godt", "display": "Godt"}},
+                {"valueCoding": {"system": "urn:test:humoer", "code": "daarligt", "display": "Dårligt"}}]},
             {"linkId": "sum", "type": "decimal", "readOnly": true, "text": "I alt",
              "extension": [variable("x", "a"), variable("y", "b"),
                            {"url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression",
@@ -228,6 +235,14 @@ fn contained_value_sets_comparisons_and_sums_of_variables_are_read() {
     );
     // The prefix is kept for exports.
     assert_eq!(items[4]["prefix"], "1.");
+    // Scores from a contained CodeSystem's itemWeight property.
+    let values: Vec<&Value> = items[5]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["value"])
+        .collect();
+    assert_eq!(values, [&json!(0.0), &json!(4.0)]);
 }
 
 #[test]

@@ -776,6 +776,7 @@ impl<'q> Reader<'q> {
             self.refuse(path, format!("the answers are in the value set `{}`, which is neither in the file nor one Svar knows (LOINC LL358-3); give them as answerOption", item["answerValueSet"].as_str().unwrap_or_default()));
             return Vec::new();
         }
+        let base = self.questionnaires[0];
         let weight = |a: &Value| {
             extension(a, ORDINAL)
                 .or_else(|| extension(a, ITEM_WEIGHT))
@@ -783,6 +784,7 @@ impl<'q> Reader<'q> {
                 .or_else(|| {
                     extension(&a["valueCoding"], ORDINAL).and_then(|e| e["valueDecimal"].as_f64())
                 })
+                .or_else(|| code_system_weight(base, &a["valueCoding"]))
         };
         let code = |a: &Value| -> String {
             a["valueCoding"]["code"]
@@ -1013,6 +1015,30 @@ fn variable_sum(item: &Value, expression: &str) -> Option<Vec<String>> {
         .map(|t| t.strip_prefix('%').and_then(|n| variables.get(n).cloned()))
         .collect();
     items.filter(|i| i.len() >= 2)
+}
+
+/// An answer's score as the `itemWeight` (or `ordinalValue`) property of its concept in a
+/// CodeSystem contained in the Questionnaire, as SDC's item-weight example gives it.
+fn code_system_weight(q: &Value, coding: &Value) -> Option<f64> {
+    let (system, code) = (coding["system"].as_str()?, coding["code"].as_str()?);
+    let cs = q["contained"].as_array()?.iter().find(|r| {
+        r["resourceType"] == "CodeSystem"
+            && (r["url"] == system || r["id"].as_str().is_some_and(|id| system.ends_with(id)))
+    })?;
+    let concept = cs["concept"]
+        .as_array()?
+        .iter()
+        .find(|c| c["code"] == code)?;
+    concept["property"]
+        .as_array()?
+        .iter()
+        .find(|p| {
+            matches!(
+                p["code"].as_str(),
+                Some("itemWeight" | "ordinalValue" | "weight")
+            )
+        })
+        .and_then(|p| p["valueDecimal"].as_f64().or(p["valueInteger"].as_f64()))
 }
 
 /// The answers of a well-known value set a Questionnaire names without containing it: LOINC's
