@@ -2532,3 +2532,27 @@ fn a_scrolling_page_lines_up_with_the_footer_on_a_wide_screen() {
         "the page's column is off the footer's"
     );
 }
+
+/// The Danish back trial's visit, RAND-36's grids and the activity scale among its forms, fits
+/// a 1280×800 kiosk in Danish and, at the largest text, in bokmål.
+#[test]
+fn the_back_trial_visit_with_rand36_fits_a_1280x800_kiosk() {
+    let files = common::Kiosk::new();
+    let records = files.records();
+    let mut h = kiosk_configured(
+        egui::vec2(1280.0, 800.0),
+        files,
+        records,
+        config("dk_back_visit"),
+    );
+    let at = "1280×800 dk_back_visit";
+    walk_and_check(&mut h, Lang::Da, "Dansk", TextSize::Normal, false, at);
+    walk_and_check(
+        &mut h,
+        Lang::Nb,
+        "Norsk (bokmål)",
+        TextSize::Largest,
+        false,
+        at,
+    );
+}
