@@ -521,3 +521,28 @@ fn a_battery_consent_rule_is_checked_against_its_forms() {
         "{out}"
     );
 }
+
+#[test]
+fn band_gaps_and_overlaps_name_the_values_and_what_to_move() {
+    for (file, fragment) in [
+        (
+            "band-gap",
+            "the value 5, between `low` and `high`, falls in no band; let `high` start where `low` ends",
+        ),
+        (
+            "band-overlap",
+            "`high` overlaps `low`: the value 4 falls in both; make `high` start above where `low` ends",
+        ),
+        (
+            "band-gap-fractional",
+            "values between 1.75 and 1.76, between `below` and `case`, fall in no band",
+        ),
+    ] {
+        let out = common::svar(&["validate", &format!("tests/fixtures/bad/{file}.json")]);
+        assert!(
+            common::stdout(&out).contains(fragment),
+            "{file}: {}",
+            common::stdout(&out)
+        );
+    }
+}

@@ -300,26 +300,65 @@ impl Checker<'_> {
                 )
             };
             if overlap {
+                // Which values both bands hold, so the admin knows which limit to move.
+                let shared = if whole {
+                    let (from, to) = (whole_lower(l), whole_upper(u));
+                    if from == to {
+                        format!("the value {} falls in both", fmt_num(from))
+                    } else {
+                        format!(
+                            "the values {} to {} fall in both",
+                            fmt_num(from),
+                            fmt_num(to)
+                        )
+                    }
+                } else {
+                    format!(
+                        "values from {} to {} fall in both",
+                        fmt_num(l.value),
+                        fmt_num(u.value)
+                    )
+                };
                 self.f.error(
                     at_next,
                     "band-overlap",
                     format!(
-                        "`{}` overlaps `{}`: a value would fall in both",
-                        next.id, prev.id
+                        "`{}` overlaps `{}`: {shared}; make `{}` start above where `{}` ends",
+                        next.id, prev.id, next.id, prev.id
                     ),
                 );
             } else if gap {
-                let hint = if whole {
-                    ""
+                let (missing, hint) = if whole {
+                    let (from, to) = (whole_upper(u) + 1.0, whole_lower(l) - 1.0);
+                    let values = if from == to {
+                        format!(
+                            "the value {}, between `{}` and `{}`, falls",
+                            fmt_num(from),
+                            prev.id,
+                            next.id
+                        )
+                    } else {
+                        format!(
+                            "the values {} to {}, between `{}` and `{}`, fall",
+                            fmt_num(from),
+                            fmt_num(to),
+                            prev.id,
+                            next.id
+                        )
+                    };
+                    (values, String::new())
                 } else {
-                    " (this score can take fractional values: pair `max` with `above`, or `below` with `min`)"
+                    (
+                        format!("values between {} and {}, between `{}` and `{}`, fall", fmt_num(u.value), fmt_num(l.value), prev.id, next.id),
+                        " (this score can take fractional values: pair `max` with `above`, or `below` with `min`)".to_owned(),
+                    )
                 };
                 self.f.error(
                     at_next,
                     "band-gap",
                     format!(
-                        "values between `{}` and `{}` fall in no band{hint}",
-                        prev.id, next.id
+                        "{missing} in no band{hint}; let `{}` start where `{}` ends",
+                        next.id, prev.id
                     ),
                 );
             }
