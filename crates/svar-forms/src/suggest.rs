@@ -7,8 +7,9 @@ pub fn closest<'k>(given: &str, known: impl IntoIterator<Item = &'k str>) -> Opt
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), k))
-        // A third of the name may be wrong, at least one letter: `requird`, `lable`, `optoins`.
-        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1))
+        // A third of the name may be wrong (`requird`, `lable`, `optoins`); names shorter than
+        // four letters (`q3`, `q9`) are too alike to guess between, unless only their case differs.
+        .filter(|(d, k)| *d == 0 || (k.chars().count() >= 4 && *d <= k.chars().count() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -29,6 +30,8 @@ mod tests {
         assert_eq!(closest("Required", fields), Some("required"));
         assert_eq!(closest("optoins", fields), Some("options"));
         assert_eq!(closest("colour", fields), None);
+        assert_eq!(closest("q9", ["q1", "q2", "q3"]), None);
+        assert_eq!(closest("Q1", ["q1", "q2", "q3"]), Some("q1"));
         assert_eq!(did_you_mean("txet", fields), "; did you mean `text`?");
         assert_eq!(did_you_mean("zzz", fields), "");
     }

@@ -290,10 +290,14 @@ impl Checker<'_> {
         for (k, name) in names.iter().enumerate() {
             let at_k = ptr(&at_items, k);
             let Some(&ix) = item_ids.get(name.as_str()) else {
+                let hint = crate::suggest::did_you_mean(name, item_ids.keys().copied());
                 self.f.error(
                     at_k,
                     "unknown-item",
-                    format!("there is no item `{name}` in this form"),
+                    format!(
+                        "the score `{}` counts `{name}`, but there is no item `{name}` in this form{hint}; remove it from the score's `items`, or add the item",
+                        rs.id
+                    ),
                 );
                 continue;
             };
