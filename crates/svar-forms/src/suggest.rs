@@ -7,9 +7,13 @@ pub fn closest<'k>(given: &str, known: impl IntoIterator<Item = &'k str>) -> Opt
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), k))
-        // A third of the name may be wrong (`requird`, `lable`, `optoins`); names shorter than
-        // four letters (`q3`, `q9`) are too alike to guess between, unless only their case differs.
-        .filter(|(d, k)| *d == 0 || (k.chars().count() >= 4 && *d <= k.chars().count() / 3))
+        // A third of the longer name may be wrong (`requird`, `lable`, `summ`); names shorter
+        // than four letters (`q3`, `q9`) are too alike to guess between, unless only their case
+        // differs.
+        .filter(|(d, k)| {
+            let longer = k.chars().count().max(lower.chars().count());
+            *d == 0 || (longer >= 4 && *d <= longer / 3)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -32,6 +36,7 @@ mod tests {
         assert_eq!(closest("colour", fields), None);
         assert_eq!(closest("q9", ["q1", "q2", "q3"]), None);
         assert_eq!(closest("Q1", ["q1", "q2", "q3"]), Some("q1"));
+        assert_eq!(closest("summ", ["sum", "mean"]), Some("sum"));
         assert_eq!(did_you_mean("txet", fields), "; did you mean `text`?");
         assert_eq!(did_you_mean("zzz", fields), "");
     }
