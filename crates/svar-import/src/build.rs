@@ -180,3 +180,20 @@ pub fn plain_text(label: &str) -> String {
             .replace("&gt;", ">"),
     )
 }
+
+/// The items of a score a spreadsheet or FHIR renderer can compute on its own: a `sum` or
+/// `mean` of answers as they are (no reversed or recoded items), with its kind.
+pub fn plain_score(score: &Value) -> Option<(&str, Vec<&str>)> {
+    let kind = score["kind"]
+        .as_str()
+        .filter(|k| matches!(*k, "sum" | "mean"))?;
+    if score.get("reverse").is_some() || score.get("recode").is_some() {
+        return None;
+    }
+    let items: Vec<&str> = score["items"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    (!items.is_empty()).then_some((kind, items))
+}

@@ -400,39 +400,29 @@ impl Writer<'_> {
             out["code"] = json!([code]);
         }
         self.text(&mut out, "text", &score["label"]);
-        let items: Vec<String> = score["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| i.as_str().map(|i| format!("linkId = '{i}'")))
-            .collect();
-        let plain = score.get("reverse").is_none() && score.get("recode").is_none();
         // The answered items' scores, and how many must be answered (the missing-data rule).
-        let answered = format!(
-            "%resource.repeat(item).where({}).answer.value.weight()",
-            items.join(" or ")
-        );
-        let n = items.len();
-        let needed = match (
-            score["missing"]["min_answered"].as_u64(),
-            score["missing"]["min_fraction"].as_f64(),
-        ) {
-            (Some(k), _) => k as usize,
-            (None, Some(f)) => (f * n as f64).ceil() as usize,
-            (None, None) => n,
-        };
-        let when = |value: String| format!("iif({answered}.count() >= {needed}, {value}, {{}})");
-        let prorate = score["prorate"].as_bool() == Some(true);
-        let expression = match score["kind"].as_str() {
-            Some("sum") if plain && n > 0 && prorate => {
-                Some(when(format!("{answered}.sum() * {n} / {answered}.count()")))
-            }
-            Some("sum") if plain && n > 0 => Some(when(format!("{answered}.sum()"))),
-            Some("mean") if plain && n > 0 => {
-                Some(when(format!("{answered}.sum() / {answered}.count()")))
-            }
-            _ => None,
-        };
+        let expression = crate::build::plain_score(score).map(|(kind, items)| {
+            let links: Vec<String> = items.iter().map(|i| format!("linkId = '{i}'")).collect();
+            let answered = format!(
+                "%resource.repeat(item).where({}).answer.value.weight()",
+                links.join(" or ")
+            );
+            let n = items.len();
+            let needed = match (
+                score["missing"]["min_answered"].as_u64(),
+                score["missing"]["min_fraction"].as_f64(),
+            ) {
+                (Some(k), _) => k as usize,
+                (None, Some(f)) => (f * n as f64).ceil() as usize,
+                (None, None) => n,
+            };
+            let value = match (kind, score["prorate"].as_bool() == Some(true)) {
+                ("sum", true) => format!("{answered}.sum() * {n} / {answered}.count()"),
+                ("sum", false) => format!("{answered}.sum()"),
+                _ => format!("{answered}.sum() / {answered}.count()"),
+            };
+            format!("iif({answered}.count() >= {needed}, {value}, {{}})")
+        });
         if let Some(expression) = expression {
             Self::extension(
                 &mut out,

@@ -282,19 +282,17 @@ fn num(value: &Value) -> String {
 /// A score's own XLSForm calculation, for tools that read only XLSForm: sums and means of
 /// questions; other kinds are computed by Svar alone (their `svar` column says how).
 fn calculation(score: &Value) -> String {
-    let items: Vec<String> = score["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i.as_str().map(|i| format!("${{{i}}}")))
-        .collect();
-    let plain = score.get("reverse").is_none() && score.get("recode").is_none();
-    match score["kind"].as_str() {
-        Some("sum") if plain && !items.is_empty() => items.join(" + "),
-        Some("mean") if plain && !items.is_empty() => {
-            format!("({}) div {}", items.join(" + "), items.len())
-        }
-        _ => String::new(),
+    let Some((kind, items)) = crate::build::plain_score(score) else {
+        return String::new();
+    };
+    let sum = items
+        .iter()
+        .map(|i| format!("${{{i}}}"))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    match kind {
+        "mean" => format!("({sum}) div {}", items.len()),
+        _ => sum,
     }
 }
 

@@ -182,28 +182,29 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Value, String> {
-        let mut parts = vec![self.and()?];
-        while self.word("or") {
-            self.at += 1;
-            parts.push(self.and()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            json!({ "any": parts })
-        })
+        self.joined("or", "any", Self::and)
     }
 
     fn and(&mut self) -> Result<Value, String> {
-        let mut parts = vec![self.unary()?];
-        while self.word("and") {
+        self.joined("and", "all", Self::unary)
+    }
+
+    /// Terms read by `term` joined by `word`: one term as it is, several under `key`.
+    fn joined(
+        &mut self,
+        word: &str,
+        key: &str,
+        term: fn(&mut Self) -> Result<Value, String>,
+    ) -> Result<Value, String> {
+        let mut parts = vec![term(self)?];
+        while self.word(word) {
             self.at += 1;
-            parts.push(self.unary()?);
+            parts.push(term(self)?);
         }
         Ok(if parts.len() == 1 {
             parts.remove(0)
         } else {
-            json!({ "all": parts })
+            json!({ key: parts })
         })
     }
 
