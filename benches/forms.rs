@@ -111,5 +111,23 @@ fn condition(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, load_and_validate, scoring, condition);
+/// What is shown, recomputed for every frame and answer: with a page shown on a score, the
+/// score is computed once per call from the answers decided so far.
+fn visibility(c: &mut Criterion) {
+    let path = forms_dir().join("../docs/examples/sleep_check.json");
+    let (form, _) = library::load_form(&path, None).expect("the guide's example loads");
+    let answers = Answers::from_json(&form, &json!({"q1": 3, "q2": 2, "q3": 3, "q4": 2}))
+        .expect("valid answers");
+    c.bench_function(
+        "visible items of a form with a page shown on a score",
+        |b| b.iter(|| black_box(black_box(&answers).visible(black_box(&form)))),
+    );
+    let (form, _) = library::load_form(&forms_dir().join("phq9.json"), None).expect("phq9 loads");
+    let answers = Answers::from_json(&form, &json!({"q1": 1, "q2": 0})).expect("valid answers");
+    c.bench_function("visible items of phq9 (item conditions only)", |b| {
+        b.iter(|| black_box(black_box(&answers).visible(black_box(&form))))
+    });
+}
+
+criterion_group!(benches, load_and_validate, scoring, condition, visibility);
 criterion_main!(benches);
