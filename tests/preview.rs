@@ -32,7 +32,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn window(path: &Path, lang: Lang) -> Harness<'static, PreviewWindow> {
-    let opened = Preview::open(Source::new(path, None), lang);
+    let opened = Preview::open(Source::new(path, None), lang, None);
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1600.0, 900.0))
         .build_eframe(|cc| {

@@ -341,3 +341,88 @@ fn a_page_shown_on_a_score_appears_when_the_total_crosses_its_value_and_goes_whe
         "the hidden follow-up's answer is neither scored nor flagged"
     );
 }
+
+#[test]
+fn a_visit_asks_only_the_forms_listed_for_it() {
+    use svar_forms::battery::Timepoint;
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
+    let battery = Arc::new(loaded.batteries["dk_back_visit"].clone());
+    let ids = |tp: Option<Timepoint>| -> Vec<String> {
+        let s = Session::new(battery.for_visit(tp), Lang::Da);
+        (0..s.battery().forms.len())
+            .map(|f| s.form(f).id.to_string())
+            .collect()
+    };
+    let every_visit = [
+        "nrs_pain",
+        "paindetect",
+        "rmdq",
+        "fabq",
+        "was",
+        "rand36",
+        "saltin_grimby",
+        "satisfaction",
+    ];
+    let with = |first: &str| {
+        std::iter::once(first.to_owned())
+            .chain(every_visit.iter().map(|s| s.to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(Some(Timepoint::Baseline)), with("dk_back_background"));
+    assert_eq!(ids(Some(Timepoint::Month6)), with("dk_back_followup"));
+    assert_eq!(ids(Some(Timepoint::Month12)), with("dk_back_followup"));
+    // Without a visit named (a preview of the whole file) every form is there.
+    assert_eq!(ids(None).len(), every_visit.len() + 2);
+    // The visit keeps the battery's name and version, which bundles record.
+    let at_6 = battery.for_visit(Some(Timepoint::Month6));
+    assert_eq!((&at_6.id, &at_6.version), (&battery.id, &battery.version));
+    // Progress counts only the forms of the visit.
+    let s = Session::new(at_6, Lang::Da);
+    assert_eq!(s.progress().forms, 9);
+}
+
+#[test]
+fn a_consent_rule_follows_its_forms_into_a_visit() {
+    use svar_forms::battery::Timepoint;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let forms = dir.path().join("forms");
+    std::fs::create_dir_all(forms.join("batteries")).expect("folders");
+    for id in ["consent", "phq9", "gad7", "about_you"] {
+        std::fs::copy(
+            common::root().join(format!("forms/{id}.json")),
+            forms.join(format!("{id}.json")),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        forms.join("batteries/visit.json"),
+        r#"{
+  "id": "visit",
+  "version": "1.0.0",
+  "title": {"nb": "Besøk", "en": "Visit"},
+  "languages": ["nb", "en"],
+  "timepoints": ["baseline", "month_6"],
+  "forms": [
+    {"form": "about_you", "timepoints": ["baseline"]},
+    {"form": "consent"},
+    {"form": "gad7", "timepoints": ["month_6"]},
+    {"form": "phq9"}
+  ],
+  "consent": {"form": "consent", "item": "consent", "research_only": ["gad7", "phq9"]}
+}"#,
+    )
+    .expect("write");
+    let loaded = svar_forms::library::load_paths(&[forms], None);
+    let battery = Arc::new(loaded.batteries["visit"].clone());
+    let at_6 = battery.for_visit(Some(Timepoint::Month6));
+    let rule = at_6.consent.as_ref().expect("consent kept");
+    assert_eq!((rule.form, rule.research_only.clone()), (0, vec![1, 2]));
+    let at_0 = battery.for_visit(Some(Timepoint::Baseline));
+    let rule = at_0.consent.as_ref().expect("consent kept");
+    assert_eq!((rule.form, rule.research_only.clone()), (1, vec![2]));
+    // A "No" at 6 months skips both research forms of that visit.
+    let mut s = Session::new(at_6, Lang::Nb);
+    let consent = s.form(0).item_ix("consent").unwrap();
+    s.answer(0, consent, Some(Answer::Number(0.0)));
+    assert!(s.skipped(1) && s.skipped(2));
+}

@@ -16,6 +16,13 @@ const BAD: &[(&str, &str, usize, usize)] = &[
     ("band-overlap", "band-overlap", 222, 9),
     // `minimal` is among the forms beside it (the files with only a note or a warning).
     ("batteries/unknown-form", "unknown-form", 21, 15),
+    ("batteries/empty-visit", "empty-visit", 15, 5),
+    (
+        "batteries/timepoint-not-in-battery",
+        "unknown-timepoint",
+        21,
+        9,
+    ),
     ("condition-cycle", "condition-cycle", 106, 22),
     ("condition-unknown-item", "unknown-item", 115, 21),
     ("condition-value-not-an-option", "bad-condition", 292, 18),
@@ -505,6 +512,25 @@ fn a_battery_consent_rule_is_checked_against_its_forms() {
     assert_eq!(code, Some(1));
     assert!(
         out.contains("visit.json:8:71: error[research-before-consent]: `gad7` comes before"),
+        "{out}"
+    );
+    // Consent asked at baseline only cannot cover a research-only form asked at 6 months.
+    let (code, out) = run(battery(
+        r#"{"form": "consent", "item": "consent", "research_only": ["phq9"]}"#,
+    )
+    .replace(
+        r#""timepoints": ["baseline"]"#,
+        r#""timepoints": ["baseline", "month_6"]"#,
+    )
+    .replace(
+        r#"{"form": "consent"}"#,
+        r#"{"form": "consent", "timepoints": ["baseline"]}"#,
+    ));
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains(
+            "error[research-without-consent]: `phq9` is asked at `month_6`, where the consent form `consent` is not"
+        ),
         "{out}"
     );
     let (code, out) = run(battery(

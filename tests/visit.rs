@@ -167,6 +167,60 @@ fn an_interrupted_visit_resumes_where_it_left_off_and_seals_every_answer() {
 }
 
 #[test]
+fn a_follow_up_visit_resumes_and_seals_only_its_own_forms() {
+    use svar_forms::battery::Timepoint;
+    let k = Kiosk::new();
+    let battery = k
+        .sealer
+        .batteries
+        .iter()
+        .find(|b| b.id.as_str() == "dk_back_visit")
+        .cloned()
+        .unwrap();
+    let meta = svar_bundle::Meta {
+        timepoint: Some(Timepoint::Month6),
+        ..meta()
+    };
+    let id;
+    {
+        let mut store = k.store();
+        let mut v = Visit::start(&mut store, battery, Lang::Da, meta, None).unwrap();
+        let follow_up = v.session().form(0);
+        assert_eq!(follow_up.id.as_str(), "dk_back_followup");
+        let same_job = follow_up.item_ix("same_job").unwrap();
+        assert_eq!(
+            v.answer(
+                &mut store,
+                0,
+                same_job,
+                Some(svar_forms::answer::Answer::Number(1.0))
+            ),
+            AnswerOutcome::Accepted
+        );
+        id = v.id();
+        // The process dies here.
+    }
+    let mut store = k.store();
+    let v = Visit::resume(&mut store, id, &k.sealer.batteries, None).unwrap();
+    assert_eq!(v.session().form(0).id.as_str(), "dk_back_followup");
+    let same_job = v.session().form(0).item_ix("same_job").unwrap();
+    assert_eq!(
+        v.session().answers(0).get(same_job),
+        Some(&svar_forms::answer::Answer::Number(1.0))
+    );
+    let sealed = v
+        .end(&mut store, Status::Abandoned, &k.sealer, None)
+        .unwrap()
+        .unwrap();
+    let bundle = k.open(&sealed.path);
+    assert_eq!(bundle.timepoint, Some(Timepoint::Month6));
+    let forms: Vec<&str> = bundle.forms.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(forms[0], "dk_back_followup");
+    assert!(!forms.contains(&"dk_back_background"), "{forms:?}");
+    assert_eq!(forms.len(), 9);
+}
+
+#[test]
 fn staff_can_seal_an_interrupted_visit_as_abandoned() {
     let k = Kiosk::new();
     let mut store = k.store();

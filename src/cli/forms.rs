@@ -129,6 +129,10 @@ pub struct PreviewArgs {
     /// The folder images are looked for in first (as for `svar validate`).
     #[arg(long)]
     assets: Option<PathBuf>,
+    /// For a battery: the visit to preview (baseline, month_6, month_12 or screening); only
+    /// the forms asked at it are shown. Without it, every form is.
+    #[arg(long, value_parser = super::parse_serde::<svar_forms::battery::Timepoint>)]
+    timepoint: Option<svar_forms::battery::Timepoint>,
 }
 
 /// Opens the preview window on a form or battery file.
@@ -141,7 +145,7 @@ pub fn preview(args: PreviewArgs) -> Outcome {
     }
     let strings = svar_kiosk::i18n::Strings::load().map_err(|e| Failure::new(e.to_string()))?;
     let source = svar_kiosk::preview::Source::new(&args.path, args.assets.as_deref());
-    let opened = svar_kiosk::preview::Preview::open(source, args.lang);
+    let opened = svar_kiosk::preview::Preview::open(source, args.lang, args.timepoint);
     for d in opened.0.diagnostics() {
         eprintln!("{d}");
     }

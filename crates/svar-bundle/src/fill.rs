@@ -87,6 +87,7 @@ pub fn fill(
     {
         return Err(FillError::Timepoint);
     }
+    let battery = battery.for_visit(meta.timepoint);
     let mut session = Session::new(Arc::clone(&battery), lang);
     let mut times = AnswerTimes::new();
     for (ix, item, answer) in answers_in_order(&battery, answers)? {

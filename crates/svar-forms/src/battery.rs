@@ -75,6 +75,10 @@ pub struct RawConsent {
 pub struct RawMember {
     /// The form id.
     pub form: String,
+    /// The visits this form is asked at, when not at every visit of the battery (for
+    /// example background questions at baseline only).
+    #[serde(default)]
+    pub timepoints: Option<Vec<Timepoint>>,
     /// Band cut-offs replaced for this battery, by score id.
     #[serde(default)]
     pub band_overrides: BTreeMap<String, RawOverride>,
@@ -124,11 +128,13 @@ pub struct ConsentRule {
     pub research_only: Vec<usize>,
 }
 
-/// A form in a battery with the battery's band overrides.
+/// A form in a battery with the visits it is asked at and the battery's band overrides.
 #[derive(Debug, Clone)]
 pub struct BatteryForm {
     /// The form.
     pub form: Arc<Form>,
+    /// The visits it is asked at: the battery's own unless the battery names fewer.
+    pub timepoints: Vec<Timepoint>,
     /// Bands replaced for this battery.
     pub overrides: Vec<BandOverride>,
 }
@@ -168,6 +174,7 @@ impl Battery {
             timepoints: Vec::new(),
             forms: vec![BatteryForm {
                 form,
+                timepoints: Vec::new(),
                 overrides: Vec::new(),
             }],
             consent: None,
@@ -177,6 +184,39 @@ impl Battery {
     /// The member form with this id.
     pub fn member(&self, form_id: &str) -> Option<&BatteryForm> {
         self.forms.iter().find(|m| m.form.id.as_str() == form_id)
+    }
+
+    /// What the patient answers at `visit`: the forms asked at that visit, in order, with the
+    /// consent rule over them. Without a visit (a single form, `svar fill` without one) every
+    /// form is asked. The battery keeps its id and version: sessions and bundles name the
+    /// battery file, and the visit says which of its forms were asked.
+    pub fn for_visit(self: &Arc<Battery>, visit: Option<Timepoint>) -> Arc<Battery> {
+        let Some(tp) = visit else {
+            return Arc::clone(self);
+        };
+        let asked: Vec<usize> = (0..self.forms.len())
+            .filter(|&f| self.forms[f].timepoints.contains(&tp))
+            .collect();
+        if asked.len() == self.forms.len() {
+            return Arc::clone(self);
+        }
+        let new_index = |old: usize| asked.iter().position(|&f| f == old);
+        let consent = self.consent.as_ref().and_then(|rule| {
+            Some(ConsentRule {
+                form: new_index(rule.form)?,
+                item: rule.item,
+                research_only: rule
+                    .research_only
+                    .iter()
+                    .filter_map(|&f| new_index(f))
+                    .collect(),
+            })
+        });
+        Arc::new(Battery {
+            forms: asked.iter().map(|&f| self.forms[f].clone()).collect(),
+            consent,
+            ..(**self).clone()
+        })
     }
 }
 
@@ -291,10 +331,24 @@ pub fn check(
                 bands,
             });
         }
+        let timepoints = member_timepoints(&mut c, member, &raw.timepoints, &at);
         members.push(BatteryForm {
             form: Arc::clone(form),
+            timepoints,
             overrides,
         });
+    }
+    for (k, tp) in raw.timepoints.iter().enumerate() {
+        if !members.is_empty() && !members.iter().any(|m| m.timepoints.contains(tp)) {
+            c.f.error(
+                ptr("/timepoints", k),
+                "empty-visit",
+                format!(
+                    "no form is asked at `{}`: list a form for it, or remove it from `timepoints`",
+                    timepoint_name(*tp)
+                ),
+            );
+        }
     }
     let consent = raw
         .consent
@@ -309,6 +363,62 @@ pub fn check(
         forms: members,
         consent,
     })
+}
+
+/// A time point as written in a file.
+fn timepoint_name(tp: Timepoint) -> String {
+    serde_json::to_value(tp)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The visits a member form is asked at: its own `timepoints`, each one of the battery's, or
+/// else every visit of the battery.
+fn member_timepoints(
+    c: &mut Checker,
+    member: &RawMember,
+    battery: &[Timepoint],
+    at: &str,
+) -> Vec<Timepoint> {
+    let Some(own) = &member.timepoints else {
+        return battery.to_vec();
+    };
+    let at = ptr(at, "timepoints");
+    if own.is_empty() {
+        c.f.error(
+            &at,
+            "missing-field",
+            format!(
+                "the form `{}` lists no visit: name at least one, or leave `timepoints` out to \
+                 ask it at every visit",
+                member.form
+            ),
+        );
+    }
+    let mut kept = Vec::new();
+    for (k, tp) in own.iter().enumerate() {
+        if !battery.contains(tp) {
+            c.f.error(
+                ptr(&at, k),
+                "unknown-timepoint",
+                format!(
+                    "the battery is not used at `{}`: add it to the battery's `timepoints`, or \
+                     remove it here",
+                    timepoint_name(*tp)
+                ),
+            );
+        } else if kept.contains(tp) {
+            c.f.error(
+                ptr(&at, k),
+                "duplicate-id",
+                "this time point is listed twice",
+            );
+        } else {
+            kept.push(*tp);
+        }
+    }
+    kept
 }
 
 /// Resolves a consent rule against the battery's forms.
@@ -368,7 +478,25 @@ fn consent_rule(c: &mut Checker, raw: &RawConsent, members: &[BatteryForm]) -> O
                     raw.form
                 ),
             ),
-            Some(f) => research_only.push(f),
+            Some(f) => {
+                for tp in members[f]
+                    .timepoints
+                    .iter()
+                    .filter(|tp| !members[form].timepoints.contains(tp))
+                {
+                    c.f.error(
+                        &at_k,
+                        "research-without-consent",
+                        format!(
+                            "`{id}` is asked at `{}`, where the consent form `{}` is not: a \
+                             research-only form needs consent at every visit it is asked at",
+                            timepoint_name(*tp),
+                            raw.form
+                        ),
+                    );
+                }
+                research_only.push(f);
+            }
         }
     }
     research_only.sort_unstable();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use svar_bundle::{IdType, Meta, Patient, Timestamp};
 use svar_forms::answer::Answer;
-use svar_forms::battery::Battery;
+use svar_forms::battery::{Battery, Timepoint};
 use svar_forms::diag::Diagnostic;
 use svar_forms::form::{Form, ItemIx, ItemKind};
 use svar_forms::library;
@@ -96,12 +96,15 @@ pub struct Preview {
     /// Whether the file as last read loads (else `battery` is of an earlier version).
     loads: bool,
     lang: Lang,
+    /// The visit previewed: a battery then shows only the forms asked at it.
+    visit: Option<Timepoint>,
 }
 
 impl Preview {
     /// Opens `source` in `lang` (or the battery's first language when it lacks `lang`), with
-    /// a visit on it when it loads.
-    pub fn open(source: Source, lang: Lang) -> (Preview, Option<Visit>) {
+    /// a visit on it when it loads. With `visit`, a battery shows only the forms asked at that
+    /// visit (a battery not used at it, or a single form, shows every form).
+    pub fn open(source: Source, lang: Lang, visit: Option<Timepoint>) -> (Preview, Option<Visit>) {
         let mut preview = Preview {
             seen: Vec::new(),
             source,
@@ -109,6 +112,7 @@ impl Preview {
             battery: None,
             loads: false,
             lang,
+            visit,
         };
         let visit = preview.reload(None);
         (preview, visit)
@@ -157,7 +161,7 @@ impl Preview {
                 id: "preview".into(),
                 id_type: IdType::Study,
             },
-            timepoint: None,
+            timepoint: self.visit.filter(|tp| battery.timepoints.contains(tp)),
             arm: None,
             consent: None,
             started: Timestamp::now(),

@@ -196,6 +196,7 @@ impl Visit {
         meta: Meta,
         staff: Option<&str>,
     ) -> Result<Visit, StoreError> {
+        let battery = battery.for_visit(meta.timepoint);
         let stored = StoredMeta {
             meta,
             battery: battery.id.to_string(),
@@ -660,11 +661,12 @@ fn rebuild(
             session: stored.id,
             battery: meta.battery.clone(),
             version: meta.battery_version.to_string(),
-        })?;
+        })?
+        .for_visit(meta.meta.timepoint);
     let lang = stored
         .progress
         .map_or(*battery.languages.first().unwrap_or(&Lang::Nb), |p| p.lang);
-    let mut session = Session::new(Arc::clone(battery), lang);
+    let mut session = Session::new(Arc::clone(&battery), lang);
     let mut times = AnswerTimes::new();
     for (ix, member) in battery.forms.iter().enumerate() {
         let form = &member.form;
