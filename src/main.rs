@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::{Parser, Subcommand};
-use cli::{bundles, delivery, forms, kiosk, spreadsheets};
+use cli::{bundles, delivery, doctor, forms, kiosk, spreadsheets};
 use std::process::ExitCode;
 
 /// Svar: a touch-screen questionnaire kiosk for clinics.
@@ -113,6 +113,13 @@ enum Command {
     /// `[[upload]]` blocks. With a configuration, deliveries are recorded in the audit log.
     /// Exits 0 when nothing failed, 1 when a delivery failed or a bundle was quarantined.
     Upload(delivery::UploadArgs),
+    /// Check a site's set-up end to end before the first patient, without patient data.
+    ///
+    /// One line per check, each with what to do when it is not ok: the configuration, the
+    /// keys (readable, this kiosk's own, not the demo's), the forms, the store (opens with its
+    /// key), the outbox (writable), each upload target (reachable, taking this kiosk's
+    /// credential) and the clock. Exits 1 when a check failed. Run it as the kiosk user.
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -134,6 +141,7 @@ fn main() -> ExitCode {
         Command::Export(args) => bundles::export(args),
         Command::Receive(args) => delivery::receive(args),
         Command::Upload(args) => delivery::upload(args),
+        Command::Doctor(args) => doctor::doctor(args),
     };
     outcome.unwrap_or_else(|failure| {
         eprintln!("error: {}", failure.message);

@@ -415,7 +415,8 @@ fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
     let out = common::svar(&["keygen", "--out", &path("site.key")]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let recipient = common::stdout(&out).trim().to_owned();
-    let out = common::svar(&["keygen", "--device", "--out", &path("device.key")]);
+    std::fs::create_dir(d.join("keys")).unwrap();
+    let out = common::svar(&["keygen", "--device", "--out", &path("keys/device.key")]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     // A PIN hash for a nurse; a PIN that is not 4–8 digits is refused.
     assert_eq!(
@@ -486,7 +487,7 @@ fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
         config
             .replace(&recipient, &svar_bundle::demo_recipient().to_string())
             .replace(
-                "device.key",
+                "keys/device.key",
                 &common::root()
                     .join("assets/demo-keys/demo-device.key")
                     .to_string_lossy(),
@@ -529,7 +530,11 @@ fn a_site_sets_up_keys_a_kiosk_and_a_receiver_as_the_readme_says() {
 
     // The research server: the kiosk's enrolled key and the site identity open what arrived.
     std::fs::create_dir(d.join("kiosk-keys")).unwrap();
-    std::fs::copy(d.join("device.key.pub"), d.join("kiosk-keys/kiosk_03.pub")).unwrap();
+    std::fs::copy(
+        d.join("keys/device.key.pub"),
+        d.join("kiosk-keys/kiosk_03.pub"),
+    )
+    .unwrap();
     let out = common::svar(&[
         "export",
         "--identity",

@@ -322,7 +322,7 @@ pub struct ExportArgs {
     #[arg(long)]
     out: PathBuf,
     /// The forms folder, for column order, labels and values (default: forms/ here, else
-    /// the one this build was made from).
+    /// /usr/share/svar/forms, else the one this build was made from).
     #[arg(long)]
     forms: Option<PathBuf>,
     /// FHIR: the identifier system of study ids, the study's own URI (default:

@@ -21,7 +21,8 @@ pub struct RunArgs {
     /// A normal 1280×800 window instead of fullscreen, for development.
     #[arg(long)]
     windowed: bool,
-    /// The forms folder (default: forms/ here, else the one this build was made from).
+    /// The forms folder (default: forms/ here, else /usr/share/svar/forms, else the one this
+    /// build was made from).
     #[arg(long, requires = "demo")]
     forms: Option<PathBuf>,
     /// The battery the demo's start button runs.

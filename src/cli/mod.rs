@@ -3,6 +3,7 @@
 
 pub mod bundles;
 pub mod delivery;
+pub mod doctor;
 pub mod forms;
 pub mod kiosk;
 pub mod spreadsheets;
@@ -63,15 +64,17 @@ pub fn load_config(path: &Path) -> Result<svar_kiosk::config::Config, Failure> {
     })
 }
 
-/// The forms folder: the one given, `forms/` in the working folder, or the one of this build.
+/// The forms folder: the one given, `forms/` in the working folder, the one the packages
+/// install, or the one of this build.
 pub fn forms_dir(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| {
-        let here = PathBuf::from("forms");
-        if here.is_dir() {
-            here
-        } else {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")
-        }
+        [
+            PathBuf::from("forms"),
+            PathBuf::from("/usr/share/svar/forms"),
+        ]
+        .into_iter()
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("forms"))
     })
 }
 

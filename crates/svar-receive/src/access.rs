@@ -54,6 +54,11 @@ pub enum TokensError {
 }
 
 impl Tokens {
+    /// How many kiosks hold a token.
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
     /// Tokens from text: one `kiosk_id:token` a line; blank lines and lines starting with `#`
     /// are skipped. Each line must name the kiosk, because the receiver stores each upload
     /// under the kiosk its token was issued to.

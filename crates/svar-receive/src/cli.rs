@@ -75,6 +75,11 @@ pub struct ReceiveArgs {
     /// is closed.
     #[arg(long, default_value_t = ConnectionTimeouts::default().idle.as_secs_f64(), value_parser = positive_seconds)]
     idle_timeout: f64,
+    /// Check that the receiver could start (token and TLS files read, the store takes a
+    /// write, the address is valid), print what was checked and exit without listening; for a
+    /// service's start check.
+    #[arg(long)]
+    check: bool,
 }
 
 /// Serves uploads as `args` say until SIGTERM or Ctrl-C.
@@ -115,7 +120,7 @@ pub fn serve(args: ReceiveArgs) -> Result<(), ServeError> {
             ));
         }
     };
-    crate::run(&crate::Settings {
+    let settings = crate::Settings {
         listen: args.listen,
         store,
         tokens: args.tokens,
@@ -125,7 +130,12 @@ pub fn serve(args: ReceiveArgs) -> Result<(), ServeError> {
             header: Duration::from_secs_f64(args.header_timeout),
             idle: Duration::from_secs_f64(args.idle_timeout),
         },
-    })?;
+    };
+    if args.check {
+        println!("{}", crate::check(&settings)?);
+    } else {
+        crate::run(&settings)?;
+    }
     Ok(())
 }
 

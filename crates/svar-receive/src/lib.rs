@@ -232,7 +232,8 @@ struct App {
     max_bytes: usize,
 }
 
-/// The receiver's routes: `PUT /bundles/{bundle_id}` and `GET /health`, with a log line per
+/// The receiver's routes: `PUT /bundles/{bundle_id}`, `GET /credential` (which kiosk a
+/// credential is, for `svar doctor`) and `GET /health`, with a log line per
 /// request on standard error. Bodies over `max_bytes` are refused with 413; other paths and
 /// methods get 404 and 405 with a code, like every refusal.
 pub fn router(store: Arc<dyn BundleStore>, access: impl Into<Access>, max_bytes: usize) -> Router {
@@ -244,6 +245,7 @@ pub fn router(store: Arc<dyn BundleStore>, access: impl Into<Access>, max_bytes:
     Router::new()
         .route("/bundles/{bundle_id}", put(put_bundle))
         .route("/health", get(health))
+        .route("/credential", get(credential))
         .fallback(|| async { PutError::NotFound })
         .method_not_allowed_fallback(|| async { PutError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_bytes))
@@ -348,6 +350,20 @@ fn checksum_header(headers: &HeaderMap) -> Option<String> {
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
     .then(|| value.to_owned())
+}
+
+/// Says which kiosk the request's credential identifies, without storing anything, so that a
+/// kiosk's set-up can be checked before its first patient (`svar doctor`).
+async fn credential(State(app): State<Arc<App>>, request: Request) -> Response {
+    match credential_kiosk(&app.access, &request) {
+        Ok(kiosk) => {
+            let mut response =
+                axum::Json(serde_json::json!({"kiosk": kiosk.as_str()})).into_response();
+            response.extensions_mut().insert(CredentialKiosk(kiosk));
+            response
+        }
+        Err(refused) => refused.into_response(),
+    }
 }
 
 async fn health(State(app): State<Arc<App>>) -> Response {
@@ -477,8 +493,17 @@ pub struct Settings {
     pub timeouts: ConnectionTimeouts,
 }
 
-/// Runs a receiver as `settings` say, until SIGTERM or Ctrl-C.
-pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
+/// What the receiver serves with, read and checked from its settings before it listens.
+struct Prepared {
+    store: Arc<dyn BundleStore>,
+    place: String,
+    access: Access,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    requires_certificates: bool,
+}
+
+/// Reads the token file and the TLS files and opens the store, as the receiver needs them.
+fn prepare(settings: &Settings) -> Result<Prepared, ReceiveError> {
     let requires_certificates = settings
         .tls
         .as_ref()
@@ -500,6 +525,57 @@ pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
         StoreChoice::Folder(dir) => (Arc::new(FolderStore::new(dir)), dir.display().to_string()),
         StoreChoice::S3(config) => (Arc::new(S3Store::new(config)?), config.to_string()),
     };
+    Ok(Prepared {
+        store,
+        place,
+        access,
+        tls,
+        requires_certificates,
+    })
+}
+
+/// Checks that a receiver could start as `settings` say, without listening: the token file
+/// and TLS files read, the store takes a write, the address is one to listen on. Service
+/// managers run it before the receiver starts (`svar-receive --check`), so a broken
+/// configuration is reported by name instead of a restart loop. Returns what it checked.
+pub fn check(settings: &Settings) -> Result<String, ReceiveError> {
+    let prepared = prepare(settings)?;
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(settings.listen.as_str())
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| ReceiveError::Listen {
+            addr: settings.listen.clone(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "not an ADDRESS:PORT"),
+        })?;
+    let runtime = tokio::runtime::Runtime::new().map_err(ReceiveError::Runtime)?;
+    let store = Arc::clone(&prepared.store);
+    runtime
+        .block_on(async { tokio::task::spawn_blocking(move || store.check_writable()).await })
+        .map_err(|e| ReceiveError::Runtime(io::Error::other(e)))??;
+    let access = match &prepared.access {
+        Access::Tokens(tokens) => format!("{} kiosk token(s)", tokens.count()),
+        Access::ClientCertificate => "kiosk client certificates".to_owned(),
+    };
+    let tls = if prepared.tls.is_some() {
+        "TLS"
+    } else {
+        "plain HTTP"
+    };
+    Ok(format!(
+        "svar receive: ready to listen on {addr} ({tls}), storing in {} (writable), accepting {access}",
+        prepared.place
+    ))
+}
+
+/// Runs a receiver as `settings` say, until SIGTERM or Ctrl-C.
+pub fn run(settings: &Settings) -> Result<(), ReceiveError> {
+    let Prepared {
+        store,
+        place,
+        access,
+        tls,
+        requires_certificates,
+    } = prepare(settings)?;
     let router = router(store, access, settings.max_bytes);
     let runtime = tokio::runtime::Runtime::new().map_err(ReceiveError::Runtime)?;
     runtime.block_on(async {

@@ -24,12 +24,14 @@ use uuid::Uuid;
 
 mod background;
 mod error;
+mod probe;
 mod retry;
 mod target;
 
 pub use background::*;
 pub use error::DeliveryError;
 use error::{Verdict, error_code, s3_failure, transport_reason};
+pub use probe::{Probe, ProbeError, probe};
 pub use retry::*;
 pub use target::*;
 

@@ -14,6 +14,9 @@ use upload::{RawUpload, upload_target};
 
 mod upload;
 
+/// The recipient written in `docs/svar.example.toml` (the age documentation's example key),
+/// which the packaged `/etc/svar/svar.toml` starts with: refused, so that no kiosk seals to it.
+const EXAMPLE_RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 /// A checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -274,6 +277,14 @@ impl Config {
                     "demo-recipient",
                     "this is the demo recipient, whose identity anyone can download: give the \
                      receiving site's public key (made with `svar keygen` on the receiving side)",
+                ),
+                // The example configuration's key, which an installed kiosk starts with.
+                Ok(r) if r.to_string() == EXAMPLE_RECIPIENT => c.error(
+                    key.span().start,
+                    "example-recipient",
+                    "this is the example key from docs/svar.example.toml, not a receiving \
+                     site's: give the site's public key (made with `svar keygen` on the \
+                     receiving side)",
                 ),
                 Ok(r) => recipients.push(r),
                 Err(e) => c.error(
@@ -537,7 +548,7 @@ pub(crate) mod tests {
         let forms = crate::repo_root().join("forms");
         format!(
             r#"device_key = "device.key"
-recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"]
+recipients = ["age12tuwmz9tz3yx7fwr3mf739uyp26w3k8z0qhw246dugvvzz9j8gmsc5q479"]
 
 [site]
 id = "tromso"
@@ -646,7 +657,7 @@ pin_hash = "{hash}"
         let path = dir.path().join("svar.toml");
         let text = sample(dir.path())
             .replace(
-                "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+                "age12tuwmz9tz3yx7fwr3mf739uyp26w3k8z0qhw246dugvvzz9j8gmsc5q479",
                 "age1nonsense",
             )
             .replace("no_work_health_baseline", "no_such_battery")
@@ -667,11 +678,24 @@ pin_hash = "{hash}"
     }
 
     #[test]
+    fn the_example_configurations_recipient_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("svar.toml");
+        let text = sample(dir.path()).replace(
+            "age12tuwmz9tz3yx7fwr3mf739uyp26w3k8z0qhw246dugvvzz9j8gmsc5q479",
+            EXAMPLE_RECIPIENT,
+        );
+        let found = Config::from_text(&path, &text).unwrap_err();
+        let codes: Vec<(&str, usize)> = found.iter().map(|d| (d.code, d.position.line)).collect();
+        assert_eq!(codes, vec![("example-recipient", 2)]);
+    }
+
+    #[test]
     fn the_demo_recipient_and_the_demo_device_key_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("svar.toml");
         let text = sample(dir.path()).replace(
-            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "age12tuwmz9tz3yx7fwr3mf739uyp26w3k8z0qhw246dugvvzz9j8gmsc5q479",
             &svar_bundle::demo_recipient().to_string(),
         );
         std::fs::remove_file(dir.path().join("device.key")).unwrap();

@@ -620,14 +620,27 @@ impl KioskApp {
 }
 
 impl eframe::App for KioskApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.kiosk.frame(ui);
         if let Some(started) = self.started.take() {
             eprintln!(
-                "svar: first frame {} ms after start",
-                started.elapsed().as_millis()
+                "svar: first frame {} ms after start ({})",
+                started.elapsed().as_millis(),
+                display_system(frame)
             );
         }
+    }
+}
+
+/// The display system the window is drawn by, so that a site's log says whether the kiosk
+/// runs on Wayland (under cage) or on X11.
+fn display_system(frame: &eframe::Frame) -> &'static str {
+    use raw_window_handle::{HasDisplayHandle, RawDisplayHandle};
+    match frame.display_handle().map(|h| h.as_raw()) {
+        Ok(RawDisplayHandle::Wayland(_)) => "Wayland",
+        Ok(RawDisplayHandle::Xlib(_) | RawDisplayHandle::Xcb(_)) => "X11",
+        Ok(_) => "another display system",
+        Err(_) => "display system unknown",
     }
 }
 
