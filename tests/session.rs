@@ -379,6 +379,11 @@ fn a_visit_asks_only_the_forms_listed_for_it() {
     // Progress counts only the forms of the visit.
     let s = Session::new(at_6, Lang::Da);
     assert_eq!(s.progress().forms, 9);
+    // A single form lists no visit and is asked at any.
+    let single = Arc::new(svar_forms::battery::Battery::of_form(Arc::clone(
+        &loaded.forms["gad7"],
+    )));
+    assert_eq!(single.for_visit(Some(Timepoint::Month12)).forms.len(), 1);
 }
 
 #[test]

@@ -187,11 +187,12 @@ impl Battery {
     }
 
     /// What the patient answers at `visit`: the forms asked at that visit, in order, with the
-    /// consent rule over them. Without a visit (a single form, `svar fill` without one) every
-    /// form is asked. The battery keeps its id and version: sessions and bundles name the
-    /// battery file, and the visit says which of its forms were asked.
+    /// consent rule over them. Without a visit, or at one the battery does not list (a single
+    /// form lists none and may be filled in at any), every form is asked. The battery keeps
+    /// its id and version: sessions and bundles name the battery file, and the visit says
+    /// which of its forms were asked.
     pub fn for_visit(self: &Arc<Battery>, visit: Option<Timepoint>) -> Arc<Battery> {
-        let Some(tp) = visit else {
+        let Some(tp) = visit.filter(|tp| self.timepoints.contains(tp)) else {
             return Arc::clone(self);
         };
         let asked: Vec<usize> = (0..self.forms.len())
