@@ -236,3 +236,59 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// The instruments the studies added (RAND-36, the Whiteley Index, WHO-5, the activity scale,
+/// the back trial's background and follow-up) open in the preview in bokmål and Danish, with
+/// every question and score of the form on the panel.
+#[test]
+fn the_study_instruments_preview_in_bokmal_and_danish() {
+    let loaded = svar_forms::library::load_paths(&[common::root().join("forms")], None);
+    for id in [
+        "rand36",
+        "whiteley",
+        "who5",
+        "saltin_grimby",
+        "dk_back_background",
+        "dk_back_followup",
+    ] {
+        let form = &loaded.forms[id];
+        for lang in [Lang::Nb, Lang::Da] {
+            let path = common::root().join(format!("forms/{id}.json"));
+            let h = window(&path, lang);
+            assert!(h.state().0.preview().loads(), "{id}");
+            let forms = panel(&h);
+            assert_eq!(forms.len(), 1, "{id}");
+            assert_eq!(forms[0].title, form.title.get(lang), "{id} {lang:?}");
+            assert_eq!(forms[0].items.len(), form.items.len(), "{id}");
+            let scores: Vec<&str> = forms[0].scores.iter().map(|s| s.id.as_str()).collect();
+            let expected: Vec<&str> = form.scores.iter().map(|s| s.id.as_str()).collect();
+            assert_eq!(scores, expected, "{id}");
+            h.get_by_label(&tr(lang, "intro-start"));
+        }
+    }
+}
+
+/// `svar preview BATTERY --timepoint`: the forms of that visit only.
+#[test]
+fn a_battery_previews_one_visit() {
+    let path = common::root().join("forms/batteries/dk_back_visit.json");
+    let titles = |tp| {
+        let (_, visit) = Preview::open(Source::new(&path, None), Lang::Da, tp);
+        let visit = visit.expect("the battery loads");
+        svar_kiosk::preview::panel(visit.session())
+            .into_iter()
+            .map(|f| f.title)
+            .collect::<Vec<_>>()
+    };
+    let at_6 = titles(Some(svar_forms::battery::Timepoint::Month6));
+    assert!(
+        at_6.contains(&"Ændringer siden sidst: job og ryg".to_owned()),
+        "{at_6:?}"
+    );
+    assert!(
+        !at_6.contains(&"Om dig, dit job og din ryg".to_owned()),
+        "{at_6:?}"
+    );
+    let whole = titles(None);
+    assert_eq!(whole.len(), at_6.len() + 1, "{whole:?}");
+}
