@@ -2556,3 +2556,77 @@ fn the_back_trial_visit_with_rand36_fits_a_1280x800_kiosk() {
         at,
     );
 }
+
+/// RAND-36's six-step well-being grid: in one row where its words fit, listed one under
+/// another where a row would break a word ("Meste/parten"), in portrait at the largest text.
+#[test]
+fn a_grid_too_narrow_for_its_words_lists_the_options_one_under_another() {
+    let option_rects = |size: egui::Vec2, text: TextSize| {
+        let files = common::Kiosk::new();
+        let records = files.records();
+        let mut h = kiosk_configured(size, files, records, config("dk_back_visit"));
+        start_in(&mut h, "Dansk");
+        set_text_size(&mut h, text);
+        go_to_item(&mut h, "rand36", "q23");
+        let (_, items, form) = current(&h).unwrap();
+        let first = form.item(items[0]);
+        let ItemKind::SingleChoice { options, .. } = &first.kind else {
+            panic!("q23 is a single choice");
+        };
+        let question = first.text.get(Lang::Da);
+        options
+            .iter()
+            .map(|o| {
+                h.get_by_label(&format!("{question} – {}", o.label.get(Lang::Da)))
+                    .rect()
+            })
+            .collect::<Vec<_>>()
+    };
+    let wide = option_rects(egui::vec2(1920.0, 1080.0), TextSize::Normal);
+    assert!(
+        wide.windows(2)
+            .all(|w| w[0].min.y == w[1].min.y && w[0].max.x < w[1].min.x),
+        "one row on a wide screen: {wide:?}"
+    );
+    let narrow = option_rects(egui::vec2(800.0, 1280.0), TextSize::Largest);
+    assert!(
+        narrow
+            .windows(2)
+            .all(|w| w[0].min.x == w[1].min.x && w[0].max.y <= w[1].min.y),
+        "one under another in portrait at the largest text: {narrow:?}"
+    );
+}
+
+/// "More below" brings the row the bottom edge cuts to the top, its question with its
+/// answers, never answer tiles without the question they belong to.
+#[test]
+fn more_below_brings_the_cut_row_to_the_top_with_its_question() {
+    let files = common::Kiosk::new();
+    let records = files.records();
+    let mut h = kiosk_configured(
+        egui::vec2(1280.0, 800.0),
+        files,
+        records,
+        config("dk_back_visit"),
+    );
+    start_in(&mut h, "Norsk (bokmål)");
+    go_to_item(&mut h, "rand36", "q3");
+    let (_, items, form) = current(&h).unwrap();
+    let cue = format!("{} ↓", tr(&h, "more-below"));
+    let question = |h: &Ui, ix: ItemIx| h.get_by_label(form.item(ix).text.get(Lang::Nb)).rect();
+    // The last row that begins above the cue: the bottom edge cuts its answers off.
+    let bottom = view_bottom(&h);
+    let cut = *items
+        .iter()
+        .rev()
+        .find(|ix| question(&h, **ix).min.y < bottom)
+        .expect("a row in view");
+    let first_top = question(&h, items[0]).min.y;
+    tap(&mut h, &cue);
+    h.run_steps(4);
+    let moved = question(&h, cut);
+    assert!(
+        (moved.min.y - first_top).abs() < 40.0,
+        "the cut row's question is at the top ({moved:?}, the first row was at {first_top})"
+    );
+}

@@ -217,7 +217,7 @@ fn a_follow_up_visit_resumes_and_seals_only_its_own_forms() {
     let forms: Vec<&str> = bundle.forms.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(forms[0], "dk_back_followup");
     assert!(!forms.contains(&"dk_back_background"), "{forms:?}");
-    assert_eq!(forms.len(), 9);
+    assert_eq!(forms.len(), 8);
 }
 
 #[test]

@@ -337,8 +337,8 @@ impl Scratch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reveal {
     /// The next question after an answer: the page moves only when that question is out of
-    /// view, and then just enough, so the rows do not slide under a finger that is about to
-    /// tap the next one.
+    /// view, then just enough and at once (no sliding), so the rows never move under a
+    /// finger that is about to tap the next one.
     Follow,
     /// A question the patient was sent to (from the review, or by Next): centred, so what
     /// comes before it stays partly in view.

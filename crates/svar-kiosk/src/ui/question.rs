@@ -48,6 +48,7 @@ pub(super) fn question_ui(
         images,
         scratch,
     };
+    let mut tops = Vec::with_capacity(screen.items.len());
     for (n, ix) in screen.items.iter().enumerate() {
         if n > 0 {
             ui.add_space(t.gap);
@@ -56,15 +57,21 @@ pub(super) fn question_ui(
             }
         }
         let drawn = ui.scope(|ui| item_ui(ui, t, &mut parts, on, *ix, &mut out));
+        let rect = drawn.response.rect;
+        tops.push(rect.top());
         if let Some((_, how)) = parts.scratch.reveal.filter(|(item, _)| item == ix) {
             parts.scratch.reveal = None;
-            let align = match how {
-                Reveal::Follow => None,
-                Reveal::Centre => Some(egui::Align::Center),
-            };
-            ui.scroll_to_rect(drawn.response.rect, align);
+            match how {
+                // At once, in the frame after the answer: rows that slid for a moment would
+                // be under a finger already on its way to the next one, and take its tap.
+                Reveal::Follow => {
+                    ui.scroll_to_rect_animation(rect, None, egui::style::ScrollAnimation::none())
+                }
+                Reveal::Centre => ui.scroll_to_rect(rect, Some(egui::Align::Center)),
+            }
         }
     }
+    super::screens::remember_item_tops(ui, tops);
     // The reminder shows while a required question here is still unanswered, and not over a
     // problem an item already explains (a number out of range): one message at a time.
     let needed = !s.required_unanswered_here().is_empty();

@@ -181,6 +181,8 @@ fn content_ui<R>(
             if reserved {
                 area = area.max_height(full - strip);
             }
+            // A page of questions records where they begin as it is drawn; others none.
+            ctx.data_mut(|d| d.remove_temp::<Vec<f32>>(tops_id()));
             let output = area.show(ui, |ui| column_ui(ui, t, content));
             let overflows = output.content_size.y > full + 0.5;
             if overflows && !reserved {
@@ -205,6 +207,17 @@ fn shown_id() -> egui::Id {
 /// Where the more-below cue leaves the offset it scrolls to, for the next frame.
 fn cue_id() -> egui::Id {
     egui::Id::unique("more-below")
+}
+
+/// Where the questions of the page drawn this frame begin (screen y), for the cue.
+fn tops_id() -> egui::Id {
+    egui::Id::unique("item-tops")
+}
+
+/// Records where each question of the page begins, so that the more-below cue brings the
+/// question cut by the bottom edge to the top whole, its text with its answers.
+pub(super) fn remember_item_tops(ui: &Ui, tops: Vec<f32>) {
+    ui.ctx().data_mut(|d| d.insert_temp(tops_id(), tops));
 }
 
 /// The screen's column: as wide as the window allows up to `Tokens::column`, centred. The
@@ -256,7 +269,20 @@ fn more_below_ui<R>(
         })
         .inner;
     if tapped {
-        let to = offset + hidden.min(view.height() * 0.8);
+        // The last question that begins in view is the one the bottom edge cuts: it goes to
+        // the top. A page without questions, or one question taller than the screen, moves
+        // most of a screen.
+        let tops = ui.ctx().data(|d| d.get_temp::<Vec<f32>>(tops_id()));
+        let cut = tops
+            .unwrap_or_default()
+            .into_iter()
+            .map(|top| top - view.top() + offset)
+            .filter(|y| *y > offset + t.gap && *y < offset + view.height())
+            .fold(None, |last: Option<f32>, y| {
+                Some(last.map_or(y, |l| l.max(y)))
+            });
+        let step = cut.map_or(view.height() * 0.8, |y| y - offset - t.gap);
+        let to = offset + hidden.min(step);
         ui.ctx().data_mut(|d| d.insert_temp(cue_id(), to));
         ui.ctx().request_repaint();
     }

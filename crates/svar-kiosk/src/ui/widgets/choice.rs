@@ -40,6 +40,8 @@ pub fn single_ui(
 }
 
 /// Single choice as one row of tiles sharing a scale (a grid page). Returns the value tapped.
+/// Where the row is too narrow for a word of a label (a portrait screen, large text), the
+/// options are listed one under another instead: a word is never broken in the middle.
 pub fn grid_row_ui(
     ui: &mut Ui,
     t: &Tokens,
@@ -53,7 +55,7 @@ pub fn grid_row_ui(
         .iter()
         .map(|o| name(Some(question), o.label.get(lang)))
         .collect();
-    let tiles = options
+    let tiles: Vec<Tile> = options
         .iter()
         .zip(&names)
         .map(|(option, name)| {
@@ -62,7 +64,23 @@ pub fn grid_row_ui(
                 .mark(Mark::Plain(current == Some(option.value)))
         })
         .collect();
-    Tile::row(ui, t, tiles).map(|n| options[n].value)
+    if tiles.iter().all(|tile| !tile.breaks_words(ui, t)) {
+        return Tile::row(ui, t, tiles).map(|n| options[n].value);
+    }
+    let width = ui.available_width();
+    let mut chosen = None;
+    for (option, name) in options.iter().zip(&names) {
+        if Tile::new(option.label.get(lang), width)
+            .name(name.as_deref())
+            .mark(Mark::Radio(current == Some(option.value)))
+            .left_aligned()
+            .show(ui, t)
+            .clicked()
+        {
+            chosen = Some(option.value);
+        }
+    }
+    chosen
 }
 
 /// Multiple choice: tiles that toggle. Returns the new selection when one is tapped.

@@ -93,6 +93,23 @@ impl<'a> Tile<'a> {
             .max(self.min_height)
     }
 
+    /// The width the label may take, and the width of the drawn mark beside it.
+    fn text_room(&self, t: &Tokens) -> (f32, f32) {
+        let drawn_mark = matches!(self.mark, Mark::Radio(_) | Mark::Check(_));
+        let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
+        let room = (self.width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
+        (room, mark_space)
+    }
+
+    /// The label's font: bold on the screen's main action.
+    fn font(&self, t: &Tokens) -> egui::FontId {
+        if self.primary {
+            t.bold(t.body)
+        } else {
+            t.font(t.body)
+        }
+    }
+
     /// The label laid out in the tile's font and width, and the width left of a drawn mark.
     fn layout(&self, ui: &Ui, t: &Tokens) -> (std::sync::Arc<egui::Galley>, f32) {
         let p = t.palette;
@@ -102,14 +119,8 @@ impl<'a> Tile<'a> {
         } else {
             p.text
         };
-        let drawn_mark = matches!(self.mark, Mark::Radio(_) | Mark::Check(_));
-        let mark_space = if drawn_mark { t.body * 1.6 } else { 0.0 };
-        let inner_width = (self.width - 2.0 * t.inset.x - mark_space).max(t.body * 2.0);
-        let font = if self.primary {
-            t.bold(t.body)
-        } else {
-            t.font(t.body)
-        };
+        let (inner_width, mark_space) = self.text_room(t);
+        let font = self.font(t);
         let Some(height) = self.key else {
             let galley = ui
                 .painter()
@@ -132,6 +143,19 @@ impl<'a> Tile<'a> {
             .painter()
             .layout_no_wrap(self.label.to_owned(), smaller, text_color);
         (galley, mark_space)
+    }
+
+    /// Whether a word of the label is wider than the tile's text room, so that it would be
+    /// broken in the middle ("Meste/parten"): then the tile is too narrow for its label.
+    pub fn breaks_words(&self, ui: &Ui, t: &Tokens) -> bool {
+        let (room, _) = self.text_room(t);
+        self.label.split_whitespace().any(|word| {
+            ui.painter()
+                .layout_no_wrap(word.to_owned(), self.font(t), t.palette.text)
+                .size()
+                .x
+                > room
+        })
     }
 
     /// Text from the left edge, for tiles in a list whose labels wrap to different widths
