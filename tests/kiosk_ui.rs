@@ -2533,18 +2533,18 @@ fn a_scrolling_page_lines_up_with_the_footer_on_a_wide_screen() {
     );
 }
 
+/// A kiosk whose demo button runs the Danish back trial's visit (every form of it).
+fn back_trial_kiosk(size: egui::Vec2) -> Ui {
+    let files = common::Kiosk::new();
+    let records = files.records();
+    kiosk_configured(size, files, records, config("dk_back_visit"))
+}
+
 /// The Danish back trial's visit, RAND-36's grids and the activity scale among its forms, fits
 /// a 1280×800 kiosk in Danish and, at the largest text, in bokmål.
 #[test]
 fn the_back_trial_visit_with_rand36_fits_a_1280x800_kiosk() {
-    let files = common::Kiosk::new();
-    let records = files.records();
-    let mut h = kiosk_configured(
-        egui::vec2(1280.0, 800.0),
-        files,
-        records,
-        config("dk_back_visit"),
-    );
+    let mut h = back_trial_kiosk(egui::vec2(1280.0, 800.0));
     let at = "1280×800 dk_back_visit";
     walk_and_check(&mut h, Lang::Da, "Dansk", TextSize::Normal, false, at);
     walk_and_check(
@@ -2562,9 +2562,7 @@ fn the_back_trial_visit_with_rand36_fits_a_1280x800_kiosk() {
 #[test]
 fn a_grid_too_narrow_for_its_words_lists_the_options_one_under_another() {
     let option_rects = |size: egui::Vec2, text: TextSize| {
-        let files = common::Kiosk::new();
-        let records = files.records();
-        let mut h = kiosk_configured(size, files, records, config("dk_back_visit"));
+        let mut h = back_trial_kiosk(size);
         start_in(&mut h, "Dansk");
         set_text_size(&mut h, text);
         go_to_item(&mut h, "rand36", "q23");
@@ -2601,14 +2599,7 @@ fn a_grid_too_narrow_for_its_words_lists_the_options_one_under_another() {
 /// answers, never answer tiles without the question they belong to.
 #[test]
 fn more_below_brings_the_cut_row_to_the_top_with_its_question() {
-    let files = common::Kiosk::new();
-    let records = files.records();
-    let mut h = kiosk_configured(
-        egui::vec2(1280.0, 800.0),
-        files,
-        records,
-        config("dk_back_visit"),
-    );
+    let mut h = back_trial_kiosk(egui::vec2(1280.0, 800.0));
     start_in(&mut h, "Norsk (bokmål)");
     go_to_item(&mut h, "rand36", "q3");
     let (_, items, form) = current(&h).unwrap();
