@@ -2621,3 +2621,22 @@ fn more_below_brings_the_cut_row_to_the_top_with_its_question() {
         "the cut row's question is at the top ({moved:?}, the first row was at {first_top})"
     );
 }
+
+/// Next on a grid whose rows are all required and unanswered says they all must be answered,
+/// not that "some" must.
+#[test]
+fn the_prompt_says_all_when_every_question_left_is_required() {
+    let mut h = back_trial_kiosk(egui::vec2(1280.0, 800.0));
+    start_in(&mut h, "Norsk (bokmål)");
+    go_to_item(&mut h, "rand36", "q3");
+    tap_message(&mut h, "nav-next");
+    assert!(
+        h.query_by_label("10 spørsmål her er ikke besvart.")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Alle må besvares før du kan gå videre.")
+            .is_some()
+    );
+    assert!(h.query_by_label(&tr(&h, "unanswered-go-on")).is_none());
+}

@@ -236,6 +236,7 @@ unanswered-required = { $count ->
     [one] Det skal besvares, før du kan gå videre.
    *[other] Nogle af dem skal besvares, før du kan gå videre.
 }
+unanswered-required-all = De skal alle besvares, før du kan gå videre.
 unanswered-optional = { $count ->
     [one] Du kan svare på det nu eller gå videre uden.
    *[other] Du kan svare på dem nu eller gå videre uden.

@@ -236,6 +236,7 @@ unanswered-required = { $count ->
     [one] It needs an answer before you can go on.
    *[other] Some of them need an answer before you can go on.
 }
+unanswered-required-all = They all need an answer before you can go on.
 unanswered-optional = { $count ->
     [one] You can answer it now, or go on without.
    *[other] You can answer them now, or go on without.

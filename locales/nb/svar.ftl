@@ -236,6 +236,7 @@ unanswered-required = { $count ->
     [one] Det må besvares før du kan gå videre.
    *[other] Noen av dem må besvares før du kan gå videre.
 }
+unanswered-required-all = Alle må besvares før du kan gå videre.
 unanswered-optional = { $count ->
     [one] Du kan svare på det nå, eller gå videre uten.
    *[other] Du kan svare på dem nå, eller gå videre uten.

@@ -236,6 +236,7 @@ unanswered-required = { $count ->
     [one] Du må svare på det før du kan gå vidare.
    *[other] Nokre av dei må du svare på før du kan gå vidare.
 }
+unanswered-required-all = Du må svare på alle før du kan gå vidare.
 unanswered-optional = { $count ->
     [one] Du kan svare på det no, eller gå vidare utan.
    *[other] Du kan svare på dei no, eller gå vidare utan.

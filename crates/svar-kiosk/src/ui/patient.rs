@@ -235,7 +235,8 @@ impl PatientScreen {
             self.scratch.reveal = Some((item, Reveal::Centre));
             return;
         }
-        let required = !self.session().required_unanswered_here().is_empty();
+        let required_left = self.session().required_unanswered_here().len();
+        let required = required_left > 0;
         if self.scratch.nudged && required {
             self.scratch.reveal_nudge = true;
             self.scratch.reveal = left.first().map(|ix| (*ix, Reveal::Centre));
@@ -244,6 +245,7 @@ impl PatientScreen {
         self.scratch.prompt = Some(Prompt {
             count: left.len(),
             required,
+            all_required: required_left == left.len(),
             since: now,
         });
     }
@@ -361,6 +363,8 @@ pub struct Prompt {
     pub count: usize,
     /// Whether some of them are required (then there is no going on without).
     pub required: bool,
+    /// Whether every one of them is required (the prompt then says "all", not "some").
+    pub all_required: bool,
     /// When it opened: its buttons take taps only after [`Prompt::READ_SECONDS`], so quick
     /// taps on Next cannot tap through it unread.
     pub since: f64,

@@ -211,7 +211,7 @@ fn cue_id() -> egui::Id {
 
 /// Where the questions of the page drawn this frame begin (screen y), for the cue.
 fn tops_id() -> egui::Id {
-    egui::Id::unique("item-tops")
+    egui::Id::unique("item_tops")
 }
 
 /// Records where each question of the page begins, so that the more-below cue brings the
@@ -399,7 +399,9 @@ fn prompt_ui(
             &[("count", Arg::Num(prompt.count as f64))],
         );
         title_ui(ui, t, &title);
-        let body = if prompt.required {
+        let body = if prompt.all_required && prompt.count > 1 {
+            "unanswered-required-all"
+        } else if prompt.required {
             "unanswered-required"
         } else {
             "unanswered-optional"
