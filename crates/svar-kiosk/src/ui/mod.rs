@@ -15,6 +15,7 @@ pub mod staff;
 pub mod theme;
 pub mod view;
 pub mod widgets;
+mod window;
 
 use crate::i18n::Strings;
 use crate::idle::{IdleState, IdleTimer};
@@ -34,6 +35,7 @@ use svar_store::{DayEntry, Store};
 use theme::Tokens;
 use view::{Images, Texts};
 use widgets::{keyboard, keypad};
+pub use window::WindowError;
 
 /// What the kiosk runs with.
 #[derive(Debug, Clone)]
@@ -651,7 +653,7 @@ pub fn run(
     records: Records,
     windowed: bool,
     started: std::time::Instant,
-) -> Result<(), eframe::Error> {
+) -> Result<(), WindowError> {
     let viewport = if windowed {
         egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -666,20 +668,16 @@ pub fn run(
             .with_minimize_button(false)
             .with_resizable(false)
     };
-    let options = eframe::NativeOptions {
-        viewport,
-        renderer: eframe::Renderer::Glow,
-        ..Default::default()
-    };
     eframe::run_native(
         "Svar",
-        options,
+        window::options(viewport)?,
         Box::new(move |cc| {
             Ok(Box::new(
                 KioskApp::new(cc, config, strings, records).report_startup(started),
             ))
         }),
-    )
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

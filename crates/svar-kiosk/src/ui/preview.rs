@@ -394,7 +394,7 @@ pub fn run(
     opened: (Preview, Option<crate::visit::Visit>),
     strings: Strings,
     assets: PathBuf,
-) -> Result<(), eframe::Error> {
+) -> Result<(), super::WindowError> {
     let name = opened
         .0
         .source()
@@ -403,16 +403,12 @@ pub fn run(
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let lang = opened.1.as_ref().map_or(Lang::En, |v| v.session().lang());
     let title = strings.args(lang, "preview-window-title", &[("form", Arg::Text(name))]);
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 900.0])
-            .with_title(title),
-        renderer: eframe::Renderer::Glow,
-        ..Default::default()
-    };
+    let viewport = egui::ViewportBuilder::default()
+        .with_inner_size([1600.0, 900.0])
+        .with_title(title);
     eframe::run_native(
         "Svar preview",
-        options,
+        super::window::options(viewport)?,
         Box::new(move |cc| {
             Ok(Box::new(PreviewWindow(PreviewApp::new(
                 &cc.egui_ctx,
@@ -421,5 +417,6 @@ pub fn run(
                 assets,
             ))))
         }),
-    )
+    )?;
+    Ok(())
 }
